@@ -1,0 +1,43 @@
+/** The command line: parses arguments, runs one command, turns errors into one line and an exit code. */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ExitCode, FleuronError, formatErrorLine, isFleuronError } from '../errors/fleuron-error.js';
+import { redact } from './redact.js';
+import { commands } from './commands/index.js';
+
+export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  let parser = yargs(argv)
+    .scriptName('fleuron')
+    .usage('$0 <command> [options]\n\nBuild a folder of Markdown into a small, JavaScript-free website and publish it to an S3 bucket (Garage first).')
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'name a command: fleuron <command> --help')
+    .option('debug', { type: 'boolean', describe: 'print details (never secrets) when something fails', global: true })
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .epilogue('Exit codes: 0 ok, 1 the build or publish failed, 2 usage or configuration error.')
+    .fail((message, error) => {
+      throw error ?? new FleuronError('usage', message, { exitCode: ExitCode.usage, hint: 'see fleuron --help' });
+    });
+  for (const command of commands) parser = parser.command(command);
+  try {
+    await parser.parseAsync();
+    return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
+  } catch (error) {
+    return reportError(error, argv.includes('--debug'));
+  }
+}
+
+function reportError(error: unknown, debug: boolean): number {
+  if (isFleuronError(error)) {
+    process.stderr.write(redact(formatErrorLine(error)) + '\n');
+    if (debug && error.cause) process.stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n');
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(redact(`fleuron: unexpected error: ${message.split('\n')[0]} — run again with --debug and report it`) + '\n');
+  if (debug && error instanceof Error) process.stderr.write(redact(String(error.stack)) + '\n');
+  return ExitCode.failed;
+}

@@ -1,0 +1,41 @@
+/** Reads the project config file, `fleuron.yaml`, from a folder. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { usageError } from '../errors/fleuron-error.js';
+import { isPlainObject } from './check-keys.js';
+
+export const PROJECT_FILE_NAMES = ['fleuron.yaml', 'fleuron.yml'] as const;
+
+export interface ProjectFile {
+  /** Absolute path of the file that was read. */
+  path: string;
+  /** The parsed top-level mapping. */
+  data: Record<string, unknown>;
+}
+
+/** The project file of `dir`, or undefined when there is none. Malformed YAML is a usage error with file:line. */
+export async function readProjectFile(dir: string): Promise<ProjectFile | undefined> {
+  for (const name of PROJECT_FILE_NAMES) {
+    const file = path.resolve(dir, name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw usageError('config-unreadable', `cannot read ${file}: ${(error as Error).message}`, 'check the file permissions');
+    }
+    const document = parseDocument(text, { prettyErrors: true });
+    const first = document.errors[0];
+    if (first) {
+      const line = first.linePos?.[0].line ?? 1;
+      throw usageError('config-invalid', `${file}:${line}: invalid YAML: ${first.message.split('\n')[0]}`, 'fix the YAML syntax at that line');
+    }
+    const data: unknown = document.toJS() ?? {};
+    if (!isPlainObject(data)) {
+      throw usageError('config-invalid', `${file}: the top level must be a mapping of keys`, 'see the README for an example fleuron.yaml');
+    }
+    return { path: file, data };
+  }
+  return undefined;
+}
