@@ -1,0 +1,29 @@
+/** Tells a site source folder from a built one, and builds the former before publishing. */
+import fg from 'fast-glob';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface BuiltFolder {
+  /** The folder to publish. */
+  publishDir: string;
+  /** Whether it was built just now. */
+  built: boolean;
+  warnings: string[];
+}
+
+/** A source folder has a fleuron.yaml, or Markdown pages and no index.html. */
+export async function isSourceFolder(dir: string): Promise<boolean> {
+  if (existsSync(path.join(dir, 'fleuron.yaml')) || existsSync(path.join(dir, 'fleuron.yml'))) return true;
+  if (!existsSync(dir) || existsSync(path.join(dir, 'index.html'))) return false;
+  const markdown = await fg('**/*.md', { cwd: dir, deep: 3, ignore: ['**/node_modules/**'] });
+  return markdown.length > 0;
+}
+
+export async function buildIfSource(dir: string, options: { out?: string; drafts?: boolean; log: (line: string) => void }): Promise<BuiltFolder> {
+  if (!(await isSourceFolder(dir))) return { publishDir: dir, built: false, warnings: [] };
+  const { buildSite } = await import('../build/index.js');
+  const outDir = path.resolve(options.out ?? 'public');
+  const result = await buildSite({ sourceDir: dir, outDir, drafts: options.drafts, log: options.log });
+  options.log(`built ${result.pages} pages into ${path.relative(process.cwd(), outDir) || '.'}`);
+  return { publishDir: outDir, built: true, warnings: result.warnings };
+}

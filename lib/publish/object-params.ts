@@ -1,0 +1,28 @@
+/** Maps fleuron's header record to the S3 request parameters that store it. */
+import type { ObjectHeaders } from '../headers/object-headers.js';
+
+export interface StoredHeaderParams {
+  ContentType: string;
+  CacheControl?: string;
+  ContentEncoding?: string;
+  ContentDisposition?: string;
+  ContentLanguage?: string;
+  WebsiteRedirectLocation?: string;
+  Metadata?: Record<string, string>;
+}
+
+export function storedHeaderParams(headers: ObjectHeaders): StoredHeaderParams {
+  const params: StoredHeaderParams = { ContentType: headers.contentType };
+  if (headers.cacheControl) params.CacheControl = headers.cacheControl;
+  if (headers.contentEncoding) params.ContentEncoding = headers.contentEncoding;
+  if (headers.contentDisposition) params.ContentDisposition = headers.contentDisposition;
+  if (headers.contentLanguage) params.ContentLanguage = headers.contentLanguage;
+  if (headers.websiteRedirectLocation) params.WebsiteRedirectLocation = headers.websiteRedirectLocation;
+  if (headers.metadata && Object.keys(headers.metadata).length > 0) params.Metadata = headers.metadata;
+  return params;
+}
+
+/** `bucket/key` for CopySource, each key segment percent-encoded. */
+export function copySourceOf(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}

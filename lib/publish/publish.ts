@@ -1,0 +1,180 @@
+/** One publish, start to end: scan the folder and the bucket, plan, check the safety rules, apply. */
+import picomatch from 'picomatch';
+import { ExitCode, FleuronError } from '../errors/fleuron-error.js';
+import { compileHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
+import { createS3Connection, type S3Endpoint } from '../s3/client.js';
+import { describeS3Error } from '../s3/s3-error.js';
+import { applyPlan, type ApplyEvent } from './apply.js';
+import { BandwidthLimit } from './bandwidth-limit.js';
+import { MANIFEST_NAME, parseManifest } from './manifest.js';
+import { plan as makePlan, planChangesBucket } from './plan.js';
+import { scanLocal } from './scan-local.js';
+import { readTextObject, scanRemote, stateKey } from './scan-remote.js';
+import type { LocalFile, Plan } from './types.js';
+import { ensureWebsite, type WebsiteConfig, type WebsiteOutcome } from '../website/bucket-website.js';
+
+export interface PublishOptions {
+  /** The built site folder. */
+  dir: string;
+  endpoint: S3Endpoint;
+  bucket: string;
+  /** Normalised prefix (`''` or `site/`). */
+  prefix: string;
+  concurrency: number;
+  /** Refuse the whole publish when it would delete more; negative means no cap. */
+  maxDeletes: number;
+  dryRun?: boolean;
+  force?: boolean;
+  headerRules?: readonly HeaderRule[];
+  gzip?: boolean;
+  exclude?: readonly string[];
+  include?: readonly string[];
+  /** Remote keys (globs, without prefix) never deleted. */
+  keep?: readonly string[];
+  /** Upload cap in bytes per second. */
+  bandwidth?: number;
+  /** Make the bucket a website with these documents (skipped when undefined). */
+  website?: WebsiteConfig;
+  /** Objects that do not come from files (e.g. redirects), added to the scan. */
+  extraObjects?: (files: readonly LocalFile[]) => LocalFile[];
+  onEvent?: (event: PublishEvent) => void;
+}
+
+export type PublishEvent =
+  | { type: 'scanned-local'; files: number; bytes: number }
+  | { type: 'scanned-remote'; objects: number }
+  | { type: 'planned'; plan: Plan }
+  | ApplyEvent;
+
+export interface PublishSummary {
+  ok: boolean;
+  dryRun: boolean;
+  bucket: string;
+  prefix: string;
+  endpoint: string;
+  uploaded: number;
+  headersUpdated: number;
+  deleted: number;
+  unchanged: number;
+  bytesUploaded: number;
+  requests: { total: number; byOperation: Record<string, number> };
+  durationMs: number;
+  warnings: string[];
+  /** What happened to the bucket's website configuration. */
+  website?: WebsiteOutcome['status'];
+}
+
+export interface PublishOutcome {
+  summary: PublishSummary;
+  plan: Plan;
+}
+
+export async function publish(options: PublishOptions): Promise<PublishOutcome> {
+  const started = Date.now();
+  const emit = options.onEvent ?? (() => {});
+  const endpointName = options.endpoint.endpoint ?? 'AWS S3';
+  const context = (doing: string) => ({ bucket: options.bucket, endpoint: endpointName, region: options.endpoint.region, doing });
+
+  const policy = compileHeaderPolicy({ rules: options.headerRules, gzip: options.gzip });
+  const local = await scanLocal({ dir: options.dir, prefix: options.prefix, policy, exclude: options.exclude, include: options.include });
+  const files = [...local.files, ...(options.extraObjects?.(local.files) ?? [])];
+  emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
+
+  const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
+  try {
+    const remote = await scanRemote(client, options.bucket, options.prefix).catch((error) => {
+      throw describeS3Error(error, context('listing the bucket'));
+    });
+    emit({ type: 'scanned-remote', objects: remote.objects.size });
+    const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
+    const manifestFound = remote.state.has(manifestKey);
+    const manifest = parseManifest(
+      manifestFound
+        ? await readTextObject(client, options.bucket, manifestKey).catch((error) => {
+            throw describeS3Error(error, context('reading the manifest'));
+          })
+        : undefined,
+    );
+
+    const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
+    const plan = makePlan({
+      local: files,
+      remote: remote.objects,
+      manifest,
+      manifestFound,
+      force: options.force,
+      keep: keep ? (key) => keep(key.slice(options.prefix.length)) : undefined,
+    });
+    emit({ type: 'planned', plan });
+    checkSafety(plan, files.length, remote.objects.size, options);
+
+    const summary: PublishSummary = {
+      ok: true,
+      dryRun: options.dryRun === true,
+      bucket: options.bucket,
+      prefix: options.prefix,
+      endpoint: endpointName,
+      uploaded: plan.uploads.length,
+      headersUpdated: plan.headerUpdates.length,
+      deleted: plan.deletes.length,
+      unchanged: plan.unchanged,
+      bytesUploaded: plan.uploads.reduce((sum, action) => sum + action.file.size, 0),
+      requests: { total: 0, byOperation: {} },
+      durationMs: 0,
+      warnings: local.warnings,
+    };
+    if (!options.dryRun && planChangesBucket(plan)) {
+      const result = await applyPlan(plan, {
+        client,
+        bucket: options.bucket,
+        prefix: options.prefix,
+        concurrency: options.concurrency,
+        previousManifest: manifest,
+        bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
+        onEvent: emit,
+      });
+      Object.assign(summary, {
+        uploaded: result.uploaded,
+        headersUpdated: result.headersUpdated,
+        deleted: result.deleted,
+        bytesUploaded: result.bytesUploaded,
+      });
+      const failure = result.failures[0];
+      if (failure) {
+        const described = describeS3Error(failure.error, context(`publishing ${failure.key}`));
+        const others = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : '';
+        throw new FleuronError(described.code, `${described.message}${others}`, {
+          hint: `${summary.uploaded} files were uploaded, nothing was deleted; run the same command again to finish. ${described.hint ?? ''}`.trim(),
+          exitCode: described.exitCode,
+          cause: failure.error,
+        });
+      }
+    }
+    if (options.website) {
+      const outcome = await ensureWebsite(client, options.bucket, options.website, { dryRun: options.dryRun === true }).catch((error) => {
+        throw describeS3Error(error, context('configuring website hosting'));
+      });
+      summary.website = outcome.status;
+      if (outcome.status === 'not-permitted') summary.warnings.push(outcome.warning);
+    }
+    summary.requests = { total: counter.total, byOperation: counter.byOperation() };
+    summary.durationMs = Date.now() - started;
+    return { summary, plan };
+  } finally {
+    client.destroy();
+  }
+}
+
+function checkSafety(plan: Plan, localCount: number, remoteCount: number, options: PublishOptions): void {
+  if (localCount === 0 && remoteCount > 0) {
+    throw new FleuronError('empty-folder', `the folder ${options.dir} has nothing to publish, and the bucket holds ${remoteCount} objects`, {
+      hint: 'refusing to empty the site: check the folder (was the site built?)',
+      exitCode: ExitCode.usage,
+    });
+  }
+  if (options.maxDeletes >= 0 && plan.deletes.length > options.maxDeletes) {
+    throw new FleuronError('too-many-deletes', `this publish would delete ${plan.deletes.length} objects, more than the cap of ${options.maxDeletes}; nothing was changed`, {
+      hint: `check the folder and prefix; if the deletes are intended, run again with --max-deletes ${plan.deletes.length}`,
+    });
+  }
+}

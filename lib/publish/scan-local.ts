@@ -1,0 +1,168 @@
+/** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
+import fg from 'fast-glob';
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import picomatch from 'picomatch';
+import { FleuronError, usageError } from '../errors/fleuron-error.js';
+import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
+import { hashFileBody } from './body-hash.js';
+import type { LocalFile } from './types.js';
+
+/** Never published unless a pattern in `include` names them: dotfiles and dot-folders, dependencies, OS litter. */
+export const DEFAULT_EXCLUDE = ['**/.*', '**/.*/**', '**/node_modules/**', '**/Thumbs.db', '**/desktop.ini'] as const;
+/** Published although excluded above. */
+export const DEFAULT_INCLUDE = ['.well-known/**'] as const;
+/** S3's limit on a key, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
+export interface LocalScanOptions {
+  dir: string;
+  /** Normalised prefix (`''` or `site/`). */
+  prefix: string;
+  policy: CompiledHeaderPolicy;
+  /** Extra patterns to leave out (relative to the folder). */
+  exclude?: readonly string[];
+  /** Patterns to publish even if excluded (e.g. `.htaccess`). */
+  include?: readonly string[];
+  /** Parallel file reads while hashing. */
+  concurrency?: number;
+}
+
+export interface LocalScan {
+  files: LocalFile[];
+  warnings: string[];
+}
+
+/** `''` or `a/b/`: no leading slash, one trailing slash, NFC. */
+export function normalizePrefix(prefix: string | undefined): string {
+  const trimmed = (prefix ?? '').normalize('NFC').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? '' : `${trimmed}/`;
+}
+
+/** Whether a relative path is published under the given patterns. */
+export function makePathFilter(exclude: readonly string[] = [], include: readonly string[] = []): (relative: string) => boolean {
+  const excluded = picomatch([...DEFAULT_EXCLUDE, ...exclude], { dot: true });
+  const included = picomatch([...DEFAULT_INCLUDE, ...include], { dot: true });
+  return (relative) => !excluded(relative) || included(relative);
+}
+
+export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
+  const root = path.resolve(options.dir);
+  const realRoot = await resolveRoot(root);
+  const publishable = makePathFilter(options.exclude, options.include);
+  const warnings: string[] = [];
+
+  const entries = await fg('**', {
+    cwd: root,
+    dot: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    objectMode: true,
+    ignore: ['**/.git/**', '**/node_modules/**'],
+    suppressErrors: false,
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new FleuronError('scan-failed', `cannot read the folder ${error.path ?? root}: ${error.code ?? error.message}`, {
+      hint: 'check its permissions; nothing was published',
+      cause: error,
+    });
+  });
+
+  const candidates: { relative: string; absolute: string }[] = [];
+  for (const entry of entries) {
+    const relative = entry.path;
+    if (entry.dirent.isDirectory()) continue;
+    if (!publishable(relative)) {
+      if (/(^|\/)\.env(\.|$)/.test(relative)) warnings.push(`${relative} is in the folder to publish; it is not uploaded, but keep secrets out of the site folder`);
+      continue;
+    }
+    candidates.push({ relative, absolute: path.join(root, relative) });
+  }
+
+  const limit = pLimit(options.concurrency ?? 16);
+  const seen = new Map<string, string>();
+  const files: LocalFile[] = [];
+  await Promise.all(
+    candidates.map(({ relative, absolute }) =>
+      limit(async () => {
+        const target = await resolveFile(absolute, relative, realRoot);
+        if (!target) {
+          warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
+          return;
+        }
+        const key = keyFor(relative, options.prefix);
+        const gzip = options.policy.gzipFor(key.slice(options.prefix.length));
+        const hash = await hashFileBody(target.path, target.size, gzip).catch((error: NodeJS.ErrnoException) => {
+          throw new FleuronError('unreadable-file', `cannot read ${relative}: ${error.code ?? error.message}`, {
+            hint: 'fix its permissions or exclude it; nothing was published',
+            cause: error,
+          });
+        });
+        files.push({
+          key,
+          size: hash.size,
+          md5: hash.md5,
+          multipartEtag: hash.multipartEtag,
+          headers: options.policy.headersFor(key.slice(options.prefix.length)),
+          source: { kind: 'file', path: target.path, gzip: gzip && hash.multipartEtag === undefined },
+        });
+      }),
+    ),
+  );
+
+  for (const file of files) {
+    const other = seen.get(file.key);
+    if (other !== undefined) {
+      throw usageError('duplicate-key', `two files map to the object key "${file.key}" (their names differ only in Unicode normalisation)`, 'rename one of them');
+    }
+    seen.set(file.key, file.key);
+  }
+  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  warnings.sort();
+  return { files, warnings };
+}
+
+async function resolveRoot(root: string): Promise<string> {
+  try {
+    const info = await stat(root);
+    if (!info.isDirectory()) throw usageError('not-a-folder', `${root} is not a folder`, 'give the folder of the built site to publish');
+    return await realpath(root);
+  } catch (error) {
+    if (error instanceof FleuronError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw usageError('folder-missing', `the folder ${root} does not exist`, 'build the site first (fleuron build) or give the right folder');
+    throw usageError('folder-unreadable', `cannot read the folder ${root} (${code})`, 'check its permissions');
+  }
+}
+
+/** The key of a relative path: `/` separators, NFC (macOS hands out NFD names), prefix, length and encoding checked. */
+function keyFor(relative: string, prefix: string): string {
+  const posix = relative.split(path.sep).join('/');
+  if (posix.includes('\uFFFD')) {
+    throw usageError('bad-file-name', `the file name "${posix}" is not valid UTF-8`, 'rename the file; object keys must be UTF-8');
+  }
+  const key = prefix + posix.normalize('NFC');
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+    throw usageError('key-too-long', `the object key for "${posix.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');
+  }
+  return key;
+}
+
+/** The real file behind a path, refusing symlinks that loop or leave the folder; undefined for a symlinked folder. */
+async function resolveFile(absolute: string, relative: string, realRoot: string): Promise<{ path: string; size: number } | undefined> {
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw usageError('symlink-loop', `${relative} is a symlink loop`, 'remove or fix the symlink; nothing was published');
+    if (code === 'ENOENT') throw usageError('broken-symlink', `${relative} is a symlink to a missing file`, 'remove or fix the symlink; nothing was published');
+    throw new FleuronError('unreadable-file', `cannot read ${relative} (${code})`, { hint: 'fix its permissions or exclude it; nothing was published' });
+  }
+  if (real !== absolute && real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+    throw usageError('symlink-outside', `${relative} is a symlink to ${real}, outside the folder`, 'copy the file into the folder instead; symlinks are not followed out of it');
+  }
+  const info = await stat(real);
+  if (info.isDirectory()) return undefined;
+  return { path: real, size: info.size };
+}
