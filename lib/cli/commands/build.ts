@@ -1,11 +1,42 @@
-/** `fleuron build`: placeholder until the builder lands (issue 4). */
+/** `fleuron build [src] --out DIR [--drafts] [--broken-links warn]`: builds a Markdown folder into a website and prints a summary. */
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { FleuronError } from '../../errors/fleuron-error.js';
+import { buildSite, formatSizeReport } from '../../build/index.js';
+import { usageError } from '../../errors/fleuron-error.js';
 
-export const buildCommand: CommandModule = {
+interface BuildArguments {
+  src: string;
+  out: string;
+  drafts: boolean;
+  'broken-links': string;
+}
+
+export const buildCommand: CommandModule<object, BuildArguments> = {
   command: 'build [src]',
   describe: 'build a Markdown folder into a website',
-  handler: () => {
-    throw new FleuronError('not-implemented', 'fleuron build is not implemented yet');
+  builder: (yargs) =>
+    yargs
+      .positional('src', { type: 'string', default: 'site-src', describe: 'the site folder (Markdown, images, fleuron.yaml)' })
+      .option('out', { type: 'string', default: 'public', describe: 'the folder to write the website into' })
+      .option('drafts', { type: 'boolean', default: false, describe: 'include pages marked draft: true' })
+      .option('broken-links', { type: 'string', default: 'error', describe: 'what a broken internal link does: error or warn' }) as never,
+  handler: async (argv) => {
+    const brokenLinks = argv['broken-links'];
+    if (brokenLinks !== 'error' && brokenLinks !== 'warn') {
+      throw usageError('usage', `--broken-links must be error or warn, not "${brokenLinks}"`, 'e.g. --broken-links warn');
+    }
+    const print = (line: string) => process.stdout.write(line + '\n');
+    const result = await buildSite({
+      sourceDir: argv.src,
+      outDir: argv.out,
+      drafts: argv.drafts,
+      brokenLinks,
+      log: (line) => process.stderr.write(line + '\n'),
+    });
+    const where = path.relative(process.cwd(), result.outDir) || '.';
+    print(`built ${result.pages} pages (${result.rendered} rendered, ${result.cached} from cache), ${result.files} files into ${where} in ${result.timings.total} ms`);
+    print(`${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed`);
+    for (const line of formatSizeReport(result.sizes)) print(line);
+    if (result.warnings.length > 0) print(`${result.warnings.length} warning(s)`);
   },
 };

@@ -1,0 +1,102 @@
+/**
+ * The incremental cache: rendered pages keyed by a hash of everything their HTML depends on (source text,
+ * templates, config, the other pages' titles and paths, the builder's own code). A changed input is a new key,
+ * so a stale entry is never served; it is just not found.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RenderedPage } from '../render/render-page.js';
+
+/** Bump when the cache file's shape changes. */
+const FORMAT = 1;
+
+export interface CachedPage {
+  key: string;
+  page: RenderedPage;
+  gzipBytes: number;
+}
+
+interface CacheFile {
+  format: number;
+  entries: Record<string, CachedPage>;
+}
+
+export function hashOf(...parts: string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('hex');
+}
+
+let fingerprint: string | undefined;
+
+/** A hash of the builder's code (`lib/build` or `dist/build`), so that a new fleuron version never reuses old output. */
+export function builderFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (/\.(js|ts)$/.test(name)) hash.update(name).update(readFileSync(file));
+    }
+  };
+  walk(root);
+  fingerprint = hash.digest('hex');
+  return fingerprint;
+}
+
+export class RenderCache {
+  private readonly entries: Map<string, CachedPage>;
+  private changed = false;
+
+  private constructor(private readonly file: string, entries: Record<string, CachedPage>) {
+    this.entries = new Map(Object.entries(entries));
+  }
+
+  /** Opens the cache file of a site; a missing, unreadable or foreign file is an empty cache. */
+  static async open(cacheDir: string, sourceDir: string): Promise<RenderCache> {
+    const file = path.join(cacheDir, `${hashOf(path.resolve(sourceDir)).slice(0, 16)}.json`);
+    try {
+      const data = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
+      if (data.format === FORMAT && typeof data.entries === 'object') return new RenderCache(file, data.entries);
+    } catch {
+      // No cache yet, or a damaged one: start afresh.
+    }
+    return new RenderCache(file, {});
+  }
+
+  get(outputPath: string, key: string): CachedPage | undefined {
+    const entry = this.entries.get(outputPath);
+    return entry?.key === key ? entry : undefined;
+  }
+
+  set(outputPath: string, entry: CachedPage): void {
+    this.entries.set(outputPath, entry);
+    this.changed = true;
+  }
+
+  /** Forgets pages that are no longer part of the site. */
+  retain(outputPaths: ReadonlySet<string>): void {
+    for (const outputPath of this.entries.keys()) {
+      if (!outputPaths.has(outputPath)) {
+        this.entries.delete(outputPath);
+        this.changed = true;
+      }
+    }
+  }
+
+  /** Writes the cache if anything changed (to a temporary file, then renamed, so a crash never leaves half a file). */
+  async save(): Promise<void> {
+    if (!this.changed) return;
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const sorted = Object.fromEntries([...this.entries].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify({ format: FORMAT, entries: sorted } satisfies CacheFile));
+    await rename(temporary, this.file);
+    this.changed = false;
+  }
+}

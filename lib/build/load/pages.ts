@@ -1,0 +1,45 @@
+/** Reads the Markdown pages of a site (with a size limit) and parses their front matter. */
+import { readFile } from 'node:fs/promises';
+import pLimit from 'p-limit';
+import { FleuronError } from '../../errors/fleuron-error.js';
+import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import type { SourceFile } from './sources.js';
+
+export interface LoadedPage {
+  sourcePath: string;
+  outputPath: string;
+  text: string;
+  frontMatter: FrontMatter;
+  bodyLine: number;
+}
+
+export interface LoadPagesOptions {
+  /** How the site folder is named in messages (`site-src`). */
+  sourceLabel: string;
+  maxFileBytes: number;
+}
+
+export async function loadPages(files: readonly SourceFile[], options: LoadPagesOptions): Promise<LoadedPage[]> {
+  const limit = pLimit(64);
+  return Promise.all(files.filter((file) => file.isPage).map((file) => limit(() => loadPage(file, options))));
+}
+
+async function loadPage(file: SourceFile, options: LoadPagesOptions): Promise<LoadedPage> {
+  const label = `${options.sourceLabel}/${file.sourcePath}`;
+  if (file.size > options.maxFileBytes) {
+    throw new FleuronError('page-too-large', `${label}: ${Math.ceil(file.size / 1024)} KB is more than the ${Math.floor(options.maxFileBytes / 1024)} KB limit for a Markdown page`, {
+      hint: 'split the page, or raise markdown.maxFileKb in fleuron.yaml',
+    });
+  }
+  let text: string;
+  try {
+    text = await readFile(file.absolutePath, 'utf8');
+  } catch (error) {
+    throw new FleuronError('file-unreadable', `${label}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      hint: 'check that the file exists and is readable',
+      cause: error,
+    });
+  }
+  const { frontMatter, bodyLine } = parseFrontMatter(text, label);
+  return { sourcePath: file.sourcePath, outputPath: file.outputPath, text, frontMatter, bodyLine };
+}

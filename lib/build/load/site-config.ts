@@ -1,0 +1,178 @@
+/** The site settings of `fleuron.yaml`: every key the builder reads, its type, its default. */
+import path from 'node:path';
+import { checkKeys, isPlainObject } from '../../config/check-keys.js';
+import { readProjectFile } from '../../config/project-file.js';
+import { usageError } from '../../errors/fleuron-error.js';
+
+export interface SiteAuthor {
+  name: string;
+  email?: string;
+  url?: string;
+}
+
+export interface NavigationEntry {
+  title: string;
+  /** A source path relative to the site folder: `qui-sommes-nous.md`, `notes/` or `blog/index.md`. */
+  path: string;
+}
+
+export interface SiteConfig {
+  title: string;
+  /** Absolute URL of the published site, ending in `/`; needed for the feed and the sitemap. */
+  baseUrl?: string;
+  /** BCP 47 tag (`fr`, `en-GB`); picks the theme's words and date format. */
+  language: string;
+  description?: string;
+  author?: SiteAuthor;
+  /** The menu; when absent it comes from the folder tree. */
+  navigation?: NavigationEntry[];
+  /** "Edit this page" link template; `{path}` becomes the page's source path. */
+  editLink?: string;
+  feed: { title?: string; limit: number };
+  /** Warn about pages whose HTML + CSS gzipped exceeds this many kilobytes. */
+  budget: { pageKb: number };
+  markdown: {
+    /** Pass raw HTML through instead of escaping it. */
+    allowHtml: boolean;
+    /** Table of contents on every page with at least three headings (a page's `toc` overrides). */
+    toc: boolean;
+    /** Refuse Markdown files larger than this, instead of exhausting memory. */
+    maxFileKb: number;
+  };
+}
+
+/** Top-level keys of `fleuron.yaml`; `publish` and `redirects` belong to the publisher and are not checked here. */
+export const SITE_CONFIG_KEYS = [
+  'title', 'baseUrl', 'language', 'description', 'author', 'navigation', 'editLink', 'feed', 'budget', 'markdown',
+  'publish', 'redirects',
+] as const;
+export const AUTHOR_KEYS = ['name', 'email', 'url'] as const;
+export const NAVIGATION_KEYS = ['title', 'path'] as const;
+export const FEED_KEYS = ['title', 'limit'] as const;
+export const BUDGET_KEYS = ['pageKb'] as const;
+export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb'] as const;
+
+export const DEFAULT_PAGE_BUDGET_KB = 14;
+export const DEFAULT_MAX_FILE_KB = 2048;
+
+/** Reads and validates `fleuron.yaml` in `sourceDir`; a site without one gets the defaults. */
+export async function loadSiteConfig(sourceDir: string): Promise<{ config: SiteConfig; file?: string }> {
+  const projectFile = await readProjectFile(sourceDir);
+  if (!projectFile) return { config: parseSiteConfig({}, 'fleuron.yaml', path.basename(path.resolve(sourceDir))) };
+  return { config: parseSiteConfig(projectFile.data, projectFile.path), file: projectFile.path };
+}
+
+/** Validates the parsed YAML of a config file named `file`; throws a usage error naming the file and key. */
+export function parseSiteConfig(data: Record<string, unknown>, file: string, fallbackTitle = 'Site'): SiteConfig {
+  checkKeys(data, SITE_CONFIG_KEYS, file);
+  const fail = (key: string, expected: string, hint?: string) =>
+    usageError('config-invalid', `${file}: "${key}" must be ${expected}`, hint ?? `got ${JSON.stringify(valueAt(data, key))}`);
+  const text = (source: Record<string, unknown>, key: string, where = key): string | undefined => {
+    const value = source[key.split('.').pop()!];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value.trim() === '') throw fail(where, 'a non-empty text');
+    return value;
+  };
+  const section = (key: string, known: readonly string[]): Record<string, unknown> => {
+    const value = data[key];
+    if (value === undefined || value === null) return {};
+    if (!isPlainObject(value)) throw fail(key, `a mapping with keys ${known.join(', ')}`);
+    checkKeys(value, known, `${file}: ${key}`);
+    return value;
+  };
+  const positive = (source: Record<string, unknown>, key: string, where: string, fallback: number): number => {
+    const value = source[key];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'number' || !(value > 0)) throw fail(where, 'a positive number');
+    return value;
+  };
+  const flag = (source: Record<string, unknown>, key: string, where: string): boolean => {
+    const value = source[key];
+    if (value === undefined || value === null) return false;
+    if (typeof value !== 'boolean') throw fail(where, 'true or false');
+    return value;
+  };
+
+  const config: SiteConfig = {
+    title: text(data, 'title') ?? fallbackTitle,
+    language: text(data, 'language') ?? 'en',
+    feed: { limit: 20 },
+    budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
+    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB },
+  };
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');
+
+  const baseUrl = text(data, 'baseUrl');
+  if (baseUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw fail('baseUrl', 'an absolute URL such as https://example.org/');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail('baseUrl', 'an http(s) URL');
+    url.search = '';
+    url.hash = '';
+    config.baseUrl = url.href.endsWith('/') ? url.href : `${url.href}/`;
+  }
+  const description = text(data, 'description');
+  if (description !== undefined) config.description = description;
+
+  const author = data.author;
+  if (typeof author === 'string' && author.trim() !== '') config.author = { name: author };
+  else if (author !== undefined && author !== null) {
+    if (!isPlainObject(author)) throw fail('author', 'a name or a mapping with name, email, url');
+    checkKeys(author, AUTHOR_KEYS, `${file}: author`);
+    const name = text(author, 'name', 'author.name');
+    if (!name) throw fail('author.name', 'a non-empty text');
+    config.author = { name };
+    const email = text(author, 'email', 'author.email');
+    const url = text(author, 'url', 'author.url');
+    if (email) config.author.email = email;
+    if (url) config.author.url = url;
+  }
+
+  const navigation = data.navigation;
+  if (navigation !== undefined && navigation !== null) {
+    if (!Array.isArray(navigation)) throw fail('navigation', 'a list of { title, path } entries');
+    config.navigation = navigation.map((entry: unknown, index) => {
+      const where = `navigation[${index}]`;
+      if (!isPlainObject(entry)) throw fail(where, 'a mapping with title and path');
+      checkKeys(entry, NAVIGATION_KEYS, `${file}: ${where}`);
+      const title = text(entry, 'title', `${where}.title`);
+      const entryPath = text(entry, 'path', `${where}.path`);
+      if (!title || !entryPath) throw fail(where, 'a mapping with both title and path');
+      return { title, path: entryPath.normalize('NFC') };
+    });
+  }
+
+  const editLink = text(data, 'editLink');
+  if (editLink !== undefined) {
+    if (!editLink.includes('{path}')) throw fail('editLink', 'a URL template containing {path}', 'e.g. https://git.example.org/site/_edit/main/site-src/{path}');
+    config.editLink = editLink;
+  }
+
+  const feed = section('feed', FEED_KEYS);
+  const feedTitle = text(feed, 'title', 'feed.title');
+  config.feed = { limit: Math.floor(positive(feed, 'limit', 'feed.limit', 20)) };
+  if (feedTitle) config.feed.title = feedTitle;
+
+  const budget = section('budget', BUDGET_KEYS);
+  config.budget = { pageKb: positive(budget, 'pageKb', 'budget.pageKb', DEFAULT_PAGE_BUDGET_KB) };
+
+  const markdown = section('markdown', MARKDOWN_KEYS);
+  config.markdown = {
+    allowHtml: flag(markdown, 'allowHtml', 'markdown.allowHtml'),
+    toc: flag(markdown, 'toc', 'markdown.toc'),
+    maxFileKb: positive(markdown, 'maxFileKb', 'markdown.maxFileKb', DEFAULT_MAX_FILE_KB),
+  };
+  return config;
+}
+
+function valueAt(data: Record<string, unknown>, dotted: string): unknown {
+  let value: unknown = data;
+  for (const part of dotted.replace(/\[(\d+)\]/g, '.$1').split('.')) {
+    value = isPlainObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
+}

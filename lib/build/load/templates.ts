@@ -1,0 +1,39 @@
+/** Loads the theme's Liquid templates and overlays the site's `_layouts/` on them, file by file; lists the theme's static files. */
+import fg from 'fast-glob';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { FleuronError } from '../../errors/fleuron-error.js';
+import type { TemplateSet } from '../render/layouts.js';
+import { THEME_DIR } from '../theme-location.js';
+import { LAYOUTS_FOLDER } from './sources.js';
+
+export async function loadTemplates(sourceDir: string, themeDir = THEME_DIR): Promise<TemplateSet> {
+  const templates: TemplateSet = { sources: {}, files: {} };
+  for (const dir of [path.join(themeDir, 'layouts'), path.join(sourceDir, LAYOUTS_FOLDER)]) {
+    const names = (await fg('*.liquid', { cwd: dir, onlyFiles: true })).sort();
+    for (const name of names) {
+      const file = path.join(dir, name);
+      templates.sources[name] = await readText(file);
+      templates.files[name] = file;
+    }
+  }
+  return templates;
+}
+
+/** The theme's static files (`theme.css`) by output path → absolute path. */
+export async function themeAssets(themeDir = THEME_DIR): Promise<Map<string, string>> {
+  const dir = path.join(themeDir, 'assets');
+  const names = (await fg('**/*', { cwd: dir, onlyFiles: true })).sort();
+  return new Map(names.map((name) => [name, path.join(dir, name)]));
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new FleuronError('file-unreadable', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      hint: 'check that the file exists and is readable',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,46 @@
+/** Liquid layouts: the theme's templates overlaid file by file with the site's `_layouts/`, rendered with HTML escaping on. */
+import { Liquid } from 'liquidjs';
+import { FleuronError } from '../../errors/fleuron-error.js';
+
+/** Template sources by name (`page.liquid`) and the file each came from, for error messages. */
+export interface TemplateSet {
+  sources: Record<string, string>;
+  files: Record<string, string>;
+}
+
+export function createLayoutEngine(templates: TemplateSet): Liquid {
+  return new Liquid({
+    templates: templates.sources,
+    extname: '.liquid',
+    cache: true,
+    outputEscape: 'escape',
+    strictFilters: true,
+    ownPropertyOnly: true,
+  });
+}
+
+export function hasLayout(templates: TemplateSet, layout: string): boolean {
+  return Object.hasOwn(templates.sources, `${layout}.liquid`);
+}
+
+/** Renders `layout` for the page `pageFile`; a missing layout or a template error names the file to fix. */
+export function renderLayout(engine: Liquid, templates: TemplateSet, layout: string, data: object, pageFile: string): string {
+  if (!hasLayout(templates, layout)) {
+    const known = Object.keys(templates.sources).map((name) => name.replace(/\.liquid$/, '')).sort();
+    throw new FleuronError('layout-missing', `${pageFile}: layout "${layout}" does not exist`, {
+      hint: `use one of ${known.join(', ')}, or add _layouts/${layout}.liquid to the site folder`,
+    });
+  }
+  try {
+    return engine.renderFileSync(layout, data) as string;
+  } catch (error) {
+    const liquidError = error as Error & { token?: { file?: string } };
+    const templateName = liquidError.token?.file ?? `${layout}.liquid`;
+    const templateFile = templates.files[templateName] ?? templateName;
+    const message = liquidError.message.replace(/, file:[^,]+/, '');
+    throw new FleuronError('template-error', `${templateFile}: ${message} (while rendering ${pageFile})`, {
+      hint: 'fix the Liquid template',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,162 @@
+/** The site as a list of page summaries, and the pure questions layouts ask of it: menu, breadcrumbs, folder listings, posts. */
+import path from 'node:path';
+import type { NavigationEntry } from '../load/site-config.js';
+
+export type PageKind = 'page' | 'folder-index' | 'not-found';
+
+/** What other pages need to know about a page: where it is, its title and dates. */
+export interface PageSummary {
+  /** Source path (`notes/Réunion 2.md`); a generated folder index has its folder (`notes/`). */
+  sourcePath: string;
+  outputPath: string;
+  kind: PageKind;
+  title: string;
+  description?: string;
+  date?: string;
+  updated?: string;
+  weight?: number;
+}
+
+/** A link in a menu, listing or breadcrumb trail, by output path (each page turns it into a URL relative to itself). */
+export interface SiteLink {
+  title: string;
+  outputPath: string;
+  date?: string;
+  description?: string;
+  isFolder?: boolean;
+}
+
+const INDEX_SOURCE = /(^|\/)index\.(md|markdown)$/i;
+
+export function isIndexSource(sourcePath: string): boolean {
+  return INDEX_SOURCE.test(sourcePath);
+}
+
+export function folderOf(outputPath: string): string {
+  const dir = path.posix.dirname(outputPath);
+  return dir === '.' ? '' : dir;
+}
+
+function indexOutputOf(folder: string): string {
+  return folder === '' ? 'index.html' : `${folder}/index.html`;
+}
+
+/** `reunions-2024` → `Reunions 2024`-like label for a folder without an index page: first letter up, dashes as spaces. */
+export function folderTitle(folder: string): string {
+  const name = path.posix.basename(folder).replace(/[-_]+/g, ' ').trim();
+  return name.charAt(0).toLocaleUpperCase() + name.slice(1);
+}
+
+/**
+ * Summaries of the index pages to generate: one per folder (root included) that holds pages, directly or
+ * below, and has neither an index page nor a copied `index.html`.
+ */
+export function missingFolderIndexes(pages: readonly PageSummary[], outputs: ReadonlySet<string>, siteTitle: string): PageSummary[] {
+  const folders = new Set<string>();
+  for (const page of pages) {
+    if (page.kind !== 'page') continue;
+    let folder = folderOf(page.outputPath);
+    for (;;) {
+      folders.add(folder);
+      if (folder === '') break;
+      folder = folderOf(folder);
+    }
+  }
+  return [...folders]
+    .filter((folder) => !outputs.has(indexOutputOf(folder)))
+    .sort()
+    .map((folder) => ({
+      sourcePath: folder === '' ? '' : `${folder}/`,
+      outputPath: indexOutputOf(folder),
+      kind: 'folder-index' as const,
+      title: folder === '' ? siteTitle : folderTitle(folder),
+    }));
+}
+
+/** Dated pages first, newest first; then the others by weight, then title (in the site language's order). */
+export function compareForListing(language: string): (a: PageSummary, b: PageSummary) => number {
+  const collator = new Intl.Collator(language, { sensitivity: 'base', numeric: true });
+  return (a, b) => {
+    if (a.date && b.date) return b.date.localeCompare(a.date) || collator.compare(a.title, b.title) || a.outputPath.localeCompare(b.outputPath);
+    if (a.date) return -1;
+    if (b.date) return 1;
+    return (a.weight ?? 0) - (b.weight ?? 0) || collator.compare(a.title, b.title) || a.outputPath.localeCompare(b.outputPath);
+  };
+}
+
+function toLink(page: PageSummary): SiteLink {
+  const link: SiteLink = { title: page.title, outputPath: page.outputPath };
+  if (page.date) link.date = page.date;
+  if (page.description) link.description = page.description;
+  if (page.outputPath.endsWith('index.html')) link.isFolder = true;
+  return link;
+}
+
+/** What a folder's index lists: its pages and the index pages of its subfolders, in listing order. */
+export function folderListing(folderIndexOutput: string, pages: readonly PageSummary[], language: string): SiteLink[] {
+  const folder = folderOf(folderIndexOutput);
+  const children = pages.filter((page) => {
+    if (page.kind === 'not-found' || page.outputPath === folderIndexOutput) return false;
+    const parent = folderOf(page.outputPath);
+    if (page.outputPath.endsWith('/index.html')) return folderOf(parent) === folder && parent !== folder;
+    return parent === folder;
+  });
+  return children.sort(compareForListing(language)).map(toLink);
+}
+
+/** Dated pages, newest first. */
+export function postsOf(pages: readonly PageSummary[], language: string): PageSummary[] {
+  return pages.filter((page) => page.kind === 'page' && page.date !== undefined).sort(compareForListing(language));
+}
+
+/**
+ * The main menu: the config's `navigation` when given (paths already resolved to output paths by the loader),
+ * otherwise the home page then the root's undated pages and folders.
+ */
+export function siteMenu(pages: readonly PageSummary[], homeTitle: string, language: string, configured?: readonly SiteLink[]): SiteLink[] {
+  if (configured) return [...configured];
+  const home = pages.find((page) => page.outputPath === 'index.html');
+  const menu: SiteLink[] = home ? [{ title: homeTitle, outputPath: 'index.html' }] : [];
+  const top = folderListing('index.html', pages, language).filter((link) => link.date === undefined && link.outputPath !== '404.html');
+  return menu.concat(top.map(({ title, outputPath }) => ({ title, outputPath })));
+}
+
+/** Resolves the config's navigation entries (`about.md`, `notes/`) to output paths; returns the entries it cannot find. */
+export function resolveNavigation(entries: readonly NavigationEntry[], pagesBySource: ReadonlyMap<string, string>, outputs: ReadonlySet<string>): { links: SiteLink[]; missing: string[] } {
+  const links: SiteLink[] = [];
+  const missing: string[] = [];
+  for (const entry of entries) {
+    const clean = entry.path.replace(/^\.?\//, '');
+    const output = pagesBySource.get(clean) ?? (outputs.has(clean) ? clean : undefined) ?? (outputs.has(indexOutputOf(clean.replace(/\/$/, ''))) ? indexOutputOf(clean.replace(/\/$/, '')) : undefined);
+    if (output === undefined) missing.push(entry.path);
+    else links.push({ title: entry.title, outputPath: output });
+  }
+  return { links, missing };
+}
+
+/** Ancestors of a page, home first, each the index page of a folder above it (never the page itself). */
+export function breadcrumbsFor(outputPath: string, titles: ReadonlyMap<string, string>, homeTitle: string): SiteLink[] {
+  if (outputPath === 'index.html') return [];
+  const folder = folderOf(outputPath);
+  const ownFolder = outputPath.endsWith('/index.html') ? folder : undefined;
+  const folders = [''];
+  if (folder !== '') {
+    const parts = folder.split('/');
+    for (let index = 1; index <= parts.length; index++) folders.push(parts.slice(0, index).join('/'));
+  }
+  const trail: SiteLink[] = [];
+  for (const ancestor of folders) {
+    if (ancestor === ownFolder) continue;
+    const output = indexOutputOf(ancestor);
+    const title = ancestor === '' ? homeTitle : titles.get(output);
+    if (title !== undefined && (ancestor !== '' || titles.has(output))) trail.push({ title, outputPath: output });
+  }
+  return trail;
+}
+
+/** Whether a menu entry is the current page or one of its folders. */
+export function isCurrent(menuOutput: string, pageOutput: string): boolean {
+  if (menuOutput === pageOutput) return true;
+  if (menuOutput === 'index.html' || !menuOutput.endsWith('/index.html')) return false;
+  return pageOutput.startsWith(menuOutput.slice(0, -'index.html'.length));
+}

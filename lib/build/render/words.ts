@@ -1,0 +1,81 @@
+/** The theme's own words in the site language (French and English; other languages fall back to English). */
+
+export interface ThemeWords {
+  skipLink: string;
+  menu: string;
+  breadcrumb: string;
+  home: string;
+  toc: string;
+  editPage: string;
+  published: string;
+  updated: string;
+  posts: string;
+  latestPosts: string;
+  feed: string;
+  notFoundTitle: string;
+  notFoundText: string;
+  backHome: string;
+  footnotes: string;
+  footnoteBack: string;
+  pagesInFolder: string;
+}
+
+const WORDS: Record<'fr' | 'en', ThemeWords> = {
+  fr: {
+    skipLink: 'Aller au contenu',
+    menu: 'Menu principal',
+    breadcrumb: "Fil d'Ariane",
+    home: 'Accueil',
+    toc: 'Sommaire',
+    editPage: 'Modifier cette page',
+    published: 'Publié le',
+    updated: 'Mis à jour le',
+    posts: 'Articles',
+    latestPosts: 'Derniers articles',
+    feed: 'Flux Atom',
+    notFoundTitle: 'Page introuvable',
+    notFoundText: "Cette page n'existe pas ou a été déplacée.",
+    backHome: "Retour à l'accueil",
+    footnotes: 'Notes',
+    footnoteBack: 'Retour au texte',
+    pagesInFolder: 'Pages de cette rubrique',
+  },
+  en: {
+    skipLink: 'Skip to content',
+    menu: 'Main menu',
+    breadcrumb: 'Breadcrumb',
+    home: 'Home',
+    toc: 'Contents',
+    editPage: 'Edit this page',
+    published: 'Published',
+    updated: 'Updated',
+    posts: 'Posts',
+    latestPosts: 'Latest posts',
+    feed: 'Atom feed',
+    notFoundTitle: 'Page not found',
+    notFoundText: 'This page does not exist or has moved.',
+    backHome: 'Back to the home page',
+    footnotes: 'Footnotes',
+    footnoteBack: 'Back to the text',
+    pagesInFolder: 'Pages in this section',
+  },
+};
+
+/** Words for a language tag: `fr-CA` → French, `de` → English. */
+export function wordsFor(language: string): ThemeWords {
+  const primary = language.toLowerCase().split('-')[0];
+  return primary === 'fr' ? WORDS.fr : WORDS.en;
+}
+
+/** A front-matter date as readers expect it (`5 mars 2024`), in UTC so it never depends on the machine. */
+export function formatDate(date: string, language: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(toIsoDateTime(date)));
+}
+
+/** RFC 3339 date-time for feeds and sitemaps; a date alone is midnight UTC, a time without offset is UTC. */
+export function toIsoDateTime(date: string): string {
+  const value = date.trim().replace(' ', 'T');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00Z`;
+  const withZone = /(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`;
+  return new Date(withZone).toISOString().replace('.000Z', 'Z');
+}

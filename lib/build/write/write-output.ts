@@ -1,0 +1,124 @@
+/** Writes a build into its output folder: only files whose bytes changed, then removes files the build no longer makes. */
+import fg from 'fast-glob';
+import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { FleuronError } from '../../errors/fleuron-error.js';
+
+/** The file that marks a folder as built by fleuron (and lists the redirects for the publisher). */
+export const ALIASES_FILE = '.fleuron/aliases.json';
+
+export interface OutputPlan {
+  /** Generated files by output path. */
+  files: Map<string, string>;
+  /** Copied files: output path → absolute source path. */
+  copies: Map<string, string>;
+}
+
+export interface WriteSummary {
+  written: number;
+  unchanged: number;
+  removed: number;
+}
+
+export async function writeOutput(outDir: string, plan: OutputPlan): Promise<WriteSummary> {
+  const existing = await listExisting(outDir);
+  if (existing.length > 0 && !existing.includes(ALIASES_FILE)) {
+    throw new FleuronError('output-not-ours', `${outDir} is not empty and was not built by fleuron`, {
+      hint: 'choose an empty or new folder with --out, or empty this one yourself',
+    });
+  }
+  const existingSet = new Set(existing.map((file) => file.normalize('NFC')));
+  const limit = pLimit(32);
+  const summary: WriteSummary = { written: 0, unchanged: 0, removed: 0 };
+  const madeDirs = new Set<string>();
+  const ensureDir = async (file: string) => {
+    const dir = path.dirname(file);
+    if (madeDirs.has(dir)) return;
+    madeDirs.add(dir);
+    await mkdir(dir, { recursive: true });
+  };
+  const tasks: Promise<void>[] = [];
+  for (const [outputPath, content] of plan.files) {
+    tasks.push(limit(async () => {
+      const target = path.join(outDir, outputPath);
+      const bytes = Buffer.from(content);
+      if (existingSet.has(outputPath) && (await sameBytes(target, bytes))) {
+        summary.unchanged++;
+        return;
+      }
+      await ensureDir(target);
+      await writeFile(target, bytes);
+      summary.written++;
+    }));
+  }
+  for (const [outputPath, source] of plan.copies) {
+    tasks.push(limit(async () => {
+      const target = path.join(outDir, outputPath);
+      if (existingSet.has(outputPath) && (await sameFile(source, target))) {
+        summary.unchanged++;
+        return;
+      }
+      await ensureDir(target);
+      try {
+        await copyFile(source, target);
+      } catch (error) {
+        throw new FleuronError('file-unreadable', `cannot copy ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+          hint: 'check that the file is readable',
+          cause: error,
+        });
+      }
+      summary.written++;
+    }));
+  }
+  await Promise.all(tasks);
+  const stale = existing.filter((file) => !plan.files.has(file.normalize('NFC')) && !plan.copies.has(file.normalize('NFC')));
+  await Promise.all(stale.map((file) => limit(() => rm(path.join(outDir, file), { force: true }))));
+  summary.removed = stale.length;
+  await removeEmptyFolders(outDir);
+  return summary;
+}
+
+async function listExisting(outDir: string): Promise<string[]> {
+  try {
+    return await fg('**/*', { cwd: outDir, dot: true, onlyFiles: true, followSymbolicLinks: false });
+  } catch {
+    return [];
+  }
+}
+
+async function sameBytes(file: string, bytes: Buffer): Promise<boolean> {
+  try {
+    return (await readFile(file)).equals(bytes);
+  } catch {
+    return false;
+  }
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [statA, statB] = await Promise.all([stat(a), stat(b)]);
+    if (statA.size !== statB.size) return false;
+    const [bytesA, bytesB] = await Promise.all([readFile(a), readFile(b)]);
+    return bytesA.equals(bytesB);
+  } catch {
+    return false;
+  }
+}
+
+/** Removes folders left empty by stale files (deepest first); the output folder itself stays. */
+async function removeEmptyFolders(dir: string, isRoot = true): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  let empty = true;
+  for (const entry of entries) {
+    if (entry.isDirectory() && (await removeEmptyFolders(path.join(dir, entry.name), false))) continue;
+    empty = false;
+  }
+  if (empty && !isRoot) await rmdir(dir);
+  return empty;
+}
