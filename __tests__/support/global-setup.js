@@ -1,1 +1,22 @@
-export default async function globalSetup() {}
+// Starts the embedded S3 server (s3rver, in a child process) for the whole test run, unless
+// FLEURON_TEST_S3_ENDPOINT names another server (e.g. Ceph RGW from scripts/real-s3).
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export default async function globalSetup() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  if (process.env.FLEURON_TEST_S3_ENDPOINT) return;
+  const { startLocalS3 } = await import('../../dist/local-server/local-s3.js');
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'fleuron-s3rver-'));
+  const server = await startLocalS3({ directory });
+  globalThis.__fleuronS3 = server;
+  Object.assign(process.env, {
+    FLEURON_TEST_S3_ENDPOINT: server.endpoint,
+    FLEURON_TEST_S3_REGION: 'garage',
+    FLEURON_TEST_S3_ACCESS_KEY_ID: 'S3RVER',
+    FLEURON_TEST_S3_SECRET_ACCESS_KEY: 'S3RVER',
+    FLEURON_TEST_S3_WEBSITE_ENDPOINT: server.endpoint,
+    FLEURON_TEST_S3_KIND: 's3rver',
+  });
+}

@@ -122,11 +122,12 @@ async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise<void> 
     const { summary, plan } = outcome;
     const siteUrl = local?.websiteUrl(bucket, target.prefix);
     summary.warnings.unshift(...built.warnings);
+    // Warnings go to stderr in every mode: stdout may be a JSON document.
+    for (const warning of summary.warnings) writeErr(`warning: ${warning}`);
     if (args.json) {
       process.stdout.write(`${redact(JSON.stringify({ ...summary, ...(siteUrl ? { url: siteUrl } : {}), ...(args.dryRun ? { plan: planAsJson(plan) } : {}) }, null, 2))}\n`);
     } else {
       if (args.dryRun) for (const line of formatPlan(plan)) process.stdout.write(`${redact(line)}\n`);
-      for (const warning of summary.warnings) writeErr(`warning: ${warning}`);
       process.stdout.write(`${formatSummary(summary)}\n`);
       if (siteUrl) process.stdout.write(`site: ${siteUrl}\n`);
     }
