@@ -1,0 +1,27 @@
+import { renderMarkdown } from '../../lib/build/render/markdown.js';
+
+const render = (text: string, allowHtml = false) => renderMarkdown(text, { allowHtml, footnoteLabel: 'Notes', footnoteBackLabel: 'Retour' }).html;
+
+describe('renderMarkdown', () => {
+  it('skips front matter', () => {
+    expect(render('---\ntitle: x\n---\n\nHello')).toBe('<p>Hello</p>');
+  });
+  it('renders GFM: tables, strikethrough, autolinks, task lists, footnotes', () => {
+    expect(render('| a | b |\n| - | -: |\n| 1 | 2 |')).toContain('<th align="right">b</th>');
+    expect(render('~~old~~')).toBe('<p><del>old</del></p>');
+    expect(render('see https://example.org')).toBe('<p>see <a href="https://example.org">https://example.org</a></p>');
+    expect(render('- [x] done')).toContain('<input type="checkbox" disabled="" checked="" />');
+    const footnote = render('Text[^1]\n\n[^1]: Note.');
+    expect(footnote).toContain('<h2 id="footnote-label" class="sr-only">Notes</h2>');
+    expect(footnote).toContain('aria-label="Retour"');
+  });
+  it('escapes raw HTML unless allowed, and never lets a script through', () => {
+    expect(render('<b>x</b>')).toBe('<p>&lt;b&gt;x&lt;/b&gt;</p>');
+    expect(render('<b>x</b>', true)).toBe('<p><b>x</b></p>');
+    expect(render('<script>alert(1)</script>', true)).not.toContain('<script');
+    expect(render('[x](javascript:alert(1))')).toBe('<p><a href="">x</a></p>');
+  });
+  it('keeps code blocks with their language class', () => {
+    expect(render('```sh\necho <hi>\n```')).toBe('<pre><code class="language-sh">echo &lt;hi&gt;\n</code></pre>');
+  });
+});
