@@ -94,7 +94,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const posts = postsOf(allSummaries, config.language);
   const feed = posts.length > 0 && config.baseUrl !== undefined && !outputs.has(FEED_PATH) ? FEED_PATH : undefined;
   const sitemap = config.baseUrl !== undefined && !outputs.has(SITEMAP_PATH) ? SITEMAP_PATH : undefined;
-  if (!config.baseUrl) warn(`${configLabel}: no baseUrl, so no feed.xml and no sitemap.xml (they need absolute URLs)`);
+  if (!config.baseUrl && posts.length > 0) warn(`${configLabel}: no baseUrl, so no feed.xml and no sitemap.xml (they need absolute URLs)`);
   if (feed) outputs.add(feed);
   if (sitemap) outputs.add(sitemap);
 

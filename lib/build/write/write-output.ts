@@ -31,12 +31,15 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
   const existingSet = new Set(existing.map((file) => file.normalize('NFC')));
   const limit = pLimit(32);
   const summary: WriteSummary = { written: 0, unchanged: 0, removed: 0 };
-  const madeDirs = new Set<string>();
-  const ensureDir = async (file: string) => {
+  const madeDirs = new Map<string, Promise<unknown>>();
+  const ensureDir = (file: string) => {
     const dir = path.dirname(file);
-    if (madeDirs.has(dir)) return;
-    madeDirs.add(dir);
-    await mkdir(dir, { recursive: true });
+    let made = madeDirs.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      madeDirs.set(dir, made);
+    }
+    return made;
   };
   const tasks: Promise<void>[] = [];
   for (const [outputPath, content] of plan.files) {

@@ -1,0 +1,244 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildSite, type BuildOptions } from '../../lib/build/index.js';
+import { loadPages } from '../../lib/build/load/pages.js';
+import { FleuronError } from '../../lib/errors/fleuron-error.js';
+import { readTree, tempDir, writeSite } from './support/temp-site.js';
+
+const CONFIG = 'title: Essai\nbaseUrl: https://ex.org/\nlanguage: fr\n';
+
+async function build(sourceDir: string, options: Partial<BuildOptions> = {}) {
+  const root = await tempDir();
+  const outDir = options.outDir ?? path.join(root, 'out');
+  const result = await buildSite({ sourceDir, outDir, cacheDir: path.join(root, 'cache'), ...options });
+  return { result, outDir, root };
+}
+
+async function failure(promise: Promise<unknown>): Promise<FleuronError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as FleuronError;
+  }
+  throw new Error('expected the build to fail');
+}
+
+const text = async (file: string) => readFile(file, 'utf8');
+
+describe('buildSite', () => {
+  it('maps pages to .html, copies other files, and never copies the config or dotfiles', async () => {
+    const src = await writeSite({
+      'fleuron.yaml': CONFIG,
+      'index.md': '---\ntitle: Accueil\n---\nBonjour',
+      'docs/page.md': '---\ntitle: Page\n---\n[retour](../index.md)',
+      'docs/image.png': Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+      '.env': 'SECRET=1',
+      '.git/config': '[core]',
+      'docs/.hidden.md': 'x',
+      '_layouts/page.liquid': '{% layout "base" %}{% block main %}<div class="custom">{{ page.content | raw }}</div>{% endblock %}',
+    });
+    const { result, outDir } = await build(src);
+    const tree = await readTree(outDir);
+    expect([...tree.keys()]).toEqual([
+      '.fleuron/aliases.json', '404.html', 'docs/image.png', 'docs/index.html', 'docs/page.html', 'index.html', 'sitemap.xml', 'theme.css',
+    ]);
+    expect(result.pages).toBe(4);
+    expect(result.files).toBe(8);
+    expect(tree.get('docs/page.html')!.toString()).toContain('<div class="custom"><p><a href="../index.html">retour</a></p></div>');
+  });
+
+  it('builds byte-identical output twice, cold or from the cache', async () => {
+    const src = await writeSite({
+      'fleuron.yaml': CONFIG,
+      'index.md': '# Hi',
+      'blog/a.md': '---\ntitle: A\ndate: 2024-01-02\n---\nText [b](b.md#deux)',
+      'blog/b.md': '---\ntitle: B\ndate: 2024-02-03\n---\n## Deux',
+      'notes/Réunion 2.md': '---\ntitle: Réunion\naliases: [vieux.html]\n---\n| a |\n| - |\n| 1 |',
+    });
+    const first = await build(src);
+    const second = await build(src);
+    expect(await readTree(second.outDir)).toEqual(await readTree(first.outDir));
+    const rebuilt = await buildSite({ sourceDir: src, outDir: path.join(first.root, 'again'), cacheDir: path.join(first.root, 'cache') });
+    expect(rebuilt.cached).toBe(rebuilt.pages);
+    expect(await readTree(rebuilt.outDir)).toEqual(await readTree(first.outDir));
+  });
+
+  it('re-renders only the edited page, and feed and sitemap only change for posts', async () => {
+    const src = await writeSite({
+      'fleuron.yaml': CONFIG,
+      'index.md': 'home',
+      'about.md': '---\ntitle: About\n---\nold text',
+      'blog/post.md': '---\ntitle: Post\ndate: 2024-01-02\n---\nold post',
+    });
+    const { outDir, root } = await build(src);
+    const cacheDir = path.join(root, 'cache');
+    const before = await readTree(outDir);
+
+    await writeFile(path.join(src, 'about.md'), '---\ntitle: About\n---\nnew text');
+    const afterPage = await buildSite({ sourceDir: src, outDir, cacheDir });
+    expect(afterPage.rendered).toBe(1);
+    expect(afterPage.written).toBe(1);
+    const tree = await readTree(outDir);
+    expect([...tree].filter(([name, bytes]) => !before.get(name)?.equals(bytes)).map(([name]) => name)).toEqual(['about.html']);
+
+    await writeFile(path.join(src, 'blog/post.md'), '---\ntitle: Post\ndate: 2024-01-02\n---\nnew post');
+    const afterPost = await buildSite({ sourceDir: src, outDir, cacheDir });
+    expect(afterPost.rendered).toBe(1);
+    const treeAfterPost = await readTree(outDir);
+    expect([...treeAfterPost].filter(([name, bytes]) => !tree.get(name)?.equals(bytes)).map(([name]) => name)).toEqual(['blog/post.html', 'feed.xml']);
+  });
+
+  it('never serves stale pages: titles of other pages, templates and config invalidate the cache', async () => {
+    const src = await writeSite({ 'fleuron.yaml': CONFIG, 'index.md': 'home', 'a.md': '---\ntitle: Alpha\n---\na', 'b.md': '---\ntitle: Beta\n---\nb' });
+    const { outDir, root } = await build(src);
+    const cacheDir = path.join(root, 'cache');
+    const freshBuild = async () => readTree((await build(src)).outDir);
+
+    await writeFile(path.join(src, 'a.md'), '---\ntitle: Alpha renamed\n---\na');
+    const renamed = await buildSite({ sourceDir: src, outDir, cacheDir });
+    expect(renamed.cached).toBe(0);
+    expect(await text(path.join(outDir, 'b.html'))).toContain('Alpha renamed');
+    expect(await readTree(outDir)).toEqual(await freshBuild());
+
+    await writeSite({ '_layouts/page.liquid': '{% layout "base" %}{% block main %}<p class="v2">{{ page.title }}</p>{% endblock %}' }, src);
+    await buildSite({ sourceDir: src, outDir, cacheDir });
+    expect(await text(path.join(outDir, 'b.html'))).toContain('<p class="v2">Beta</p>');
+    expect(await readTree(outDir)).toEqual(await freshBuild());
+
+    await writeFile(path.join(src, 'fleuron.yaml'), CONFIG.replace('Essai', 'Autre titre'));
+    const reconfigured = await buildSite({ sourceDir: src, outDir, cacheDir });
+    expect(reconfigured.cached).toBe(0);
+    expect(await text(path.join(outDir, 'b.html'))).toContain('Autre titre');
+  });
+
+  it('writes aliases to .fleuron/aliases.json, sorted, and returns them', async () => {
+    const src = await writeSite({
+      'fleuron.yaml': CONFIG,
+      'index.md': '---\naliases: [accueil.html]\n---\n',
+      'docs/page.md': '---\naliases: [/ancien/page.html, ancien/]\n---\n',
+    });
+    const { result, outDir } = await build(src);
+    const expected = [
+      { from: 'accueil.html', to: 'index.html' },
+      { from: 'ancien/index.html', to: 'docs/page.html' },
+      { from: 'ancien/page.html', to: 'docs/page.html' },
+    ];
+    expect(result.aliases).toEqual(expected);
+    expect(JSON.parse(await text(path.join(outDir, '.fleuron/aliases.json')))).toEqual(expected);
+  });
+
+  it('removes stale files, keeps unchanged ones, and refuses a foreign non-empty folder', async () => {
+    const src = await writeSite({ 'fleuron.yaml': CONFIG, 'index.md': 'x', 'old.md': 'old', 'img/a.png': 'png' });
+    const { outDir, root } = await build(src);
+    await rm(path.join(src, 'old.md'));
+    await rm(path.join(src, 'img'), { recursive: true });
+    const again = await buildSite({ sourceDir: src, outDir, cacheDir: path.join(root, 'cache') });
+    expect(again.removed).toBe(2);
+    expect([...(await readTree(outDir)).keys()]).not.toContain('old.html');
+    expect([...(await readTree(outDir)).keys()].some((name) => name.startsWith('img'))).toBe(false);
+
+    const foreign = path.join(root, 'foreign');
+    await writeSite({ 'precious.txt': 'keep me' }, foreign);
+    const error = await failure(buildSite({ sourceDir: src, outDir: foreign, cacheDir: path.join(root, 'cache') }));
+    expect(error.code).toBe('output-not-ours');
+    expect(await text(path.join(foreign, 'precious.txt'))).toBe('keep me');
+  });
+
+  it('refuses an output folder inside the sources, and a missing source folder', async () => {
+    const src = await writeSite({ 'index.md': 'x' });
+    expect((await failure(buildSite({ sourceDir: src, outDir: path.join(src, 'public') }))).code).toBe('out-overlaps-source');
+    expect((await failure(buildSite({ sourceDir: path.join(src, 'nope'), outDir: path.join(src, '..', 'o') }))).code).toBe('source-missing');
+  });
+
+  it('leaves drafts out unless asked, and a link to a draft is broken', async () => {
+    const src = await writeSite({ 'index.md': 'x', 'draft.md': '---\ndraft: true\n---\nwip', 'link.md': '[d](draft.md)' });
+    const error = await failure(build(src));
+    expect(error.message).toMatch(/link\.md:1: broken link "draft\.md": draft\.md is a draft/);
+    const { outDir } = await build(src, { drafts: true });
+    expect([...(await readTree(outDir)).keys()]).toContain('draft.html');
+    const warned = await build(src, { brokenLinks: 'warn' });
+    expect([...(await readTree(warned.outDir)).keys()]).not.toContain('draft.html');
+    expect(warned.result.warnings.some((line) => line.includes('link.md:1: broken link'))).toBe(true);
+  });
+
+  it('fails on broken links and missing fragments with file:line, or warns', async () => {
+    const src = await writeSite({
+      'index.md': '---\ntitle: Home\n---\n\nFine [a](a.md#titre).\n\nBroken [b](b.md).\n\n[c](a.md#nope) and [self](#nulle-part)',
+      'a.md': '## Titre',
+    });
+    const label = path.relative(process.cwd(), src);
+    const messages: string[] = [];
+    const error = await failure(build(src, { log: (line) => messages.push(line) }));
+    expect(error.code).toBe('broken-links');
+    expect(error.message).toBe(`${label}/index.md:7: broken link "b.md": no page b.md (and 2 more)`);
+    expect(messages).toEqual([
+      `error: ${label}/index.md:7: broken link "b.md": no page b.md`,
+      `error: ${label}/index.md:9: broken link "a.md#nope": no heading or anchor #nope in a.html`,
+      `error: ${label}/index.md:9: broken link "#nulle-part": no heading or anchor #nulle-part in index.html`,
+    ]);
+    const { result } = await build(src, { brokenLinks: 'warn' });
+    expect(result.warnings.filter((line) => line.includes('broken link'))).toHaveLength(3);
+  });
+
+  it('reports invalid front matter with file:line', async () => {
+    const src = await writeSite({ 'index.md': 'x', 'notes/Réunion.md': '---\ntitle: ok\ndate: hier\n---\n' });
+    const error = await failure(build(src));
+    expect(error.message).toBe(`${path.relative(process.cwd(), src)}/notes/Réunion.md:3: front matter "date" must be a date such as 2024-03-05 or 2024-03-05T18:30:00+01:00`);
+  });
+
+  it('names the page for a missing layout and the template for a template error', async () => {
+    const missing = await writeSite({ 'index.md': '---\nlayout: fancy\n---\n' });
+    const missingError = await failure(build(missing));
+    expect(missingError.message).toBe(`${path.relative(process.cwd(), missing)}/index.md: layout "fancy" does not exist`);
+    expect(missingError.hint).toContain('_layouts/fancy.liquid');
+
+    const broken = await writeSite({ 'index.md': 'x', '_layouts/home.liquid': '<p>\n{% if %}\n</p>' });
+    const brokenError = await failure(build(broken));
+    expect(brokenError.code).toBe('template-error');
+    expect(brokenError.message).toContain(path.join(broken, '_layouts/home.liquid'));
+    expect(brokenError.message).toContain('line:2');
+  });
+
+  it('refuses Markdown files over the size limit before reading them', async () => {
+    const src = await writeSite({ 'fleuron.yaml': 'markdown:\n  maxFileKb: 1\n', 'index.md': 'x', 'big.md': 'a'.repeat(2048) });
+    const error = await failure(build(src));
+    expect(error.code).toBe('page-too-large');
+    expect(error.message).toMatch(/big\.md: 2 KB is more than the 1 KB limit/);
+  });
+
+  it('names an unreadable page', async () => {
+    const dir = await tempDir();
+    const error = await failure(loadPages([
+      { sourcePath: 'gone.md', absolutePath: path.join(dir, 'gone.md'), outputPath: 'gone.html', size: 1, isPage: true },
+    ], { sourceLabel: 'site', maxFileBytes: 1000 }));
+    expect(error.message).toBe('site/gone.md: cannot read the file (ENOENT)');
+  });
+
+  it('rejects config typos in fleuron.yaml and navigation entries that match nothing', async () => {
+    const typo = await writeSite({ 'fleuron.yaml': 'title: x\nnavigaton: []\n', 'index.md': 'x' });
+    const typoError = await failure(build(typo));
+    expect(typoError.message).toMatch(/fleuron\.yaml: unknown key "navigaton"/);
+    expect(typoError.hint).toBe('did you mean "navigation"?');
+    const nav = await writeSite({ 'fleuron.yaml': 'navigation:\n  - { title: X, path: nope.md }\n', 'index.md': 'x' });
+    expect((await failure(build(nav))).message).toMatch(/navigation entry "nope\.md" matches no page/);
+  });
+
+  it('gives 404.html links from the base path, since it is served at any depth', async () => {
+    const src = await writeSite({ 'fleuron.yaml': 'baseUrl: https://ex.org/prefix/\n', 'index.md': 'x', 'docs/a.md': 'a', '404.md': 'Go [home](index.md).' });
+    const { outDir } = await build(src);
+    const notFound = await text(path.join(outDir, '404.html'));
+    expect(notFound).toContain('<link rel="stylesheet" href="/prefix/theme.css">');
+    expect(notFound).toContain('<a href="/prefix/index.html">home</a>');
+    expect(await text(path.join(outDir, 'docs/a.html'))).toContain('<link rel="stylesheet" href="../theme.css">');
+  });
+
+  it('generates a 404 page and folder indexes in the site language', async () => {
+    const src = await writeSite({ 'fleuron.yaml': 'language: en\n', 'notes/b.md': '---\ntitle: Bee\n---\n', 'notes/a.md': '---\ntitle: Ant\n---\n' });
+    const { outDir } = await build(src);
+    expect(await text(path.join(outDir, '404.html'))).toContain('<h1>Page not found</h1>');
+    const listing = await text(path.join(outDir, 'notes/index.html'));
+    expect(listing.indexOf('Ant')).toBeLessThan(listing.indexOf('Bee'));
+    expect(listing).toContain('<a href="a.html">Ant</a>');
+  });
+});
+
