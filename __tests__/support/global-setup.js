@@ -15,7 +15,7 @@ export default async function globalSetup() {
     FLEURON_TEST_S3_ENDPOINT: server.endpoint,
     FLEURON_TEST_S3_REGION: 'garage',
     FLEURON_TEST_S3_ACCESS_KEY_ID: 'S3RVER',
-    FLEURON_TEST_S3_SECRET_ACCESS_KEY: 'S3RVER',
+    FLEURON_TEST_S3_SECRET_ACCESS_KEY: 'fleuron-test-secret-9f4e2b7c', // s3rver accepts any secret; this one is grepped for in outputs
     FLEURON_TEST_S3_WEBSITE_ENDPOINT: server.endpoint,
     FLEURON_TEST_S3_KIND: 's3rver',
   });

@@ -85,12 +85,12 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   await Promise.all(
     candidates.map(({ relative, absolute }) =>
       limit(async () => {
+        const key = keyFor(relative, options.prefix);
         const target = await resolveFile(absolute, relative, realRoot);
         if (!target) {
           warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
           return;
         }
-        const key = keyFor(relative, options.prefix);
         const gzip = options.policy.gzipFor(key.slice(options.prefix.length));
         const hash = await hashFileBody(target.path, target.size, gzip).catch((error: NodeJS.ErrnoException) => {
           throw new FleuronError('unreadable-file', `cannot read ${relative}: ${error.code ?? error.message}`, {
