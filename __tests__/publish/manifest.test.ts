@@ -1,0 +1,24 @@
+import { parseManifest, serializeManifest } from '../../lib/publish/manifest.js';
+
+test('round-trips and is stable (sorted keys)', () => {
+  const manifest = { version: 1 as const, objects: { 'b.html': { etag: 'e2', headers: 'h' }, 'a.bin': { etag: 'e1-2', headers: 'h', md5: 'm' } } };
+  const text = serializeManifest(manifest);
+  expect(text.indexOf('a.bin')).toBeLessThan(text.indexOf('b.html'));
+  expect(parseManifest(text)).toEqual(manifest);
+  expect(serializeManifest(parseManifest(text))).toBe(text);
+});
+
+test.each([
+  ['missing', undefined],
+  ['not JSON', '{oops'],
+  ['another version', '{"version":2,"objects":{}}'],
+  ['objects not a map', '{"version":1,"objects":[]}'],
+  ['null', 'null'],
+])('a %s manifest is harmless: empty', (_label, text) => {
+  expect(parseManifest(text)).toEqual({ version: 1, objects: {} });
+});
+
+test('hand-edited entries that are malformed are dropped, the rest kept', () => {
+  const text = '{"version":1,"objects":{"a":{"etag":"x","headers":"h"},"b":{"etag":5},"c":null}}';
+  expect(parseManifest(text).objects).toEqual({ a: { etag: 'x', headers: 'h' } });
+});

@@ -1,0 +1,110 @@
+import { headersFingerprint } from '../../lib/headers/object-headers.js';
+import { emptyManifest } from '../../lib/publish/manifest.js';
+import { plan, sameContent } from '../../lib/publish/plan.js';
+import type { LocalFile, Manifest, RemoteObject } from '../../lib/publish/types.js';
+
+const headers = { contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=0, must-revalidate' };
+const file = (key: string, md5: string, extra: Partial<LocalFile> = {}): LocalFile => ({
+  key,
+  size: 10,
+  md5,
+  headers,
+  source: { kind: 'bytes', body: Buffer.alloc(10) },
+  ...extra,
+});
+const remote = (key: string, etag: string, size = 10): RemoteObject => ({ key, etag, size });
+const remoteMap = (...objects: RemoteObject[]) => new Map(objects.map((object) => [object.key, object]));
+const manifestOf = (entries: Record<string, { etag: string; headers?: string; md5?: string }>): Manifest => ({
+  version: 1,
+  objects: Object.fromEntries(Object.entries(entries).map(([key, entry]) => [key, { headers: headersFingerprint(headers), ...entry }])),
+});
+
+describe('plan', () => {
+  test('new files are uploaded, assets before pages', () => {
+    const result = plan({ local: [file('b.html', 'a1'), file('a.css', 'a2'), file('z.png', 'a3')], remote: new Map(), manifest: emptyManifest(), manifestFound: false });
+    expect(result.uploads.map((action) => [action.key, action.reason])).toEqual([
+      ['a.css', 'new'],
+      ['z.png', 'new'],
+      ['b.html', 'new'],
+    ]);
+    expect(result.manifestChanged).toBe(true);
+  });
+
+  test('identical content with a matching manifest entry is unchanged, and nothing needs writing', () => {
+    const input = { local: [file('a.html', 'aa')], remote: remoteMap(remote('a.html', 'aa')), manifest: manifestOf({ 'a.html': { etag: 'aa' } }), manifestFound: true };
+    const result = plan(input);
+    expect(result).toMatchObject({ uploads: [], headerUpdates: [], deletes: [], unchanged: 1, manifestChanged: false });
+  });
+
+  test('different bytes are uploaded with the reason "content differs"; a size change alone is enough', () => {
+    const result = plan({
+      local: [file('a.html', 'new'), file('b.html', 'same', { size: 11 })],
+      remote: remoteMap(remote('a.html', 'old'), remote('b.html', 'same', 10)),
+      manifest: emptyManifest(),
+      manifestFound: false,
+    });
+    expect(result.uploads.map((action) => [action.key, action.reason])).toEqual([
+      ['a.html', 'content differs'],
+      ['b.html', 'content differs'],
+    ]);
+  });
+
+  test('--force uploads unchanged files too', () => {
+    const result = plan({ local: [file('a.html', 'aa')], remote: remoteMap(remote('a.html', 'aa')), manifest: manifestOf({ 'a.html': { etag: 'aa' } }), manifestFound: true, force: true });
+    expect(result.uploads.map((action) => action.reason)).toEqual(['forced']);
+  });
+
+  test('changed header rules become header updates, not uploads', () => {
+    const result = plan({ local: [file('a.html', 'aa')], remote: remoteMap(remote('a.html', 'aa')), manifest: manifestOf({ 'a.html': { etag: 'aa', headers: 'old-rules' } }), manifestFound: true });
+    expect(result.uploads).toEqual([]);
+    expect(result.headerUpdates.map((action) => [action.key, action.reason])).toEqual([['a.html', 'header rules changed']]);
+  });
+
+  test('a missing manifest, or an entry whose ETag no longer matches, means headers unknown', () => {
+    const missing = plan({ local: [file('a.html', 'aa')], remote: remoteMap(remote('a.html', 'aa')), manifest: emptyManifest(), manifestFound: false });
+    expect(missing.headerUpdates.map((action) => action.reason)).toEqual(['headers unknown']);
+    const stale = plan({ local: [file('a.html', 'aa')], remote: remoteMap(remote('a.html', 'aa')), manifest: manifestOf({ 'a.html': { etag: 'other' } }), manifestFound: true });
+    expect(stale.headerUpdates.map((action) => action.reason)).toEqual(['headers unknown']);
+  });
+
+  test('remote objects not in the folder are deleted, except kept ones', () => {
+    const result = plan({
+      local: [file('a.html', 'aa')],
+      remote: remoteMap(remote('a.html', 'aa'), remote('old.html', 'x'), remote('keep/me.txt', 'y')),
+      manifest: manifestOf({ 'a.html': { etag: 'aa' } }),
+      manifestFound: true,
+      keep: (key) => key.startsWith('keep/'),
+    });
+    expect(result.deletes.map((action) => [action.key, action.reason])).toEqual([['old.html', 'no longer in the folder']]);
+  });
+
+  test('listing order never matters: a shuffled listing gives the same plan', () => {
+    const local = Array.from({ length: 50 }, (_, i) => file(`p/${i}/index.html`, `m${i % 7}`));
+    const objects = Array.from({ length: 60 }, (_, i) => remote(`p/${i}/index.html`, `m${i % 5}`));
+    const manifest = manifestOf(Object.fromEntries(objects.map((object) => [object.key, { etag: object.etag }])));
+    const reference = plan({ local, remote: remoteMap(...objects), manifest, manifestFound: true });
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 5; round++) {
+      const shuffled = [...objects].sort(() => random() - 0.5);
+      const shuffledLocal = [...local].sort(() => random() - 0.5);
+      expect(plan({ local: shuffledLocal, remote: remoteMap(...shuffled), manifest, manifestFound: true })).toEqual(reference);
+    }
+    expect(reference.deletes).toHaveLength(10);
+  });
+});
+
+describe('sameContent', () => {
+  const big = file('v.bin', 'wholemd5', { size: 20, multipartEtag: 'partsmd5-3' });
+  test('a multipart ETag is compared with the one computed for our part size', () => {
+    expect(sameContent(big, remote('v.bin', 'partsmd5-3', 20), undefined)).toBe(true);
+    expect(sameContent(big, remote('v.bin', 'otherparts-3', 20), undefined)).toBe(false);
+  });
+  test('servers that give multipart objects a plain MD5 still compare', () => {
+    expect(sameContent(big, remote('v.bin', 'wholemd5', 20), undefined)).toBe(true);
+  });
+  test('an object uploaded with another part size matches through the manifest MD5', () => {
+    expect(sameContent(big, remote('v.bin', 'x-5', 20), { etag: 'x-5', headers: 'h', md5: 'wholemd5' })).toBe(true);
+    expect(sameContent(big, remote('v.bin', 'x-5', 20), { etag: 'x-5', headers: 'h', md5: 'changed' })).toBe(false);
+  });
+});
