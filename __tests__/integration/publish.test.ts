@@ -197,7 +197,9 @@ describe('publish: file names and sizes', () => {
     expect(keys.has('Réunion 2.html'.normalize('NFC'))).toBe(true);
     expect(keys.has(nfd)).toBe(false);
     expect(keys.get('empty.txt')?.size).toBe(0);
-    for (const name of names.filter((n) => n !== 'empty.txt')) {
+    // Ceph RGW cannot serve a key holding a literal % through its website endpoint (Garage decodes once and can).
+    const served = names.filter((n) => n !== 'empty.txt' && !(testS3().kind === 'ceph' && n.includes('%')));
+    for (const name of served) {
       const key = name.normalize('NFC');
       const response = await websiteGet(bucket, `/${encodeURIComponent(key)}`);
       expect({ key, status: response.status, body: response.body.toString() }).toEqual({ key, status: 200, body: `page ${key}` });

@@ -61,7 +61,8 @@ export async function createTestBucket(label = 'test'): Promise<string> {
     if (testS3().publicPolicy) {
       const policy = {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${name}/*`] }],
+        // ListBucket too: with GetObject alone RGW answers 403 instead of 404 for a missing key.
+        Statement: [{ Effect: 'Allow', Principal: '*', Action: ['s3:GetObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`] }],
       };
       await client.send(new PutBucketPolicyCommand({ Bucket: name, Policy: JSON.stringify(policy) }));
     }
@@ -115,16 +116,28 @@ export function websiteGet(bucket: string, path: string, headers: Record<string,
   const requestPath = s3.websiteHostSuffix ? path : `/${bucket}${path}`;
   const hostHeader = s3.websiteHostSuffix ? { host: `${bucket}.${s3.websiteHostSuffix}` } : {};
   return new Promise((resolve, reject) => {
+    // One connection per request: some RGW website answers carry stray bytes after the response they
+    // announce, and Node then errors on the socket after the head was parsed. Keep what arrived.
     const request = http.request(
-      { hostname: base.hostname, port: base.port, path: requestPath, method: 'GET', headers: { ...hostHeader, ...headers } },
+      { hostname: base.hostname, port: base.port, path: requestPath, method: 'GET', agent: false, headers: { connection: 'close', ...hostHeader, ...headers } },
       (response) => {
         const chunks: Buffer[] = [];
+        let settled = false;
+        const finish = () => {
+          if (settled) return;
+          settled = true;
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
+        };
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-        response.on('error', reject);
+        response.on('end', finish);
+        response.on('error', finish);
+        response.on('aborted', finish);
+        request.on('error', finish);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error) => {
+      if (!request.headersSent || !(request as unknown as { res?: unknown }).res) reject(error);
+    });
     request.end();
   });
 }
