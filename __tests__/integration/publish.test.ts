@@ -62,7 +62,9 @@ describe('publish: diff-based sync', () => {
     await appendFile(path.join(dir, 'about.html'), '<p>more</p>');
     const { summary } = await publishJson(dir, bucket);
     expect(summary.uploaded).toBe(1);
-    expect(puts(summary)).toBe(2); // about.html + .fleuron/manifest.json
+    // about.html, plus the bookkeeping of any changing publish: .fleuron/manifest.json and .fleuron/lock.json
+    expect(puts(summary)).toBe(3);
+    expect(summary.requests.byOperation.DeleteObject).toBe(1); // the lock, released
     const head = await headObject(bucket, 'about.html');
     expect(head.ContentLength).toBe(Buffer.byteLength(SITE['about.html'] + '<p>more</p>'));
   });
@@ -75,7 +77,7 @@ describe('publish: diff-based sync', () => {
     expect(summary.uploaded).toBe(0);
     expect(summary.headersUpdated).toBe(1);
     expect(summary.requests.byOperation.CopyObject).toBe(1);
-    expect(puts(summary)).toBe(1); // the manifest only
+    expect(puts(summary)).toBe(2); // the manifest and the lock, no body
     const head = await headObject(bucket, 'css/style.css');
     expect(head.CacheControl).toBe('public, max-age=60');
     expect(head.ContentType).toBe('text/css; charset=utf-8');

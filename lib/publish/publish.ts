@@ -2,12 +2,14 @@
 import picomatch from 'picomatch';
 import { ExitCode, FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Connection, type S3Endpoint } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import { applyPlan, type ApplyEvent } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
 import { MANIFEST_NAME, parseManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
+import { abortLeftoverUploads, describeHolder, LOCK_NAME, PublishLock, readLockState, type LockRecord, type LockState } from './publish-lock.js';
 import { scanLocal } from './scan-local.js';
 import { readTextObject, scanRemote, stateKey } from './scan-remote.js';
 import type { LocalFile, Plan } from './types.js';
@@ -25,6 +27,8 @@ export interface PublishOptions {
   maxDeletes: number;
   dryRun?: boolean;
   force?: boolean;
+  /** Publish even if another publish holds the lock. */
+  breakLock?: boolean;
   headerRules?: readonly HeaderRule[];
   gzip?: boolean;
   exclude?: readonly string[];
@@ -96,6 +100,21 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
         : undefined,
     );
 
+    const lockState: LockState = remote.state.has(stateKey(options.prefix, LOCK_NAME))
+      ? await readLockState(client, options.bucket, options.prefix).catch((error) => {
+          throw describeS3Error(error, context('reading the publish lock'));
+        })
+      : { kind: 'free' };
+    const lockedError = (record: LockRecord) =>
+      new FleuronError('locked', `another publish to s3://${options.bucket}/${options.prefix} is running (${describeHolder(record)})`, {
+        hint: `wait for it to finish, or run with --break-lock if it is stale (the lock expires at ${record.expires})`,
+      });
+    const warnings = [...local.warnings];
+    if (lockState.kind === 'held' && !options.breakLock) {
+      if (!options.dryRun) throw lockedError(lockState.record);
+      warnings.push(`another publish is running (${describeHolder(lockState.record)})`);
+    }
+
     const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
     const plan = makePlan({
       local: files,
@@ -121,9 +140,9 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       bytesUploaded: plan.uploads.reduce((sum, action) => sum + action.file.size, 0),
       requests: { total: 0, byOperation: {} },
       durationMs: 0,
-      warnings: local.warnings,
+      warnings,
     };
-    if (!options.dryRun && planChangesBucket(plan)) {
+    const applyAndCheck = async () => {
       const result = await applyPlan(plan, {
         client,
         bucket: options.bucket,
@@ -149,6 +168,20 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
           cause: failure.error,
         });
       }
+    };
+    const leftover = lockState.kind !== 'free';
+    if (!options.dryRun && (planChangesBucket(plan) || leftover)) {
+      const lock = new PublishLock(client, options.bucket, options.prefix);
+      const other = await lock.acquire().catch((error) => {
+        throw describeS3Error(error, context('taking the publish lock'));
+      });
+      if (other) throw lockedError(other);
+      try {
+        if (leftover) warnings.push(await cleanUpAfterUnfinished(client, options, lockState));
+        if (planChangesBucket(plan)) await applyAndCheck();
+      } finally {
+        await lock.release().catch(() => {}); // an unreleased lock expires by itself
+      }
     }
     if (options.website) {
       const outcome = await ensureWebsite(client, options.bucket, options.website, { dryRun: options.dryRun === true }).catch((error) => {
@@ -162,6 +195,18 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     return { summary, plan };
   } finally {
     client.destroy();
+  }
+}
+
+/** A publish that did not finish leaves its lock and maybe multipart uploads: abort them. */
+async function cleanUpAfterUnfinished(client: S3Client, options: PublishOptions, state: LockState): Promise<string> {
+  const why = state.kind === 'abandoned' ? state.why : 'its lock was broken with --break-lock';
+  try {
+    const aborted = await abortLeftoverUploads(client, options.bucket, options.prefix);
+    return `a previous publish did not finish (${why}); aborted ${aborted} incomplete multipart uploads`;
+  } catch (error) {
+    const name = (error as { name?: string }).name ?? 'error';
+    return `a previous publish did not finish (${why}); could not list its incomplete multipart uploads (${name}): they cost space until the bucket's lifecycle rules remove them`;
   }
 }
 

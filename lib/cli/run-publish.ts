@@ -1,0 +1,141 @@
+/** Runs `fleuron publish`: builds a source folder if needed, resolves the target, publishes, reports. */
+import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ArgumentsCamelCase } from 'yargs';
+import { readProjectFile } from '../config/project-file.js';
+import { hasProfileCredentials, readDotEnv, resolvePublishSettings, type PublishFlags, type PublishSettings } from '../config/publish-settings.js';
+import { FleuronError, isFleuronError, usageError } from '../errors/fleuron-error.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalS3, type LocalS3 } from '../local-server/local-s3.js';
+import { publish, type PublishOutcome } from '../publish/publish.js';
+import { createS3Connection } from '../s3/client.js';
+import { describeS3Error } from '../s3/s3-error.js';
+import type { PublishArgs } from './commands/publish.js';
+import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
+import { redact, registerSecret } from './redact.js';
+import { buildIfSource } from './site-source.js';
+
+export const LOCAL_BUCKET = 'site';
+export const LOCAL_DATA_DIR = '.fleuron/local-s3';
+
+export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise<void> {
+  const writeErr = (line: string) => process.stderr.write(`${redact(line)}\n`);
+  const tty = Boolean(process.stderr.isTTY) && !process.env.CI;
+  const quiet = Boolean(args.quiet || args.json);
+  let local: LocalS3 | undefined;
+  try {
+    const dir = path.resolve(args.dir);
+    const project = await readProjectFile(existsSync(path.join(dir, 'fleuron.yaml')) || existsSync(path.join(dir, 'fleuron.yml')) ? dir : process.cwd());
+    const settings = resolvePublishSettings({
+      flags: pickFlags(args),
+      env: process.env,
+      dotEnv: readDotEnv(process.cwd()),
+      file: project ? { path: project.path, section: project.data.publish } : undefined,
+    });
+    registerSecret(settings.credentials?.secretAccessKey);
+    registerSecret(settings.credentials?.sessionToken);
+
+    const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, log: quiet ? () => {} : writeErr });
+
+    let target: PublishSettings = settings;
+    if (args.local) {
+      local = await startLocalS3({ directory: path.resolve(LOCAL_DATA_DIR), port: args.localPort });
+      target = { ...settings, endpoint: local.endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...LOCAL_CREDENTIALS }, bucket: settings.bucket ?? LOCAL_BUCKET };
+      await ensureLocalBucket(target);
+    }
+    const bucket = target.bucket;
+    if (!bucket) throw usageError('missing-bucket', 'no bucket to publish to', 'give --bucket NAME, set FLEURON_BUCKET in .env, or try --local for a local preview');
+    if (!target.credentials && !hasProfileCredentials(process.env)) {
+      throw usageError('missing-credentials', 'no S3 credentials found', 'put AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (from your bucket admin) in .env; see .env.example');
+    }
+
+    const reporter = createReporter({ tty, quiet, write: writeErr });
+    let outcome: PublishOutcome;
+    try {
+      outcome = await publish({
+        dir: built.publishDir,
+        endpoint: { endpoint: target.endpoint, region: target.region, forcePathStyle: target.forcePathStyle, credentials: target.credentials },
+        bucket,
+        prefix: target.prefix,
+        concurrency: target.concurrency,
+        maxDeletes: target.maxDeletes,
+        dryRun: args.dryRun,
+        force: args.force,
+        breakLock: args.breakLock,
+        headerRules: target.headers,
+        gzip: target.gzip,
+        exclude: target.exclude,
+        include: target.include,
+        keep: target.keep,
+        bandwidth: target.bandwidth,
+        website: target.website.configure ? { indexDocument: target.website.indexDocument, errorDocument: target.website.errorDocument } : undefined,
+        onEvent: (event) => reporter.onEvent(event),
+      });
+    } finally {
+      reporter.stop();
+    }
+
+    const { summary, plan } = outcome;
+    const siteUrl = local?.websiteUrl(bucket, target.prefix);
+    summary.warnings.unshift(...built.warnings);
+    // Warnings go to stderr in every mode: stdout may be a JSON document.
+    for (const warning of summary.warnings) writeErr(`warning: ${warning}`);
+    if (args.json) {
+      process.stdout.write(`${redact(JSON.stringify({ ...summary, ...(siteUrl ? { url: siteUrl } : {}), ...(args.dryRun ? { plan: planAsJson(plan) } : {}) }, null, 2))}\n`);
+    } else {
+      if (args.dryRun) for (const line of formatPlan(plan)) process.stdout.write(`${redact(line)}\n`);
+      process.stdout.write(`${formatSummary(summary)}\n`);
+      if (siteUrl) process.stdout.write(`site: ${siteUrl}\n`);
+    }
+
+    if (local) {
+      const serve = args.serve ?? (Boolean(process.stdout.isTTY) && !process.env.CI);
+      if (serve) {
+        writeErr('serving the site from the embedded S3 server; press Ctrl-C to stop');
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+      }
+    }
+  } catch (error) {
+    if (args.json) {
+      const failure = isFleuronError(error) ? error : new FleuronError('unexpected', (error as Error).message);
+      process.stdout.write(`${redact(JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message, hint: failure.hint } }))}\n`);
+    }
+    throw error;
+  } finally {
+    await local?.stop();
+  }
+}
+
+function pickFlags(args: PublishArgs): PublishFlags {
+  return {
+    endpoint: args.endpoint,
+    region: args.region,
+    bucket: args.bucket,
+    prefix: args.prefix,
+    pathStyle: args.pathStyle,
+    concurrency: args.concurrency,
+    maxDeletes: args.maxDeletes,
+    gzip: args.gzip,
+    bandwidth: args.bandwidth,
+  };
+}
+
+/** The embedded server starts empty: create the bucket the first time. */
+async function ensureLocalBucket(target: PublishSettings): Promise<void> {
+  const bucket = target.bucket!;
+  const { client } = createS3Connection({ endpoint: target.endpoint, region: target.region, forcePathStyle: true, credentials: target.credentials });
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket })).catch(async (error: { $metadata?: { httpStatusCode?: number } }) => {
+      if (error.$metadata?.httpStatusCode !== 404) throw error;
+      await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    });
+  } catch (error) {
+    throw describeS3Error(error, { bucket, endpoint: target.endpoint ?? '', region: target.region, doing: 'creating the local bucket' });
+  } finally {
+    client.destroy();
+  }
+}
+
