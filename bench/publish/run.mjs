@@ -1,0 +1,252 @@
+/**
+ * Publish benchmark (issue 2): fleuron against the installed peers (rclone, aws s3 sync, s3cmd,
+ * hugo deploy), each on its own fresh bucket of the embedded s3rver, all through one request-counting
+ * proxy. Scenarios: (a) initial upload, (b) no-op re-publish, (c) 1% of files changed with every
+ * mtime touched, (d) 1% deleted. Prints one table per scenario and writes bench/results/*.json.
+ *
+ *   npm run bench:publish                     (builds first)
+ *   node bench/publish/run.mjs [--files 10000] [--seed 1] [--large 20,30,40] [--tools fleuron,rclone]
+ *                              [--timeout 300] [--keep]
+ *   npm run bench:publish -- --scale          (runs scale.mjs instead: 100k files, one 1 GB file)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { changeAndTouch, chooseFiles, deleteFiles, generateSite } from './generate.mjs';
+import { startCountingProxy } from './proxy.mjs';
+import { compare, createBucket, directClient, indexFolder, listBucket } from './s3.mjs';
+import { makeTools, REPO } from './tools.mjs';
+
+const argv = process.argv.slice(2);
+
+function option(name, fallback) {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+}
+
+function tmpRoot() {
+  return os.platform() === 'linux' && process.env.BENCH_TMP !== 'disk' ? '/dev/shm' : os.tmpdir();
+}
+
+const GROUPS = [
+  ['LIST', (op) => op.startsWith('ListObjects')],
+  ['GET', (op) => op === 'GetObject'],
+  ['HEAD', (op) => op === 'HeadObject' || op === 'HeadBucket'],
+  ['PUT', (op) => op === 'PutObject'],
+  ['MPU', (op) => /MultipartUpload$|^UploadPart$|^ListParts$/.test(op)],
+  ['COPY', (op) => op === 'CopyObject' || op === 'UploadPartCopy'],
+  ['DEL', (op) => op === 'DeleteObject' || op === 'DeleteObjects'],
+];
+
+function grouped(byOperation) {
+  const out = Object.fromEntries(GROUPS.map(([name]) => [name, 0]));
+  out.other = 0;
+  for (const [op, n] of Object.entries(byOperation)) {
+    const group = GROUPS.find(([, test]) => test(op));
+    out[group ? group[0] : 'other'] += n;
+  }
+  return out;
+}
+
+function table(rows, headers) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const ratio = (value, base) => (base > 0 ? `${(value / base).toFixed(value / base >= 10 ? 0 : 1)}×` : value > 0 ? '∞' : '1×');
+
+async function main() {
+  const files = Number(option('files', 10_000));
+  const seed = Number(option('seed', 1));
+  const largeMb = option('large', '20,30,40').split(',').filter(Boolean).map(Number);
+  const timeoutMs = Number(option('timeout', 480)) * 1000;
+  const only = option('tools', '');
+  const keep = argv.includes('--keep');
+  const fraction = 0.01;
+
+  const work = mkdtempSync(path.join(tmpRoot(), 'fleuron-bench-'));
+  const site = path.join(work, 'site');
+  const log = (text) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
+  log(`work folder ${work} (tmpfs keeps the disk out of the measurement)`);
+
+  const { startLocalS3 } = await import(path.join(REPO, 'dist/local-server/local-s3.js'));
+  let s3;
+  let proxy;
+  const cleanup = async () => {
+    await proxy?.stop();
+    await s3?.stop();
+    if (!keep) rmSync(work, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => cleanup().finally(() => process.exit(130)));
+
+  try {
+    let started = process.hrtime.bigint();
+    const list = generateSite(site, { files, seed, largeMb });
+    const totalBytes = list.reduce((sum, file) => sum + file.size, 0);
+    log(`generated ${list.length} files, ${(totalBytes / 1e6).toFixed(1)} MB (${list.filter((f) => f.large).map((f) => `${(f.size / 2 ** 20).toFixed(1)} MiB`).join(', ')} large) in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
+
+    s3 = await startLocalS3({ directory: path.join(work, 's3rver') });
+    proxy = await startCountingProxy(s3.endpoint);
+    const direct = directClient(s3.endpoint);
+    log(`s3rver at ${s3.endpoint}, counting proxy at ${proxy.endpoint}`);
+
+    const all = makeTools({ work });
+    const tools = [];
+    for (const tool of all) {
+      if (only && !only.split(',').some((name) => tool.name.startsWith(name))) continue;
+      const available = tool.available();
+      if (available === true || (typeof available === 'string' && available.startsWith('/'))) tools.push(tool);
+      else console.log(`SKIP ${tool.name}: ${available}`);
+    }
+    const bucketOf = (tool) => `bench-${tool.name.replace(/[^a-z0-9]+/g, '-')}-${seed}`;
+    for (const tool of tools) await createBucket(direct, bucketOf(tool));
+    log(`tools: ${tools.map((t) => `${t.name} [${t.concurrency}]`).join(', ')}`);
+
+    const changed = chooseFiles(list, Math.round(files * fraction), seed + 101);
+    const deleted = chooseFiles(list, Math.round(files * fraction), seed + 202, new Set(changed.map((f) => f.key)));
+    const scenarios = [
+      { id: 'a', title: 'initial upload', prepare: () => {} },
+      { id: 'b', title: 'no-op re-publish', prepare: () => {} },
+      {
+        id: 'c',
+        title: `${changed.length} files (1%) changed, every mtime touched`,
+        prepare: () => changeAndTouch(site, changed, seed, new Date(Date.now() + 1000)),
+      },
+      { id: 'd', title: `${deleted.length} files (1%) deleted`, prepare: () => deleteFiles(site, deleted) },
+    ];
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version, memGB: Math.round(os.totalmem() / 2 ** 30) },
+      folder: { files: list.length, bytes: totalBytes, seed, largeMb, tmp: tmpRoot() },
+      fleuron: gitState(),
+      server: 's3rver (embedded, child process) behind a counting proxy on 127.0.0.1',
+      tools: tools.map((t) => ({ name: t.name, concurrency: t.concurrency })),
+      scenarios: [],
+      targets: [],
+    };
+
+    for (const scenario of scenarios) {
+      scenario.prepare();
+      const local = await indexFolder(site);
+      log(`scenario (${scenario.id}) ${scenario.title}: ${local.size} local files`);
+      const rows = [];
+      for (const tool of tools) {
+        const bucket = bucketOf(tool);
+        proxy.counts.reset();
+        const run = await tool.run({ site, bucket, endpoint: proxy.endpoint });
+        const counts = proxy.counts.snapshot();
+        const check = compare(await listBucket(direct, bucket), local);
+        const self = tool.parse?.(run);
+        const row = {
+          tool: tool.name,
+          exitCode: run.code,
+          ms: Math.round(run.ms),
+          loadAvg1m: +os.loadavg()[0].toFixed(2),
+          peakRssMb: run.peakRssKb ? Math.round(run.peakRssKb / 1024) : undefined,
+          requests: counts.total,
+          byGroup: grouped(counts.byOperation),
+          byOperation: counts.byOperation,
+          byMethod: counts.byMethod,
+          status: counts.status,
+          mbSent: +(counts.bytesIn / 1e6).toFixed(1),
+          objectsWritten: counts.writtenKeys.length,
+          correct: check,
+          self: self ? { uploaded: self.uploaded, deleted: self.deleted, unchanged: self.unchanged, headersUpdated: self.headersUpdated, requests: self.requests, durationMs: self.durationMs } : undefined,
+          stderr: run.code !== 0 || !check.ok ? run.stderr.slice(-2000) : undefined,
+        };
+        if (tool.name === 'fleuron') row.writtenKeys = counts.writtenKeys;
+        rows.push(row);
+        log(
+          `  ${tool.name.padEnd(12)} ${(run.ms / 1000).toFixed(2).padStart(7)} s  ${String(counts.total).padStart(6)} requests  exit ${run.code}  ${check.ok ? 'bucket = folder' : `BUCKET ≠ FOLDER ${JSON.stringify(check)}`}` +
+            (run.code !== 0 ? `\n      stderr: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''),
+        );
+      }
+      results.scenarios.push({ id: scenario.id, title: scenario.title, localFiles: local.size, rows });
+      printScenario(scenario, rows);
+    }
+
+    // Targets.
+    const byId = Object.fromEntries(results.scenarios.map((s) => [s.id, s]));
+    const fleuron = (id) => byId[id]?.rows.find((r) => r.tool === 'fleuron');
+    const targets = [];
+    const noop = fleuron('b');
+    if (noop) {
+      targets.push({
+        target: `no-op of ${list.length} files in at most 12 requests`,
+        pass: noop.requests <= 12 && noop.exitCode === 0,
+        detail: `${noop.requests} requests seen by the proxy (${JSON.stringify(noop.byOperation)}); fleuron counted ${noop.self?.requests?.total ?? '?'}`,
+      });
+      const c = fleuron('c');
+      const want = new Set(changed.map((f) => f.key));
+      const written = new Set(c.writtenKeys.filter((k) => !k.startsWith('.fleuron/')));
+      const exact = written.size === want.size && [...want].every((k) => written.has(k));
+      targets.push({
+        target: '1% case uploads exactly the changed files',
+        pass: exact && c.exitCode === 0 && c.correct.ok,
+        detail: `${written.size} site objects written (PUT/multipart) for ${want.size} changed files` +
+          `${exact ? '' : `; unexpected: ${[...written].filter((k) => !want.has(k)).slice(0, 5).join(', ')}; missed: ${[...want].filter((k) => !written.has(k)).slice(0, 5).join(', ')}`}; fleuron reports uploaded=${c.self?.uploaded}; PutObject total incl. manifest ${c.byOperation.PutObject ?? 0}`,
+      });
+      for (const id of ['b', 'c']) {
+        const rows = byId[id].rows;
+        const mine = fleuron(id);
+        const peers = rows.filter((r) => r.tool !== 'fleuron');
+        const slower = peers.filter((r) => r.ms <= mine.ms);
+        targets.push({
+          target: `(${id}) fleuron's time below every peer's`,
+          pass: peers.length > 0 && slower.length === 0 && mine.exitCode === 0,
+          detail: peers.length === 0 ? 'no peer ran' : `fleuron ${(mine.ms / 1000).toFixed(2)} s; ` + peers.map((r) => `${r.tool} ${(r.ms / 1000).toFixed(2)} s`).join(', '),
+        });
+      }
+      const wrong = results.scenarios.flatMap((s) => s.rows.filter((r) => !r.correct.ok || r.exitCode !== 0).map((r) => `(${s.id}) ${r.tool}`));
+      targets.push({ target: 'every tool leaves bucket = folder, exit 0 (informative)', pass: wrong.length === 0, detail: wrong.length ? `not so: ${wrong.join(', ')}` : 'all scenarios' });
+    }
+    results.targets = targets;
+    console.log('\nTargets');
+    for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.target} — ${t.detail}`);
+
+    const outDir = path.join(REPO, 'bench/results');
+    mkdirSync(outDir, { recursive: true });
+    const outFile = path.join(outDir, `publish-${results.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(outFile, JSON.stringify(results, null, 2));
+    console.log(`\nresults: ${path.relative(process.cwd(), outFile)}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Which fleuron was measured: the commit, and whether lib/ had uncommitted changes when built. */
+function gitState() {
+  const git = (...args) => spawnSync('git', args, { cwd: REPO, encoding: 'utf8' }).stdout?.trim();
+  return { commit: git('rev-parse', '--short', 'HEAD'), libDirty: Boolean(git('status', '--porcelain', '--', 'lib')) };
+}
+
+function printScenario(scenario, rows) {
+  const base = rows.find((r) => r.tool === 'fleuron');
+  const headers = ['tool', 'time s', '×fl', 'requests', '×fl', ...GROUPS.map(([g]) => g), 'other', 'MB sent', 'RSS MB', 'ok'];
+  const body = rows.map((r) => [
+    r.tool,
+    (r.ms / 1000).toFixed(2),
+    base ? ratio(r.ms, base.ms) : '',
+    r.requests,
+    base ? ratio(r.requests, base.requests) : '',
+    ...GROUPS.map(([g]) => r.byGroup[g]),
+    r.byGroup.other,
+    r.mbSent,
+    r.peakRssMb ?? '?',
+    r.exitCode === 0 && r.correct.ok ? 'yes' : `NO${r.exitCode ? ` (exit ${r.exitCode})` : ''}${r.correct.ok ? '' : ` ${r.correct.missing}m/${r.correct.extra}x/${r.correct.wrongSize}s/${r.correct.wrongContent}c`}`,
+  ]);
+  console.log(`\n(${scenario.id}) ${scenario.title}\n${table(body, headers)}`);
+  const others = rows.filter((r) => r.byGroup.other > 0).map((r) => `${r.tool}: ${Object.entries(r.byOperation).filter(([op]) => !GROUPS.some(([, t]) => t(op))).map(([op, n]) => `${op} ${n}`).join(', ')}`);
+  if (others.length) console.log(`  other = ${others.join('; ')}`);
+  if (base?.self) console.log(`  fleuron's own summary: durationMs ${base.self.durationMs} (process wall ${base.ms} ms), uploaded ${base.self.uploaded}, deleted ${base.self.deleted}, unchanged ${base.self.unchanged}, requests ${base.self.requests?.total} ${JSON.stringify(base.self.requests?.byOperation)}`);
+  console.log(`  1-minute load average during the runs: ${rows.map((r) => `${r.tool} ${r.loadAvg1m}`).join(', ')} (${os.cpus().length} CPUs)`);
+}
+
+if (argv.includes('--scale')) {
+  await import('./scale.mjs');
+} else {
+  await main();
+}
