@@ -77,7 +77,8 @@ export function formatSummary(summary: PublishSummary): string {
   const counts = summary.dryRun
     ? `would upload ${summary.uploaded} (${formatBytes(summary.bytesUploaded)}), update headers of ${summary.headersUpdated}, delete ${summary.deleted}; ${summary.unchanged} unchanged`
     : `${summary.uploaded} uploaded (${formatBytes(summary.bytesUploaded)}), ${summary.headersUpdated} headers updated, ${summary.deleted} deleted, ${summary.unchanged} unchanged`;
-  return redact(`${verb} ${target}: ${counts} — ${plural(summary.requests.total, 'request')} in ${formatDuration(summary.durationMs)}`);
+  const deploy = summary.deployId ? ` (deploy ${summary.deployId}, replaced versions archived)` : '';
+  return redact(`${verb} ${target}: ${counts} — ${plural(summary.requests.total, 'request')} in ${formatDuration(summary.durationMs)}${deploy}`);
 }
 
 /** The plan as JSON-friendly data for `--dry-run --json`. */

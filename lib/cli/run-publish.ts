@@ -1,18 +1,17 @@
 /** Runs `fleuron publish`: builds a source folder if needed, resolves the target, publishes, reports. */
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
-import { readProjectFile } from '../config/project-file.js';
-import { hasProfileCredentials, readDotEnv, resolvePublishSettings, type PublishFlags, type PublishSettings } from '../config/publish-settings.js';
-import { FleuronError, isFleuronError, usageError } from '../errors/fleuron-error.js';
+import type { PublishFlags, PublishSettings } from '../config/publish-settings.js';
+import { FleuronError, isFleuronError } from '../errors/fleuron-error.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalS3, type LocalS3 } from '../local-server/local-s3.js';
 import { publish, type PublishOutcome } from '../publish/publish.js';
 import { createS3Connection } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import type { PublishArgs } from './commands/publish.js';
 import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
-import { redact, registerSecret } from './redact.js';
+import { checkTarget, readPublishSettings } from './publish-target.js';
+import { redact } from './redact.js';
 import { buildIfSource } from './site-source.js';
 
 export const LOCAL_BUCKET = 'site';
@@ -25,15 +24,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
   let local: LocalS3 | undefined;
   try {
     const dir = path.resolve(args.dir);
-    const project = await readProjectFile(existsSync(path.join(dir, 'fleuron.yaml')) || existsSync(path.join(dir, 'fleuron.yml')) ? dir : process.cwd());
-    const settings = resolvePublishSettings({
-      flags: pickFlags(args),
-      env: process.env,
-      dotEnv: readDotEnv(process.cwd()),
-      file: project ? { path: project.path, section: project.data.publish } : undefined,
-    });
-    registerSecret(settings.credentials?.secretAccessKey);
-    registerSecret(settings.credentials?.sessionToken);
+    const settings = await readPublishSettings(dir, pickFlags(args));
 
     const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, log: quiet ? () => {} : writeErr });
 
@@ -43,11 +34,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
       target = { ...settings, endpoint: local.endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...LOCAL_CREDENTIALS }, bucket: settings.bucket ?? LOCAL_BUCKET };
       await ensureLocalBucket(target);
     }
-    const bucket = target.bucket;
-    if (!bucket) throw usageError('missing-bucket', 'no bucket to publish to', 'give --bucket NAME, set FLEURON_BUCKET in .env, or try --local for a local preview');
-    if (!target.credentials && !hasProfileCredentials(process.env)) {
-      throw usageError('missing-credentials', 'no S3 credentials found', 'put AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (from your bucket admin) in .env; see .env.example');
-    }
+    const bucket = checkTarget(target);
 
     const reporter = createReporter({ tty, quiet, write: writeErr });
     let outcome: PublishOutcome;
@@ -68,6 +55,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
         include: target.include,
         keep: target.keep,
         bandwidth: target.bandwidth,
+        archive: target.archive,
         website: target.website.configure ? { indexDocument: target.website.indexDocument, errorDocument: target.website.errorDocument } : undefined,
         onEvent: (event) => reporter.onEvent(event),
       });

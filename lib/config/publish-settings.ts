@@ -37,6 +37,8 @@ export interface PublishSettings {
   /** Bytes per second, or undefined for no cap. */
   bandwidth?: number;
   website: WebsiteSettings;
+  /** Where replaced and deleted versions are kept (optional). */
+  archive?: { bucket: string; retentionDays: number };
 }
 
 /** Command-line values (undefined when not given). */
@@ -54,8 +56,9 @@ export interface PublishFlags {
 
 export const PUBLISH_KEYS = [
   'endpoint', 'region', 'bucket', 'prefix', 'pathStyle', 'concurrency', 'maxDeletes', 'gzip',
-  'headers', 'exclude', 'include', 'keep', 'bandwidth', 'website',
+  'headers', 'exclude', 'include', 'keep', 'bandwidth', 'website', 'archive',
 ] as const;
+const ARCHIVE_KEYS = ['bucket', 'retentionDays'] as const;
 const WEBSITE_KEYS = ['configure', 'indexDocument', 'errorDocument'] as const;
 const SECRET_KEYS = ['accessKeyId', 'secretAccessKey', 'secret', 'sessionToken', 'AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID'];
 
@@ -124,7 +127,21 @@ export function resolvePublishSettings(input: ResolveInput): PublishSettings {
   if (section.website !== undefined && !isPlainObject(section.website)) throw usageError('config-invalid', `${where}.website must be a mapping`, 'e.g. website: { indexDocument: index.html }');
   checkKeys(website, WEBSITE_KEYS, `${where}.website`);
 
+  let archive: PublishSettings['archive'];
+  const archiveBucket = lookup('FLEURON_ARCHIVE_BUCKET');
+  if (section.archive !== undefined || archiveBucket) {
+    const raw = section.archive ?? {};
+    if (!isPlainObject(raw)) throw usageError('config-invalid', `${where}.archive must be a mapping`, 'e.g. archive: { bucket: my-site-archive, retentionDays: 30 }');
+    checkKeys(raw, ARCHIVE_KEYS, `${where}.archive`);
+    const bucket = archiveBucket ?? optionalString(raw.bucket, `${where}.archive.bucket`);
+    if (!bucket) throw usageError('config-invalid', `${where}.archive.bucket is missing`, 'name a second bucket (not the website bucket) to keep replaced files in');
+    const retentionDays = optionalNumber(raw.retentionDays, `${where}.archive.retentionDays`) ?? 30;
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) throw usageError('config-invalid', `${where}.archive.retentionDays must be a whole number of days, at least 1`, 'e.g. retentionDays: 30');
+    archive = { bucket, retentionDays };
+  }
+
   return {
+    archive,
     endpoint: input.flags.endpoint ?? lookup('AWS_ENDPOINT_URL_S3') ?? lookup('AWS_ENDPOINT_URL') ?? fileString('endpoint'),
     region: input.flags.region ?? lookup('AWS_REGION') ?? lookup('AWS_DEFAULT_REGION') ?? fileString('region') ?? DEFAULT_REGION,
     bucket: input.flags.bucket ?? lookup('FLEURON_BUCKET') ?? fileString('bucket'),

@@ -3,6 +3,8 @@ import picomatch from 'picomatch';
 import { ExitCode, FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { archiveBeforeChange, ensureRetention, type ArchiveSettings } from '../archive/archive.js';
+import { makeDeployId, type DeployRecord } from '../archive/deploy-record.js';
 import { createS3Connection, type S3Endpoint } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import { applyPlan, type ApplyEvent } from './apply.js';
@@ -37,6 +39,8 @@ export interface PublishOptions {
   keep?: readonly string[];
   /** Upload cap in bytes per second. */
   bandwidth?: number;
+  /** Keep the versions this publish replaces or deletes in this bucket (see lib/archive). */
+  archive?: ArchiveSettings;
   /** Make the bucket a website with these documents (skipped when undefined). */
   website?: WebsiteConfig;
   /** Objects that do not come from files (e.g. redirects), added to the scan. */
@@ -64,6 +68,8 @@ export interface PublishSummary {
   requests: { total: number; byOperation: Record<string, number> };
   durationMs: number;
   warnings: string[];
+  /** Id of this deploy in the archive, when an archive is configured and something changed. */
+  deployId?: string;
   /** What happened to the bucket's website configuration. */
   website?: WebsiteOutcome['status'];
 }
@@ -178,6 +184,11 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       if (other) throw lockedError(other);
       try {
         if (leftover) warnings.push(await cleanUpAfterUnfinished(client, options, lockState));
+        if (options.archive && plan.uploads.length + plan.headerUpdates.length + plan.deletes.length > 0) {
+          summary.deployId = await archiveDeploy(client, options, plan, remote.objects).catch((error) => {
+            throw describeS3Error(error, context(`archiving the versions this publish replaces in bucket "${options.archive!.bucket}" (nothing was changed)`));
+          });
+        }
         if (planChangesBucket(plan)) await applyAndCheck();
       } finally {
         await lock.release().catch(() => {}); // an unreleased lock expires by itself
@@ -196,6 +207,27 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   } finally {
     client.destroy();
   }
+}
+
+/** Archives what the plan will overwrite or delete, records the deploy, and keeps the retention rule set. */
+async function archiveDeploy(client: S3Client, options: PublishOptions, plan: Plan, remote: ReadonlyMap<string, unknown>): Promise<string> {
+  const archive = options.archive!;
+  const record: DeployRecord = {
+    version: 1,
+    id: makeDeployId(),
+    time: new Date().toISOString(),
+    bucket: options.bucket,
+    prefix: options.prefix,
+    kind: 'publish',
+    changes: [
+      ...plan.uploads.map((action) => ({ key: action.key, action: 'upload' as const, archived: remote.has(action.key) })),
+      ...plan.headerUpdates.map((action) => ({ key: action.key, action: 'update-headers' as const, archived: true })),
+      ...plan.deletes.map((action) => ({ key: action.key, action: 'delete' as const, archived: true })),
+    ],
+  };
+  await archiveBeforeChange(client, archive, record, options.concurrency);
+  await ensureRetention(client, archive);
+  return record.id;
 }
 
 /** A publish that did not finish leaves its lock and maybe multipart uploads: abort them. */

@@ -109,16 +109,20 @@ export function postsOf(pages: readonly PageSummary[], language: string): PageSu
   return pages.filter((page) => page.kind === 'page' && page.date !== undefined).sort(compareForListing(language));
 }
 
+/** A menu from the folder tree stops here: every page carries it, and the root index lists everything anyway. */
+export const MAX_TREE_MENU_ENTRIES = 12;
+
 /**
  * The main menu: the config's `navigation` when given (paths already resolved to output paths by the loader),
- * otherwise the home page then the root's undated pages and folders.
+ * otherwise the home page then the root's undated pages and folders (weight, then title), at most
+ * {@link MAX_TREE_MENU_ENTRIES} of them.
  */
 export function siteMenu(pages: readonly PageSummary[], homeTitle: string, language: string, configured?: readonly SiteLink[]): SiteLink[] {
   if (configured) return [...configured];
   const home = pages.find((page) => page.outputPath === 'index.html');
   const menu: SiteLink[] = home ? [{ title: homeTitle, outputPath: 'index.html' }] : [];
   const top = folderListing('index.html', pages, language).filter((link) => link.date === undefined && link.outputPath !== '404.html');
-  return menu.concat(top.map(({ title, outputPath }) => ({ title, outputPath })));
+  return menu.concat(top.slice(0, MAX_TREE_MENU_ENTRIES).map(({ title, outputPath }) => ({ title, outputPath })));
 }
 
 /** Resolves the config's navigation entries (`about.md`, `notes/`) to output paths; returns the entries it cannot find. */

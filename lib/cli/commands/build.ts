@@ -1,7 +1,6 @@
 /** `fleuron build [src] --out DIR [--drafts] [--broken-links warn]`: builds a Markdown folder into a website and prints a summary. */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { buildSite, formatSizeReport } from '../../build/index.js';
 import { usageError } from '../../errors/fleuron-error.js';
 
 interface BuildArguments {
@@ -26,6 +25,8 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
       throw usageError('usage', `--broken-links must be error or warn, not "${brokenLinks}"`, 'e.g. --broken-links warn');
     }
     const print = (line: string) => process.stdout.write(line + '\n');
+    // Loaded on demand: `fleuron --help` and `fleuron publish DIST` need no Markdown or Liquid.
+    const { buildSite, formatSizeReport } = await import('../../build/index.js');
     const result = await buildSite({
       sourceDir: argv.src,
       outDir: argv.out,

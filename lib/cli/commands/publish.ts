@@ -1,6 +1,7 @@
 /** `fleuron publish [DIR]`: the command's flags and help; the work is in ../run-publish.ts. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { PublishFlags } from '../../config/publish-settings.js';
+import { withTargetOptions } from '../target-options.js';
 export interface PublishArgs extends PublishFlags {
   dir: string;
   out?: string;
@@ -20,13 +21,8 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
   command: 'publish [dir]',
   describe: 'build (if DIR holds sources) and publish the site to an S3 bucket',
   builder: (yargs: Argv) =>
-    yargs
+    withTargetOptions(yargs)
       .positional('dir', { type: 'string', default: 'site-src', describe: 'site sources (built first) or an already built folder' })
-      .option('bucket', { type: 'string', describe: 'bucket name [env FLEURON_BUCKET]' })
-      .option('endpoint', { type: 'string', describe: 'S3 endpoint URL [env AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL]' })
-      .option('region', { type: 'string', describe: 'signing region, "garage" for Garage [env AWS_REGION]' })
-      .option('prefix', { type: 'string', describe: 'publish under this key prefix [env FLEURON_PREFIX]' })
-      .option('path-style', { type: 'boolean', describe: 'path-style addressing (default on; Garage needs it unless a root domain is set)' })
       .option('dry-run', { alias: 'n', type: 'boolean', describe: 'print the plan, with a reason per action, and change nothing' })
       .option('json', { type: 'boolean', describe: 'print one JSON summary on stdout' })
       .option('concurrency', { type: 'number', describe: 'parallel requests (1-256, default 16) [env FLEURON_CONCURRENCY]' })

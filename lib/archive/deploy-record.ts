@@ -1,0 +1,50 @@
+/**
+ * The record of one deploy in the archive bucket: what it changed, and whether each key existed
+ * before (then its old version is archived under `<deploy-id>/<key>`).
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface DeployChange {
+  key: string;
+  action: 'upload' | 'update-headers' | 'delete' | 'restore';
+  /** The key existed before this deploy: its old version is at `<id>/<key>` in the archive. */
+  archived: boolean;
+}
+
+export interface DeployRecord {
+  version: 1;
+  id: string;
+  time: string;
+  bucket: string;
+  prefix: string;
+  kind: 'publish' | 'rollback';
+  /** For a rollback: the deploy it undid. */
+  rollbackOf?: string;
+  changes: DeployChange[];
+}
+
+/** `20261125T144512Z-ab12`: sorts by time, unique enough for one site. */
+export function makeDeployId(now: Date = new Date(), random: string = randomBytes(2).toString('hex')): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${random}`;
+}
+
+export const DEPLOY_ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+
+/** Records sit beside the archived objects' folders, never inside one (a site may have any key). */
+export function recordKey(id: string): string {
+  return `${id}.deploy.json`;
+}
+
+export function archivedKey(id: string, key: string): string {
+  return `${id}/${key}`;
+}
+
+export function parseDeployRecord(text: string): DeployRecord | undefined {
+  try {
+    const record = JSON.parse(text) as DeployRecord;
+    if (record.version !== 1 || !DEPLOY_ID_PATTERN.test(record.id) || !Array.isArray(record.changes)) return undefined;
+    return record;
+  } catch {
+    return undefined;
+  }
+}
