@@ -24,4 +24,8 @@ describe('renderMarkdown', () => {
   it('keeps code blocks with their language class', () => {
     expect(render('```sh\necho <hi>\n```')).toBe('<pre><code class="language-sh">echo &lt;hi&gt;\n</code></pre>');
   });
+  it('keeps each page to itself although the parser is reused: definitions do not leak', () => {
+    expect(render('[ref]: a.md\n\n[x][ref]')).toBe('<p><a href="a.md">x</a></p>');
+    expect(render('[x][ref]')).toBe('<p>[x][ref]</p>');
+  });
 });

@@ -3,6 +3,7 @@ import {
   folderListing,
   folderTitle,
   isCurrent,
+  MAX_TREE_MENU_ENTRIES,
   missingFolderIndexes,
   postsOf,
   resolveNavigation,
@@ -67,6 +68,12 @@ describe('siteMenu', () => {
   it('comes from the tree: home, then undated root pages and folders', () => {
     const all = [...pages, ...missingFolderIndexes(pages, new Set(pages.map((p) => p.outputPath)), 'Site')];
     expect(siteMenu(all, 'Accueil', 'fr').map((link) => link.outputPath)).toEqual(['index.html', 'values.html', 'blog/index.html', 'notes/index.html', 'about.html']);
+  });
+  it('keeps a tree menu short on a site with many root pages', () => {
+    const many = Array.from({ length: 40 }, (_, index) => page(`p${String(index).padStart(2, '0')}.html`, `Page ${String(index).padStart(2, '0')}`));
+    const menu = siteMenu([page('index.html', 'Home'), ...many], 'Accueil', 'en');
+    expect(menu).toHaveLength(1 + MAX_TREE_MENU_ENTRIES);
+    expect(menu.at(-1)!.title).toBe('Page 11');
   });
   it('or from the config', () => {
     expect(siteMenu(pages, 'Accueil', 'fr', [{ title: 'À propos', outputPath: 'about.html' }])).toEqual([{ title: 'À propos', outputPath: 'about.html' }]);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import { builderFingerprint, hashOf, RenderCache } from './cache/render-cache.js';
-import type { FrontMatter } from './load/front-matter.js';
+import type { FrontMatter, SplitPage } from './load/front-matter.js';
 import { loadPages, type LoadedPage } from './load/pages.js';
 import { loadSiteConfig, type SiteConfig } from './load/site-config.js';
 import { scanSources } from './load/sources.js';
@@ -75,7 +75,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const { config, file: configFile } = await loadSiteConfig(sourceDir);
   const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
   const [files, templates, themeFiles] = await Promise.all([scanSources(sourceDir), loadTemplates(sourceDir), themeAssets()]);
-  const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024 });
+  const cache = await RenderCache.open(options.cacheDir ?? path.resolve('.fleuron/build-cache'), sourceDir);
+  const parsed = {
+    get: (text: string) => cache.getFrontMatter(hashOf(builderFingerprint(), text)),
+    set: (text: string, value: SplitPage) => cache.setFrontMatter(hashOf(builderFingerprint(), text), value),
+  };
+  const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, parsed });
   const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
   const pages = loaded.filter((page) => !isLeftOut(page));
   const drafts = loaded.filter(isLeftOut).map((page) => page.sourcePath);
@@ -134,8 +139,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const loadedAt = performance.now();
 
   // Render: anything a page depends on besides its own text is in the context, so its hash is part of every key.
-  const contextHash = hashOf(builderFingerprint(), JSON.stringify(context));
-  const cache = await RenderCache.open(options.cacheDir ?? path.resolve('.fleuron/build-cache'), sourceDir);
+  // (The folder's name in messages is not part of any page: leave it out, so a build from another directory still hits.)
+  const contextHash = hashOf(builderFingerprint(), JSON.stringify({ ...context, sourceLabel: undefined }));
   const keys = jobs.map((job) => hashOf(contextHash, job.kind, job.sourcePath, job.outputPath, job.text, JSON.stringify(job.frontMatter)));
   const results: RenderedPage[] = new Array(jobs.length);
   const gzipBytes = new Map<string, number>();

@@ -8,10 +8,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SplitPage } from '../load/front-matter.js';
 import type { RenderedPage } from '../render/render-page.js';
 
 /** Bump when the cache file's shape changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface CachedPage {
   key: string;
@@ -22,6 +23,8 @@ export interface CachedPage {
 interface CacheFile {
   format: number;
   entries: Record<string, CachedPage>;
+  /** Parsed front matter by hash of the builder and the page's text: a rebuild parses only edited pages' YAML. */
+  frontMatter: Record<string, SplitPage>;
 }
 
 export function hashOf(...parts: string[]): string {
@@ -51,10 +54,13 @@ export function builderFingerprint(): string {
 
 export class RenderCache {
   private readonly entries: Map<string, CachedPage>;
+  private readonly frontMatter: Map<string, SplitPage>;
+  private readonly frontMatterUsed = new Set<string>();
   private changed = false;
 
-  private constructor(private readonly file: string, entries: Record<string, CachedPage>) {
-    this.entries = new Map(Object.entries(entries));
+  private constructor(private readonly file: string, data: Pick<CacheFile, 'entries' | 'frontMatter'>) {
+    this.entries = new Map(Object.entries(data.entries));
+    this.frontMatter = new Map(Object.entries(data.frontMatter));
   }
 
   /** Opens the cache file of a site; a missing, unreadable or foreign file is an empty cache. */
@@ -62,11 +68,11 @@ export class RenderCache {
     const file = path.join(cacheDir, `${hashOf(path.resolve(sourceDir)).slice(0, 16)}.json`);
     try {
       const data = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
-      if (data.format === FORMAT && typeof data.entries === 'object') return new RenderCache(file, data.entries);
+      if (data.format === FORMAT && typeof data.entries === 'object' && typeof data.frontMatter === 'object') return new RenderCache(file, data);
     } catch {
       // No cache yet, or a damaged one: start afresh.
     }
-    return new RenderCache(file, {});
+    return new RenderCache(file, { entries: {}, frontMatter: {} });
   }
 
   get(outputPath: string, key: string): CachedPage | undefined {
@@ -79,11 +85,29 @@ export class RenderCache {
     this.changed = true;
   }
 
-  /** Forgets pages that are no longer part of the site. */
+  getFrontMatter(key: string): SplitPage | undefined {
+    const found = this.frontMatter.get(key);
+    if (found) this.frontMatterUsed.add(key);
+    return found;
+  }
+
+  setFrontMatter(key: string, value: SplitPage): void {
+    this.frontMatter.set(key, value);
+    this.frontMatterUsed.add(key);
+    this.changed = true;
+  }
+
+  /** Forgets pages that are no longer part of the site, and front matter no page used in this build. */
   retain(outputPaths: ReadonlySet<string>): void {
     for (const outputPath of this.entries.keys()) {
       if (!outputPaths.has(outputPath)) {
         this.entries.delete(outputPath);
+        this.changed = true;
+      }
+    }
+    for (const key of this.frontMatter.keys()) {
+      if (!this.frontMatterUsed.has(key)) {
+        this.frontMatter.delete(key);
         this.changed = true;
       }
     }
@@ -93,9 +117,9 @@ export class RenderCache {
   async save(): Promise<void> {
     if (!this.changed) return;
     await mkdir(path.dirname(this.file), { recursive: true });
-    const sorted = Object.fromEntries([...this.entries].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const sorted = <T>(map: Map<string, T>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)));
     const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ format: FORMAT, entries: sorted } satisfies CacheFile));
+    await writeFile(temporary, JSON.stringify({ format: FORMAT, entries: sorted(this.entries), frontMatter: sorted(this.frontMatter) } satisfies CacheFile));
     await rename(temporary, this.file);
     this.changed = false;
   }

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { FleuronError } from '../../errors/fleuron-error.js';
-import { parseFrontMatter, type FrontMatter } from './front-matter.js';
+import { parseFrontMatter, type FrontMatter, type SplitPage } from './front-matter.js';
 import type { SourceFile } from './sources.js';
 
 export interface LoadedPage {
@@ -17,6 +17,8 @@ export interface LoadPagesOptions {
   /** How the site folder is named in messages (`site-src`). */
   sourceLabel: string;
   maxFileBytes: number;
+  /** Front matter already parsed for a page text, e.g. by a previous build (see RenderCache). */
+  parsed?: { get(text: string): SplitPage | undefined; set(text: string, value: SplitPage): void };
 }
 
 export async function loadPages(files: readonly SourceFile[], options: LoadPagesOptions): Promise<LoadedPage[]> {
@@ -40,6 +42,11 @@ async function loadPage(file: SourceFile, options: LoadPagesOptions): Promise<Lo
       cause: error,
     });
   }
-  const { frontMatter, bodyLine } = parseFrontMatter(text, label);
+  let split = options.parsed?.get(text);
+  if (!split) {
+    split = parseFrontMatter(text, label);
+    options.parsed?.set(text, split);
+  }
+  const { frontMatter, bodyLine } = split;
   return { sourcePath: file.sourcePath, outputPath: file.outputPath, text, frontMatter, bodyLine };
 }

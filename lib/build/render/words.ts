@@ -69,8 +69,16 @@ export function wordsFor(language: string): ThemeWords {
 
 /** A front-matter date as readers expect it (`5 mars 2024`), in UTC so it never depends on the machine. */
 export function formatDate(date: string, language: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(toIsoDateTime(date)));
+  let format = dateFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
+    dateFormats.set(language, format);
+  }
+  return format.format(new Date(toIsoDateTime(date)));
 }
+
+/** Making a formatter costs far more than using one; pages of a site share their language's. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** RFC 3339 date-time for feeds and sitemaps; a date alone is midnight UTC, a time without offset is UTC. */
 export function toIsoDateTime(date: string): string {
