@@ -59,6 +59,8 @@ export class Counts {
     this.byMethod = {};
     this.byOperation = {};
     this.status = {};
+    /** Summed server time (request start → response end) by operation, in ms. */
+    this.msByOperation = {};
     this.bytesIn = 0;
     this.bytesOut = 0;
     /** Keys whose body was written (PutObject, CreateMultipartUpload). */
@@ -71,6 +73,7 @@ export class Counts {
       byMethod: { ...this.byMethod },
       byOperation: { ...this.byOperation },
       status: { ...this.status },
+      msByOperation: Object.fromEntries(Object.entries(this.msByOperation).map(([op, ms]) => [op, Math.round(ms)])),
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       writtenKeys: [...this.written],
@@ -86,6 +89,7 @@ export async function startCountingProxy(target) {
   const counts = new Counts();
   const server = http.createServer((req, res) => {
     const operation = classify(req.method, req.url, req.headers);
+    const started = process.hrtime.bigint();
     counts.total++;
     counts.byMethod[req.method] = (counts.byMethod[req.method] ?? 0) + 1;
     counts.byOperation[operation] = (counts.byOperation[operation] ?? 0) + 1;
@@ -101,6 +105,9 @@ export async function startCountingProxy(target) {
         res.writeHead(response.statusCode ?? 502, response.statusMessage, response.rawHeaders);
         response.on('data', (chunk) => {
           counts.bytesOut += chunk.length;
+        });
+        response.on('end', () => {
+          counts.msByOperation[operation] = (counts.msByOperation[operation] ?? 0) + Number(process.hrtime.bigint() - started) / 1e6;
         });
         response.pipe(res);
       },

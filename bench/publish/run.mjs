@@ -6,7 +6,7 @@
  *
  *   npm run bench:publish                     (builds first)
  *   node bench/publish/run.mjs [--files 10000] [--seed 1] [--large 20,30,40] [--tools fleuron,rclone]
- *                              [--timeout 300] [--keep]
+ *                              [--timeout 480] [--repeat 3 (no-op runs, median)] [--keep]
  *   npm run bench:publish -- --scale          (runs scale.mjs instead: 100k files, one 1 GB file)
  */
 import { spawnSync } from 'node:child_process';
@@ -64,6 +64,7 @@ async function main() {
   const timeoutMs = Number(option('timeout', 480)) * 1000;
   const only = option('tools', '');
   const keep = argv.includes('--keep');
+  const noopRepeat = Math.max(1, Number(option('repeat', 3)));
   const fraction = 0.01;
 
   const work = mkdtempSync(path.join(tmpRoot(), 'fleuron-bench-'));
@@ -133,23 +134,42 @@ async function main() {
       const local = await indexFolder(site);
       log(`scenario (${scenario.id}) ${scenario.title}: ${local.size} local files`);
       const rows = [];
+      // The no-op is repeated (round-robin over the tools, to spread load changes); the median time counts.
+      const reps = scenario.id === 'b' ? noopRepeat : 1;
+      const runs = new Map(tools.map((tool) => [tool.name, []]));
+      for (let rep = 1; rep <= reps; rep++) {
+        for (const tool of tools) {
+          const bucket = bucketOf(tool);
+          proxy.counts.reset();
+          const run = await tool.run({ site, bucket, endpoint: proxy.endpoint });
+          run.counts = proxy.counts.snapshot();
+          run.loadAvg1m = +os.loadavg()[0].toFixed(2);
+          runs.get(tool.name).push(run);
+          if (rep < reps) log(`  ${tool.name.padEnd(12)} ${(run.ms / 1000).toFixed(2).padStart(7)} s  ${String(run.counts.total).padStart(6)} requests  exit ${run.code}  (repeat ${rep}/${reps})`);
+        }
+      }
       for (const tool of tools) {
         const bucket = bucketOf(tool);
-        proxy.counts.reset();
-        const run = await tool.run({ site, bucket, endpoint: proxy.endpoint });
-        const counts = proxy.counts.snapshot();
+        const all = runs.get(tool.name);
+        const run = all[all.length - 1];
+        const counts = run.counts;
+        const sorted = all.map((r) => r.ms).sort((a, b) => a - b);
+        const median = sorted[Math.floor(sorted.length / 2)];
         const check = compare(await listBucket(direct, bucket), local);
         const self = tool.parse?.(run);
         const row = {
           tool: tool.name,
-          exitCode: run.code,
-          ms: Math.round(run.ms),
-          loadAvg1m: +os.loadavg()[0].toFixed(2),
+          exitCode: Math.max(...all.map((r) => r.code)),
+          ms: Math.round(median),
+          allMs: all.map((r) => Math.round(r.ms)),
+          allRequests: all.map((r) => r.counts.total),
+          loadAvg1m: run.loadAvg1m,
           peakRssMb: run.peakRssKb ? Math.round(run.peakRssKb / 1024) : undefined,
           requests: counts.total,
           byGroup: grouped(counts.byOperation),
           byOperation: counts.byOperation,
           byMethod: counts.byMethod,
+          serverMsByOperation: counts.msByOperation,
           status: counts.status,
           mbSent: +(counts.bytesIn / 1e6).toFixed(1),
           objectsWritten: counts.writtenKeys.length,
@@ -160,7 +180,7 @@ async function main() {
         if (tool.name === 'fleuron') row.writtenKeys = counts.writtenKeys;
         rows.push(row);
         log(
-          `  ${tool.name.padEnd(12)} ${(run.ms / 1000).toFixed(2).padStart(7)} s  ${String(counts.total).padStart(6)} requests  exit ${run.code}  ${check.ok ? 'bucket = folder' : `BUCKET ≠ FOLDER ${JSON.stringify(check)}`}` +
+          `  ${tool.name.padEnd(12)} ${(median / 1000).toFixed(2).padStart(7)} s${reps > 1 ? ` (median of ${reps})` : ''}  ${String(counts.total).padStart(6)} requests  exit ${row.exitCode}  ${check.ok ? 'bucket = folder' : `BUCKET ≠ FOLDER ${JSON.stringify(check)}`}` +
             (run.code !== 0 ? `\n      stderr: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''),
         );
       }
@@ -238,10 +258,14 @@ function printScenario(scenario, rows) {
     r.peakRssMb ?? '?',
     r.exitCode === 0 && r.correct.ok ? 'yes' : `NO${r.exitCode ? ` (exit ${r.exitCode})` : ''}${r.correct.ok ? '' : ` ${r.correct.missing}m/${r.correct.extra}x/${r.correct.wrongSize}s/${r.correct.wrongContent}c`}`,
   ]);
-  console.log(`\n(${scenario.id}) ${scenario.title}\n${table(body, headers)}`);
+  const repeated = rows[0]?.allMs?.length > 1 ? ` — time: median of ${rows[0].allMs.length} runs` : '';
+  console.log(`\n(${scenario.id}) ${scenario.title}${repeated}\n${table(body, headers)}`);
   const others = rows.filter((r) => r.byGroup.other > 0).map((r) => `${r.tool}: ${Object.entries(r.byOperation).filter(([op]) => !GROUPS.some(([, t]) => t(op))).map(([op, n]) => `${op} ${n}`).join(', ')}`);
   if (others.length) console.log(`  other = ${others.join('; ')}`);
   if (base?.self) console.log(`  fleuron's own summary: durationMs ${base.self.durationMs} (process wall ${base.ms} ms), uploaded ${base.self.uploaded}, deleted ${base.self.deleted}, unchanged ${base.self.unchanged}, requests ${base.self.requests?.total} ${JSON.stringify(base.self.requests?.byOperation)}`);
+  const list = rows.map((r) => `${r.tool} ${Object.entries(r.serverMsByOperation).filter(([op]) => op.startsWith('List')).reduce((sum, [, ms]) => sum + ms, 0)} ms`);
+  if (repeated) console.log(`  all runs (ms): ${rows.map((r) => `${r.tool} ${r.allMs.join('/')}`).join(', ')}`);
+  console.log(`  summed listing time at the server (all pages): ${list.join(', ')}`);
   console.log(`  1-minute load average during the runs: ${rows.map((r) => `${r.tool} ${r.loadAvg1m}`).join(', ')} (${os.cpus().length} CPUs)`);
 }
 
