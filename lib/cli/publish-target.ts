@@ -4,12 +4,32 @@ import path from 'node:path';
 import { readProjectFile } from '../config/project-file.js';
 import { hasProfileCredentials, readDotEnv, resolvePublishSettings, type PublishFlags, type PublishSettings } from '../config/publish-settings.js';
 import { usageError } from '../errors/fleuron-error.js';
+import { mergeRedirects, parseRedirectList, readBuiltAliases, readDeuxfleursToml, type SiteRedirect } from '../website/redirects.js';
 import { registerSecret } from './redact.js';
+
+function projectDir(dir: string): string {
+  return existsSync(path.join(dir, 'fleuron.yaml')) || existsSync(path.join(dir, 'fleuron.yml')) ? dir : process.cwd();
+}
+
+/**
+ * Every redirect of the site: `redirects:` in fleuron.yaml, Deuxfleurs' deuxfleurs.toml (in the site
+ * folder or the working directory), and the aliases the builder wrote into the built folder.
+ * Also the index and error documents deuxfleurs.toml names, if any.
+ */
+export async function readSiteRedirects(dir: string, builtDir: string): Promise<{ redirects: SiteRedirect[]; indexPage?: string; errorPage?: string }> {
+  const project = await readProjectFile(projectDir(dir));
+  const configured = parseRedirectList(project?.data.redirects, `${project?.path ?? 'fleuron.yaml'}: redirects`);
+  const deuxfleurs = readDeuxfleursToml(dir) ?? readDeuxfleursToml(process.cwd());
+  return {
+    redirects: mergeRedirects(readBuiltAliases(builtDir), deuxfleurs?.redirects ?? [], configured),
+    indexPage: deuxfleurs?.indexPage,
+    errorPage: deuxfleurs?.errorPage,
+  };
+}
 
 /** Settings for the site in `dir` (its fleuron.yaml, else the one in the working directory). Secrets are registered for redaction. */
 export async function readPublishSettings(dir: string, flags: PublishFlags): Promise<PublishSettings> {
-  const hasOwnFile = existsSync(path.join(dir, 'fleuron.yaml')) || existsSync(path.join(dir, 'fleuron.yml'));
-  const project = await readProjectFile(hasOwnFile ? dir : process.cwd());
+  const project = await readProjectFile(projectDir(dir));
   const settings = resolvePublishSettings({
     flags,
     env: process.env,

@@ -10,7 +10,7 @@ import { createS3Connection } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import type { PublishArgs } from './commands/publish.js';
 import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
-import { checkTarget, readPublishSettings } from './publish-target.js';
+import { checkTarget, readPublishSettings, readSiteRedirects } from './publish-target.js';
 import { redact } from './redact.js';
 import { buildIfSource } from './site-source.js';
 
@@ -35,6 +35,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
       await ensureLocalBucket(target);
     }
     const bucket = checkTarget(target);
+    const site = await readSiteRedirects(dir, built.publishDir);
 
     const reporter = createReporter({ tty, quiet, write: writeErr });
     let outcome: PublishOutcome;
@@ -56,7 +57,12 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
         keep: target.keep,
         bandwidth: target.bandwidth,
         archive: target.archive,
-        website: target.website.configure ? { indexDocument: target.website.indexDocument, errorDocument: target.website.errorDocument } : undefined,
+        website: target.website.configure
+          ? { indexDocument: site.indexPage ?? target.website.indexDocument, errorDocument: site.errorPage ?? target.website.errorDocument }
+          : undefined,
+        redirects: site.redirects,
+        // s3rver serves websites path-style, under /<bucket>/
+        siteRootPath: local ? `/${bucket}/${target.prefix}` : undefined,
         onEvent: (event) => reporter.onEvent(event),
       });
     } finally {
@@ -80,10 +86,13 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
       const serve = args.serve ?? (Boolean(process.stdout.isTTY) && !process.env.CI);
       if (serve) {
         writeErr('serving the site from the embedded S3 server; press Ctrl-C to stop');
+        // The server runs in an unreferenced child: hold the event loop open until Ctrl-C.
+        const keepAlive = setInterval(() => {}, 1 << 30);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        clearInterval(keepAlive);
       }
     }
   } catch (error) {

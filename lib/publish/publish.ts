@@ -15,7 +15,9 @@ import { abortLeftoverUploads, describeHolder, LOCK_NAME, PublishLock, readLockS
 import { scanLocal } from './scan-local.js';
 import { readTextObject, scanRemote, stateKey } from './scan-remote.js';
 import type { LocalFile, Plan } from './types.js';
-import { ensureWebsite, type WebsiteConfig, type WebsiteOutcome } from '../website/bucket-website.js';
+import { MAX_ROUTING_RULES, NOT_PERMITTED_WARNING, readWebsite, routingRulesFor, sameWebsite, writeWebsite, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
+import { redirectObjects } from '../website/redirect-objects.js';
+import type { SiteRedirect } from '../website/redirects.js';
 
 export interface PublishOptions {
   /** The built site folder. */
@@ -43,8 +45,10 @@ export interface PublishOptions {
   archive?: ArchiveSettings;
   /** Make the bucket a website with these documents (skipped when undefined). */
   website?: WebsiteConfig;
-  /** Objects that do not come from files (e.g. redirects), added to the scan. */
-  extraObjects?: (files: readonly LocalFile[]) => LocalFile[];
+  /** Redirects to publish: as routing rules where the server has them, else as redirect objects. */
+  redirects?: readonly SiteRedirect[];
+  /** URL path of the site root, for redirect Locations (default `/<prefix>`; `/<bucket>/<prefix>` on a path-style website endpoint). */
+  siteRootPath?: string;
   onEvent?: (event: PublishEvent) => void;
 }
 
@@ -71,7 +75,9 @@ export interface PublishSummary {
   /** Id of this deploy in the archive, when an archive is configured and something changed. */
   deployId?: string;
   /** What happened to the bucket's website configuration. */
-  website?: WebsiteOutcome['status'];
+  website?: 'unchanged' | 'configured' | 'would-configure' | 'not-permitted';
+  /** How redirects were published. */
+  redirects?: { count: number; as: 'routing rules' | 'objects' };
 }
 
 export interface PublishOutcome {
@@ -87,7 +93,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
 
   const policy = compileHeaderPolicy({ rules: options.headerRules, gzip: options.gzip });
   const local = await scanLocal({ dir: options.dir, prefix: options.prefix, policy, exclude: options.exclude, include: options.include });
-  const files = [...local.files, ...(options.extraObjects?.(local.files) ?? [])];
+  const files = local.files;
   emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
 
   const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
@@ -122,16 +128,32 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     }
 
     const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
-    const plan = makePlan({
-      local: files,
-      remote: remote.objects,
-      manifest,
-      manifestFound,
-      force: options.force,
-      keep: keep ? (key) => keep(key.slice(options.prefix.length)) : undefined,
-    });
-    emit({ type: 'planned', plan });
-    checkSafety(plan, files.length, remote.objects.size, options);
+    const redirects = options.redirects ?? [];
+    const website: WebsiteState | undefined = options.website
+      ? await readWebsite(client, options.bucket).catch((error) => {
+          throw describeS3Error(error, context('reading the website configuration'));
+        })
+      : undefined;
+    // Routing rules are tried first (Garage 2.x); a server that refuses them gets redirect objects.
+    let redirectMode: 'routing rules' | 'objects' =
+      options.website && website?.kind !== 'not-permitted' && redirects.length > 0 && redirects.length <= MAX_ROUTING_RULES ? 'routing rules' : 'objects';
+    const wantedWebsite = (): WebsiteConfig | undefined =>
+      options.website && { ...options.website, ...(redirectMode === 'routing rules' ? { routingRules: routingRulesFor(redirects, options.prefix) } : {}) };
+    const planFor = () => {
+      const extra = redirectMode === 'objects' ? redirectObjects(redirects, files, options.prefix, options.siteRootPath ?? `/${options.prefix}`) : { objects: [], warnings: [] };
+      const result = makePlan({
+        local: [...files, ...extra.objects],
+        remote: remote.objects,
+        manifest,
+        manifestFound,
+        force: options.force,
+        keep: keep ? (key) => keep(key.slice(options.prefix.length)) : undefined,
+      });
+      checkSafety(result, files.length, remote.objects.size, options);
+      emit({ type: 'planned', plan: result });
+      return { plan: result, warnings: extra.warnings };
+    };
+    let { plan, warnings: redirectWarnings } = planFor();
 
     const summary: PublishSummary = {
       ok: true,
@@ -139,14 +161,38 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       bucket: options.bucket,
       prefix: options.prefix,
       endpoint: endpointName,
-      uploaded: plan.uploads.length,
-      headersUpdated: plan.headerUpdates.length,
-      deleted: plan.deletes.length,
-      unchanged: plan.unchanged,
-      bytesUploaded: plan.uploads.reduce((sum, action) => sum + action.file.size, 0),
+      uploaded: 0,
+      headersUpdated: 0,
+      deleted: 0,
+      unchanged: 0,
+      bytesUploaded: 0,
       requests: { total: 0, byOperation: {} },
       durationMs: 0,
       warnings,
+    };
+    const websiteNeedsWrite = () => website !== undefined && website.kind !== 'not-permitted' && !sameWebsite(website, wantedWebsite()!);
+    if (website?.kind === 'not-permitted') {
+      summary.website = 'not-permitted';
+      warnings.push(NOT_PERMITTED_WARNING);
+    } else if (website) {
+      summary.website = websiteNeedsWrite() ? (options.dryRun ? 'would-configure' : 'configured') : 'unchanged';
+    }
+    const writeWebsiteConfig = async () => {
+      if (!websiteNeedsWrite()) return;
+      const write = (wanted: WebsiteConfig) =>
+        writeWebsite(client, options.bucket, wanted).catch((error) => {
+          throw describeS3Error(error, context('configuring website hosting'));
+        });
+      let outcome = await write(wantedWebsite()!);
+      if (outcome === 'rules-refused') {
+        redirectMode = 'objects';
+        ({ plan, warnings: redirectWarnings } = planFor());
+        outcome = await write(wantedWebsite()!);
+      }
+      if (outcome === 'not-permitted') {
+        summary.website = 'not-permitted';
+        warnings.push(NOT_PERMITTED_WARNING);
+      }
     };
     const applyAndCheck = async () => {
       const result = await applyPlan(plan, {
@@ -176,7 +222,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       }
     };
     const leftover = lockState.kind !== 'free';
-    if (!options.dryRun && (planChangesBucket(plan) || leftover)) {
+    if (!options.dryRun && (planChangesBucket(plan) || leftover || websiteNeedsWrite())) {
       const lock = new PublishLock(client, options.bucket, options.prefix);
       const other = await lock.acquire().catch((error) => {
         throw describeS3Error(error, context('taking the publish lock'));
@@ -184,6 +230,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       if (other) throw lockedError(other);
       try {
         if (leftover) warnings.push(await cleanUpAfterUnfinished(client, options, lockState));
+        await writeWebsiteConfig();
         if (options.archive && plan.uploads.length + plan.headerUpdates.length + plan.deletes.length > 0) {
           summary.deployId = await archiveDeploy(client, options, plan, remote.objects).catch((error) => {
             throw describeS3Error(error, context(`archiving the versions this publish replaces in bucket "${options.archive!.bucket}" (nothing was changed)`));
@@ -194,13 +241,19 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
         await lock.release().catch(() => {}); // an unreleased lock expires by itself
       }
     }
-    if (options.website) {
-      const outcome = await ensureWebsite(client, options.bucket, options.website, { dryRun: options.dryRun === true }).catch((error) => {
-        throw describeS3Error(error, context('configuring website hosting'));
+    Object.assign(summary, {
+      unchanged: plan.unchanged,
+      redirects: redirects.length > 0 ? { count: redirects.length, as: redirectMode } : undefined,
+    });
+    if (options.dryRun) {
+      Object.assign(summary, {
+        uploaded: plan.uploads.length,
+        headersUpdated: plan.headerUpdates.length,
+        deleted: plan.deletes.length,
+        bytesUploaded: plan.uploads.reduce((sum, action) => sum + action.file.size, 0),
       });
-      summary.website = outcome.status;
-      if (outcome.status === 'not-permitted') summary.warnings.push(outcome.warning);
     }
+    warnings.push(...redirectWarnings);
     summary.requests = { total: counter.total, byOperation: counter.byOperation() };
     summary.durationMs = Date.now() - started;
     return { summary, plan };

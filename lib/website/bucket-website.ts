@@ -1,57 +1,111 @@
 /**
- * Makes the bucket a website (index and error documents) through PutBucketWebsite, only when its
- * current configuration differs. Garage needs the owner permission for it: without it, fleuron says
- * so in one line and the publish goes on (an admin can enable website access instead).
+ * The bucket's website configuration: index and error documents, and redirect routing rules where
+ * the server has them (Garage 2.x; 1.x answers 501). Written only when it differs from what is there.
+ * Garage needs the owner permission for it: without it, fleuron says so in one line and the
+ * publish goes on (an admin can enable website access instead).
  */
-import { GetBucketWebsiteCommand, PutBucketWebsiteCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetBucketWebsiteCommand, PutBucketWebsiteCommand, type RoutingRule, type S3Client } from '@aws-sdk/client-s3';
+import { redirectLocation, type SiteRedirect } from './redirects.js';
 
 export interface WebsiteConfig {
   indexDocument: string;
   errorDocument: string;
+  routingRules?: RoutingRule[];
 }
 
-export type WebsiteOutcome =
-  | { status: 'unchanged' }
-  | { status: 'configured' }
-  | { status: 'would-configure' }
-  | { status: 'not-permitted'; warning: string };
+/** S3 caps a website configuration at 50 routing rules; more redirects become objects. */
+export const MAX_ROUTING_RULES = 50;
+
+export type WebsiteState = { kind: 'found'; config: WebsiteConfig } | { kind: 'none' } | { kind: 'not-permitted' };
+
+export type WebsiteWrite = 'unchanged' | 'configured' | 'rules-refused' | 'not-permitted';
 
 const errorName = (error: unknown) => (error as { name?: string }).name ?? '';
 const errorStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
-export async function ensureWebsite(client: S3Client, bucket: string, wanted: WebsiteConfig, options: { dryRun: boolean }): Promise<WebsiteOutcome> {
+export const NOT_PERMITTED_WARNING =
+  'this key may not configure website hosting (Garage needs the owner permission): ask your admin to enable website access for the bucket; the files were still published';
+
+export async function readWebsite(client: S3Client, bucket: string): Promise<WebsiteState> {
   try {
     const current = await client.send(new GetBucketWebsiteCommand({ Bucket: bucket }));
-    if (current.IndexDocument?.Suffix === wanted.indexDocument && current.ErrorDocument?.Key === wanted.errorDocument) return { status: 'unchanged' };
+    return {
+      kind: 'found',
+      config: {
+        indexDocument: current.IndexDocument?.Suffix ?? '',
+        errorDocument: current.ErrorDocument?.Key ?? '',
+        ...(current.RoutingRules && current.RoutingRules.length > 0 ? { routingRules: current.RoutingRules } : {}),
+      },
+    };
   } catch (error) {
-    if (errorName(error) !== 'NoSuchWebsiteConfiguration' && errorStatus(error) !== 404) {
-      if (isPermissionProblem(error)) return notPermitted();
-      throw error;
-    }
+    if (errorName(error) === 'NoSuchWebsiteConfiguration' || errorStatus(error) === 404) return { kind: 'none' };
+    if (isPermissionProblem(error)) return { kind: 'not-permitted' };
+    throw error;
   }
-  if (options.dryRun) return { status: 'would-configure' };
+}
+
+/** Pure: whether the bucket already has the wanted configuration. */
+export function sameWebsite(state: WebsiteState, wanted: WebsiteConfig): boolean {
+  if (state.kind !== 'found') return false;
+  const current = state.config;
+  return (
+    current.indexDocument === wanted.indexDocument &&
+    current.errorDocument === wanted.errorDocument &&
+    JSON.stringify(canonicalRules(current.routingRules)) === JSON.stringify(canonicalRules(wanted.routingRules))
+  );
+}
+
+function canonicalRules(rules: RoutingRule[] | undefined) {
+  return (rules ?? []).map((rule) => ({
+    prefix: rule.Condition?.KeyPrefixEquals ?? '',
+    code: String(rule.Condition?.HttpErrorCodeReturnedEquals ?? ''),
+    key: rule.Redirect?.ReplaceKeyWith ?? '',
+    host: rule.Redirect?.HostName ?? '',
+    protocol: rule.Redirect?.Protocol ?? '',
+    status: String(rule.Redirect?.HttpRedirectCode ?? ''),
+  }));
+}
+
+export async function writeWebsite(client: S3Client, bucket: string, wanted: WebsiteConfig): Promise<WebsiteWrite> {
   try {
     await client.send(
       new PutBucketWebsiteCommand({
         Bucket: bucket,
-        WebsiteConfiguration: { IndexDocument: { Suffix: wanted.indexDocument }, ErrorDocument: { Key: wanted.errorDocument } },
+        WebsiteConfiguration: {
+          IndexDocument: { Suffix: wanted.indexDocument },
+          ErrorDocument: { Key: wanted.errorDocument },
+          ...(wanted.routingRules && wanted.routingRules.length > 0 ? { RoutingRules: wanted.routingRules } : {}),
+        },
       }),
     );
-    return { status: 'configured' };
+    return 'configured';
   } catch (error) {
-    if (isPermissionProblem(error)) return notPermitted();
+    const rules = (wanted.routingRules?.length ?? 0) > 0;
+    // Garage 1.x answers 501 to routing rules; others may say the XML is not understood.
+    if (rules && (errorStatus(error) === 501 || ['NotImplemented', 'MalformedXML', 'InvalidArgument', 'InvalidRequest'].includes(errorName(error)))) return 'rules-refused';
+    if (isPermissionProblem(error)) return 'not-permitted';
     throw error;
   }
+}
+
+/**
+ * One rule per redirect, taken only when the key is missing (404), as Garage 2.x supports:
+ * `KeyPrefixEquals` + `HttpErrorCodeReturnedEquals: 404` → `ReplaceKeyWith` (or another host).
+ */
+export function routingRulesFor(redirects: readonly SiteRedirect[], prefix: string): RoutingRule[] {
+  return redirects.map((redirect) => {
+    const location = redirectLocation(redirect, `/${prefix}`);
+    const absolute = /^https?:\/\//i.test(location) ? new URL(location) : undefined;
+    return {
+      Condition: { KeyPrefixEquals: `${prefix}${redirect.from}`, HttpErrorCodeReturnedEquals: '404' },
+      Redirect: absolute
+        ? { Protocol: absolute.protocol.replace(':', '') as 'http' | 'https', HostName: absolute.host, ReplaceKeyWith: `${absolute.pathname.slice(1)}${absolute.search}`, HttpRedirectCode: String(redirect.status) }
+        : { ReplaceKeyWith: location.slice(1), HttpRedirectCode: String(redirect.status) },
+    };
+  });
 }
 
 function isPermissionProblem(error: unknown): boolean {
   const status = errorStatus(error);
   return errorName(error) === 'AccessDenied' || errorName(error) === 'NotImplemented' || status === 403 || status === 501;
-}
-
-function notPermitted(): WebsiteOutcome {
-  return {
-    status: 'not-permitted',
-    warning: 'this key may not configure website hosting (Garage needs the owner permission): ask your admin to enable website access for the bucket; the files were still published',
-  };
 }

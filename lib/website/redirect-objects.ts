@@ -1,0 +1,41 @@
+/**
+ * Redirects as objects, where the server has no routing rules: each `from` key holds a tiny HTML page
+ * (meta refresh + canonical link, for any static host and Garage before 1.1) and carries
+ * `x-amz-website-redirect-location`, which Garage 1.1+ answers with a 301.
+ */
+import { createHash } from 'node:crypto';
+import { CACHE_REVALIDATE } from '../headers/header-rules.js';
+import type { LocalFile } from '../publish/types.js';
+import { redirectLocation, redirectPage, relativeHref, type SiteRedirect } from './redirects.js';
+
+export interface RedirectObjects {
+  objects: LocalFile[];
+  warnings: string[];
+}
+
+/**
+ * @param files the folder's own objects: a real file at a redirect's `from` wins.
+ * @param rootPath URL path of the site root, e.g. `/` or `/blog/` (`/<bucket>/` on a path-style endpoint).
+ */
+export function redirectObjects(redirects: readonly SiteRedirect[], files: readonly LocalFile[], prefix: string, rootPath: string): RedirectObjects {
+  const existing = new Set(files.map((file) => file.key));
+  const objects: LocalFile[] = [];
+  const warnings: string[] = [];
+  for (const redirect of redirects) {
+    const key = `${prefix}${redirect.from}`;
+    if (existing.has(key)) {
+      warnings.push(`redirect from ${redirect.from} ignored: a file of the site has that path`);
+      continue;
+    }
+    if (redirect.status !== 301) warnings.push(`redirect from ${redirect.from} is published as a 301 (objects cannot carry ${redirect.status}; Garage 2.x routing rules can)`);
+    const body = Buffer.from(redirectPage(relativeHref(redirect.from, redirect.to)));
+    objects.push({
+      key,
+      size: body.length,
+      md5: createHash('md5').update(body).digest('hex'),
+      headers: { contentType: 'text/html; charset=utf-8', cacheControl: CACHE_REVALIDATE, websiteRedirectLocation: redirectLocation(redirect, rootPath) },
+      source: { kind: 'bytes', body },
+    });
+  }
+  return { objects, warnings };
+}
