@@ -149,17 +149,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const hit = cache.get(job.outputPath, keys[index]!);
     if (hit) {
       results[index] = hit.page;
-      gzipBytes.set(job.outputPath, hit.gzipBytes);
+      gzipBytes.set(job.outputPath, hit.page.gzipBytes);
     } else misses.push(index);
   });
   const postOutputs = new Set(posts.map((post) => post.outputPath));
   const fresh = await renderPages(misses.map((index) => jobs[index]!), context, options.threads === undefined ? {} : { threads: options.threads });
   fresh.forEach((page, position) => {
     const index = misses[position]!;
-    const size = gzipSize(page.html);
     results[index] = page;
-    gzipBytes.set(page.outputPath, size);
-    cache.set(page.outputPath, { key: keys[index]!, page: { ...page, content: postOutputs.has(page.outputPath) ? page.content : '' }, gzipBytes: size });
+    gzipBytes.set(page.outputPath, page.gzipBytes);
+    cache.set(page.outputPath, { key: keys[index]!, page: { ...page, content: postOutputs.has(page.outputPath) ? page.content : '' } });
   });
   cache.retain(new Set(jobs.map((job) => job.outputPath)));
   await cache.save();

@@ -12,12 +12,11 @@ import type { SplitPage } from '../load/front-matter.js';
 import type { RenderedPage } from '../render/render-page.js';
 
 /** Bump when the cache file's shape changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 export interface CachedPage {
   key: string;
   page: RenderedPage;
-  gzipBytes: number;
 }
 
 interface CacheFile {

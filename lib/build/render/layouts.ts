@@ -1,5 +1,5 @@
 /** Liquid layouts: the theme's templates overlaid file by file with the site's `_layouts/`, rendered with HTML escaping on. */
-import { Liquid } from 'liquidjs';
+import { Liquid, type Template } from 'liquidjs';
 import { FleuronError } from '../../errors/fleuron-error.js';
 
 /** Template sources by name (`page.liquid`) and the file each came from, for error messages. */
@@ -23,6 +23,9 @@ export function hasLayout(templates: TemplateSet, layout: string): boolean {
   return Object.hasOwn(templates.sources, `${layout}.liquid`);
 }
 
+/** Layouts parsed once per engine (liquidjs's own file cache still costs a lookup per render). */
+const parsedLayouts = new WeakMap<Liquid, Map<string, Template[]>>();
+
 /** Renders `layout` for the page `pageFile`; a missing layout or a template error names the file to fix. */
 export function renderLayout(engine: Liquid, templates: TemplateSet, layout: string, data: object, pageFile: string): string {
   if (!hasLayout(templates, layout)) {
@@ -32,7 +35,13 @@ export function renderLayout(engine: Liquid, templates: TemplateSet, layout: str
     });
   }
   try {
-    return engine.renderFileSync(layout, data) as string;
+    let parsed = parsedLayouts.get(engine)?.get(layout);
+    if (!parsed) {
+      parsed = engine.parseFileSync(layout);
+      if (!parsedLayouts.has(engine)) parsedLayouts.set(engine, new Map());
+      parsedLayouts.get(engine)!.set(layout, parsed);
+    }
+    return engine.renderSync(parsed, data) as string;
   } catch (error) {
     const liquidError = error as Error & { token?: { file?: string } };
     const templateName = liquidError.token?.file ?? `${layout}.liquid`;

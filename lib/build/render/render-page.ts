@@ -1,4 +1,5 @@
 /** Renders one page: Markdown → HTML with heading ids and rewritten links → Liquid layout. */
+import { gzipSync } from 'node:zlib';
 import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
 import { renderLayout } from './layouts.js';
@@ -17,6 +18,8 @@ export interface RenderedPage {
   content: string;
   /** Every id of the final page, for checking `#fragment` links to it. */
   ids: string[];
+  /** Size of the page gzipped, for the size report (computed here, in the worker that has the HTML). */
+  gzipBytes: number;
   links: PageLink[];
   problems: LinkProblem[];
 }
@@ -98,5 +101,5 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
   };
   const layout = frontMatter.layout ?? defaultLayout(job, isPost);
   const html = renderLayout(site.engine, site.context.templates, layout, data, pageFile);
-  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), links, problems };
+  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), gzipBytes: gzipSync(html).length, links, problems };
 }
