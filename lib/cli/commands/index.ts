@@ -2,7 +2,9 @@
 import type { CommandModule } from 'yargs';
 import { buildCommand } from './build.js';
 import { historyCommand, rollbackCommand } from './history.js';
+import { initCommand } from './init.js';
+import { previewCommand } from './preview.js';
 import { publishCommand } from './publish.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [buildCommand, publishCommand, historyCommand, rollbackCommand];
+export const commands: CommandModule<any, any>[] = [buildCommand, previewCommand, publishCommand, historyCommand, rollbackCommand];
