@@ -48,6 +48,8 @@ export interface BuildResult {
   /** Pages rendered now, and pages taken from the cache. */
   rendered: number;
   cached: number;
+  /** Worker threads that rendered pages (0 when rendered in this thread). */
+  workers: number;
   written: number;
   unchanged: number;
   removed: number;
@@ -153,7 +155,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     } else misses.push(index);
   });
   const postOutputs = new Set(posts.map((post) => post.outputPath));
-  const fresh = await renderPages(misses.map((index) => jobs[index]!), context, options.threads === undefined ? {} : { threads: options.threads });
+  const { pages: fresh, workers } = await renderPages(misses.map((index) => jobs[index]!), context, options.threads === undefined ? {} : { threads: options.threads });
   fresh.forEach((page, position) => {
     const index = misses[position]!;
     results[index] = page;
@@ -202,6 +204,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     aliases,
     rendered: misses.length,
     cached: jobs.length - misses.length,
+    workers,
     ...written,
     sizes,
     timings: {

@@ -23,15 +23,15 @@ export interface RenderPoolOptions {
   threads?: number;
 }
 
-/** Results come back in the order of `jobs`. */
-export async function renderPages(jobs: readonly PageJob[], context: RenderContext, options: RenderPoolOptions = {}): Promise<RenderedPage[]> {
+/** Results come back in the order of `jobs`, with the number of worker threads used (0: this thread). */
+export async function renderPages(jobs: readonly PageJob[], context: RenderContext, options: RenderPoolOptions = {}): Promise<{ pages: RenderedPage[]; workers: number }> {
   const threads = Math.min(options.threads ?? availableParallelism(), Math.ceil(jobs.length / BATCH_SIZE));
   const file = workerFile();
   if (file === undefined || threads < 2 || jobs.length < MIN_JOBS_FOR_WORKERS) {
     const site = prepareSite(context);
-    return jobs.map((job) => renderPage(job, site));
+    return { pages: jobs.map((job) => renderPage(job, site)), workers: 0 };
   }
-  return renderInWorkers(file, jobs, context, threads);
+  return { pages: await renderInWorkers(file, jobs, context, threads), workers: threads };
 }
 
 async function renderInWorkers(file: string, jobs: readonly PageJob[], context: RenderContext, threads: number): Promise<RenderedPage[]> {

@@ -18,7 +18,7 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
       .positional('src', { type: 'string', default: 'site-src', describe: 'the site folder (Markdown, images, fleuron.yaml)' })
       .option('out', { type: 'string', default: 'public', describe: 'the folder to write the website into' })
       .option('drafts', { type: 'boolean', default: false, describe: 'include pages marked draft: true' })
-      .option('broken-links', { type: 'string', default: 'error', describe: 'what a broken internal link does: error or warn' }) as never,
+      .option('broken-links', { type: 'string', default: 'error', describe: 'what a broken internal link does: error or warn' }),
   handler: async (argv) => {
     const brokenLinks = argv['broken-links'];
     if (brokenLinks !== 'error' && brokenLinks !== 'warn') {
@@ -35,7 +35,8 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
       log: (line) => process.stderr.write(line + '\n'),
     });
     const where = path.relative(process.cwd(), result.outDir) || '.';
-    print(`built ${result.pages} pages (${result.rendered} rendered, ${result.cached} from cache), ${result.files} files into ${where} in ${result.timings.total} ms`);
+    const threads = result.workers > 0 ? ` on ${result.workers} threads` : '';
+    print(`built ${result.pages} pages (${result.rendered} rendered${threads}, ${result.cached} from cache), ${result.files} files into ${where} in ${result.timings.total} ms`);
     print(`${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed`);
     for (const line of formatSizeReport(result.sizes)) print(line);
     if (result.warnings.length > 0) print(`${result.warnings.length} warning(s)`);
