@@ -1,5 +1,6 @@
 /** The command line: parses arguments, runs one command, turns errors into one line and an exit code. */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
+import { closestMatch } from '../config/closest-match.js';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, FleuronError, formatErrorLine, isFleuronError } from '../errors/fleuron-error.js';
 import { redact } from './redact.js';
@@ -19,7 +20,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .wrap(Math.min(100, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 ok, 1 the build or publish failed, 2 usage or configuration error.')
     .fail((message, error) => {
-      throw error ?? new FleuronError('usage', message, { exitCode: ExitCode.usage, hint: 'see fleuron --help' });
+      if (error) throw error;
+      throw new FleuronError('usage', message, { exitCode: ExitCode.usage, hint: usageHint(message, parser) });
     });
   for (const command of commands) parser = parser.command(command);
   try {
@@ -28,6 +30,19 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   } catch (error) {
     return reportError(error, argv.includes('--debug'));
   }
+}
+
+/** For an unknown flag, the closest known one; else a pointer to --help. */
+function usageHint(message: string, instance: Argv): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ')[0];
+  if (unknown) {
+    // getOptions() is not in yargs' types; at failure time it holds the running command's options.
+    const options = (instance as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+    const known = Object.keys(options.key).map((key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    const suggestion = closestMatch(unknown, [...new Set(known)]);
+    if (suggestion) return `did you mean --${suggestion}? (see --help)`;
+  }
+  return 'see fleuron --help, or fleuron <command> --help';
 }
 
 function reportError(error: unknown, debug: boolean): number {

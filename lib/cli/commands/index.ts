@@ -7,4 +7,4 @@ import { previewCommand } from './preview.js';
 import { publishCommand } from './publish.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [buildCommand, previewCommand, publishCommand, historyCommand, rollbackCommand];
+export const commands: CommandModule<any, any>[] = [initCommand, buildCommand, previewCommand, publishCommand, historyCommand, rollbackCommand];
