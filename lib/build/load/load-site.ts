@@ -1,0 +1,132 @@
+/** The load phase: config, sources, front matter and templates, turned into the plan of every file the build makes. */
+import path from 'node:path';
+import { usageError } from '../../errors/fleuron-error.js';
+import { collectAliases, type Redirect } from '../render/aliases.js';
+import { FEED_PATH } from '../render/feed.js';
+import type { PageJob, RenderContext } from '../render/render-context.js';
+import { folderOf, folderTitle, isIndexSource, missingFolderIndexes, postsOf, resolveNavigation, type PageSummary, type SiteLink } from '../render/site-map.js';
+import { SITEMAP_PATH } from '../render/sitemap.js';
+import { wordsFor } from '../render/words.js';
+import type { SplitPage } from './front-matter.js';
+import { loadPages, type LoadedPage } from './pages.js';
+import { loadSiteConfig, type SiteConfig } from './site-config.js';
+import { scanSources } from './sources.js';
+import { loadTemplates, themeAssets } from './templates.js';
+
+/** The theme's stylesheet, linked from every page (a site file of the same name replaces it). */
+export const STYLESHEET = 'theme.css';
+
+export interface LoadSiteOptions {
+  sourceDir: string;
+  /** How the site folder is named in messages (`site-src`). */
+  sourceLabel: string;
+  drafts: boolean;
+  /** Front matter parsed by an earlier build. */
+  parsed?: { get(text: string): SplitPage | undefined; set(text: string, value: SplitPage): void };
+  warn: (line: string) => void;
+}
+
+/** Everything the render and write phases need. */
+export interface SitePlan {
+  config: SiteConfig;
+  /** What every page render may depend on besides its own source. */
+  context: RenderContext;
+  /** The pages to render: Markdown pages, generated folder indexes, 404. */
+  jobs: PageJob[];
+  /** Dated pages, newest first. */
+  posts: PageSummary[];
+  feed?: string;
+  sitemap?: string;
+  aliases: Redirect[];
+  /** Files copied as they are: output path → absolute source path. */
+  copies: Map<string, string>;
+}
+
+export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
+  const { sourceDir, sourceLabel } = options;
+  const { config, file: configFile } = await loadSiteConfig(sourceDir);
+  const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
+  const [files, templates, themeFiles] = await Promise.all([scanSources(sourceDir), loadTemplates(sourceDir), themeAssets()]);
+  const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.parsed ? { parsed: options.parsed } : {}) });
+  const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
+  const pages = loaded.filter((page) => !isLeftOut(page));
+  const drafts = loaded.filter(isLeftOut).map((page) => page.sourcePath);
+
+  const copies = new Map<string, string>(themeFiles);
+  for (const file of files) if (!file.isPage) copies.set(file.outputPath, file.absolutePath);
+  const outputs = new Set<string>([...pages.map((page) => page.outputPath), ...copies.keys()]);
+
+  const summaries = pages.map((page) => summaryOf(page, config));
+  const generated = missingFolderIndexes(summaries, outputs, config.title);
+  if (!outputs.has('404.html')) generated.push({ sourcePath: '', outputPath: '404.html', kind: 'not-found', title: wordsFor(config.language).notFoundTitle });
+  for (const page of generated) outputs.add(page.outputPath);
+  const allSummaries = [...summaries, ...generated].sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
+
+  const posts = postsOf(allSummaries, config.language);
+  const feed = posts.length > 0 && config.baseUrl !== undefined && !outputs.has(FEED_PATH) ? FEED_PATH : undefined;
+  const sitemap = config.baseUrl !== undefined && !outputs.has(SITEMAP_PATH) ? SITEMAP_PATH : undefined;
+  if (!config.baseUrl && posts.length > 0) options.warn(`${configLabel}: no baseUrl, so no feed.xml and no sitemap.xml (they need absolute URLs)`);
+  if (feed) outputs.add(feed);
+  if (sitemap) outputs.add(sitemap);
+
+  let menu: SiteLink[] | undefined;
+  if (config.navigation) {
+    const resolved = resolveNavigation(config.navigation, new Map(pages.map((page) => [page.sourcePath, page.outputPath])), outputs);
+    if (resolved.missing.length > 0) {
+      throw usageError('config-invalid', `${configLabel}: navigation entry "${resolved.missing[0]}" matches no page of ${sourceLabel}`, 'write the source path of a page (about.md) or folder (notes/)');
+    }
+    menu = resolved.links;
+    // A generated folder index takes the title the menu gives its folder (`Réunions` rather than `Reunions`).
+    const menuTitles = new Map(menu.map((link) => [link.outputPath, link.title]));
+    for (const page of generated) if (page.kind === 'folder-index') page.title = menuTitles.get(page.outputPath) ?? page.title;
+  }
+  const aliases = collectAliases(
+    pages.map((page) => ({ sourcePath: page.sourcePath, outputPath: page.outputPath, aliases: page.frontMatter.aliases })),
+    outputs,
+    sourceLabel,
+  );
+
+  const context: RenderContext = {
+    config,
+    templates,
+    pages: allSummaries,
+    drafts,
+    outputs: [...outputs].sort(),
+    stylesheets: copies.has(STYLESHEET) ? [STYLESHEET] : [],
+    sourceLabel,
+    ...(menu ? { menu } : {}),
+    ...(feed ? { feed } : {}),
+  };
+  const jobs: PageJob[] = [
+    ...pages.map((page) => ({ ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const) })),
+    ...generated.map((page) => ({
+      sourcePath: page.sourcePath,
+      outputPath: page.outputPath,
+      kind: page.kind,
+      text: '',
+      frontMatter: { title: page.title, draft: false, aliases: [], extra: {} },
+      bodyLine: 1,
+    })),
+  ];
+  return { config, context, jobs, posts, aliases, copies, ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+}
+
+/** What the rest of the site needs to know about a page; the title defaults to the folder or file name. */
+export function summaryOf(page: LoadedPage, config: SiteConfig): PageSummary {
+  const { frontMatter } = page;
+  const folder = folderOf(page.outputPath);
+  const fallback = isIndexSource(page.sourcePath)
+    ? folder === '' ? config.title : folderTitle(folder)
+    : folderTitle(page.sourcePath.replace(/\.(md|markdown)$/i, ''));
+  const summary: PageSummary = {
+    sourcePath: page.sourcePath,
+    outputPath: page.outputPath,
+    kind: page.sourcePath === '404.md' ? 'not-found' : 'page',
+    title: frontMatter.title ?? fallback,
+  };
+  if (frontMatter.description !== undefined) summary.description = frontMatter.description;
+  if (frontMatter.date !== undefined) summary.date = frontMatter.date;
+  if (frontMatter.updated !== undefined) summary.updated = frontMatter.updated;
+  if (frontMatter.weight !== undefined) summary.weight = frontMatter.weight;
+  return summary;
+}

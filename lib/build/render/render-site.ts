@@ -1,0 +1,57 @@
+/** The render phase: pages from the cache when their inputs are unchanged, the others rendered (in workers), then every link checked. */
+import { builderFingerprint, hashOf, type RenderCache } from '../cache/render-cache.js';
+import type { SitePlan } from '../load/load-site.js';
+import { checkFragments, type LinkProblem } from './links.js';
+import type { PageJob, RenderContext } from './render-context.js';
+import type { RenderedPage } from './render-page.js';
+import { renderPages } from './render-pool.js';
+
+export interface RenderedSite {
+  /** In the order of the plan's jobs. */
+  pages: RenderedPage[];
+  rendered: number;
+  workers: number;
+}
+
+/**
+ * The cache key of each page: its own source, and a hash of the whole render context (config, templates, every
+ * page's path, title and dates, every output path, the builder's code). The folder's name in messages is left out,
+ * so that building from another directory still hits.
+ */
+export function cacheKeys(context: RenderContext, jobs: readonly PageJob[]): string[] {
+  const contextHash = hashOf(builderFingerprint(), JSON.stringify({ ...context, sourceLabel: undefined }));
+  return jobs.map((job) => hashOf(contextHash, job.kind, job.sourcePath, job.outputPath, job.text, JSON.stringify(job.frontMatter)));
+}
+
+export async function renderSite(plan: SitePlan, cache: RenderCache, threads?: number): Promise<RenderedSite> {
+  const { context, jobs } = plan;
+  const keys = cacheKeys(context, jobs);
+  const pages: RenderedPage[] = new Array(jobs.length);
+  const misses: number[] = [];
+  jobs.forEach((job, index) => {
+    const hit = cache.get(job.outputPath, keys[index]!);
+    if (hit) pages[index] = hit.page;
+    else misses.push(index);
+  });
+  const { pages: fresh, workers } = await renderPages(misses.map((index) => jobs[index]!), context, threads === undefined ? {} : { threads });
+  // Only posts need their body again (for the feed); other pages' bodies are dropped from the cache.
+  const postOutputs = new Set(plan.posts.map((post) => post.outputPath));
+  fresh.forEach((page, position) => {
+    const index = misses[position]!;
+    pages[index] = page;
+    cache.set(page.outputPath, { key: keys[index]!, page: postOutputs.has(page.outputPath) ? page : { ...page, content: '' } });
+  });
+  cache.retain(new Set(jobs.map((job) => job.outputPath)));
+  return { pages, rendered: misses.length, workers };
+}
+
+/** Broken links and missing `#fragments` of all pages, as `file:line: …` lines sorted by file and line. */
+export function linkProblems(pages: readonly RenderedPage[], sourceLabel: string): string[] {
+  const ids = new Map(pages.map((page) => [page.outputPath, new Set(page.ids)]));
+  const found: { file: string; problem: LinkProblem }[] = [];
+  for (const page of pages) {
+    for (const problem of [...page.problems, ...checkFragments(page.links, ids)]) found.push({ file: page.sourcePath, problem });
+  }
+  found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.problem.line - b.problem.line));
+  return found.map(({ file, problem }) => `${sourceLabel}/${file}:${problem.line}: broken link "${problem.href}": ${problem.reason}`);
+}

@@ -1,0 +1,21 @@
+/** The generated files of a build besides the pages: Atom feed, sitemap, and the aliases list for the publisher. */
+import type { SitePlan } from '../load/load-site.js';
+import type { SiteConfig } from '../load/site-config.js';
+import { renderFeed } from '../render/feed.js';
+import type { RenderedPage } from '../render/render-page.js';
+import { renderSitemap } from '../render/sitemap.js';
+import { ALIASES_FILE } from './write-output.js';
+
+/** Output path → content of every generated file, pages included. */
+export function siteFiles(plan: SitePlan, pages: readonly RenderedPage[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const page of pages) files.set(page.outputPath, page.html);
+  if (plan.feed) {
+    const content = new Map(pages.map((page) => [page.outputPath, page.content]));
+    const entries = plan.posts.map((post) => ({ post, content: content.get(post.outputPath) ?? '' }));
+    files.set(plan.feed, renderFeed(entries, plan.config as SiteConfig & { baseUrl: string }));
+  }
+  if (plan.sitemap) files.set(plan.sitemap, renderSitemap(plan.context.pages, plan.config.baseUrl!));
+  files.set(ALIASES_FILE, JSON.stringify(plan.aliases, null, 2) + '\n');
+  return files;
+}
