@@ -72,6 +72,13 @@ export interface LogEntry {
   status?: number;
   /** The client went away (killed) before its request body had all been passed on; the forwarded request was aborted. */
   bodyCut?: boolean;
+  /** The client went away before it had the whole response (killed, or a dropped connection). */
+  clientGone?: boolean;
+}
+
+interface ClientState {
+  gone: boolean;
+  onGone: (() => void)[];
 }
 
 export interface OpenUpload {
@@ -236,6 +243,13 @@ export class FaultProxy {
     for (const listener of this.listeners) listener(info);
     const entry: LogEntry = { method: info.method, url: info.url, path: info.path };
     this.log.push(entry);
+    // The client may go away (killed) at any point; whatever was forwarded for it is then aborted.
+    const client: ClientState = { gone: false, onGone: [] };
+    response.on('close', () => {
+      if (response.writableFinished || client.gone) return;
+      client.gone = true;
+      client.onGone.forEach((run) => run());
+    });
     const { fault, latency } = this.decide(info);
 
     if (latency > 0) {
@@ -244,7 +258,10 @@ export class FaultProxy {
     }
     const gate = this.gate;
     if (gate && gate.filter(info)) await new Promise<void>((resume) => gate.waiting.push(resume));
-    if (request.socket.destroyed) return;
+    if (client.gone || request.socket.destroyed) {
+      entry.clientGone = true;
+      return;
+    }
 
     if (fault) entry.fault = fault;
     if (fault === 'dropBefore') {
@@ -263,7 +280,7 @@ export class FaultProxy {
       return;
     }
     if (this.options.emulateMultipartListing && (await this.emulate(info, request, response, entry))) return;
-    await this.forward(info, request, response, entry, fault === 'dropMidResponse');
+    await this.forward(info, request, response, entry, client, fault === 'dropMidResponse');
   }
 
   private drain(request: http.IncomingMessage): Promise<void> {
@@ -313,7 +330,7 @@ export class FaultProxy {
     return false;
   }
 
-  private forward(info: ProxiedRequest, request: http.IncomingMessage, response: http.ServerResponse, entry: LogEntry, dropMidResponse: boolean): Promise<void> {
+  private forward(info: ProxiedRequest, request: http.IncomingMessage, response: http.ServerResponse, entry: LogEntry, client: ClientState, dropMidResponse: boolean): Promise<void> {
     this.counters.forwarded++;
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(request.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
@@ -363,10 +380,11 @@ export class FaultProxy {
       // A client that disconnects (killed) aborts the forwarded request too, as a real network would.
       let bodySent = false;
       upstream.on('finish', () => (bodySent = true));
-      response.on('close', () => {
-        if (response.writableFinished) return;
+      client.onGone.push(() => {
         if (!bodySent) entry.bodyCut = true;
+        entry.clientGone = true;
         upstream.destroy();
+        resolve();
       });
       request.pipe(upstream);
     });
