@@ -58,9 +58,27 @@ describe('buildSite', () => {
     const first = await build(src);
     const second = await build(src);
     expect(await readTree(second.outDir)).toEqual(await readTree(first.outDir));
-    const rebuilt = await buildSite({ sourceDir: src, outDir: path.join(first.root, 'again'), cacheDir: path.join(first.root, 'cache') });
+    const cacheDir = path.join(first.root, 'cache');
+    const rebuilt = await buildSite({ sourceDir: src, outDir: first.outDir, cacheDir });
     expect(rebuilt.cached).toBe(rebuilt.pages);
-    expect(await readTree(rebuilt.outDir)).toEqual(await readTree(first.outDir));
+    expect(rebuilt.written).toBe(0);
+    expect(await readTree(rebuilt.outDir)).toEqual(await readTree(second.outDir));
+    // The cache holds no HTML: into another folder, every page is rendered again, to the same bytes.
+    const elsewhere = await buildSite({ sourceDir: src, outDir: path.join(first.root, 'again'), cacheDir });
+    expect(elsewhere.rendered).toBe(elsewhere.pages);
+    expect(await readTree(elsewhere.outDir)).toEqual(await readTree(second.outDir));
+  });
+
+  it('renders a page again when its output file was changed or deleted by hand', async () => {
+    const src = await writeSite({ 'index.md': 'home', 'a.md': 'a', 'b.md': 'b' });
+    const { outDir, root } = await build(src);
+    const cacheDir = path.join(root, 'cache');
+    const pristine = await readTree(outDir);
+    await writeFile(path.join(outDir, 'a.html'), 'tampered');
+    await rm(path.join(outDir, 'b.html'));
+    const repaired = await buildSite({ sourceDir: src, outDir, cacheDir });
+    expect(repaired.rendered).toBe(2);
+    expect(await readTree(outDir)).toEqual(pristine);
   });
 
   it('re-renders only the edited page, and feed and sitemap only change for posts', async () => {

@@ -74,7 +74,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   });
   const loadedAt = performance.now();
 
-  const rendered = await renderSite(plan, cache, options.threads);
+  const rendered = await renderSite(plan, cache, outDir, options.threads);
   await cache.save();
   const problems = linkProblems(rendered.pages, sourceLabel);
   if (problems.length > 0) {
@@ -88,8 +88,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   }
   const renderedAt = performance.now();
 
-  const files = siteFiles(plan, rendered.pages);
-  const written = await writeOutput(outDir, { files, copies: plan.copies });
+  const { files, kept } = siteFiles(plan, rendered.pages);
+  const written = await writeOutput(outDir, { files, copies: plan.copies, kept });
   const cssFile = plan.copies.get(STYLESHEET);
   const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
   const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
@@ -100,7 +100,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const result: BuildResult = {
     outDir,
     pages: plan.jobs.length,
-    files: files.size + plan.copies.size,
+    files: files.size + kept.size + plan.copies.size,
     warnings,
     aliases: plan.aliases,
     rendered: rendered.rendered,

@@ -1,7 +1,8 @@
 /**
- * The incremental cache: rendered pages keyed by a hash of everything their HTML depends on (source text,
- * templates, config, the other pages' titles and paths, the builder's own code). A changed input is a new key,
- * so a stale entry is never served; it is just not found.
+ * The incremental cache: what a page render produced (its HTML's hash, ids, links, size; a post's body), keyed
+ * by a hash of everything the HTML depends on (source text, templates, config, the other pages' titles and paths,
+ * the builder's own code). A changed input is a new key, so a stale entry is never served; it is just not found.
+ * The HTML itself is not kept: a hit also needs the output file to still hold exactly that HTML.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,12 +12,15 @@ import { fileURLToPath } from 'node:url';
 import type { SplitPage } from '../load/front-matter.js';
 import type { RenderedPage } from '../render/render-page.js';
 
+/** A rendered page as remembered: everything but the HTML, which is in the output folder. */
+export type RememberedPage = Omit<RenderedPage, 'html'> & { htmlHash: string };
+
 /** Bump when the cache file's shape changes. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 export interface CachedPage {
   key: string;
-  page: RenderedPage;
+  page: RememberedPage;
 }
 
 interface CacheFile {

@@ -1,16 +1,30 @@
-/** The render phase: pages from the cache when their inputs are unchanged, the others rendered (in workers), then every link checked. */
-import { builderFingerprint, hashOf, type RenderCache } from '../cache/render-cache.js';
+/**
+ * The render phase: a page whose inputs are unchanged and whose output file is intact is not rendered again;
+ * the others are rendered (in workers); then every link is checked.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { builderFingerprint, hashOf, type RememberedPage, type RenderCache } from '../cache/render-cache.js';
 import type { SitePlan } from '../load/load-site.js';
 import { checkFragments, type LinkProblem } from './links.js';
 import type { PageJob, RenderContext } from './render-context.js';
 import type { RenderedPage } from './render-page.js';
 import { renderPages } from './render-pool.js';
 
+/** A page of this build: freshly rendered (with its HTML), or remembered (its output file already holds it). */
+export type PageOutcome = RenderedPage | (RememberedPage & { html?: undefined });
+
 export interface RenderedSite {
   /** In the order of the plan's jobs. */
-  pages: RenderedPage[];
+  pages: PageOutcome[];
   rendered: number;
   workers: number;
+}
+
+export function htmlHash(html: string | Buffer): string {
+  return createHash('sha256').update(html).digest('hex');
 }
 
 /**
@@ -23,30 +37,33 @@ export function cacheKeys(context: RenderContext, jobs: readonly PageJob[]): str
   return jobs.map((job) => hashOf(contextHash, job.kind, job.sourcePath, job.outputPath, job.text, JSON.stringify(job.frontMatter)));
 }
 
-export async function renderSite(plan: SitePlan, cache: RenderCache, threads?: number): Promise<RenderedSite> {
+export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: string, threads?: number): Promise<RenderedSite> {
   const { context, jobs } = plan;
   const keys = cacheKeys(context, jobs);
-  const pages: RenderedPage[] = new Array(jobs.length);
+  const pages: PageOutcome[] = new Array(jobs.length);
   const misses: number[] = [];
-  jobs.forEach((job, index) => {
+  const limit = pLimit(64);
+  await Promise.all(jobs.map((job, index) => limit(async () => {
     const hit = cache.get(job.outputPath, keys[index]!);
-    if (hit) pages[index] = hit.page;
+    if (hit && (await outputHash(path.join(outDir, job.outputPath))) === hit.page.htmlHash) pages[index] = hit.page;
     else misses.push(index);
-  });
+  })));
+  misses.sort((a, b) => a - b);
   const { pages: fresh, workers } = await renderPages(misses.map((index) => jobs[index]!), context, threads === undefined ? {} : { threads });
   // Only posts need their body again (for the feed); other pages' bodies are dropped from the cache.
   const postOutputs = new Set(plan.posts.map((post) => post.outputPath));
   fresh.forEach((page, position) => {
     const index = misses[position]!;
     pages[index] = page;
-    cache.set(page.outputPath, { key: keys[index]!, page: postOutputs.has(page.outputPath) ? page : { ...page, content: '' } });
+    const { html, ...remembered } = page;
+    cache.set(page.outputPath, { key: keys[index]!, page: { ...remembered, content: postOutputs.has(page.outputPath) ? page.content : '', htmlHash: htmlHash(html) } });
   });
   cache.retain(new Set(jobs.map((job) => job.outputPath)));
   return { pages, rendered: misses.length, workers };
 }
 
 /** Broken links and missing `#fragments` of all pages, as `file:line: …` lines sorted by file and line. */
-export function linkProblems(pages: readonly RenderedPage[], sourceLabel: string): string[] {
+export function linkProblems(pages: readonly PageOutcome[], sourceLabel: string): string[] {
   const ids = new Map(pages.map((page) => [page.outputPath, new Set(page.ids)]));
   const found: { file: string; problem: LinkProblem }[] = [];
   for (const page of pages) {
@@ -54,4 +71,12 @@ export function linkProblems(pages: readonly RenderedPage[], sourceLabel: string
   }
   found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.problem.line - b.problem.line));
   return found.map(({ file, problem }) => `${sourceLabel}/${file}:${problem.line}: broken link "${problem.href}": ${problem.reason}`);
+}
+
+async function outputHash(file: string): Promise<string | undefined> {
+  try {
+    return htmlHash(await readFile(file));
+  } catch {
+    return undefined;
+  }
 }

@@ -2,14 +2,21 @@
 import type { SitePlan } from '../load/load-site.js';
 import type { SiteConfig } from '../load/site-config.js';
 import { renderFeed } from '../render/feed.js';
-import type { RenderedPage } from '../render/render-page.js';
+import type { PageOutcome } from '../render/render-site.js';
 import { renderSitemap } from '../render/sitemap.js';
 import { ALIASES_FILE } from './write-output.js';
 
-/** Output path → content of every generated file, pages included. */
-export function siteFiles(plan: SitePlan, pages: readonly RenderedPage[]): Map<string, string> {
+/**
+ * Output path → content of the generated files to write: freshly rendered pages, feed, sitemap, aliases. Pages
+ * remembered from the cache are already in the output folder, intact: they are listed in `kept`.
+ */
+export function siteFiles(plan: SitePlan, pages: readonly PageOutcome[]): { files: Map<string, string>; kept: Set<string> } {
   const files = new Map<string, string>();
-  for (const page of pages) files.set(page.outputPath, page.html);
+  const kept = new Set<string>();
+  for (const page of pages) {
+    if (page.html === undefined) kept.add(page.outputPath);
+    else files.set(page.outputPath, page.html);
+  }
   if (plan.feed) {
     const content = new Map(pages.map((page) => [page.outputPath, page.content]));
     const entries = plan.posts.map((post) => ({ post, content: content.get(post.outputPath) ?? '' }));
@@ -17,5 +24,5 @@ export function siteFiles(plan: SitePlan, pages: readonly RenderedPage[]): Map<s
   }
   if (plan.sitemap) files.set(plan.sitemap, renderSitemap(plan.context.pages, plan.config.baseUrl!));
   files.set(ALIASES_FILE, JSON.stringify(plan.aliases, null, 2) + '\n');
-  return files;
+  return { files, kept };
 }

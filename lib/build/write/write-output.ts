@@ -13,6 +13,8 @@ export interface OutputPlan {
   files: Map<string, string>;
   /** Copied files: output path → absolute source path. */
   copies: Map<string, string>;
+  /** Files already in the output folder with the right content (checked by the caller): left alone. */
+  kept?: ReadonlySet<string>;
 }
 
 export interface WriteSummary {
@@ -75,7 +77,9 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
     }));
   }
   await Promise.all(tasks);
-  const stale = existing.filter((file) => !plan.files.has(file.normalize('NFC')) && !plan.copies.has(file.normalize('NFC')));
+  summary.unchanged += plan.kept?.size ?? 0;
+  const wanted = (file: string) => plan.files.has(file) || plan.copies.has(file) || (plan.kept?.has(file) ?? false);
+  const stale = existing.filter((file) => !wanted(file.normalize('NFC')));
   await Promise.all(stale.map((file) => limit(() => rm(path.join(outDir, file), { force: true }))));
   summary.removed = stale.length;
   await removeEmptyFolders(outDir);
