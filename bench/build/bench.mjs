@@ -3,7 +3,7 @@
  * `npm run bench:build`: cold build and one-file rebuild of two generated 4,000-page corpora with fleuron,
  * side by side with Eleventy 3 and Hugo when installed. Everything runs on tmpfs (/dev/shm). A benchmark, not a test.
  *
- * Environment: BENCH_PAGES (default 4000), BENCH_RUNS (default 3), ELEVENTY_BIN (default: an Eleventy 3 installed
+ * Environment: BENCH_PAGES (default 4000), BENCH_RUNS (default 3), BENCH_TOOLS (default fleuron,eleventy,hugo), ELEVENTY_BIN (default: an Eleventy 3 installed
  * under /tmp/fleuron-bench-eleventy by `npm install @11ty/eleventy@3`, done here when missing), HUGO_BIN (default: hugo on PATH).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { corpusFiles, writeCorpus } from './corpus.mjs';
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const PAGES = Number(process.env.BENCH_PAGES ?? 4000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SELECTED = (process.env.BENCH_TOOLS ?? 'fleuron,eleventy,hugo').split(',');
 const SHM = '/dev/shm';
 const root = path.join(SHM, `fleuron-bench-${process.pid}`);
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -102,8 +103,8 @@ function editedFile(corpus, run) {
 }
 
 async function main() {
-  const eleventy = findEleventy();
-  const hugo = findHugo();
+  const eleventy = SELECTED.includes('eleventy') ? findEleventy() : undefined;
+  const hugo = SELECTED.includes('hugo') ? findHugo() : undefined;
   console.log('build benchmark — on tmpfs (/dev/shm), like a RAM disk: it measures CPU work, not the disk');
   console.log(`node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), ${PAGES} pages per corpus, median of ${RUNS} runs`);
   console.log(`tools: fleuron (this repository, dist/)${eleventy ? `, Eleventy ${execFileSync(eleventy, ['--version']).toString().trim()}` : ', Eleventy: not installed'}${hugo ? `, ${execFileSync(hugo, ['version']).toString().split(' ')[1]} (Hugo)` : ', Hugo: not installed'}`);
@@ -115,7 +116,7 @@ async function main() {
       const files = corpusFiles(corpus, PAGES);
       for (const [tool, spec] of Object.entries(TOOLS)) {
         const bin = tool === 'eleventy' ? eleventy : tool === 'hugo' ? hugo : 'node';
-        if (!bin) continue;
+        if (!bin || !SELECTED.includes(tool)) continue;
         const dir = path.join(root, corpus, tool);
         await spec.prepare(dir, files);
         const [command, args] = spec.command(dir, bin);
