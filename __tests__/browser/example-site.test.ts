@@ -1,0 +1,137 @@
+/**
+ * A real browser over the example site: headless Chromium (Debian's `chromium`, driven by
+ * playwright-core) with JavaScript disabled opens every page as served by `fleuron preview` (the
+ * same answers as Garage's web endpoint, reload script off): no console errors, no failed requests,
+ * no horizontal scrolling at 320 px, and screenshots of the home page kept in test-artifacts/.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { scanBuiltFiles } from '../../lib/preview/built-site.js';
+import { startPreview, type Preview } from '../../lib/preview/index.js';
+import { copyExampleSite, REPO_ROOT, tempFolder, urlPathOf } from '../preview/support/http.js';
+
+const CHROMIUM = process.env.FLEURON_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const NARROW = 320;
+const WIDE = 1280;
+
+const available = existsSync(CHROMIUM);
+if (!available) {
+  console.warn(`SKIPPED: the browser test needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set FLEURON_CHROMIUM)`);
+}
+const describeWithBrowser = available ? describe : describe.skip;
+
+/** What went wrong while one page loaded. */
+interface PageProblems {
+  console: string[];
+  failed: string[];
+  errorResponses: string[];
+}
+
+describeWithBrowser('the example site in a real browser (Chromium, JavaScript off)', () => {
+  let root: string;
+  let preview: Preview;
+  let browser: Browser;
+  let context: BrowserContext;
+  let pagePaths: string[];
+  let tab: Page | undefined;
+  let problems: PageProblems = { console: [], failed: [], errorResponses: [] };
+
+  beforeAll(async () => {
+    root = await tempFolder('fleuron-browser-');
+    const sourceDir = await copyExampleSite(root);
+    const outDir = path.join(root, 'preview');
+    preview = await startPreview({ sourceDir, outDir, cacheDir: path.join(root, 'cache'), port: 0, reload: false, watch: false });
+    const keys = [...(await scanBuiltFiles(outDir, () => true)).keys()];
+    // Every page as a visitor reaches it: folders by their URL ending in /, the error page by a missing URL (below).
+    pagePaths = keys
+      .filter((key) => key.endsWith('.html') && key !== '404.html' && !key.startsWith('.'))
+      .map((key) => urlPathOf(key).replace(/(^|\/)index\.html$/, '$1'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: NARROW, height: 640 } });
+    await mkdir(ARTIFACTS, { recursive: true });
+  }, 120000);
+
+  afterAll(async () => {
+    await tab?.close();
+    await context?.close();
+    await browser?.close();
+    await preview?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  /**
+   * Opens `rawPath` in the shared tab, recording every console error, failed request and error
+   * response of that navigation (one tab for all pages: a new tab costs half a second).
+   */
+  async function open(rawPath: string): Promise<{ page: Page; status: number | undefined; problems: PageProblems }> {
+    if (!tab) {
+      tab = await context.newPage();
+      tab.on('console', (message) => {
+        if (message.type() === 'error') problems.console.push(message.text());
+      });
+      tab.on('pageerror', (error) => problems.console.push(error.message));
+      tab.on('requestfailed', (request) => problems.failed.push(`${request.url()} (${request.failure()?.errorText ?? 'failed'})`));
+      tab.on('response', (response) => {
+        if (response.status() >= 400) problems.errorResponses.push(`${response.status()} ${response.url()}`);
+      });
+    }
+    problems = { console: [], failed: [], errorResponses: [] };
+    const response = await tab.goto(new URL(rawPath, preview.url).href, { waitUntil: 'load' });
+    return { page: tab, status: response?.status(), problems };
+  }
+
+  it('finds the pages of the site', () => {
+    expect(pagePaths).toEqual(expect.arrayContaining(['/', '/qui-sommes-nous.html', '/reunions/', '/documentation/', '/blog/']));
+    expect(pagePaths.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('can measure the page with page.evaluate although the page itself runs no JavaScript', async () => {
+    const page = await context.newPage();
+    await page.goto(preview.url);
+    expect(await page.evaluate('typeof document.documentElement.scrollWidth')).toBe('number');
+    // The page's own scripts are really off: a <noscript> is rendered and an inline script does not run.
+    await page.setContent('<noscript><p id="off">scripts are off</p></noscript><p id="text">unchanged</p><script>document.getElementById("text").textContent = "changed"</script>');
+    expect(await page.locator('#off').count()).toBe(1);
+    expect(await page.locator('#text').textContent()).toBe('unchanged');
+    await page.close();
+  });
+
+  it('opens every page without console errors, failed requests or error responses, and without horizontal scrolling at 320 px', async () => {
+    const report: Record<string, unknown>[] = [];
+    for (const rawPath of pagePaths) {
+      const { page, status, problems } = await open(rawPath);
+      const scrollWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      report.push({ page: decodeURI(rawPath), status, ...problems, scrollWidth });
+    }
+    const bad = report.filter((entry) => entry.status !== 200 || (entry.console as string[]).length + (entry.failed as string[]).length + (entry.errorResponses as string[]).length > 0 || (entry.scrollWidth as number) > NARROW);
+    if (bad.length > 0) console.warn(`pages with problems:\n${JSON.stringify(bad, null, 2)}`);
+    expect(bad).toEqual([]);
+  }, 120000);
+
+  it('shows the error page with status 404 for a missing page, its stylesheet loading fine', async () => {
+    const { page, status, problems } = await open('/documentation/page-disparue.html');
+    expect(status).toBe(404);
+    expect(problems.errorResponses).toEqual([`404 ${new URL('/documentation/page-disparue.html', preview.url).href}`]);
+    expect(problems.failed).toEqual([]);
+    // The only console message allowed is Chromium's note about the document's own 404.
+    expect(problems.console.filter((text) => !/status of 404/.test(text))).toEqual([]);
+    expect(await page.evaluate('document.styleSheets.length')).toBeGreaterThan(0);
+    expect((await page.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(NARROW);
+  });
+
+  it('takes screenshots of the home page at 320 px and 1280 px into test-artifacts/', async () => {
+    for (const width of [NARROW, WIDE]) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height: width === NARROW ? 640 : 800 });
+      await page.goto(preview.url, { waitUntil: 'load' });
+      const file = path.join(ARTIFACTS, `home-${width}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      expect(existsSync(file)).toBe(true);
+      await page.close();
+    }
+  }, 60000);
+});
