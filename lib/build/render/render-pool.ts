@@ -42,7 +42,9 @@ async function renderInWorkers(file: string, jobs: readonly PageJob[], context: 
     await Promise.all(
       Array.from({ length: threads }, () =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(file, { workerData: { context } });
+          // Workers inherit Node's flags; --input-type (from `node --input-type=module -e …`) would refuse a worker file.
+          const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+          const worker = new Worker(file, { workerData: { context }, execArgv });
           workers.push(worker);
           let batchStart = 0;
           const sendNext = () => {
