@@ -5,9 +5,9 @@
  * no horizontal scrolling at 320 px, and screenshots of the home page kept in test-artifacts/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { scanBuiltFiles } from '../../lib/preview/built-site.js';
 import { startPreview, type Preview } from '../../lib/preview/index.js';
 import { copyExampleSite, REPO_ROOT, tempFolder, urlPathOf } from '../preview/support/http.js';
@@ -23,6 +23,18 @@ if (!available) {
   console.warn(`SKIPPED: the browser test needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set FLEURON_CHROMIUM)`);
 }
 const describeWithBrowser = available ? describe : describe.skip;
+
+/**
+ * Chromium asks for /favicon.ico by itself (not the page: no request event) when a page declares no
+ * icon; the example site declares none, so that 404 is reported once as a warning, not as a page error.
+ */
+function isFaviconProbe(message: ConsoleMessage): boolean {
+  return new URL(message.location().url || 'about:blank').pathname === '/favicon.ico';
+}
+const faviconMisses = new Set<string>();
+afterAll(() => {
+  if (faviconMisses.size > 0) console.warn(`the site declares no icon and has no /favicon.ico: every first visit costs a 404 (${[...faviconMisses][0]})`);
+});
 
 /** What went wrong while one page loaded. */
 interface PageProblems {
@@ -71,7 +83,9 @@ describeWithBrowser('the example site in a real browser (Chromium, JavaScript of
     if (!tab) {
       tab = await context.newPage();
       tab.on('console', (message) => {
-        if (message.type() === 'error') problems.console.push(message.text());
+        if (message.type() !== 'error') return;
+        if (isFaviconProbe(message)) faviconMisses.add(message.text());
+        else problems.console.push(message.text());
       });
       tab.on('pageerror', (error) => problems.console.push(error.message));
       tab.on('requestfailed', (request) => problems.failed.push(`${request.url()} (${request.failure()?.errorText ?? 'failed'})`));
@@ -133,5 +147,45 @@ describeWithBrowser('the example site in a real browser (Chromium, JavaScript of
       expect(existsSync(file)).toBe(true);
       await page.close();
     }
+  }, 60000);
+});
+
+describeWithBrowser('fleuron preview in a real browser with its reload script (the one place JavaScript runs)', () => {
+  let root: string;
+  let sourceDir: string;
+  let preview: Preview;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    root = await tempFolder('fleuron-browser-reload-');
+    sourceDir = await copyExampleSite(root);
+    preview = await startPreview({ sourceDir, outDir: path.join(root, 'preview'), cacheDir: path.join(root, 'cache'), port: 0, reload: true, watch: true, debounceMs: 50 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  }, 120000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await preview?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('reloads an open page by itself after a source change', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      if (isFaviconProbe(message)) faviconMisses.add(message.text());
+      else errors.push(`${message.text()} @ ${message.location().url}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(new URL('/valeurs.html', preview.url).href);
+    const file = path.join(sourceDir, 'valeurs.md');
+    await writeFile(file, (await readFile(file, 'utf8')) + '\nParagraphe ajouté pendant que la page est ouverte.\n');
+    await page.getByText('Paragraphe ajouté pendant que la page est ouverte.').waitFor({ timeout: 20000 });
+    expect(errors).toEqual([]);
+    await context.close();
   }, 60000);
 });
