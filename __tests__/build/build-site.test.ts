@@ -250,6 +250,13 @@ describe('buildSite', () => {
     expect(await text(path.join(outDir, 'docs/a.html'))).toContain('<link rel="stylesheet" href="../theme.css">');
   });
 
+  it('warns about pages over the configured budget', async () => {
+    const src = await writeSite({ 'fleuron.yaml': 'budget:\n  pageKb: 1\n', 'index.md': 'small', 'big.md': Array.from({ length: 400 }, (_, index) => `Paragraph ${index} ${'word '.repeat(index % 17)}.`).join('\n\n') });
+    const { result } = await build(src);
+    expect(result.sizes.overBudget.map((page) => page.outputPath)).toContain('big.html');
+    expect(result.warnings.some((line) => /^big\.html is [\d.]+ KB gzipped with its CSS, over the 1 KB budget$/.test(line))).toBe(true);
+  });
+
   it('generates a 404 page and folder indexes in the site language', async () => {
     const src = await writeSite({ 'fleuron.yaml': 'language: en\n', 'notes/b.md': '---\ntitle: Bee\n---\n', 'notes/a.md': '---\ntitle: Ant\n---\n' });
     const { outDir } = await build(src);
