@@ -107,7 +107,8 @@ async function main() {
   const hugo = SELECTED.includes('hugo') ? findHugo() : undefined;
   console.log('build benchmark — on tmpfs (/dev/shm), like a RAM disk: it measures CPU work, not the disk');
   console.log(`node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), ${PAGES} pages per corpus, median of ${RUNS} runs`);
-  console.log(`tools: fleuron (this repository, dist/)${eleventy ? `, Eleventy ${execFileSync(eleventy, ['--version']).toString().trim()}` : ', Eleventy: not installed'}${hugo ? `, ${execFileSync(hugo, ['version']).toString().split(' ')[1]} (Hugo)` : ', Hugo: not installed'}`);
+  const absent = (tool) => (SELECTED.includes(tool) ? 'not installed' : 'not selected');
+  console.log(`tools: fleuron (this repository, dist/)${eleventy ? `, Eleventy ${execFileSync(eleventy, ['--version']).toString().trim()}` : `, Eleventy: ${absent('eleventy')}`}${hugo ? `, Hugo ${execFileSync(hugo, ['version']).toString().split(' ')[1]}` : `, Hugo: ${absent('hugo')}`}`);
   console.log(`load average at start: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
   await rm(root, { recursive: true, force: true });
   const rows = [];
