@@ -74,6 +74,8 @@ export interface LogEntry {
   bodyCut?: boolean;
   /** The client went away before it had the whole response (killed, or a dropped connection). */
   clientGone?: boolean;
+  /** Passed on to the server. */
+  forwarded?: boolean;
 }
 
 interface ClientState {
@@ -178,9 +180,11 @@ export class FaultProxy {
     return c.internalError + c.slowDown + c.dropBefore + c.dropMidResponse;
   }
 
+  /** Counters, log and occurrence counts back to zero. */
   resetCounters(): void {
     for (const key of Object.keys(this.counters) as (keyof FaultCounters)[]) this.counters[key] = 0;
     this.log.length = 0;
+    this.seen.clear(); // decisions start over: a test decides the same whatever ran before it
   }
 
   /** Holds matching requests (before forwarding) until `release()`. */
@@ -216,10 +220,11 @@ export class FaultProxy {
 
   /** Which fault, if any, the n-th occurrence of this request gets; also its latency. */
   private decide(request: ProxiedRequest): { fault?: FaultKind; latency: number } {
-    // Identity without the upload id (random per run) so a run decides the same way every time.
+    // Identity without the bucket (tests make random bucket names) and the upload id (random per
+    // run), so a run decides the same way every time.
     const query = new URLSearchParams(request.query);
     query.delete('uploadId');
-    const identity = `${request.method} ${request.path}?${query.toString()}`;
+    const identity = `${request.method} ${request.path.replace(/^\/[^/]*/, '')}?${query.toString()}`;
     const occurrence = (this.seen.get(identity) ?? 0) + 1;
     this.seen.set(identity, occurrence);
     const random = seededRandom(hashString(`${this.options.seed}|${identity}|${occurrence}`));
@@ -332,6 +337,7 @@ export class FaultProxy {
 
   private forward(info: ProxiedRequest, request: http.IncomingMessage, response: http.ServerResponse, entry: LogEntry, client: ClientState, dropMidResponse: boolean): Promise<void> {
     this.counters.forwarded++;
+    entry.forwarded = true;
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(request.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     if (request.headers['transfer-encoding']) headers['transfer-encoding'] = request.headers['transfer-encoding'];
