@@ -1,5 +1,6 @@
 /** Writes a build into its output folder: only files whose bytes changed, then removes files the build no longer makes. */
 import fg from 'fast-glob';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -96,7 +97,8 @@ async function listExisting(outDir: string): Promise<string[]> {
 
 async function sameBytes(file: string, bytes: Buffer): Promise<boolean> {
   try {
-    return (await readFile(file)).equals(bytes);
+    // Synchronous: for many small files much faster than fs.promises.readFile (see load/pages.ts).
+    return readFileSync(file).equals(bytes);
   } catch {
     return false;
   }
