@@ -22,3 +22,9 @@ test('hand-edited entries that are malformed are dropped, the rest kept', () => 
   const text = '{"version":1,"objects":{"a":{"etag":"x","headers":"h"},"b":{"etag":5},"c":null}}';
   expect(parseManifest(text).objects).toEqual({ a: { etag: 'x', headers: 'h' } });
 });
+
+test('the website fingerprint round-trips and takes part in the bytes', () => {
+  const withWebsite = { version: 1 as const, website: 'abc', objects: { a: { etag: 'e', headers: 'h' } } };
+  expect(parseManifest(serializeManifest(withWebsite))).toEqual(withWebsite);
+  expect(serializeManifest(withWebsite)).not.toBe(serializeManifest({ version: 1, objects: withWebsite.objects }));
+});

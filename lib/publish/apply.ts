@@ -6,7 +6,7 @@
 import { CopyObjectCommand, DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import { FleuronError } from '../errors/fleuron-error.js';
 import type { BandwidthLimit } from './bandwidth-limit.js';
 import { md5Hex, PART_SIZE, readSmallBody } from './body-hash.js';
@@ -50,26 +50,25 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const result: ApplyResult = { uploaded: 0, headersUpdated: 0, deleted: 0, bytesUploaded: 0, failures: [], manifest: plan.manifest };
   const objects = { ...plan.manifest.objects };
   const emit = options.onEvent ?? (() => {});
-  const limit = pLimit(options.concurrency);
-
   // Once one action has failed, no new one starts: the run stops quickly and nothing is deleted.
+  // p-map takes actions lazily, so 100,000 uploads do not mean 100,000 pending promises.
   const runAll = async <A extends Action>(actions: A[], run: (action: A) => Promise<number>) => {
-    await Promise.all(
-      actions.map((action) =>
-        limit(async () => {
-          if (result.failures.length > 0) {
-            restoreEntry(objects, options.previousManifest, action.key);
-            return;
-          }
-          try {
-            const bytes = await run(action);
-            emit({ type: 'action-done', action, bytes });
-          } catch (error) {
-            result.failures.push({ key: action.key, error });
-            restoreEntry(objects, options.previousManifest, action.key);
-          }
-        }),
-      ),
+    await pMap(
+      actions,
+      async (action) => {
+        if (result.failures.length > 0) {
+          restoreEntry(objects, options.previousManifest, action.key);
+          return;
+        }
+        try {
+          const bytes = await run(action);
+          emit({ type: 'action-done', action, bytes });
+        } catch (error) {
+          result.failures.push({ key: action.key, error });
+          restoreEntry(objects, options.previousManifest, action.key);
+        }
+      },
+      { concurrency: options.concurrency },
     );
   };
 
@@ -95,7 +94,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     return 0;
   });
 
-  result.manifest = { version: 1, objects };
+  result.manifest = { ...plan.manifest, objects };
   if (plan.manifestChanged || result.uploaded + result.headersUpdated > 0) {
     emit({ type: 'phase', phase: 'manifest' });
     try {

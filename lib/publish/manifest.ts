@@ -30,12 +30,14 @@ export function parseManifest(text: string | undefined): Manifest {
       objects[key] = { etag: entry.etag, headers: entry.headers, ...(typeof entry.md5 === 'string' ? { md5: entry.md5 } : {}) };
     }
   }
-  return { version: 1, objects };
+  const website = (data as { website?: unknown }).website;
+  return typeof website === 'string' ? { version: 1, website, objects } : { version: 1, objects };
 }
 
 /** Stable text: keys sorted, one entry a line, so the same state gives the same bytes. */
 export function serializeManifest(manifest: Manifest): string {
   const keys = Object.keys(manifest.objects).sort();
   const lines = keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(manifest.objects[key])}`);
-  return `{"version":1,"objects":{\n${lines.join(',\n')}\n}}\n`;
+  const website = manifest.website === undefined ? '' : `"website":${JSON.stringify(manifest.website)},`;
+  return `{"version":1,${website}"objects":{\n${lines.join(',\n')}\n}}\n`;
 }

@@ -27,6 +27,8 @@ export interface PlanInput {
   force?: boolean;
   /** Remote keys never to delete (e.g. the user's `keep` patterns). */
   keep?: (key: string) => boolean;
+  /** Fingerprint of the website configuration the bucket will have, recorded in the manifest. */
+  website?: string;
 }
 
 /** Whether the stored object has the same bytes as the local body. Never looks at modification times. */
@@ -89,7 +91,7 @@ export function plan(input: PlanInput): Plan {
 
   const assets = uploads.filter((action) => !isPage(action.key)).sort(byKey);
   const pages = uploads.filter((action) => isPage(action.key)).sort(byKey);
-  const manifest: Manifest = { version: 1, objects };
+  const manifest: Manifest = input.website === undefined ? { version: 1, objects } : { version: 1, website: input.website, objects };
   const manifestChanged = !input.manifestFound || serializeManifest(manifest) !== serializeManifest(input.manifest);
   return {
     uploads: [...assets, ...pages],

@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { ExitCode, FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { archiveBeforeChange, ensureRetention, type ArchiveSettings } from '../archive/archive.js';
 import { makeDeployId, type DeployRecord } from '../archive/deploy-record.js';
 import { createS3Connection, type S3Endpoint } from '../s3/client.js';
@@ -92,15 +93,17 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const context = (doing: string) => ({ bucket: options.bucket, endpoint: endpointName, region: options.endpoint.region, doing });
 
   const policy = compileHeaderPolicy({ rules: options.headerRules, gzip: options.gzip });
-  const local = await scanLocal({ dir: options.dir, prefix: options.prefix, policy, exclude: options.exclude, include: options.include });
-  const files = local.files;
-  emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
-
   const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
   try {
-    const remote = await scanRemote(client, options.bucket, options.prefix).catch((error) => {
+    // The folder and the bucket are scanned at the same time: one is disk and CPU, the other network.
+    const remoteScan = scanRemote(client, options.bucket, options.prefix).catch((error) => {
       throw describeS3Error(error, context('listing the bucket'));
     });
+    remoteScan.catch(() => {}); // reported below, after the local scan's own errors
+    const local = await scanLocal({ dir: options.dir, prefix: options.prefix, policy, exclude: options.exclude, include: options.include });
+    const files = local.files;
+    emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
+    const remote = await remoteScan;
     emit({ type: 'scanned-remote', objects: remote.objects.size });
     const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
     const manifestFound = remote.state.has(manifestKey);
@@ -129,16 +132,31 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
 
     const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
     const redirects = options.redirects ?? [];
-    const website: WebsiteState | undefined = options.website
-      ? await readWebsite(client, options.bucket).catch((error) => {
-          throw describeS3Error(error, context('reading the website configuration'));
-        })
-      : undefined;
+    const canTryRules = options.website !== undefined && redirects.length > 0 && redirects.length <= MAX_ROUTING_RULES;
+    const wantedFor = (mode: 'routing rules' | 'objects'): WebsiteConfig | undefined =>
+      options.website && { ...options.website, ...(mode === 'routing rules' ? { routingRules: routingRulesFor(redirects, options.prefix) } : {}) };
+    const fingerprintFor = (mode: 'routing rules' | 'objects') =>
+      createHash('sha256').update(JSON.stringify({ mode, website: wantedFor(mode), redirects })).digest('hex').slice(0, 16);
+    // The manifest remembers the configuration fleuron last applied: an unchanged one is not read back.
+    const remembered =
+      options.website && !options.force && manifest.website !== undefined
+        ? canTryRules && manifest.website === fingerprintFor('routing rules')
+          ? 'routing rules'
+          : manifest.website === fingerprintFor('objects')
+            ? 'objects'
+            : undefined
+        : undefined;
+    const website: WebsiteState | undefined = !options.website
+      ? undefined
+      : remembered
+        ? { kind: 'found', config: wantedFor(remembered)! }
+        : await readWebsite(client, options.bucket).catch((error) => {
+            throw describeS3Error(error, context('reading the website configuration'));
+          });
     // Routing rules are tried first (Garage 2.x); a server that refuses them gets redirect objects.
-    let redirectMode: 'routing rules' | 'objects' =
-      options.website && website?.kind !== 'not-permitted' && redirects.length > 0 && redirects.length <= MAX_ROUTING_RULES ? 'routing rules' : 'objects';
-    const wantedWebsite = (): WebsiteConfig | undefined =>
-      options.website && { ...options.website, ...(redirectMode === 'routing rules' ? { routingRules: routingRulesFor(redirects, options.prefix) } : {}) };
+    let redirectMode: 'routing rules' | 'objects' = remembered ?? (canTryRules && website?.kind !== 'not-permitted' ? 'routing rules' : 'objects');
+    let websiteApplies = website !== undefined && website.kind !== 'not-permitted';
+    const wantedWebsite = () => wantedFor(redirectMode);
     const planFor = () => {
       const extra = redirectMode === 'objects' ? redirectObjects(redirects, files, options.prefix, options.siteRootPath ?? `/${options.prefix}`) : { objects: [], warnings: [] };
       const result = makePlan({
@@ -148,6 +166,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
         manifestFound,
         force: options.force,
         keep: keep ? (key) => keep(key.slice(options.prefix.length)) : undefined,
+        website: websiteApplies ? fingerprintFor(redirectMode) : undefined,
       });
       checkSafety(result, files.length, remote.objects.size, options);
       emit({ type: 'planned', plan: result });
@@ -192,6 +211,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       if (outcome === 'not-permitted') {
         summary.website = 'not-permitted';
         warnings.push(NOT_PERMITTED_WARNING);
+        websiteApplies = false; // not remembered: the next publish checks again
+        ({ plan, warnings: redirectWarnings } = planFor());
       }
     };
     const applyAndCheck = async () => {

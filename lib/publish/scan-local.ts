@@ -1,12 +1,13 @@
 /** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
 import fg from 'fast-glob';
-import { realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import picomatch from 'picomatch';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
 import { hashFileBody } from './body-hash.js';
+import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
 
 /** Never published unless a pattern in `include` names them: dotfiles and dot-folders, dependencies, OS litter. */
@@ -59,6 +60,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     onlyFiles: false,
     followSymbolicLinks: false,
     objectMode: true,
+    // No `stats: true`: fast-glob then returns nothing at all when one lstat fails (e.g. a name that is not UTF-8).
     ignore: ['**/.git/**', '**/node_modules/**'],
     suppressErrors: false,
   }).catch((error: NodeJS.ErrnoException) => {
@@ -68,7 +70,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     });
   });
 
-  const candidates: { relative: string; absolute: string }[] = [];
+  const candidates: { relative: string; absolute: string; symlink: boolean }[] = [];
   for (const entry of entries) {
     const relative = entry.path;
     if (entry.dirent.isDirectory()) continue;
@@ -76,39 +78,56 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
       if (/(^|\/)\.env(\.|$)/.test(relative)) warnings.push(`${relative} is in the folder to publish; it is not uploaded, but keep secrets out of the site folder`);
       continue;
     }
-    candidates.push({ relative, absolute: path.join(root, relative) });
+    if (entry.dirent.isFIFO() || entry.dirent.isCharacterDevice() || entry.dirent.isBlockDevice()) {
+      // Reading one would block or never end.
+      throw usageError('special-file', `${relative} is a named pipe or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
+    }
+    candidates.push({ relative, absolute: path.join(root, relative), symlink: entry.dirent.isSymbolicLink() });
   }
+  entries.length = 0;
 
-  const limit = pLimit(options.concurrency ?? 16);
   const seen = new Map<string, string>();
-  const files: LocalFile[] = [];
-  await Promise.all(
-    candidates.map(({ relative, absolute }) =>
-      limit(async () => {
-        const key = keyFor(relative, options.prefix);
-        const target = await resolveFile(absolute, relative, realRoot);
-        if (!target) {
-          warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
-          return;
-        }
-        const gzip = options.policy.gzipFor(key.slice(options.prefix.length));
-        const hash = await hashFileBody(target.path, target.size, gzip).catch((error: NodeJS.ErrnoException) => {
-          throw new FleuronError('unreadable-file', `cannot read ${relative}: ${error.code ?? error.message}`, {
-            hint: 'fix its permissions or exclude it; nothing was published',
-            cause: error,
-          });
+  // One header object per distinct header set: 100,000 pages share a handful of them.
+  const sharedHeaders = new Map<string, ObjectHeaders>();
+  const headersFor = (key: string) => {
+    const headers = options.policy.headersFor(key);
+    const id = JSON.stringify(headers);
+    const shared = sharedHeaders.get(id);
+    if (shared) return shared;
+    sharedHeaders.set(id, headers);
+    return headers;
+  };
+  // p-map pulls candidates lazily: memory stays flat however many files there are.
+  const scanned = await pMap(
+    candidates,
+    async ({ relative, absolute, symlink }): Promise<LocalFile | undefined> => {
+      const key = keyFor(relative, options.prefix);
+      // realpath only for symlinks: a regular file found by the walk is inside the folder.
+      const target = symlink ? await resolveFile(absolute, relative, realRoot) : { path: absolute, size: await sizeOf(absolute, relative) };
+      if (!target) {
+        warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
+        return undefined;
+      }
+      const siteKey = key.slice(options.prefix.length);
+      const gzip = options.policy.gzipFor(siteKey);
+      const hash = await hashFileBody(target.path, target.size, gzip).catch((error: NodeJS.ErrnoException) => {
+        throw new FleuronError('unreadable-file', `cannot read ${relative}: ${error.code ?? error.message}`, {
+          hint: 'fix its permissions or exclude it; nothing was published',
+          cause: error,
         });
-        files.push({
-          key,
-          size: hash.size,
-          md5: hash.md5,
-          multipartEtag: hash.multipartEtag,
-          headers: options.policy.headersFor(key.slice(options.prefix.length)),
-          source: { kind: 'file', path: target.path, gzip: gzip && hash.multipartEtag === undefined },
-        });
-      }),
-    ),
+      });
+      return {
+        key,
+        size: hash.size,
+        md5: hash.md5,
+        ...(hash.multipartEtag === undefined ? {} : { multipartEtag: hash.multipartEtag }),
+        headers: headersFor(siteKey),
+        source: { kind: 'file', path: target.path, gzip: gzip && hash.multipartEtag === undefined },
+      };
+    },
+    { concurrency: options.concurrency ?? 16 },
   );
+  const files = scanned.filter((file): file is LocalFile => file !== undefined);
 
   for (const file of files) {
     const other = seen.get(file.key);
@@ -146,6 +165,14 @@ function keyFor(relative: string, prefix: string): string {
     throw usageError('key-too-long', `the object key for "${posix.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');
   }
   return key;
+}
+
+async function sizeOf(absolute: string, relative: string): Promise<number> {
+  try {
+    return (await lstat(absolute)).size;
+  } catch (error) {
+    throw new FleuronError('unreadable-file', `cannot read ${relative} (${(error as NodeJS.ErrnoException).code})`, { hint: 'fix its permissions or exclude it; nothing was published' });
+  }
 }
 
 /** The real file behind a path, refusing symlinks that loop or leave the folder; undefined for a symlinked folder. */

@@ -40,6 +40,8 @@ export interface ManifestEntry {
 
 export interface Manifest {
   version: 1;
+  /** Fingerprint of the website configuration last applied (saves reading it back on every publish). */
+  website?: string;
   objects: Record<string, ManifestEntry>;
 }
 
