@@ -4,7 +4,7 @@
  * ends equal to the folder after at most one more run, and never holds a truncated or mixed object.
  */
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, S3Client, UploadPartCommand, AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -60,8 +60,15 @@ function generateSite(seed: number, count: number, version: string, bigSizes: Re
   return files;
 }
 
+const tempDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 async function tempDir(label: string): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), `fleuron-${label}-`));
+  const dir = await mkdtemp(path.join(os.tmpdir(), `fleuron-${label}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 function proxyEnv(bucket: string, proxy: FaultProxy, extra: Record<string, string> = {}): Record<string, string> {
@@ -163,12 +170,16 @@ describe('a publish that gives up under a storm of faults', () => {
       const initial = await runCli(['publish', oldDir, '--json'], { env: cliEnv(bucket) });
       expect({ code: initial.code, stderr: initial.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
 
-      proxy = await FaultProxy.start({ target: testS3().endpoint, seed: SEED, ...STORM, emulateMultipartListing: onS3rver() });
+      // Only the uploads of site objects get the storm, so the run fails while applying, after the plan.
+      const eligible = (request: ProxiedRequest) => request.method === 'PUT' && !request.path.includes('/.fleuron/');
+      proxy = await FaultProxy.start({ target: testS3().endpoint, seed: SEED, ...STORM, eligible, emulateMultipartListing: onS3rver() });
       const stormy = await runCli(['publish', newDir, '--json'], { env: proxyEnv(bucket, proxy) });
       const counters = { ...proxy.counters };
       record.push(`storm seed ${SEED}: ${counters.requests} requests, injected ${proxy.faultsInjected()}; exit ${stormy.code}: ${errorLines(stormy.stderr).join(' | ')}`);
       expect(stormy.code).toBe(1);
       expect(errorLines(stormy.stderr)).toHaveLength(1);
+      expect(errorLines(stormy.stderr)[0]).toMatch(/nothing was deleted; run the same command again/);
+      expect(proxy.log.filter((entry) => entry.method === 'POST' && /[?&]delete/.test(entry.url))).toEqual([]);
       expect(jsonSummary(stormy).ok).toBe(false);
       const objects = await siteObjects(bucket);
       expect(gone.filter((key) => !objects.has(key))).toEqual([]); // nothing deleted after a failure
