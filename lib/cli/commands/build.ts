@@ -18,7 +18,9 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
       .positional('src', { type: 'string', default: 'site-src', describe: 'the site folder (Markdown, images, fleuron.yaml)' })
       .option('out', { type: 'string', default: 'public', describe: 'the folder to write the website into' })
       .option('drafts', { type: 'boolean', default: false, describe: 'include pages marked draft: true' })
-      .option('broken-links', { type: 'string', default: 'error', describe: 'what a broken internal link does: error or warn' }),
+      .option('broken-links', { type: 'string', default: 'error', describe: 'what a broken internal link does: error or warn' })
+      .example('$0 build', 'build site-src/ into public/')
+      .example('$0 build notes --out /tmp/site --drafts', 'another folder, drafts included'),
   handler: async (argv) => {
     const brokenLinks = argv['broken-links'];
     if (brokenLinks !== 'error' && brokenLinks !== 'warn') {
