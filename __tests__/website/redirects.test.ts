@@ -82,3 +82,10 @@ test("deuxfleurs.toml: index_page, error_page and [[redirects]], as Deuxfleurs' 
   await writeFile(path.join(dir, 'deuxfleurs.toml'), 'index_page = \n');
   expect(() => readDeuxfleursToml(dir)).toThrow(/invalid TOML/);
 });
+
+test('a redirect from a folder path sits where the folder is served from: its index.html', () => {
+  const result = redirectObjects([{ from: 'old/', to: 'new/', status: 301 }], [], '', '/');
+  expect(result.objects.map((object) => object.key)).toEqual(['old/index.html']);
+  const body = result.objects[0]!.source.kind === 'bytes' ? result.objects[0]!.source.body.toString() : '';
+  expect(body).toContain('url=../new/');
+});

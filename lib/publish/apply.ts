@@ -3,7 +3,7 @@
  * deletes last — and no delete at all if anything before failed, so a failed publish never removes
  * a page that a live page may still link to.
  */
-import { CopyObjectCommand, DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import pMap from 'p-map';
@@ -149,6 +149,13 @@ async function uploadObject(file: LocalFile, options: ApplyOptions): Promise<str
   try {
     const response = await upload.done();
     return normalizeEtag(response.ETag) || file.multipartEtag;
+  } catch (error) {
+    // A connection dropped during CompleteMultipartUpload: the server may have finished the
+    // object, and retrying the completion then fails. If the object is there, whole, it counts.
+    const stored = await options.client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: file.key })).catch(() => undefined);
+    const etag = normalizeEtag(stored?.ETag);
+    if (stored && stored.ContentLength === file.size && (etag === file.multipartEtag || etag === file.md5)) return etag;
+    throw error;
   } finally {
     stream.destroy();
   }

@@ -236,7 +236,10 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
         const described = describeS3Error(failure.error, context(`publishing ${failure.key}`));
         const others = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : '';
         throw new FleuronError(described.code, `${described.message}${others}`, {
-          hint: `${summary.uploaded} files were uploaded, nothing was deleted; run the same command again to finish. ${described.hint ?? ''}`.trim(),
+          hint: [
+            `${summary.uploaded} files were uploaded and nothing was deleted: run the same command again to finish`,
+            ...(described.hint && !/run the same command again/.test(described.hint) ? [described.hint] : []),
+          ].join('; '),
           exitCode: described.exitCode,
           cause: failure.error,
         });

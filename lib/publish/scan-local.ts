@@ -121,7 +121,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
         size: hash.size,
         md5: hash.md5,
         ...(hash.multipartEtag === undefined ? {} : { multipartEtag: hash.multipartEtag }),
-        headers: headersFor(siteKey),
+        // Bodies above the multipart threshold are never compressed: no Content-Encoding for them.
+        headers: gzip && hash.multipartEtag !== undefined ? withoutEncoding(headersFor(siteKey)) : headersFor(siteKey),
         source: { kind: 'file', path: target.path, gzip: gzip && hash.multipartEtag === undefined },
       };
     },
@@ -165,6 +166,11 @@ function keyFor(relative: string, prefix: string): string {
     throw usageError('key-too-long', `the object key for "${posix.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');
   }
   return key;
+}
+
+function withoutEncoding(headers: ObjectHeaders): ObjectHeaders {
+  const { contentEncoding: _dropped, ...rest } = headers;
+  return rest;
 }
 
 async function sizeOf(absolute: string, relative: string): Promise<number> {

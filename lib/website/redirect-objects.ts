@@ -22,13 +22,14 @@ export function redirectObjects(redirects: readonly SiteRedirect[], files: reado
   const objects: LocalFile[] = [];
   const warnings: string[] = [];
   for (const redirect of redirects) {
-    const key = `${prefix}${redirect.from}`;
+    // `/old/` is served from `old/index.html`: that is where its redirect object must sit.
+    const key = `${prefix}${redirect.from.endsWith('/') ? `${redirect.from}index.html` : redirect.from}`;
     if (existing.has(key)) {
       warnings.push(`redirect from ${redirect.from} ignored: a file of the site has that path`);
       continue;
     }
     if (redirect.status !== 301) warnings.push(`redirect from ${redirect.from} is published as a 301 (objects cannot carry ${redirect.status}; Garage 2.x routing rules can)`);
-    const body = Buffer.from(redirectPage(relativeHref(redirect.from, redirect.to)));
+    const body = Buffer.from(redirectPage(relativeHref(key.slice(prefix.length), redirect.to)));
     objects.push({
       key,
       size: body.length,
