@@ -257,6 +257,15 @@ describe('buildSite', () => {
     expect(result.warnings.some((line) => /^big\.html is [\d.]+ KB gzipped with its CSS, over the 1 KB budget$/.test(line))).toBe(true);
   });
 
+  it('adds no second <h1> when the body starts with its own title', async () => {
+    const src = await writeSite({ 'index.md': '---\ntitle: Bienvenue\n---\n\n# Bienvenue chez nous\n\nTexte.', 'a.md': '---\ntitle: A\n---\nNo heading.' });
+    const { outDir } = await build(src);
+    const home = await text(path.join(outDir, 'index.html'));
+    expect(home.match(/<h1[\s>]/g)).toHaveLength(1);
+    expect(home).toContain('<h1 id="bienvenue-chez-nous">');
+    expect((await text(path.join(outDir, 'a.html'))).match(/<h1[\s>]/g)).toHaveLength(1);
+  });
+
   it('generates a 404 page and folder indexes in the site language', async () => {
     const src = await writeSite({ 'fleuron.yaml': 'language: en\n', 'notes/b.md': '---\ntitle: Bee\n---\n', 'notes/a.md': '---\ntitle: Ant\n---\n' });
     const { outDir } = await build(src);

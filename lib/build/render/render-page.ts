@@ -84,6 +84,8 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       title: site.titles.get(job.outputPath) ?? frontMatter.title ?? '',
       description: frontMatter.description,
       content,
+      // A body that starts with its own `# Title` gets no second <h1> from the layout.
+      bodyHasTitle: /^\s*<h1[\s>]/.test(content),
       kind: job.kind,
       isPost,
       date: frontMatter.date,
