@@ -20,7 +20,7 @@ export interface BuildOptions {
   brokenLinks?: 'error' | 'warn';
   /** Where the incremental cache lives; defaults to `.fleuron/build-cache` in the current folder. */
   cacheDir?: string;
-  /** Worker threads for rendering; defaults to the available parallelism. */
+  /** Worker threads for rendering; defaults to one less than the available parallelism (none on 2 cores). */
   threads?: number;
   log?: (line: string) => void;
 }
