@@ -178,7 +178,7 @@ describe('a publish that gives up under a storm of faults', () => {
       record.push(`storm seed ${SEED}: ${counters.requests} requests, injected ${proxy.faultsInjected()}; exit ${stormy.code}: ${errorLines(stormy.stderr).join(' | ')}`);
       expect(stormy.code).toBe(1);
       expect(errorLines(stormy.stderr)).toHaveLength(1);
-      expect(errorLines(stormy.stderr)[0]).toMatch(/nothing was deleted; run the same command again/);
+      expect(errorLines(stormy.stderr)[0]).toMatch(/nothing was deleted: run the same command again/);
       expect(proxy.log.filter((entry) => entry.method === 'POST' && /[?&]delete/.test(entry.url))).toEqual([]);
       expect(jsonSummary(stormy).ok).toBe(false);
       const objects = await siteObjects(bucket);
