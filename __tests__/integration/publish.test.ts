@@ -180,6 +180,17 @@ describe('publish: headers', () => {
     const again = await publishJson(dir, bucket, ['--gzip']);
     expect(again.summary.uploaded).toBe(0);
     expect(puts(again.summary)).toBe(0);
+    // a header-only change keeps the stored encoding: the server-side copy re-sends every header
+    const config = await makeFolder({ 'fleuron.yaml': 'publish:\n  headers:\n    - match: "**/*.html"\n      cacheControl: "public, max-age=120"\n' });
+    const changed = jsonSummary(await runCli(['publish', dir, '--json', '--gzip'], { cwd: config, env: cliEnv(bucket) }));
+    expect(changed.headersUpdated).toBe(1);
+    expect(changed.uploaded).toBe(0);
+    const copied = await headObject(bucket, 'index.html');
+    expect({ type: copied.ContentType, cache: copied.CacheControl, encoding: copied.ContentEncoding }).toEqual({
+      type: 'text/html; charset=utf-8',
+      cache: 'public, max-age=120',
+      encoding: 'gzip',
+    });
   });
 });
 

@@ -1,11 +1,15 @@
 // Starts the embedded S3 server (s3rver, in a child process) for the whole test run, unless
 // FLEURON_TEST_S3_ENDPOINT names another server (e.g. Ceph RGW from scripts/real-s3).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export default async function globalSetup() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Every CLI output of the run lands here; global-teardown.js checks that no secret leaked into it.
+  const outputLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'fleuron-outputs-')), 'outputs.log');
+  writeFileSync(outputLog, '');
+  process.env.FLEURON_TEST_OUTPUT_LOG = outputLog;
   if (process.env.FLEURON_TEST_S3_ENDPOINT) return;
   const { startLocalS3 } = await import('../../dist/local-server/local-s3.js');
   const directory = mkdtempSync(path.join(os.tmpdir(), 'fleuron-s3rver-'));

@@ -1,5 +1,6 @@
 /** Runs the built CLI as a user does: a child process, real files, no TTY. */
 import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,8 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     child.on('error', reject);
     child.on('close', (code) => {
       allOutputs.push(stdout, stderr);
+      // Every output of the whole run, for global-teardown.js to grep for the test secret.
+      if (process.env.FLEURON_TEST_OUTPUT_LOG) appendFileSync(process.env.FLEURON_TEST_OUTPUT_LOG, `${stdout}\n${stderr}\n`);
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
