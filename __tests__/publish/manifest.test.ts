@@ -1,4 +1,4 @@
-import { parseManifest, serializeManifest } from '../../lib/publish/manifest.js';
+import { parseManifest, sameManifest, serializeManifest } from '../../lib/publish/manifest.js';
 
 test('round-trips and is stable (sorted keys)', () => {
   const manifest = { version: 1 as const, objects: { 'b.html': { etag: 'e2', headers: 'h' }, 'a.bin': { etag: 'e1-2', headers: 'h', md5: 'm' } } };
@@ -27,4 +27,13 @@ test('the website fingerprint round-trips and takes part in the bytes', () => {
   const withWebsite = { version: 1 as const, website: 'abc', objects: { a: { etag: 'e', headers: 'h' } } };
   expect(parseManifest(serializeManifest(withWebsite))).toEqual(withWebsite);
   expect(serializeManifest(withWebsite)).not.toBe(serializeManifest({ version: 1, objects: withWebsite.objects }));
+});
+
+test('sameManifest compares records, not text', () => {
+  const a = { version: 1 as const, website: 'w', objects: { x: { etag: 'e', headers: 'h' }, y: { etag: 'f', headers: 'h', md5: 'm' } } };
+  expect(sameManifest(a, { version: 1, website: 'w', objects: { y: { etag: 'f', headers: 'h', md5: 'm' }, x: { etag: 'e', headers: 'h' } } })).toBe(true);
+  expect(sameManifest(a, { ...a, website: undefined })).toBe(false);
+  expect(sameManifest(a, { ...a, objects: { ...a.objects, x: { etag: 'e', headers: 'other' } } })).toBe(false);
+  expect(sameManifest(a, { ...a, objects: { x: a.objects.x } })).toBe(false);
+  expect(sameManifest(a, { ...a, objects: { ...a.objects, y: { etag: 'f', headers: 'h' } } })).toBe(false);
 });

@@ -41,3 +41,16 @@ export function serializeManifest(manifest: Manifest): string {
   const website = manifest.website === undefined ? '' : `"website":${JSON.stringify(manifest.website)},`;
   return `{"version":1,${website}"objects":{\n${lines.join(',\n')}\n}}\n`;
 }
+
+/** Whether two manifests hold the same records, without serialising them (10 MB each at 100,000 objects). */
+export function sameManifest(a: Manifest, b: Manifest): boolean {
+  if (a.website !== b.website) return false;
+  const keys = Object.keys(a.objects);
+  if (keys.length !== Object.keys(b.objects).length) return false;
+  for (const key of keys) {
+    const x = a.objects[key]!;
+    const y = b.objects[key];
+    if (!y || x.etag !== y.etag || x.headers !== y.headers || x.md5 !== y.md5) return false;
+  }
+  return true;
+}

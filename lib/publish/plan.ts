@@ -3,7 +3,7 @@
  * actions that make the bucket equal the folder, each with its reason. No I/O here.
  */
 import { headersFingerprint } from '../headers/object-headers.js';
-import { serializeManifest } from './manifest.js';
+import { sameManifest } from './manifest.js';
 import type {
   DeleteAction,
   HeaderUpdateAction,
@@ -92,7 +92,7 @@ export function plan(input: PlanInput): Plan {
   const assets = uploads.filter((action) => !isPage(action.key)).sort(byKey);
   const pages = uploads.filter((action) => isPage(action.key)).sort(byKey);
   const manifest: Manifest = input.website === undefined ? { version: 1, objects } : { version: 1, website: input.website, objects };
-  const manifestChanged = !input.manifestFound || serializeManifest(manifest) !== serializeManifest(input.manifest);
+  const manifestChanged = !input.manifestFound || !sameManifest(manifest, input.manifest);
   return {
     uploads: [...assets, ...pages],
     headerUpdates: headerUpdates.sort(byKey),
