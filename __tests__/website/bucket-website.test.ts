@@ -1,0 +1,30 @@
+/**
+ * How answers to the website calls are classified. A key without Garage's owner permission cannot be
+ * produced by the test servers (their keys own their buckets), so these pin the classification with a
+ * stand-in `send`; publishing itself is tested against real servers in __tests__/integration.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readWebsite, writeWebsite } from '../../lib/website/bucket-website.js';
+
+const failingWith = (name: string, status: number) =>
+  ({ send: async () => Promise.reject(Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } })) }) as unknown as S3Client;
+const wanted = { indexDocument: 'index.html', errorDocument: '404.html' };
+const withRules = { ...wanted, routingRules: [{ Redirect: { ReplaceKeyWith: 'b' }, Condition: { KeyPrefixEquals: 'a' } }] };
+
+test.each([
+  ['AccessDenied', 403],
+  ['NotImplemented', 501],
+])('%s on GetBucketWebsite means: not permitted (warn, go on)', async (name, status) => {
+  expect(await readWebsite(failingWith(name, status), 'b')).toEqual({ kind: 'not-permitted' });
+});
+
+test('no configuration yet', async () => {
+  expect(await readWebsite(failingWith('NoSuchWebsiteConfiguration', 404), 'b')).toEqual({ kind: 'none' });
+});
+
+test('routing rules refused (Garage 1.x answers 501) are told apart from a missing permission', async () => {
+  expect(await writeWebsite(failingWith('NotImplemented', 501), 'b', withRules)).toBe('rules-refused');
+  expect(await writeWebsite(failingWith('AccessDenied', 403), 'b', withRules)).toBe('not-permitted');
+  expect(await writeWebsite(failingWith('AccessDenied', 403), 'b', wanted)).toBe('not-permitted');
+  await expect(writeWebsite(failingWith('InternalError', 500), 'b', wanted)).rejects.toThrow('InternalError');
+});
