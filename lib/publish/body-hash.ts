@@ -1,7 +1,6 @@
 /** Hashes of an object body: the MD5 a single PUT gets as ETag, and the ETag of a multipart upload. */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 /** Bodies above this size are uploaded in parts (and never gzipped). */
@@ -39,9 +38,12 @@ export function md5Hex(body: Buffer): string {
   return createHash('md5').update(body).digest('hex');
 }
 
-/** Reads a small body whole (gzipped when asked). */
+/**
+ * Reads a small body whole (gzipped when asked). Synchronously: for thousands of small files one
+ * blocking read each is several times faster than fs.promises' open/stat/read/close round trips.
+ */
 export async function readSmallBody(path: string, gzip: boolean): Promise<Buffer> {
-  const raw = await readFile(path);
+  const raw = readFileSync(path);
   return gzip ? deterministicGzip(raw) : raw;
 }
 

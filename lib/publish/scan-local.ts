@@ -1,6 +1,7 @@
 /** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
 import fg from 'fast-glob';
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pMap from 'p-map';
 import picomatch from 'picomatch';
@@ -175,7 +176,7 @@ function withoutEncoding(headers: ObjectHeaders): ObjectHeaders {
 
 async function sizeOf(absolute: string, relative: string): Promise<number> {
   try {
-    return (await lstat(absolute)).size;
+    return lstatSync(absolute).size; // synchronous for the same reason as the reads (body-hash.ts)
   } catch (error) {
     throw new FleuronError('unreadable-file', `cannot read ${relative} (${(error as NodeJS.ErrnoException).code})`, { hint: 'fix its permissions or exclude it; nothing was published' });
   }
