@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PublishSummary } from '../../lib/publish/publish.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO_ROOT, 'bin/fleuron.js');
@@ -37,15 +38,8 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   });
 }
 
-/** Parses the `--json` summary a publish prints. */
-export function jsonSummary(result: CliResult): {
-  ok: boolean;
-  uploaded: number;
-  headersUpdated: number;
-  deleted: number;
-  unchanged: number;
-  bytesUploaded: number;
-  requests: { total: number; byOperation: Record<string, number> };
+/** Parses the `--json` summary a publish prints (the library's own summary type, plus the dry-run plan and failure). */
+export function jsonSummary(result: CliResult): PublishSummary & {
   plan?: { kind: string; key: string; reason: string }[];
   error?: { code: string; message: string };
 } {
