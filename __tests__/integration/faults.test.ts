@@ -23,7 +23,7 @@ import {
   type ProxiedRequest,
 } from '../support/fault-proxy.js';
 import { jsonSummary, runCli } from '../support/run-cli.js';
-import { cliEnv, createTestBucket, testS3 } from '../support/test-s3.js';
+import { cliEnv, createTestBucket, testClient, testS3 } from '../support/test-s3.js';
 
 const MiB = 1024 * 1024;
 const onS3rver = () => testS3().kind === 's3rver';
@@ -316,15 +316,7 @@ describe('multipart upload interrupted by SIGKILL', () => {
 
   /** A client talking through the proxy, so the s3rver emulation sees its uploads too. */
   function proxyClient(): S3Client {
-    const s3 = testS3();
-    return new S3Client({
-      endpoint: proxy.url,
-      region: s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    return testClient(proxy.url);
   }
 
   async function openUploads(client: S3Client, bucket: string): Promise<{ key: string; uploadId: string }[]> {

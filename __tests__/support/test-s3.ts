@@ -40,10 +40,11 @@ export function testS3(): TestS3 {
   };
 }
 
-export function testClient(): S3Client {
+/** A client of the test server; `endpoint` sends it through something else first (e.g. a fault proxy). */
+export function testClient(endpoint?: string): S3Client {
   const s3 = testS3();
   return new S3Client({
-    endpoint: s3.endpoint,
+    endpoint: endpoint ?? s3.endpoint,
     region: s3.region,
     forcePathStyle: true,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
