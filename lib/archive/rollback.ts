@@ -7,12 +7,11 @@ import pLimit from 'p-limit';
 import { usageError } from '../errors/fleuron-error.js';
 import { MANIFEST_NAME, parseManifest, serializeManifest } from '../publish/manifest.js';
 import { copySourceOf } from '../publish/object-params.js';
-import { describeHolder, LOCK_NAME, PublishLock, readLockState } from '../publish/publish-lock.js';
+import { LOCK_NAME, lockedError, PublishLock, readLockState } from '../publish/publish-lock.js';
 import { readTextObject, scanRemote, stateKey } from '../publish/scan-remote.js';
 import { archiveBeforeChange, listDeploys, type ArchiveSettings } from './archive.js';
 import { makeDeployId, type DeployRecord } from './deploy-record.js';
 import { planRollback, type RestoreStep } from './rollback-plan.js';
-import { FleuronError } from '../errors/fleuron-error.js';
 
 export interface RollbackOptions {
   client: S3Client;
@@ -45,9 +44,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackOutcom
   const remote = await scanRemote(client, bucket, prefix);
   if (remote.state.has(stateKey(prefix, LOCK_NAME)) && !options.breakLock) {
     const state = await readLockState(client, bucket, prefix);
-    if (state.kind === 'held') {
-      throw new FleuronError('locked', `another publish to s3://${bucket}/${prefix} is running (${describeHolder(state.record)})`, { hint: 'wait for it to finish, or run with --break-lock if it is stale' });
-    }
+    if (state.kind === 'held') throw lockedError(bucket, prefix, state.record);
   }
   const lock = new PublishLock(client, bucket, prefix);
   await lock.acquire();

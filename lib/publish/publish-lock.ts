@@ -6,6 +6,7 @@
 import { AbortMultipartUploadCommand, DeleteObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { FleuronError } from '../errors/fleuron-error.js';
 import { readTextObject, stateKey } from './scan-remote.js';
 
 export const LOCK_NAME = 'lock.json';
@@ -138,4 +139,11 @@ export async function abortLeftoverUploads(client: S3Client, bucket: string, pre
 
 export function describeHolder(record: LockRecord): string {
   return `started ${record.started} by ${record.user}@${record.host}, pid ${record.pid}`;
+}
+
+/** The one-line refusal when another publish (or rollback) holds the lock. */
+export function lockedError(bucket: string, prefix: string, record: LockRecord): FleuronError {
+  return new FleuronError('locked', `another publish to s3://${bucket}/${prefix} is running (${describeHolder(record)})`, {
+    hint: `wait for it to finish, or run with --break-lock if it is stale (the lock expires at ${record.expires})`,
+  });
 }

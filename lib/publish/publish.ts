@@ -12,7 +12,7 @@ import { applyPlan, type ApplyEvent } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
 import { MANIFEST_NAME, parseManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
-import { abortLeftoverUploads, describeHolder, LOCK_NAME, PublishLock, readLockState, type LockRecord, type LockState } from './publish-lock.js';
+import { abortLeftoverUploads, describeHolder, lockedError, LOCK_NAME, PublishLock, readLockState, type LockRecord, type LockState } from './publish-lock.js';
 import { scanLocal } from './scan-local.js';
 import { readTextObject, scanRemote, stateKey } from './scan-remote.js';
 import type { LocalFile, Plan } from './types.js';
@@ -120,13 +120,10 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
           throw describeS3Error(error, context('reading the publish lock'));
         })
       : { kind: 'free' };
-    const lockedError = (record: LockRecord) =>
-      new FleuronError('locked', `another publish to s3://${options.bucket}/${options.prefix} is running (${describeHolder(record)})`, {
-        hint: `wait for it to finish, or run with --break-lock if it is stale (the lock expires at ${record.expires})`,
-      });
+    const refuse = (record: LockRecord) => lockedError(options.bucket, options.prefix, record);
     const warnings = [...local.warnings];
     if (lockState.kind === 'held' && !options.breakLock) {
-      if (!options.dryRun) throw lockedError(lockState.record);
+      if (!options.dryRun) throw refuse(lockState.record);
       warnings.push(`another publish is running (${describeHolder(lockState.record)})`);
     }
 
@@ -251,7 +248,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       const other = await lock.acquire().catch((error) => {
         throw describeS3Error(error, context('taking the publish lock'));
       });
-      if (other) throw lockedError(other);
+      if (other) throw refuse(other);
       try {
         if (leftover) warnings.push(await cleanUpAfterUnfinished(client, options, lockState));
         await writeWebsiteConfig();
