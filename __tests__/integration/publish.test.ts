@@ -1,6 +1,6 @@
 /** `fleuron publish` end to end: the CLI as a child process, against a real S3 server over HTTP. */
-import { appendFile, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { appendFile, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { cliEnv, createTestBucket, headObject, listBucket, testS3, websiteGet } from '../support/test-s3.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
@@ -131,6 +131,38 @@ describe('publish: diff-based sync', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/nothing to publish.*refusing to empty the site/);
     expect(await listBucket(bucket)).toEqual(before);
+  });
+});
+
+describe('publish: hash cache', () => {
+  test('files unchanged on disk are not re-read; a rewrite with its old mtime restored is still caught', async () => {
+    const bucket = await createTestBucket('hashcache');
+    const dir = await makeFolder(SITE);
+    // Files changed within 2 s of a scan are never cached (same-tick rewrites): let the folder age.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const first = await publishJson(dir, bucket);
+    expect(first.summary.uploaded).toBe(6);
+    expect(first.summary.hashesFromCache).toBe(0);
+
+    const second = await publishJson(dir, bucket);
+    expect(second.summary.hashesFromCache).toBe(6);
+    expect(second.summary.unchanged).toBe(6);
+    expect(puts(second.summary)).toBe(0);
+
+    // Same size, same mtime, other bytes: the ctime moved, so the file is hashed again and uploaded.
+    const file = path.join(dir, 'about.html');
+    const { mtime } = await stat(file);
+    const rewritten = SITE['about.html'].replace('About', 'Aprop');
+    await writeFile(file, rewritten);
+    await utimes(file, mtime, mtime);
+    const third = await publishJson(dir, bucket);
+    expect(third.summary.uploaded).toBe(1);
+    expect(third.summary.hashesFromCache).toBe(5);
+    expect((await headObject(bucket, 'about.html')).ETag).toBe(`"${createHash('md5').update(rewritten).digest('hex')}"`);
+
+    const uncached = await publishJson(dir, bucket, ['--no-hash-cache']);
+    expect(uncached.summary.hashesFromCache).toBe(0);
+    expect(uncached.summary.unchanged).toBe(6);
   });
 });
 

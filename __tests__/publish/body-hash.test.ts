@@ -17,7 +17,7 @@ test('a file above the threshold gets both its MD5 and the ETag of its parts', a
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hash-'));
   const data = randomBytes(MULTIPART_THRESHOLD + 1000);
   await writeFile(path.join(dir, 'big'), data);
-  const hash = await hashFileBody(path.join(dir, 'big'), data.length, false);
+  const hash = await hashFileBody(path.join(dir, 'big'), false);
   const parts = [];
   for (let offset = 0; offset < data.length; offset += PART_SIZE) parts.push(md5(data.subarray(offset, offset + PART_SIZE)));
   expect(hash).toEqual({ size: data.length, md5: md5(data).toString('hex'), multipartEtag: multipartEtagOf(parts) });
@@ -27,8 +27,8 @@ test('a file above the threshold gets both its MD5 and the ETag of its parts', a
 test('a small file hashes as stored: gzipped when asked, deterministically', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hash-'));
   await writeFile(path.join(dir, 'a.html'), '<p>hello</p>'.repeat(50));
-  const plain = await hashFileBody(path.join(dir, 'a.html'), 600, false);
-  const gzipped = await hashFileBody(path.join(dir, 'a.html'), 600, true);
+  const plain = await hashFileBody(path.join(dir, 'a.html'), false);
+  const gzipped = await hashFileBody(path.join(dir, 'a.html'), true);
   expect(plain.size).toBe(600);
   expect(gzipped.size).toBeLessThan(100);
   expect(gzipped.multipartEtag).toBeUndefined();
@@ -36,4 +36,16 @@ test('a small file hashes as stored: gzipped when asked, deterministically', asy
   expect(body[9]).toBe(3);
   expect(body.readUInt32LE(4)).toBe(0); // no mtime
   expect(gunzipSync(body).toString()).toBe('x');
+});
+
+test('consecutive small files of different sizes hash independently (the read buffer is reused)', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hash-'));
+  const big = randomBytes(300 * 1024);
+  const small = Buffer.from('tiny');
+  await writeFile(path.join(dir, 'big'), big);
+  await writeFile(path.join(dir, 'small'), small);
+  await writeFile(path.join(dir, 'empty'), '');
+  expect(await hashFileBody(path.join(dir, 'big'), false)).toEqual({ size: big.length, md5: md5(big).toString('hex') });
+  expect(await hashFileBody(path.join(dir, 'small'), false)).toEqual({ size: 4, md5: md5(small).toString('hex') });
+  expect(await hashFileBody(path.join(dir, 'empty'), false)).toEqual({ size: 0, md5: 'd41d8cd98f00b204e9800998ecf8427e' });
 });

@@ -442,7 +442,7 @@ export class FaultProxy {
 // files, and "does the bucket equal this folder" by listing and ETag.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { hashFileBody } from '../../lib/publish/body-hash.js';
@@ -459,7 +459,7 @@ export interface CliChild {
 
 /** Spawns `node bin/fleuron.js ARGS` like runCli does (clean env, CI=true), without waiting for it. */
 export function startCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): CliChild {
-  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), CI: 'true' };
+  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), CI: 'true', XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? os.tmpdir() };
   const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...base, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -513,8 +513,7 @@ export async function folderEtags(root: string): Promise<EtagSet> {
       const full = nodePath.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
       else if (entry.isFile()) {
-        const { size } = await stat(full);
-        const hash = await hashFileBody(full, size, false);
+        const hash = await hashFileBody(full, false);
         result.set(nodePath.relative(root, full).split(nodePath.sep).join('/'), new Set([hash.md5, ...(hash.multipartEtag ? [hash.multipartEtag] : [])]));
       }
     }

@@ -10,6 +10,8 @@ export default async function globalSetup() {
   const outputLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'fleuron-outputs-')), 'outputs.log');
   writeFileSync(outputLog, '');
   process.env.FLEURON_TEST_OUTPUT_LOG = outputLog;
+  // The CLI's hash cache (lib/publish/hash-cache.ts) goes here, not into the user's ~/.cache.
+  process.env.XDG_CACHE_HOME = mkdtempSync(path.join(os.tmpdir(), 'fleuron-cache-'));
   if (process.env.FLEURON_TEST_S3_ENDPOINT) return;
   const { startLocalS3 } = await import('../../dist/local-server/local-s3.js');
   const directory = mkdtempSync(path.join(os.tmpdir(), 'fleuron-s3rver-'));

@@ -21,7 +21,7 @@ export const allOutputs: string[] = [];
 
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   // A clean environment: only what the test gives, plus what Node needs to run.
-  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), CI: 'true' };
+  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), CI: 'true', XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? os.tmpdir() };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...base, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

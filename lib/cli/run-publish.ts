@@ -56,6 +56,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
         include: target.include,
         keep: target.keep,
         bandwidth: target.bandwidth,
+        hashCache: args.hashCache,
         archive: target.archive,
         website: target.website.configure
           ? { indexDocument: site.indexPage ?? target.website.indexDocument, errorDocument: site.errorPage ?? target.website.errorDocument }

@@ -54,7 +54,7 @@ export class StoredObjectReader {
       // Uploaded in parts and never gzipped by the publisher, so no Content-Encoding either.
       const plain = { ...headers };
       delete plain.contentEncoding;
-      const hash = await hashFileBody(file, info.size, false);
+      const hash = await hashFileBody(file, false);
       object = { key, headers: plain, etag: `"${hash.multipartEtag ?? hash.md5}"`, lastModified, size: info.size, path: file };
     } else {
       let body = await readSmallBody(file, false);

@@ -1,12 +1,26 @@
 /** Hashes of an object body: the MD5 a single PUT gets as ETag, and the ETag of a multipart upload. */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 /** Bodies above this size are uploaded in parts (and never gzipped). */
 export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 /** Part size of multipart uploads; the multipart ETag depends on it. */
 export const PART_SIZE = 8 * 1024 * 1024;
+
+/** What identifies one version of a file on disk without reading it. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/** Hashes remembered from earlier scans (see hash-cache.ts), asked before a file is read. */
+export interface KnownHashes {
+  lookup(stamp: FileStamp): BodyHash | undefined;
+  record(stamp: FileStamp, hash: BodyHash): void;
+}
 
 export interface BodyHash {
   size: number;
@@ -47,14 +61,40 @@ export async function readSmallBody(path: string, gzip: boolean): Promise<Buffer
   return gzip ? deterministicGzip(raw) : raw;
 }
 
-/** Hashes a file the way it will be stored. `size` is the file size from the scan. */
-export async function hashFileBody(path: string, size: number, gzip: boolean): Promise<BodyHash> {
-  if (size <= MULTIPART_THRESHOLD) {
-    const body = await readSmallBody(path, gzip);
-    return { size: body.length, md5: md5Hex(body) };
+/**
+ * Hashes a file the way it will be stored. Small files are read synchronously into one reused
+ * buffer: no Buffer per file for the garbage collector, and the size comes from the open
+ * descriptor, so no separate stat call.
+ */
+export async function hashFileBody(path: string, gzip: boolean, known?: KnownHashes): Promise<BodyHash> {
+  const fd = openSync(path, 'r');
+  let stamp: FileStamp;
+  let length = 0;
+  try {
+    const info = fstatSync(fd);
+    stamp = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
+    const remembered = known?.lookup(stamp);
+    if (remembered) return remembered;
+    if (stamp.size <= MULTIPART_THRESHOLD) {
+      if (scratch.length < stamp.size) scratch = Buffer.allocUnsafe(Math.max(stamp.size, scratch.length * 2));
+      // A file that grows while read is hashed up to its size at open; the upload re-reads it.
+      for (let read = -1; read !== 0 && length < stamp.size; length += read) read = readSync(fd, scratch, length, stamp.size - length, null);
+    }
+  } finally {
+    closeSync(fd);
   }
-  return hashLargeFile(path);
+  const hash = stamp.size > MULTIPART_THRESHOLD ? await hashLargeFile(path) : hashSmallBody(scratch.subarray(0, length), gzip);
+  known?.record(stamp, hash);
+  return hash;
 }
+
+function hashSmallBody(body: Buffer, gzip: boolean): BodyHash {
+  const stored = gzip ? deterministicGzip(body) : body;
+  return { size: stored.length, md5: md5Hex(stored) };
+}
+
+/** The read buffer of hashFileBody, grown to the largest small file seen (at most the threshold). */
+let scratch = Buffer.allocUnsafe(256 * 1024);
 
 /** One streaming pass: the whole-body MD5 and one MD5 per part. Memory stays at one chunk. */
 async function hashLargeFile(path: string): Promise<BodyHash> {

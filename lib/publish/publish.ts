@@ -42,6 +42,8 @@ export interface PublishOptions {
   keep?: readonly string[];
   /** Upload cap in bytes per second. */
   bandwidth?: number;
+  /** Reuse local hashes of files unchanged since the last publish (default true). */
+  hashCache?: boolean;
   /** Keep the versions this publish replaces or deletes in this bucket (see lib/archive). */
   archive?: ArchiveSettings;
   /** Make the bucket a website with these documents (skipped when undefined). */
@@ -70,6 +72,8 @@ export interface PublishSummary {
   deleted: number;
   unchanged: number;
   bytesUploaded: number;
+  /** Local files not read because the hash cache knew them unchanged. */
+  hashesFromCache: number;
   requests: { total: number; byOperation: Record<string, number> };
   durationMs: number;
   warnings: string[];
@@ -100,7 +104,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       throw describeS3Error(error, context('listing the bucket'));
     });
     remoteScan.catch(() => {}); // reported below, after the local scan's own errors
-    const local = await scanLocal({ dir: options.dir, prefix: options.prefix, policy, exclude: options.exclude, include: options.include });
+    const local = await scanLocal({ dir: options.dir, prefix: options.prefix, policy, exclude: options.exclude, include: options.include, hashCache: options.hashCache });
     const files = local.files;
     emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
     const remote = await remoteScan;
@@ -182,6 +186,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       deleted: 0,
       unchanged: 0,
       bytesUploaded: 0,
+      hashesFromCache: local.hashesFromCache,
       requests: { total: 0, byOperation: {} },
       durationMs: 0,
       warnings,

@@ -1,13 +1,13 @@
 /** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
 import fg from 'fast-glob';
-import { lstatSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pMap from 'p-map';
 import picomatch from 'picomatch';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
-import { hashFileBody } from './body-hash.js';
+import { hashFileBody, type BodyHash, type FileStamp } from './body-hash.js';
+import { HashCache } from './hash-cache.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
 
@@ -29,11 +29,15 @@ export interface LocalScanOptions {
   include?: readonly string[];
   /** Parallel file reads while hashing. */
   concurrency?: number;
+  /** Reuse hashes of files unchanged since the last scan (see hash-cache.ts); default true. */
+  hashCache?: boolean;
 }
 
 export interface LocalScan {
   files: LocalFile[];
   warnings: string[];
+  /** Files whose hash came from the hash cache instead of being read. */
+  hashesFromCache: number;
 }
 
 /** `''` or `a/b/`: no leading slash, one trailing slash, NFC. */
@@ -98,20 +102,27 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     sharedHeaders.set(id, headers);
     return headers;
   };
+  const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
+  const breather = eventLoopBreather();
   // p-map pulls candidates lazily: memory stays flat however many files there are.
   const scanned = await pMap(
     candidates,
     async ({ relative, absolute, symlink }): Promise<LocalFile | undefined> => {
+      await breather();
       const key = keyFor(relative, options.prefix);
       // realpath only for symlinks: a regular file found by the walk is inside the folder.
-      const target = symlink ? await resolveFile(absolute, relative, realRoot) : { path: absolute, size: await sizeOf(absolute, relative) };
+      const target = symlink ? await resolveFile(absolute, relative, realRoot) : { path: absolute };
       if (!target) {
         warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
         return undefined;
       }
       const siteKey = key.slice(options.prefix.length);
       const gzip = options.policy.gzipFor(siteKey);
-      const hash = await hashFileBody(target.path, target.size, gzip).catch((error: NodeJS.ErrnoException) => {
+      const known = {
+        lookup: (stamp: FileStamp) => hashCache.lookup(relative, stamp, gzip),
+        record: (stamp: FileStamp, hash: BodyHash) => hashCache.record(relative, stamp, gzip, hash),
+      };
+      const hash = await hashFileBody(target.path, gzip, known).catch((error: NodeJS.ErrnoException) => {
         throw new FleuronError('unreadable-file', `cannot read ${relative}: ${error.code ?? error.message}`, {
           hint: 'fix its permissions or exclude it; nothing was published',
           cause: error,
@@ -140,7 +151,23 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   }
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   warnings.sort();
-  return { files, warnings };
+  hashCache.save(realRoot);
+  return { files, warnings, hashesFromCache: hashCache.hits };
+}
+
+/**
+ * The reads and hashes are synchronous, so without a pause the event loop would not run until the
+ * whole folder is hashed — and the bucket listing, running at the same time, would not send its next
+ * page. Pausing every few milliseconds lets both proceed together.
+ */
+function eventLoopBreather(everyMs = 8): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - last < everyMs) return undefined;
+    last = now;
+    return new Promise((resolve) => setImmediate(resolve));
+  };
 }
 
 async function resolveRoot(root: string): Promise<string> {
@@ -174,16 +201,8 @@ function withoutEncoding(headers: ObjectHeaders): ObjectHeaders {
   return rest;
 }
 
-async function sizeOf(absolute: string, relative: string): Promise<number> {
-  try {
-    return lstatSync(absolute).size; // synchronous for the same reason as the reads (body-hash.ts)
-  } catch (error) {
-    throw new FleuronError('unreadable-file', `cannot read ${relative} (${(error as NodeJS.ErrnoException).code})`, { hint: 'fix its permissions or exclude it; nothing was published' });
-  }
-}
-
 /** The real file behind a path, refusing symlinks that loop or leave the folder; undefined for a symlinked folder. */
-async function resolveFile(absolute: string, relative: string, realRoot: string): Promise<{ path: string; size: number } | undefined> {
+async function resolveFile(absolute: string, relative: string, realRoot: string): Promise<{ path: string } | undefined> {
   let real: string;
   try {
     real = await realpath(absolute);
@@ -198,5 +217,5 @@ async function resolveFile(absolute: string, relative: string, realRoot: string)
   }
   const info = await stat(real);
   if (info.isDirectory()) return undefined;
-  return { path: real, size: info.size };
+  return { path: real };
 }

@@ -14,6 +14,7 @@ export interface PublishArgs extends PublishFlags {
   localPort?: number;
   serve?: boolean;
   drafts?: boolean;
+  hashCache?: boolean;
 }
 
 
@@ -29,6 +30,7 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
       .option('max-deletes', { type: 'number', describe: 'refuse to publish if more objects would be deleted (-1: no cap; default 256)' })
       .option('bandwidth', { type: 'string', describe: 'cap upload bandwidth, e.g. 500K or 2M (bytes/s)' })
       .option('gzip', { type: 'boolean', describe: 'store text files gzip-compressed (Content-Encoding: gzip)' })
+      .option('hash-cache', { type: 'boolean', describe: 'skip re-reading files unchanged (size, mtime, ctime, inode) since the last publish; --no-hash-cache reads all (default on)' })
       .option('force', { type: 'boolean', describe: 'upload every file, even unchanged ones' })
       .option('break-lock', { type: 'boolean', describe: 'publish even though another publish holds the lock (when it is stale)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print only the summary and errors' })
