@@ -32,8 +32,9 @@ test('files changed just before the scan are not remembered (a same-tick rewrite
   cache.record('old.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 7_999 }, false, hash);
   cache.record('racy.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 8_500 }, false, hash);
   cache.save('/site');
-  const saved = JSON.parse(await readFile(file, 'utf8'));
-  expect(Object.keys(saved.files)).toEqual(['old.html']);
+  const next = HashCache.open('/site', { file });
+  expect(next.lookup('old.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 7_999 }, false)).toEqual(hash);
+  expect(next.lookup('racy.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 8_500 }, false)).toBeUndefined();
 });
 
 test('only what the last scan saw is kept: removed files drop out', async () => {
@@ -45,7 +46,9 @@ test('only what the last scan saw is kept: removed files drop out', async () => 
   const second = HashCache.open('/site', { file });
   second.lookup('a.html', stamp, false);
   second.save('/site');
-  expect(Object.keys(JSON.parse(await readFile(file, 'utf8')).files)).toEqual(['a.html']);
+  const third = HashCache.open('/site', { file });
+  expect(third.lookup('b.html', stamp, false)).toBeUndefined();
+  expect(third.lookup('a.html', stamp, false)).toEqual(hash);
 });
 
 test('a cache of another folder, of another format, or corrupt is ignored', async () => {
@@ -54,12 +57,28 @@ test('a cache of another folder, of another format, or corrupt is ignored', asyn
   cache.record('a.html', stamp, false, hash);
   cache.save('/site');
   expect(HashCache.open('/elsewhere', { file }).lookup('a.html', stamp, false)).toBeUndefined();
-  await writeFile(file, '{"format":1,"root":"/site","files":{"a.html":{"size":"10"}}}');
+  const [header, line] = (await readFile(file, 'utf8')).split('\n');
+  await writeFile(file, `${header}\n${line!.replace(/[0-9a-f]{32}/, 'not-a-hash')}\n`);
   expect(HashCache.open('/site', { file }).lookup('a.html', stamp, false)).toBeUndefined();
-  await writeFile(file, '{ not json');
+  await writeFile(file, `${header}\n${line!.slice(0, -3)}\n`); // cut inside the JSON path
   expect(HashCache.open('/site', { file }).lookup('a.html', stamp, false)).toBeUndefined();
-  await writeFile(file, JSON.stringify({ format: 2, root: '/site', files: {} }));
+  await writeFile(file, `${header!.replace(' 2 ', ' 1 ')}\n${line}\n`);
   expect(HashCache.open('/site', { file }).lookup('a.html', stamp, false)).toBeUndefined();
+  await writeFile(file, `${header}\n${line}\n`);
+  expect(HashCache.open('/site', { file }).lookup('a.html', stamp, false)).toEqual(hash);
+});
+
+test('paths with tabs, newlines and accents survive the text format; multipart ETags too', async () => {
+  const file = await cacheFile();
+  const odd = 'dir/a\tb\nc Réunion.html';
+  const large = { size: 40_000_000, md5: 'f'.repeat(32), multipartEtag: `${'e'.repeat(32)}-5` };
+  const cache = HashCache.open('/site', { file });
+  cache.record(odd, stamp, true, hash);
+  cache.record('big.bin', stamp, false, large);
+  cache.save('/site');
+  const next = HashCache.open('/site', { file });
+  expect(next.lookup(odd, stamp, true)).toEqual(hash);
+  expect(next.lookup('big.bin', stamp, false)).toEqual(large);
 });
 
 test('a disabled cache neither finds nor writes anything', () => {

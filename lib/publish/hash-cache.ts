@@ -5,37 +5,37 @@
  * Rewriting a file (even with its old mtime restored) changes its ctime, so it is re-hashed; a fresh
  * clone or a rebuild has new stamps everywhere, so everything is re-hashed.
  *
- * Stored outside the folder (the user's cache folder), one small JSON file per published folder.
+ * Stored outside the folder (the user's cache folder), one small text file per published folder.
  * Missing, unreadable or corrupt: every file is hashed, as without a cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BodyHash, FileStamp } from './body-hash.js';
 
-interface CachedHash extends FileStamp {
-  gzip: boolean;
-  md5: string;
-  storedSize: number;
-  multipartEtag?: string;
-}
-
-const FORMAT = 1;
+/**
+ * One line per file, `<stamp>\t<hash>\t<JSON path>`: a compact text format, because a folder of
+ * 100,000 files would otherwise cost an 18 MB JSON document and 100,000 objects in memory.
+ */
+const HEADER = 'fleuron-hash-cache 2';
 /**
  * A file changed this close to the moment it was hashed may change again within the same
  * timestamp tick (Linux stamps files from a coarse clock): such hashes are not kept.
  */
 const RACY_WINDOW_MS = 2000;
+const HASH = /^([0-9a-f]{32}):(\d+):((?:[0-9a-f]{32}-\d+)?)$/;
 
 export class HashCache {
   readonly #file: string | undefined;
-  readonly #previous: Map<string, CachedHash>;
-  readonly #next = new Map<string, CachedHash>();
+  /** Path → `<stamp>\t<hash>` from the last scan. */
+  readonly #previous: Map<string, string>;
+  /** The lines of the next cache file. */
+  readonly #next: string[] = [];
   readonly #startedAt: number;
   #hits = 0;
 
-  private constructor(file: string | undefined, previous: Map<string, CachedHash>, startedAt: number) {
+  private constructor(file: string | undefined, previous: Map<string, string>, startedAt: number) {
     this.#file = file;
     this.#previous = previous;
     this.#startedAt = startedAt;
@@ -58,16 +58,19 @@ export class HashCache {
   /** The hash recorded for this version of the file, if any. */
   lookup(relative: string, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
     const entry = this.#previous.get(relative);
-    if (!entry || entry.gzip !== gzip || !sameStamp(entry, stamp)) return undefined;
+    const prefix = `${stampText(stamp, gzip)}\t`;
+    if (entry === undefined || !entry.startsWith(prefix)) return undefined;
+    const match = HASH.exec(entry.slice(prefix.length));
+    if (!match) return undefined;
     this.#hits += 1;
-    this.#next.set(relative, entry);
-    return { size: entry.storedSize, md5: entry.md5, ...(entry.multipartEtag === undefined ? {} : { multipartEtag: entry.multipartEtag }) };
+    this.#next.push(`${entry}\t${JSON.stringify(relative)}`);
+    return { size: Number(match[2]), md5: match[1]!, ...(match[3] ? { multipartEtag: match[3] } : {}) };
   }
 
   record(relative: string, stamp: FileStamp, gzip: boolean, hash: BodyHash): void {
     if (this.#file === undefined) return;
     if (Math.max(stamp.mtimeMs, stamp.ctimeMs) > this.#startedAt - RACY_WINDOW_MS) return;
-    this.#next.set(relative, { ...stamp, gzip, md5: hash.md5, storedSize: hash.size, ...(hash.multipartEtag === undefined ? {} : { multipartEtag: hash.multipartEtag }) });
+    this.#next.push(`${stampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}\t${JSON.stringify(relative)}`);
   }
 
   /** Files whose hash came from the cache. */
@@ -78,10 +81,17 @@ export class HashCache {
   /** Writes what this scan saw (and only that: removed files drop out). Never fails the publish. */
   save(realRoot: string): void {
     if (this.#file === undefined) return;
+    const temporary = `${this.#file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.#file), { recursive: true });
-      const temporary = `${this.#file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ format: FORMAT, root: realRoot, files: Object.fromEntries(this.#next) }));
+      const fd = openSync(temporary, 'w');
+      try {
+        writeSync(fd, `${HEADER} ${JSON.stringify(realRoot)}\n`);
+        // In slices: one string of the whole cache would be a needless peak of memory.
+        for (let i = 0; i < this.#next.length; i += 4096) writeSync(fd, `${this.#next.slice(i, i + 4096).join('\n')}\n`);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(temporary, this.#file); // atomic: a concurrent reader sees the old or the new file
     } catch {
       // A read-only home or a full disk only costs the next publish some hashing.
@@ -89,44 +99,39 @@ export class HashCache {
   }
 }
 
-function sameStamp(a: FileStamp, b: FileStamp): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+function stampText(stamp: FileStamp, gzip: boolean): string {
+  return `${stamp.size}:${stamp.mtimeMs}:${stamp.ctimeMs}:${stamp.ino}:${gzip ? 'z' : '-'}`;
 }
 
-/** `$XDG_CACHE_HOME/fleuron/hashes-<digest of the folder path>.json`, else under `~/.cache`. */
+/** `$XDG_CACHE_HOME/fleuron/hashes-<digest of the folder path>`, else under `~/.cache`. */
 export function defaultCacheFile(realRoot: string): string | undefined {
   const base = process.env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : undefined);
   if (!base) return undefined;
   const digest = createHash('sha256').update(realRoot).digest('hex').slice(0, 24);
-  return path.join(base, 'fleuron', `hashes-${digest}.json`);
+  return path.join(base, 'fleuron', `hashes-${digest}`);
 }
 
-function readEntries(file: string | undefined, realRoot: string): Map<string, CachedHash> {
-  if (file === undefined) return new Map();
+function readEntries(file: string | undefined, realRoot: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  if (file === undefined) return entries;
+  let text: string;
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { format?: number; root?: string; files?: Record<string, CachedHash> };
-    if (data.format !== FORMAT || data.root !== realRoot || typeof data.files !== 'object' || data.files === null) return new Map();
-    const entries = new Map<string, CachedHash>();
-    for (const [relative, entry] of Object.entries(data.files)) if (isCachedHash(entry)) entries.set(relative, entry);
-    return entries;
+    text = readFileSync(file, 'utf8');
   } catch {
-    return new Map();
+    return entries;
   }
-}
-
-function isCachedHash(value: unknown): value is CachedHash {
-  const entry = value as CachedHash;
-  return (
-    typeof entry === 'object' &&
-    entry !== null &&
-    typeof entry.size === 'number' &&
-    typeof entry.mtimeMs === 'number' &&
-    typeof entry.ctimeMs === 'number' &&
-    typeof entry.ino === 'number' &&
-    typeof entry.gzip === 'boolean' &&
-    typeof entry.storedSize === 'number' &&
-    typeof entry.md5 === 'string' &&
-    /^[0-9a-f]{32}$/.test(entry.md5) &&
-    (entry.multipartEtag === undefined || /^[0-9a-f]{32}-\d+$/.test(entry.multipartEtag))
-  );
+  const lines = text.split('\n');
+  if (lines[0] !== `${HEADER} ${JSON.stringify(realRoot)}`) return entries;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const second = line.indexOf('\t', line.indexOf('\t') + 1);
+    if (second < 0) continue;
+    try {
+      const relative: unknown = JSON.parse(line.slice(second + 1));
+      if (typeof relative === 'string') entries.set(relative, line.slice(0, second));
+    } catch {
+      // a damaged line: that file is simply hashed again
+    }
+  }
+  return entries;
 }
