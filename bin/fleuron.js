@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The installed command: runs the compiled CLI (npm run build makes dist/).
+// The installed command: runs the bundled CLI (npm run build makes dist/ and dist/bundle/).
 // Hashing reads many files at once: give libuv's file-system pool more threads than its default 4.
 process.env.UV_THREADPOOL_SIZE ??= '16';
 // fleuron supports Node 20 LTS; the SDK's notice about its future Node 22 floor is not the user's concern.
@@ -8,6 +8,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // 100,000 files allocates fast and would peak above 500 MB for ~150 MB of live data. A 20 % growth
 // step keeps the peak near the live size, for a few more (short) collections.
 (await import('node:v8')).setFlagsFromString('--heap-growing-percent=20');
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 
 process.exitCode = await main();

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cliEnv, createTestBucket, headObject, listBucket } from '../support/test-s3.js';
+import { pruneExpired } from '../../lib/archive/archive.js';
+import { cliEnv, createTestBucket, headObject, listBucket, testClient } from '../support/test-s3.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
@@ -99,5 +100,21 @@ describe('archive, history and rollback', () => {
     const result = await runCli(['publish', dir], { cwd: same, env: cliEnv(site) });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/the archive bucket must not be the website bucket/);
+  });
+
+  test('expired deploys are pruned whole (archived objects, then the record) and younger ones are kept', async () => {
+    const client = testClient();
+    const settings = { bucket: archive, retentionDays: 30 };
+    const day = 86_400_000;
+    const records = (listing: Map<string, unknown>) => [...listing.keys()].filter((key) => key.endsWith('.deploy.json'));
+    const before = await listBucket(archive);
+    expect(records(before).length).toBeGreaterThanOrEqual(3);
+    expect(await pruneExpired(client, settings, new Date(Date.now() + 29 * day))).toBe(0);
+    expect((await listBucket(archive)).size).toBe(before.size);
+    expect(await pruneExpired(client, settings, new Date(Date.now() + 31 * day))).toBe(records(before).length);
+    expect((await listBucket(archive)).size).toBe(0);
+    const history = await runCli(['history', '--dir', dir], { cwd: project, env: cliEnv(site) });
+    expect(history.code).toBe(0);
+    expect(history.stdout).not.toMatch(/\d{8}T\d{6}Z-/);
   });
 });

@@ -37,3 +37,13 @@ test('sameManifest compares records, not text', () => {
   expect(sameManifest(a, { ...a, objects: { x: a.objects.x } })).toBe(false);
   expect(sameManifest(a, { ...a, objects: { ...a.objects, y: { etag: 'f', headers: 'h' } } })).toBe(false);
 });
+
+test('malformed entries and unknown fields are dropped; equal header fingerprints are shared', () => {
+  const text = JSON.stringify({
+    version: 1,
+    objects: { a: { etag: 'e1', headers: 'h1', extra: 1 }, b: { etag: 'e2', headers: 'h1' }, c: { etag: 3, headers: 'h' }, d: null, e: { etag: 'e', headers: 'h', md5: 5 } },
+  });
+  const manifest = parseManifest(text);
+  expect(manifest.objects).toEqual({ a: { etag: 'e1', headers: 'h1' }, b: { etag: 'e2', headers: 'h1' } });
+  expect(parseManifest('{"version":1,"objects":[{"etag":"e","headers":"h"}]}').objects).toEqual({});
+});

@@ -16,9 +16,12 @@ export interface LocalS3 {
   stop(): Promise<void>;
 }
 
-/** The compiled child script, also when this module runs from TypeScript sources (tests). */
+/**
+ * The compiled child script, also when this module runs from TypeScript sources (tests) or from
+ * the bundle (dist/bundle/, one level under dist/ like dist/local-server/).
+ */
 function childScript(): string {
-  const url = new URL('./s3rver-process.js', import.meta.url);
+  const url = new URL('../local-server/s3rver-process.js', import.meta.url);
   const file = fileURLToPath(url);
   return file.replace(/([/\\])lib([/\\]local-server[/\\])/, '$1dist$2');
 }

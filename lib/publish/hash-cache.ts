@@ -30,7 +30,7 @@ export class HashCache {
   readonly #file: string | undefined;
   /** Path → `<stamp>\t<hash>` from the last scan. */
   readonly #previous: Map<string, string>;
-  /** The lines of the next cache file. */
+  /** What the next cache file holds: path, then `<stamp>\t<hash>` (joined only when written, to keep memory flat). */
   readonly #next: string[] = [];
   readonly #startedAt: number;
   #hits = 0;
@@ -63,14 +63,14 @@ export class HashCache {
     const match = HASH.exec(entry.slice(prefix.length));
     if (!match) return undefined;
     this.#hits += 1;
-    this.#next.push(`${entry}\t${JSON.stringify(relative)}`);
+    this.#next.push(relative, entry);
     return { size: Number(match[2]), md5: match[1]!, ...(match[3] ? { multipartEtag: match[3] } : {}) };
   }
 
   record(relative: string, stamp: FileStamp, gzip: boolean, hash: BodyHash): void {
     if (this.#file === undefined) return;
     if (Math.max(stamp.mtimeMs, stamp.ctimeMs) > this.#startedAt - RACY_WINDOW_MS) return;
-    this.#next.push(`${stampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}\t${JSON.stringify(relative)}`);
+    this.#next.push(relative, `${stampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`);
   }
 
   /** Files whose hash came from the cache. */
@@ -88,7 +88,11 @@ export class HashCache {
       try {
         writeSync(fd, `${HEADER} ${JSON.stringify(realRoot)}\n`);
         // In slices: one string of the whole cache would be a needless peak of memory.
-        for (let i = 0; i < this.#next.length; i += 4096) writeSync(fd, `${this.#next.slice(i, i + 4096).join('\n')}\n`);
+        for (let i = 0; i < this.#next.length; i += 8192) {
+          const lines: string[] = [];
+          for (let j = i; j < Math.min(i + 8192, this.#next.length); j += 2) lines.push(`${this.#next[j + 1]}\t${JSON.stringify(this.#next[j])}\n`);
+          writeSync(fd, lines.join(''));
+        }
       } finally {
         closeSync(fd);
       }

@@ -21,14 +21,22 @@ export function parseManifest(text: string | undefined): Manifest {
   } catch {
     return emptyManifest();
   }
-  const objects: Record<string, ManifestEntry> = {};
   const raw = (data as { version?: unknown; objects?: unknown })?.objects;
-  if ((data as { version?: unknown })?.version !== 1 || typeof raw !== 'object' || raw === null) return emptyManifest();
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    const entry = value as Partial<ManifestEntry> | null;
-    if (entry && typeof entry.etag === 'string' && typeof entry.headers === 'string') {
-      objects[key] = { etag: entry.etag, headers: entry.headers, ...(typeof entry.md5 === 'string' ? { md5: entry.md5 } : {}) };
+  if ((data as { version?: unknown })?.version !== 1 || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return emptyManifest();
+  // The parsed entries are kept (not copied) and each distinct header fingerprint is stored once:
+  // at 100,000 objects copies would cost tens of MB.
+  const objects = raw as Record<string, ManifestEntry>;
+  const fingerprints = new Map<string, string>();
+  for (const key in objects) {
+    const entry = objects[key] as Partial<ManifestEntry> | null;
+    if (!entry || typeof entry !== 'object' || typeof entry.etag !== 'string' || typeof entry.headers !== 'string' || (entry.md5 !== undefined && typeof entry.md5 !== 'string')) {
+      delete objects[key];
+      continue;
     }
+    const shared = fingerprints.get(entry.headers);
+    if (shared === undefined) fingerprints.set(entry.headers, entry.headers);
+    else entry.headers = shared;
+    for (const field in entry) if (field !== 'etag' && field !== 'headers' && field !== 'md5') delete (entry as Record<string, unknown>)[field];
   }
   const website = (data as { website?: unknown }).website;
   return typeof website === 'string' ? { version: 1, website, objects } : { version: 1, objects };

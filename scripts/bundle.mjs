@@ -1,0 +1,35 @@
+/**
+ * Bundles the compiled CLI (dist/, from tsc) into dist/bundle/ with esbuild, for start-up time: Node
+ * resolves, reads and compiles ~600 separate modules for a publish otherwise (the AWS SDK alone is
+ * hundreds), about 0.4 s of CPU before any work. Code loaded on demand (the builder, the embedded
+ * server, credential providers) stays in chunks of its own, loaded only when used.
+ *
+ * dist/bundle/ sits one level under dist/, like dist/cli/, so paths a module computes from its own
+ * location (the theme, examples/ci, dist/local-server/s3rver-process.js) resolve the same bundled or
+ * not. The render worker is an entry of its own, next to the chunk that starts it.
+ */
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const outdir = `${dist}bundle`;
+rmSync(outdir, { recursive: true, force: true });
+
+await build({
+  entryPoints: { main: `${dist}cli/main.js`, 'render-worker': `${dist}build/render/render-worker.js` },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunk-[hash]',
+  // Runs in its own process, from dist/local-server/ (s3rver reads files next to its own sources).
+  external: ['s3rver'],
+  // CommonJS dependencies (the AWS SDK) call require(); ESM output has none of its own.
+  banner: { js: "import { createRequire as __fleuronRequire } from 'node:module'; const require = __fleuronRequire(import.meta.url);" },
+  keepNames: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
