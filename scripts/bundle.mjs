@@ -6,7 +6,7 @@
  *
  * dist/bundle/ sits one level under dist/, like dist/cli/, so paths a module computes from its own
  * location (the theme, examples/ci, dist/local-server/s3rver-process.js) resolve the same bundled or
- * not. The render worker is an entry of its own, next to the chunk that starts it.
+ * not. The render and hash workers are entries of their own, next to the chunks that start them.
  */
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ const outdir = `${dist}bundle`;
 rmSync(outdir, { recursive: true, force: true });
 
 await build({
-  entryPoints: { main: `${dist}cli/main.js`, 'render-worker': `${dist}build/render/render-worker.js` },
+  entryPoints: { main: `${dist}cli/main.js`, 'render-worker': `${dist}build/render/render-worker.js`, 'hash-worker': `${dist}publish/hash-worker.js` },
   outdir,
   bundle: true,
   splitting: true,

@@ -123,6 +123,19 @@ const cases: Case[] = [
     message: /cannot read socket\.html: ENXIO — fix its permissions or exclude it; nothing was published/,
   },
   {
+    // Above 500 files the hashing runs in worker threads: the error must cross back just as clearly.
+    name: 'an unreadable file in a folder large enough for hashing threads',
+    setup: async (b) => {
+      const dir = await makeFolder(Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`p/${i}.html`, `<p>${i}</p>`])));
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(path.join(dir, 'p', 'socket.html'), resolve));
+      sockets.push(server);
+      return { args: ['publish', dir], env: cliEnv(b) };
+    },
+    exit: 1,
+    message: /cannot read p\/socket\.html: ENXIO — fix its permissions or exclude it; nothing was published/,
+  },
+  {
     name: 'a wrong secret',
     only: { kind: 'ceph', why: 's3rver does not verify signatures' },
     setup: async (b) => ({ args: ['publish', await site()], env: { ...cliEnv(b), AWS_SECRET_ACCESS_KEY: 'wrong-secret-0123456789' } }),

@@ -14,7 +14,7 @@ test('a hash recorded in one scan is found by the next for the same stamp and gz
   const file = await cacheFile();
   const first = HashCache.open('/site', { file });
   expect(first.lookup('a.html', stamp, false)).toBeUndefined();
-  first.record('a.html', stamp, false, hash);
+  first.remember('a.html', stamp, false, hash);
   first.save('/site');
 
   const second = HashCache.open('/site', { file });
@@ -29,8 +29,8 @@ test('a hash recorded in one scan is found by the next for the same stamp and gz
 test('files changed just before the scan are not remembered (a same-tick rewrite would go unseen)', async () => {
   const file = await cacheFile();
   const cache = HashCache.open('/site', { file, startedAt: 10_000 });
-  cache.record('old.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 7_999 }, false, hash);
-  cache.record('racy.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 8_500 }, false, hash);
+  cache.remember('old.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 7_999 }, false, hash);
+  cache.remember('racy.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 8_500 }, false, hash);
   cache.save('/site');
   const next = HashCache.open('/site', { file });
   expect(next.lookup('old.html', { ...stamp, mtimeMs: 7_000, ctimeMs: 7_999 }, false)).toEqual(hash);
@@ -40,8 +40,8 @@ test('files changed just before the scan are not remembered (a same-tick rewrite
 test('only what the last scan saw is kept: removed files drop out', async () => {
   const file = await cacheFile();
   const first = HashCache.open('/site', { file });
-  first.record('a.html', stamp, false, hash);
-  first.record('b.html', stamp, false, hash);
+  first.remember('a.html', stamp, false, hash);
+  first.remember('b.html', stamp, false, hash);
   first.save('/site');
   const second = HashCache.open('/site', { file });
   second.lookup('a.html', stamp, false);
@@ -54,7 +54,7 @@ test('only what the last scan saw is kept: removed files drop out', async () => 
 test('a cache of another folder, of another format, or corrupt is ignored', async () => {
   const file = await cacheFile();
   const cache = HashCache.open('/site', { file });
-  cache.record('a.html', stamp, false, hash);
+  cache.remember('a.html', stamp, false, hash);
   cache.save('/site');
   expect(HashCache.open('/elsewhere', { file }).lookup('a.html', stamp, false)).toBeUndefined();
   const [header, line] = (await readFile(file, 'utf8')).split('\n');
@@ -73,8 +73,8 @@ test('paths with tabs, newlines and accents survive the text format; multipart E
   const odd = 'dir/a\tb\nc Réunion.html';
   const large = { size: 40_000_000, md5: 'f'.repeat(32), multipartEtag: `${'e'.repeat(32)}-5` };
   const cache = HashCache.open('/site', { file });
-  cache.record(odd, stamp, true, hash);
-  cache.record('big.bin', stamp, false, large);
+  cache.remember(odd, stamp, true, hash);
+  cache.remember('big.bin', stamp, false, large);
   cache.save('/site');
   const next = HashCache.open('/site', { file });
   expect(next.lookup(odd, stamp, true)).toEqual(hash);
@@ -83,7 +83,7 @@ test('paths with tabs, newlines and accents survive the text format; multipart E
 
 test('a disabled cache neither finds nor writes anything', () => {
   const cache = HashCache.disabled();
-  cache.record('a.html', stamp, false, hash);
+  cache.remember('a.html', stamp, false, hash);
   expect(cache.lookup('a.html', stamp, false)).toBeUndefined();
   expect(() => cache.save('/site')).not.toThrow();
 });

@@ -67,12 +67,12 @@ export const CONCURRENCY = 16;
 export function makeTools({ work }) {
   const tools = [];
 
-  tools.push({
-    name: 'fleuron',
-    concurrency: `default (${CONCURRENCY})`,
-    available: () => (existsSync(path.join(REPO, 'dist/cli/main.js')) ? true : 'dist/ missing: run npm run build'),
+  const fleuron = (name, flags, note) => ({
+    name,
+    concurrency: `default (${CONCURRENCY})${note}`,
+    available: () => (existsSync(path.join(REPO, 'dist/bundle/main.js')) ? true : 'dist/ missing: run npm run build'),
     run: ({ site, bucket, endpoint, extraArgs = [] }) =>
-      runTimed(process.execPath, [path.join(REPO, 'bin/fleuron.js'), 'publish', site, '--bucket', bucket, '--endpoint', endpoint, '--region', REGION, '--json', '--max-deletes', '-1', ...extraArgs], {
+      runTimed(process.execPath, [path.join(REPO, 'bin/fleuron.js'), 'publish', site, '--bucket', bucket, '--endpoint', endpoint, '--region', REGION, '--json', '--max-deletes', '-1', ...flags, ...extraArgs], {
         env: baseEnv(),
         cwd: work,
       }),
@@ -85,6 +85,9 @@ export function makeTools({ work }) {
       }
     },
   });
+  tools.push(fleuron('fleuron', [], ''));
+  // The same without the local hash cache: every file read and hashed on every run, as the peers do.
+  tools.push(fleuron('fleuron-nocache', ['--no-hash-cache'], ', --no-hash-cache'));
 
   const rclone = which('rclone');
   tools.push({

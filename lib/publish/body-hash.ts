@@ -16,16 +16,17 @@ export interface FileStamp {
   ino: number;
 }
 
-/** Hashes remembered from earlier scans (see hash-cache.ts), asked before a file is read. */
-export interface KnownHashes {
-  lookup(stamp: FileStamp): BodyHash | undefined;
-  record(stamp: FileStamp, hash: BodyHash): void;
-}
-
 export interface BodyHash {
   size: number;
   md5: string;
   multipartEtag?: string;
+}
+
+/** A file's hash with the stamp of the version hashed; `fromCache` when it was not read. */
+export interface HashedFile {
+  stamp: FileStamp;
+  hash: BodyHash;
+  fromCache: boolean;
 }
 
 /**
@@ -61,20 +62,25 @@ export async function readSmallBody(path: string, gzip: boolean): Promise<Buffer
   return gzip ? deterministicGzip(raw) : raw;
 }
 
+/** Hashes a file the way it will be stored. */
+export async function hashFileBody(path: string, gzip: boolean): Promise<BodyHash> {
+  return (await hashFile(path, gzip)).hash;
+}
+
 /**
- * Hashes a file the way it will be stored. Small files are read synchronously into one reused
- * buffer: no Buffer per file for the garbage collector, and the size comes from the open
- * descriptor, so no separate stat call.
+ * Hashes a file the way it will be stored, unless `cached` knows the hash of this version (stamp).
+ * Small files are read synchronously into one reused buffer: no Buffer per file for the garbage
+ * collector, and the stamp comes from the open descriptor, so no separate stat call.
  */
-export async function hashFileBody(path: string, gzip: boolean, known?: KnownHashes): Promise<BodyHash> {
+export async function hashFile(path: string, gzip: boolean, cached?: (stamp: FileStamp) => BodyHash | undefined): Promise<HashedFile> {
   const fd = openSync(path, 'r');
   let stamp: FileStamp;
   let length = 0;
   try {
     const info = fstatSync(fd);
     stamp = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
-    const remembered = known?.lookup(stamp);
-    if (remembered) return remembered;
+    const known = cached?.(stamp);
+    if (known) return { stamp, hash: known, fromCache: true };
     if (stamp.size <= MULTIPART_THRESHOLD) {
       if (scratch.length < stamp.size) scratch = Buffer.allocUnsafe(Math.max(stamp.size, scratch.length * 2));
       // A file that grows while read is hashed up to its size at open; the upload re-reads it.
@@ -84,8 +90,7 @@ export async function hashFileBody(path: string, gzip: boolean, known?: KnownHas
     closeSync(fd);
   }
   const hash = stamp.size > MULTIPART_THRESHOLD ? await hashLargeFile(path) : hashSmallBody(scratch.subarray(0, length), gzip);
-  known?.record(stamp, hash);
-  return hash;
+  return { stamp, hash, fromCache: false };
 }
 
 function hashSmallBody(body: Buffer, gzip: boolean): BodyHash {

@@ -55,19 +55,25 @@ export class HashCache {
     return new HashCache(undefined, new Map(), 0);
   }
 
-  /** The hash recorded for this version of the file, if any. */
-  lookup(relative: string, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
-    const entry = this.#previous.get(relative);
-    const prefix = `${stampText(stamp, gzip)}\t`;
-    if (entry === undefined || !entry.startsWith(prefix)) return undefined;
-    const match = HASH.exec(entry.slice(prefix.length));
-    if (!match) return undefined;
-    this.#hits += 1;
-    this.#next.push(relative, entry);
-    return { size: Number(match[2]), md5: match[1]!, ...(match[3] ? { multipartEtag: match[3] } : {}) };
+  /** What the last scan recorded for a file, as opaque text for matchCacheEntry (which may run in a worker). */
+  entry(relative: string): string | undefined {
+    return this.#previous.get(relative);
   }
 
-  record(relative: string, stamp: FileStamp, gzip: boolean, hash: BodyHash): void {
+  /** The hash recorded for this version of the file, if any (and keeps it for the next scan). */
+  lookup(relative: string, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
+    const hash = matchCacheEntry(this.#previous.get(relative), stamp, gzip);
+    if (hash) this.remember(relative, stamp, gzip, hash, true);
+    return hash;
+  }
+
+  /** Keeps a file's hash for the next scan: `fromCache` when it came from this cache's entry. */
+  remember(relative: string, stamp: FileStamp, gzip: boolean, hash: BodyHash, fromCache = false): void {
+    if (fromCache) {
+      this.#hits += 1;
+      this.#next.push(relative, this.#previous.get(relative)!);
+      return;
+    }
     if (this.#file === undefined) return;
     if (Math.max(stamp.mtimeMs, stamp.ctimeMs) > this.#startedAt - RACY_WINDOW_MS) return;
     this.#next.push(relative, `${stampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`);
@@ -101,6 +107,15 @@ export class HashCache {
       // A read-only home or a full disk only costs the next publish some hashing.
     }
   }
+}
+
+/** The hash in a cache entry, if the entry was recorded for exactly this stamp and gzip setting. */
+export function matchCacheEntry(entry: string | undefined, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
+  if (entry === undefined) return undefined;
+  const prefix = `${stampText(stamp, gzip)}\t`;
+  if (!entry.startsWith(prefix)) return undefined;
+  const match = HASH.exec(entry.slice(prefix.length));
+  return match ? { size: Number(match[2]), md5: match[1]!, ...(match[3] ? { multipartEtag: match[3] } : {}) } : undefined;
 }
 
 function stampText(stamp: FileStamp, gzip: boolean): string {

@@ -2,11 +2,10 @@
 import fg from 'fast-glob';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import pMap from 'p-map';
 import picomatch from 'picomatch';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
-import { hashFileBody, type BodyHash, type FileStamp } from './body-hash.js';
+import { FileHasher } from './file-hasher.js';
 import { HashCache } from './hash-cache.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
@@ -17,6 +16,8 @@ export const DEFAULT_EXCLUDE = ['**/.*', '**/.*/**', '**/node_modules/**', '**/T
 export const DEFAULT_INCLUDE = ['.well-known/**'] as const;
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
+/** Files hashed per round trip to the hashing threads. */
+const SLICE = 4096;
 
 export interface LocalScanOptions {
   dir: string;
@@ -27,8 +28,6 @@ export interface LocalScanOptions {
   exclude?: readonly string[];
   /** Patterns to publish even if excluded (e.g. `.htaccess`). */
   include?: readonly string[];
-  /** Parallel file reads while hashing. */
-  concurrency?: number;
   /** Reuse hashes of files unchanged since the last scan (see hash-cache.ts); default true. */
   hashCache?: boolean;
 }
@@ -103,44 +102,48 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     return headers;
   };
   const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
-  const breather = eventLoopBreather();
-  // p-map pulls candidates lazily: memory stays flat however many files there are.
-  const scanned = await pMap(
-    candidates,
-    async ({ relative, absolute, symlink }): Promise<LocalFile | undefined> => {
-      await breather();
-      const key = keyFor(relative, options.prefix);
-      // realpath only for symlinks: a regular file found by the walk is inside the folder.
-      const target = symlink ? await resolveFile(absolute, relative, realRoot) : { path: absolute };
-      if (!target) {
-        warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
-        return undefined;
+  const hasher = FileHasher.start(candidates.length);
+  const files: LocalFile[] = [];
+  try {
+    // In slices, so that the jobs and results of a 100,000-file folder never all exist at once.
+    for (let start = 0; start < candidates.length; start += SLICE) {
+      const slice: { relative: string; key: string; siteKey: string; path: string; gzip: boolean }[] = [];
+      for (const { relative, absolute, symlink } of candidates.slice(start, start + SLICE)) {
+        const key = keyFor(relative, options.prefix);
+        // realpath only for symlinks: a regular file found by the walk is inside the folder.
+        const target = symlink ? await resolveFile(absolute, relative, realRoot) : { path: absolute };
+        if (!target) {
+          warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
+          continue;
+        }
+        const siteKey = key.slice(options.prefix.length);
+        slice.push({ relative, key, siteKey, path: target.path, gzip: options.policy.gzipFor(siteKey) });
       }
-      const siteKey = key.slice(options.prefix.length);
-      const gzip = options.policy.gzipFor(siteKey);
-      const known = {
-        lookup: (stamp: FileStamp) => hashCache.lookup(relative, stamp, gzip),
-        record: (stamp: FileStamp, hash: BodyHash) => hashCache.record(relative, stamp, gzip, hash),
-      };
-      const hash = await hashFileBody(target.path, gzip, known).catch((error: NodeJS.ErrnoException) => {
-        throw new FleuronError('unreadable-file', `cannot read ${relative}: ${error.code ?? error.message}`, {
-          hint: 'fix its permissions or exclude it; nothing was published',
-          cause: error,
+      const results = await hasher.hashAll(slice.map(({ relative, path, gzip }) => ({ path, gzip, cacheEntry: hashCache.entry(relative) })));
+      slice.forEach(({ relative, key, siteKey, path, gzip }, index) => {
+        const result = results[index]!;
+        if (!result.ok) {
+          throw new FleuronError('unreadable-file', `cannot read ${relative}: ${result.code ?? result.message}`, {
+            hint: 'fix its permissions or exclude it; nothing was published',
+          });
+        }
+        const { hash } = result;
+        hashCache.remember(relative, result.stamp, gzip, hash, result.fromCache);
+        files.push({
+          key,
+          size: hash.size,
+          md5: hash.md5,
+          ...(hash.multipartEtag === undefined ? {} : { multipartEtag: hash.multipartEtag }),
+          // Bodies above the multipart threshold are never compressed: no Content-Encoding for them.
+          headers: gzip && hash.multipartEtag !== undefined ? withoutEncoding(headersFor(siteKey)) : headersFor(siteKey),
+          source: { kind: 'file', path, gzip: gzip && hash.multipartEtag === undefined },
         });
       });
-      return {
-        key,
-        size: hash.size,
-        md5: hash.md5,
-        ...(hash.multipartEtag === undefined ? {} : { multipartEtag: hash.multipartEtag }),
-        // Bodies above the multipart threshold are never compressed: no Content-Encoding for them.
-        headers: gzip && hash.multipartEtag !== undefined ? withoutEncoding(headersFor(siteKey)) : headersFor(siteKey),
-        source: { kind: 'file', path: target.path, gzip: gzip && hash.multipartEtag === undefined },
-      };
-    },
-    { concurrency: options.concurrency ?? 16 },
-  );
-  const files = scanned.filter((file): file is LocalFile => file !== undefined);
+    }
+  } finally {
+    await hasher.close();
+  }
+
 
   for (const file of files) {
     const other = seen.get(file.key);
@@ -153,21 +156,6 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   warnings.sort();
   hashCache.save(realRoot);
   return { files, warnings, hashesFromCache: hashCache.hits };
-}
-
-/**
- * The reads and hashes are synchronous, so without a pause the event loop would not run until the
- * whole folder is hashed — and the bucket listing, running at the same time, would not send its next
- * page. Pausing every few milliseconds lets both proceed together.
- */
-function eventLoopBreather(everyMs = 8): () => Promise<void> | undefined {
-  let last = performance.now();
-  return () => {
-    const now = performance.now();
-    if (now - last < everyMs) return undefined;
-    last = now;
-    return new Promise((resolve) => setImmediate(resolve));
-  };
 }
 
 async function resolveRoot(root: string): Promise<string> {

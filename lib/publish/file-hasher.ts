@@ -1,0 +1,120 @@
+/**
+ * Hashes the files of a scan across the CPU's cores. Reading and MD5 are CPU work on the calling
+ * thread in Node; with worker threads a 10,000-file folder hashes on every core, and the main thread
+ * stays free for the bucket listing that runs at the same time. Small scans, and runs from the
+ * TypeScript sources (tests), hash in this thread.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { hashFile, type BodyHash, type FileStamp } from './body-hash.js';
+import { matchCacheEntry } from './hash-cache.js';
+
+export interface HashJob {
+  path: string;
+  gzip: boolean;
+  /** The hash cache's entry for this file, reused if the file's stamp still matches it. */
+  cacheEntry?: string;
+}
+
+export type HashResult =
+  | { ok: true; stamp: FileStamp; hash: BodyHash; fromCache: boolean }
+  | { ok: false; code?: string; message: string };
+
+/** Below this many files, starting workers costs more than it saves. */
+export const MIN_JOBS_FOR_WORKERS = 500;
+const BATCH_SIZE = 64;
+
+/** One file, in this thread. Errors come back as values: they must cross from a worker. */
+export async function hashJob(job: HashJob): Promise<HashResult> {
+  try {
+    const cached = job.cacheEntry === undefined ? undefined : (stamp: FileStamp) => matchCacheEntry(job.cacheEntry, stamp, job.gzip);
+    return { ok: true, ...(await hashFile(job.path, job.gzip, cached)) };
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return { ok: false, ...(code === undefined ? {} : { code }), message };
+  }
+}
+
+/** The compiled worker, when this module runs from `dist/` (or the bundle, where it is an entry of its own). */
+function workerFile(): string | undefined {
+  if (!import.meta.url.endsWith('.js')) return undefined;
+  const file = fileURLToPath(new URL('./hash-worker.js', import.meta.url));
+  return existsSync(file) ? file : undefined;
+}
+
+export class FileHasher {
+  readonly #workers: Worker[];
+
+  private constructor(workers: Worker[]) {
+    this.#workers = workers;
+  }
+
+  /** Workers for a scan of `files` files: one per core (at most 4), none for a small scan. */
+  static start(files: number, threads = Math.min(4, availableParallelism())): FileHasher {
+    const file = workerFile();
+    if (file === undefined || files < MIN_JOBS_FOR_WORKERS || threads < 2) return new FileHasher([]);
+    // Workers inherit Node's flags; --input-type (from `node --input-type=module -e …`) would refuse a worker file.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    return new FileHasher(Array.from({ length: threads }, () => new Worker(file, { execArgv })));
+  }
+
+  get threads(): number {
+    return this.#workers.length;
+  }
+
+  /** The results of `jobs`, in their order. */
+  async hashAll(jobs: readonly HashJob[]): Promise<HashResult[]> {
+    if (this.#workers.length === 0) return hashInThisThread(jobs);
+    const results: HashResult[] = new Array(jobs.length);
+    let next = 0;
+    await Promise.all(
+      this.#workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let start = 0;
+            const onExit = (code: number) => reject(new Error(`a hashing thread stopped (exit code ${code})`));
+            const sendNext = () => {
+              if (next >= jobs.length) {
+                worker.off('message', onMessage).off('error', reject).off('exit', onExit);
+                resolve();
+                return;
+              }
+              start = next;
+              next = Math.min(jobs.length, next + BATCH_SIZE);
+              worker.postMessage(jobs.slice(start, next));
+            };
+            const onMessage = (batch: HashResult[]) => {
+              batch.forEach((result, index) => (results[start + index] = result));
+              sendNext();
+            };
+            worker.on('message', onMessage).on('error', reject).on('exit', onExit);
+            sendNext();
+          }),
+      ),
+    );
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * The reads are synchronous, so without a pause the event loop would not run until every file is
+ * hashed — and the bucket listing, running at the same time, would not send its next page.
+ */
+async function hashInThisThread(jobs: readonly HashJob[]): Promise<HashResult[]> {
+  const results: HashResult[] = [];
+  let pausedAt = performance.now();
+  for (const job of jobs) {
+    if (performance.now() - pausedAt > 8) {
+      await new Promise((resolve) => setImmediate(resolve));
+      pausedAt = performance.now();
+    }
+    results.push(await hashJob(job));
+  }
+  return results;
+}
