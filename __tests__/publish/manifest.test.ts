@@ -47,3 +47,13 @@ test('malformed entries and unknown fields are dropped; equal header fingerprint
   expect(manifest.objects).toEqual({ a: { etag: 'e1', headers: 'h1' }, b: { etag: 'e2', headers: 'h1' } });
   expect(parseManifest('{"version":1,"objects":[{"etag":"e","headers":"h"}]}').objects).toEqual({});
 });
+
+test('a manifest of many objects (written in slices) is one valid document with every entry, in key order', () => {
+  const objects = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`p/${String(i).padStart(5, '0')}.html`, { etag: `e${i}`, headers: 'h' }]));
+  const text = serializeManifest({ version: 1, objects });
+  expect(parseManifest(text).objects).toEqual(objects);
+  const lines = text.split('\n');
+  expect(lines).toHaveLength(5000 + 3);
+  expect(lines[1]).toBe('"p/00000.html":{"etag":"e0","headers":"h"},');
+  expect(lines[5000]).toBe('"p/04999.html":{"etag":"e4999","headers":"h"}');
+});

@@ -5,7 +5,7 @@
 import { CopyObjectCommand, DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { usageError } from '../errors/fleuron-error.js';
-import { MANIFEST_NAME, parseManifest, serializeManifest } from '../publish/manifest.js';
+import { manifestBody, MANIFEST_NAME, parseManifest } from '../publish/manifest.js';
 import { copySourceOf } from '../publish/object-params.js';
 import { LOCK_NAME, lockedError, PublishLock, readLockState } from '../publish/publish-lock.js';
 import { readTextObject, scanRemote, stateKey } from '../publish/scan-remote.js';
@@ -78,7 +78,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackOutcom
     const manifestKey = stateKey(prefix, MANIFEST_NAME);
     const manifest = parseManifest(await readTextObject(client, bucket, manifestKey));
     for (const step of steps) delete manifest.objects[step.key];
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: Buffer.from(serializeManifest(manifest)), ContentType: 'application/json; charset=utf-8', CacheControl: 'no-store' }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: manifestBody(manifest), ContentType: 'application/json; charset=utf-8', CacheControl: 'no-store' }));
     return { deployId: record.id, steps, restored: restores.length, deleted: deletes.length };
   } finally {
     await lock.release().catch(() => {});

@@ -10,7 +10,7 @@ import pMap from 'p-map';
 import { FleuronError } from '../errors/fleuron-error.js';
 import type { BandwidthLimit } from './bandwidth-limit.js';
 import { md5Hex, PART_SIZE, readSmallBody } from './body-hash.js';
-import { MANIFEST_NAME, serializeManifest } from './manifest.js';
+import { manifestBody, MANIFEST_NAME } from './manifest.js';
 import { copySourceOf, storedHeaderParams } from './object-params.js';
 import { manifestEntryFor } from './plan.js';
 import { normalizeEtag, stateKey } from './scan-remote.js';
@@ -102,7 +102,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         new PutObjectCommand({
           Bucket: options.bucket,
           Key: stateKey(options.prefix, MANIFEST_NAME),
-          Body: Buffer.from(serializeManifest(result.manifest)),
+          Body: manifestBody(result.manifest),
           ContentType: 'application/json; charset=utf-8',
           CacheControl: 'no-store',
         }),
