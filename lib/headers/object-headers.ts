@@ -15,9 +15,17 @@ export interface ObjectHeaders {
 
 /** A short, stable fingerprint of a header set, so the manifest can say "published with these headers". */
 export function headersFingerprint(headers: ObjectHeaders): string {
-  const canonical = JSON.stringify(sortKeys(headers));
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+  // The scan shares one headers object among all files with the same headers (never mutated
+  // afterwards): one hash and one string per object, not per file.
+  let fingerprint = fingerprints.get(headers);
+  if (fingerprint === undefined) {
+    fingerprint = createHash('sha256').update(JSON.stringify(sortKeys(headers))).digest('hex').slice(0, 16);
+    fingerprints.set(headers, fingerprint);
+  }
+  return fingerprint;
 }
+
+const fingerprints = new WeakMap<ObjectHeaders, string>();
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
