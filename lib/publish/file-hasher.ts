@@ -51,10 +51,14 @@ export class FileHasher {
     this.#workers = workers;
   }
 
-  /** Workers for a scan of `files` files: one per core (at most 4), none for a small scan. */
-  static start(files: number, threads = Math.min(4, availableParallelism())): FileHasher {
+  /**
+   * Workers for a scan of `files` files, none for a small scan. One core is left to the main thread,
+   * which lists the bucket meanwhile, and to whatever serves that listing: with a local server
+   * (the benchmark's s3rver, a preview), hashing on every core slowed the listing it waits for.
+   */
+  static start(files: number, threads = Math.min(4, availableParallelism() - 1)): FileHasher {
     const file = workerFile();
-    if (file === undefined || files < MIN_JOBS_FOR_WORKERS || threads < 2) return new FileHasher([]);
+    if (file === undefined || files < MIN_JOBS_FOR_WORKERS || threads < 1) return new FileHasher([]);
     // Workers inherit Node's flags; --input-type (from `node --input-type=module -e …`) would refuse a worker file.
     const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
     return new FileHasher(Array.from({ length: threads }, () => new Worker(file, { execArgv })));
