@@ -104,16 +104,19 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       throw describeS3Error(error, context('listing the bucket'));
     });
     remoteScan.catch(() => {}); // reported below, after the local scan's own errors
+    // Fetched while the listing runs, a round trip less; used only if the listing shows it exists.
+    const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
+    const manifestText = readTextObject(client, options.bucket, manifestKey);
+    manifestText.catch(() => {});
     const local = await scanLocal({ dir: options.dir, prefix: options.prefix, policy, exclude: options.exclude, include: options.include, hashCache: options.hashCache });
     const files = local.files;
     emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
     const remote = await remoteScan;
     emit({ type: 'scanned-remote', objects: remote.objects.size });
-    const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
     const manifestFound = remote.state.has(manifestKey);
     const manifest = parseManifest(
       manifestFound
-        ? await readTextObject(client, options.bucket, manifestKey).catch((error) => {
+        ? await manifestText.catch((error) => {
             throw describeS3Error(error, context('reading the manifest'));
           })
         : undefined,
