@@ -1,9 +1,8 @@
 /** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles or layout overrides. */
-import fg from 'fast-glob';
-import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
 import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
+import { folderFiles } from './folder-files.js';
 
 /** The folder of a site that holds Liquid templates replacing the theme's, file by file. */
 export const LAYOUTS_FOLDER = '_layouts';
@@ -17,23 +16,22 @@ export interface SourceFile {
   isPage: boolean;
 }
 
+/** Whether a relative path of the site folder is left out of the build (`isFolder`: the path names a folder). */
+export function isLeftOut(relativePath: string, isFolder: boolean): boolean {
+  if (relativePath.split('/').some((part) => part.startsWith('.'))) return true;
+  if (isFolder) return relativePath === LAYOUTS_FOLDER;
+  return (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
+}
+
 /** Every source file in a stable order (by code point of the NFC path). Dotfiles and dot-folders are skipped. */
 export async function scanSources(sourceDir: string): Promise<SourceFile[]> {
-  const entries = await fg('**/*', {
-    cwd: sourceDir,
-    dot: false,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    stats: true,
-    ignore: [...PROJECT_FILE_NAMES, `${LAYOUTS_FOLDER}/**`],
-  });
-  const files = entries.map((entry) => {
-    const sourcePath = normalizeSitePath(entry.path);
+  const files = folderFiles(sourceDir, { skip: isLeftOut }).map((file): SourceFile => {
+    const sourcePath = normalizeSitePath(file.relativePath);
     return {
       sourcePath,
-      absolutePath: path.join(sourceDir, entry.path),
+      absolutePath: file.absolutePath,
       outputPath: outputPathFor(sourcePath),
-      size: entry.stats?.size ?? 0,
+      size: file.stats.size,
       isPage: isMarkdownPath(sourcePath),
     };
   });
