@@ -61,10 +61,21 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
 
 /** Broken links and missing `#fragments` of all pages, as `file:line: …` lines sorted by file and line. */
 export function linkProblems(pages: readonly PageOutcome[], sourceLabel: string): string[] {
-  const ids = new Map(pages.map((page) => [page.outputPath, new Set(page.ids)]));
+  // The ids of a page as a set only when some link needs them: most pages are no link's target.
+  const pageIds = new Map(pages.map((page) => [page.outputPath, page.ids]));
+  const idSets = new Map<string, Set<string>>();
+  const ids = {
+    get(outputPath: string): Set<string> | undefined {
+      let set = idSets.get(outputPath);
+      if (!set && pageIds.has(outputPath)) idSets.set(outputPath, (set = new Set(pageIds.get(outputPath))));
+      return set;
+    },
+  };
   const found: { file: string; problem: LinkProblem }[] = [];
   for (const page of pages) {
-    for (const problem of [...page.problems, ...checkFragments(page.links, ids)]) found.push({ file: page.sourcePath, problem });
+    for (const problem of page.problems) found.push({ file: page.sourcePath, problem });
+    if (page.links.length === 0) continue;
+    for (const problem of checkFragments(page.links, ids)) found.push({ file: page.sourcePath, problem });
   }
   found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.problem.line - b.problem.line));
   return found.map(({ file, problem }) => `${sourceLabel}/${file}:${problem.line}: broken link "${problem.href}": ${problem.reason}`);
