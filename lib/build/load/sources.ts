@@ -1,6 +1,7 @@
 /** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles or layout overrides. */
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
+import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
 import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
 import { folderFiles } from './folder-files.js';
 
@@ -14,6 +15,10 @@ export interface SourceFile {
   outputPath: string;
   size: number;
   isPage: boolean;
+  /** As scanned: a stamp unchanged since an earlier build means unchanged bytes (see file-stamp.ts). */
+  stamp?: FileStamp;
+  /** The stamp to remember for the next build; absent when the file changed too recently to trust it. */
+  trustedStamp?: FileStamp;
 }
 
 /** Whether a relative path of the site folder is left out of the build (`isFolder`: the path names a folder). */
@@ -23,16 +28,23 @@ export function isLeftOut(relativePath: string, isFolder: boolean): boolean {
   return (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
 }
 
-/** Every source file in a stable order (by code point of the NFC path). Dotfiles and dot-folders are skipped. */
-export async function scanSources(sourceDir: string): Promise<SourceFile[]> {
+/**
+ * Every source file in a stable order (by code point of the NFC path), stamped at `stampedAt` (a `Date.now()`).
+ * Dotfiles and dot-folders are skipped.
+ */
+export async function scanSources(sourceDir: string, stampedAt = Date.now()): Promise<SourceFile[]> {
   const files = folderFiles(sourceDir, { skip: isLeftOut }).map((file): SourceFile => {
     const sourcePath = normalizeSitePath(file.relativePath);
+    const { stats } = file;
+    const trusted = trustedStamp(stats, stampedAt);
     return {
       sourcePath,
       absolutePath: file.absolutePath,
       outputPath: outputPathFor(sourcePath),
-      size: file.stats.size,
+      size: stats.size,
       isPage: isMarkdownPath(sourcePath),
+      stamp: trusted ?? stampOf(stats),
+      ...(trusted ? { trustedStamp: trusted } : {}),
     };
   });
   files.sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));
