@@ -1,4 +1,4 @@
-/** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles or layout overrides. */
+/** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles (but `.well-known/`) or layout overrides. */
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
 import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
@@ -7,6 +7,13 @@ import { folderFiles } from './folder-files.js';
 
 /** The folder of a site that holds Liquid templates replacing the theme's, file by file. */
 export const LAYOUTS_FOLDER = '_layouts';
+
+/**
+ * The one dot-folder a site publishes (`security.txt`, `openpgpkey/`, ACME challenges), copied whole and as it is:
+ * programs read its files, so none is rendered. The publisher's default include list says the same (`DEFAULT_INCLUDE`
+ * in lib/publish/scan-local.ts); a test checks that both agree.
+ */
+export const WELL_KNOWN_FOLDER = '.well-known';
 
 export interface SourceFile {
   /** Relative, `/`-separated, NFC (`notes/Réunion 2.md`). */
@@ -23,26 +30,32 @@ export interface SourceFile {
 
 /** Whether a relative path of the site folder is left out of the build (`isFolder`: the path names a folder). */
 export function isLeftOut(relativePath: string, isFolder: boolean): boolean {
+  if (isWellKnown(relativePath)) return false;
   if (relativePath.split('/').some((part) => part.startsWith('.'))) return true;
   if (isFolder) return relativePath === LAYOUTS_FOLDER;
   return (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
 }
 
+function isWellKnown(relativePath: string): boolean {
+  return relativePath === WELL_KNOWN_FOLDER || relativePath.startsWith(`${WELL_KNOWN_FOLDER}/`);
+}
+
 /**
  * Every source file in a stable order (by code point of the NFC path), stamped at `stampedAt` (a `Date.now()`).
- * Dotfiles and dot-folders are skipped.
+ * Dotfiles and dot-folders are skipped, except `.well-known/`.
  */
 export async function scanSources(sourceDir: string, stampedAt = Date.now()): Promise<SourceFile[]> {
   const files = folderFiles(sourceDir, { skip: isLeftOut }).map((file): SourceFile => {
     const sourcePath = normalizeSitePath(file.relativePath);
     const { stats } = file;
     const trusted = trustedStamp(stats, stampedAt);
+    const isPage = isMarkdownPath(sourcePath) && !isWellKnown(sourcePath);
     return {
       sourcePath,
       absolutePath: file.absolutePath,
-      outputPath: outputPathFor(sourcePath),
+      outputPath: isPage ? outputPathFor(sourcePath) : sourcePath,
       size: stats.size,
-      isPage: isMarkdownPath(sourcePath),
+      isPage,
       stamp: trusted ?? stampOf(stats),
       ...(trusted ? { trustedStamp: trusted } : {}),
     };
