@@ -282,6 +282,18 @@ describe('buildSite', () => {
     expect(await text(path.join(outDir, 'docs/a.html'))).toContain('<link rel="stylesheet" href="../theme.css">');
   });
 
+  it("declares an icon on every page: an empty one, or the site's own favicon, so browsers ask for no /favicon.ico", async () => {
+    const plain = await build(await writeSite({ 'index.md': 'x', 'docs/a.md': 'a' }));
+    for (const page of ['index.html', 'docs/a.html', '404.html']) {
+      expect(await text(path.join(plain.outDir, page))).toContain('<link rel="icon" href="data:,">');
+    }
+    const src = await writeSite({ 'fleuron.yaml': 'baseUrl: https://ex.org/prefix/\n', 'index.md': 'x', 'docs/a.md': 'a', 'favicon.ico': 'ico', 'favicon.svg': '<svg/>' });
+    const { outDir } = await build(src);
+    expect(await text(path.join(outDir, 'index.html'))).toContain('<link rel="icon" href="favicon.svg">');
+    expect(await text(path.join(outDir, 'docs/a.html'))).toContain('<link rel="icon" href="../favicon.svg">');
+    expect(await text(path.join(outDir, '404.html'))).toContain('<link rel="icon" href="/prefix/favicon.svg">');
+  });
+
   it('warns about pages over the configured budget', async () => {
     const src = await writeSite({ 'fleuron.yaml': 'budget:\n  pageKb: 1\n', 'index.md': 'small', 'big.md': Array.from({ length: 400 }, (_, index) => `Paragraph ${index} ${'word '.repeat(index % 17)}.`).join('\n\n') });
     const { result } = await build(src);

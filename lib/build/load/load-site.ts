@@ -16,6 +16,9 @@ import { loadTemplates, themeAssets } from './templates.js';
 /** The theme's stylesheet, linked from every page (a site file of the same name replaces it). */
 export const STYLESHEET = 'theme.css';
 
+/** Icons a site may put at its root, in order of preference; without one, pages declare an empty icon (see base.liquid). */
+export const SITE_ICONS = ['favicon.svg', 'favicon.ico', 'favicon.png'] as const;
+
 export interface LoadSiteOptions {
   sourceDir: string;
   /** How the site folder is named in messages (`site-src`). */
@@ -94,6 +97,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     sourceLabel,
   );
 
+  const icon = SITE_ICONS.find((name) => copies.has(name));
   const context: RenderContext = {
     config,
     templates,
@@ -101,6 +105,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     drafts,
     outputs: [...outputs].sort(),
     stylesheets: copies.has(STYLESHEET) ? [STYLESHEET] : [],
+    ...(icon ? { icon } : {}),
     sourceLabel,
     ...(menu ? { menu } : {}),
     ...(feed ? { feed } : {}),
