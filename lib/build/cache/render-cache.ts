@@ -91,6 +91,9 @@ interface JournalLine {
   copies: Record<string, RememberedCopy | null>;
 }
 
+/** Stands for the ids, links or problems a page has none of: one shared array, never changed, for thousands of pages. */
+const NONE: never[] = [];
+
 type Kind = keyof Entries;
 const KINDS: Kind[] = ['pages', 'sources', 'copies'];
 
@@ -167,10 +170,10 @@ export class RenderCache {
         sourcePath: stored.s,
         outputPath: page.outputPath,
         content: stored.c ?? '',
-        ids: stored.i ?? [],
+        ids: stored.i ?? NONE,
         gzipBytes: stored.g,
-        links: (stored.l ?? []).map(([line, href, targetOutput, fragment]) => ({ line, href, targetOutput, fragment })),
-        problems: stored.p ?? [],
+        links: stored.l?.map(([line, href, targetOutput, fragment]) => ({ line, href, targetOutput, fragment })) ?? NONE,
+        problems: stored.p ?? NONE,
         htmlHash: stored.h,
       },
       ...(stored.o === undefined ? {} : { output: stored.o }),

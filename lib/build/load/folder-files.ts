@@ -21,22 +21,27 @@ export interface FolderFilesOptions {
   linkedFiles?: boolean;
 }
 
-/** Every regular file under `dir` with its stats, in no particular order; a missing `dir` has none. */
-export function folderFiles(dir: string, options: FolderFilesOptions = {}): FolderFile[] {
-  const files: FolderFile[] = [];
+/**
+ * What `toItem` makes of every regular file under `dir`, in no particular order; a missing `dir` has none. Each
+ * file's stats go to `toItem` and are not kept: thousands of them kept alive would slow every garbage collection.
+ */
+export function folderFiles<T>(dir: string, options: FolderFilesOptions, toItem: (file: FolderFile) => T): T[] {
+  const items: T[] = [];
   walk(dir, options.skip, (relativePath, absolutePath, entry) => {
     if (entry.isFile()) {
+      let stats: Stats;
       try {
-        files.push({ relativePath, absolutePath, stats: statSync(absolutePath) });
+        stats = statSync(absolutePath);
       } catch (error) {
         throw unreadable(absolutePath, error);
       }
+      items.push(toItem({ relativePath, absolutePath, stats }));
     } else if (entry.isSymbolicLink() && options.linkedFiles) {
       const stats = statSync(absolutePath, { throwIfNoEntry: false });
-      if (stats?.isFile()) files.push({ relativePath, absolutePath, stats });
+      if (stats?.isFile()) items.push(toItem({ relativePath, absolutePath, stats }));
     }
   });
-  return files;
+  return items;
 }
 
 /** The relative paths of the regular files under `dir`, without stats (cheaper); a missing `dir` has none. */

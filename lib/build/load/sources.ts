@@ -45,7 +45,7 @@ function isWellKnown(relativePath: string): boolean {
  * Dotfiles and dot-folders are skipped, except `.well-known/`.
  */
 export async function scanSources(sourceDir: string, stampedAt = Date.now()): Promise<SourceFile[]> {
-  const files = folderFiles(sourceDir, { skip: isLeftOut }).map((file): SourceFile => {
+  const files = folderFiles(sourceDir, { skip: isLeftOut }, (file): SourceFile => {
     const sourcePath = normalizeSitePath(file.relativePath);
     const { stats } = file;
     const trusted = trustedStamp(stats, stampedAt);
@@ -57,7 +57,7 @@ export async function scanSources(sourceDir: string, stampedAt = Date.now()): Pr
       size: stats.size,
       isPage,
       stamp: trusted ?? stampOf(stats),
-      ...(trusted ? { trustedStamp: trusted } : {}),
+      trustedStamp: trusted,
     };
   });
   files.sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));

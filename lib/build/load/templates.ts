@@ -10,9 +10,8 @@ import { LAYOUTS_FOLDER } from './sources.js';
 export async function loadTemplates(sourceDir: string, themeDir = THEME_DIR): Promise<TemplateSet> {
   const templates: TemplateSet = { sources: {}, files: {} };
   for (const dir of [path.join(themeDir, 'layouts'), path.join(sourceDir, LAYOUTS_FOLDER)]) {
-    const names = folderFiles(dir, { skip: (name, isFolder) => isFolder || name.startsWith('.') || !name.endsWith('.liquid'), linkedFiles: true })
-      .map((file) => file.relativePath)
-      .sort();
+    const skip = (name: string, isFolder: boolean) => isFolder || name.startsWith('.') || !name.endsWith('.liquid');
+    const names = folderFiles(dir, { skip, linkedFiles: true }, (file) => file.relativePath).sort();
     for (const name of names) {
       const file = path.join(dir, name);
       templates.sources[name] = await readText(file);
@@ -25,9 +24,7 @@ export async function loadTemplates(sourceDir: string, themeDir = THEME_DIR): Pr
 /** The theme's static files (`theme.css`) by output path → absolute path. */
 export async function themeAssets(themeDir = THEME_DIR): Promise<Map<string, string>> {
   const dir = path.join(themeDir, 'assets');
-  const names = folderFiles(dir, { skip: (name) => name.split('/').some((part) => part.startsWith('.')) })
-    .map((file) => file.relativePath)
-    .sort();
+  const names = folderFiles(dir, { skip: (name) => name.split('/').some((part) => part.startsWith('.')) }, (file) => file.relativePath).sort();
   return new Map(names.map((name) => [name, path.join(dir, name)]));
 }
 
