@@ -1,9 +1,13 @@
 /** Splits a Markdown page into its YAML front matter and body, and validates the front matter keys and types. */
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document } from 'yaml';
 import { closestMatch } from '../../config/closest-match.js';
 import { isPlainObject } from '../../config/check-keys.js';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { frontMatterBlock } from './front-matter-block.js';
+
+// The same copy of yaml as lib/config/project-file.ts loads (bundled or not): CommonJS, taken with require().
+const { isMap, isScalar, LineCounter, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 /** What a page may say about itself. Other keys are kept in `extra` for custom layouts. */
 export interface FrontMatter {
