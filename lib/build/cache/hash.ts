@@ -1,8 +1,9 @@
 /** The hashes the incremental cache keys on: of texts, and of the builder's own code. */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stampOf } from './file-stamp.js';
 
 /**
  * Hashes are the first 128 bits of SHA-256 in base64url (22 characters): plenty to tell versions of a text apart,
@@ -26,7 +27,12 @@ export function contentHash(content: string | Buffer): string {
 
 let fingerprint: string | undefined;
 
-/** A hash of the builder's code (`lib/build` or `dist/build`), so that a new fleuron version never reuses old output. */
+/**
+ * A hash of the builder's code files (`lib/build`, `dist/build`, or all of `dist/` when it runs bundled), so that
+ * a new fleuron version never reuses old output. It hashes their stamps (size, times, inode), not their bytes:
+ * bundled, that is megabytes read at every build. Any new copy of a file (an upgrade, a build, even npm's
+ * fixed-date extraction) has a new change time and inode, so a new stamp.
+ */
 export function builderFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const root = fileURLToPath(new URL('../', import.meta.url));
@@ -34,8 +40,9 @@ export function builderFingerprint(): string {
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (/\.(js|ts)$/.test(name)) hash.update(name).update(readFileSync(file));
+      const stats = statSync(file);
+      if (stats.isDirectory()) walk(file);
+      else if (/\.(js|ts)$/.test(name)) hash.update(path.relative(root, file)).update('\0').update(stampOf(stats)).update('\0');
     }
   };
   walk(root);
