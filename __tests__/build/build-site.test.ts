@@ -2,6 +2,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildSite, type BuildOptions } from '../../lib/build/index.js';
 import { loadPages } from '../../lib/build/load/pages.js';
+import { isLeftOut } from '../../lib/build/load/sources.js';
+import { makePathFilter } from '../../lib/publish/scan-local.js';
 import { FleuronError } from '../../lib/errors/fleuron-error.js';
 import { readTree, tempDir, writeSite } from './support/temp-site.js';
 
@@ -45,6 +47,36 @@ describe('buildSite', () => {
     expect(result.pages).toBe(4);
     expect(result.files).toBe(8);
     expect(tree.get('docs/page.html')!.toString()).toContain('<div class="custom"><p><a href="../index.html">retour</a></p></div>');
+  });
+
+  it('copies .well-known/ at the root as it is, files and dotfiles alike, as the publisher publishes it', async () => {
+    const src = await writeSite({
+      'index.md': 'x',
+      '.well-known/security.txt': 'Contact: mailto:a@b.org\n',
+      '.well-known/openpgpkey/hu/abc': Buffer.from([1, 2, 3]),
+      '.well-known/.htaccess': 'x',
+      '.well-known/notes.md': '# not a page',
+      'docs/.well-known/security.txt': 'not at the root',
+      '.hidden/a.txt': 'no',
+    });
+    const { outDir } = await build(src);
+    const tree = await readTree(outDir);
+    expect([...tree.keys()].filter((name) => name.startsWith('.well-known/')).sort()).toEqual([
+      '.well-known/.htaccess', '.well-known/notes.md', '.well-known/openpgpkey/hu/abc', '.well-known/security.txt',
+    ]);
+    expect(tree.get('.well-known/notes.md')!.toString()).toBe('# not a page');
+    expect([...tree.keys()].some((name) => name.startsWith('docs/') || name.startsWith('.hidden/'))).toBe(false);
+  });
+
+  it('leaves out exactly the dotfiles the publisher leaves out', () => {
+    const publishable = makePathFilter();
+    const paths = ['.well-known/security.txt', '.well-known/.htaccess', '.well-known/a/b.txt', '.env', '.git/config', '.hidden/a.txt', 'docs/.well-known/a.txt', 'docs/.hidden.md', 'a.txt', 'docs/b.md'];
+    // As the scan walks: a file is built unless it, or a folder above it, is left out.
+    const built = (relative: string) => {
+      const parts = relative.split('/');
+      return parts.every((_, index) => !isLeftOut(parts.slice(0, index + 1).join('/'), index < parts.length - 1));
+    };
+    expect(paths.filter(built)).toEqual(paths.filter(publishable));
   });
 
   it('builds byte-identical output twice, cold or from the cache', async () => {
@@ -248,6 +280,18 @@ describe('buildSite', () => {
     expect(notFound).toContain('<link rel="stylesheet" href="/prefix/theme.css">');
     expect(notFound).toContain('<a href="/prefix/index.html">home</a>');
     expect(await text(path.join(outDir, 'docs/a.html'))).toContain('<link rel="stylesheet" href="../theme.css">');
+  });
+
+  it("declares an icon on every page: an empty one, or the site's own favicon, so browsers ask for no /favicon.ico", async () => {
+    const plain = await build(await writeSite({ 'index.md': 'x', 'docs/a.md': 'a' }));
+    for (const page of ['index.html', 'docs/a.html', '404.html']) {
+      expect(await text(path.join(plain.outDir, page))).toContain('<link rel="icon" href="data:,">');
+    }
+    const src = await writeSite({ 'fleuron.yaml': 'baseUrl: https://ex.org/prefix/\n', 'index.md': 'x', 'docs/a.md': 'a', 'favicon.ico': 'ico', 'favicon.svg': '<svg/>' });
+    const { outDir } = await build(src);
+    expect(await text(path.join(outDir, 'index.html'))).toContain('<link rel="icon" href="favicon.svg">');
+    expect(await text(path.join(outDir, 'docs/a.html'))).toContain('<link rel="icon" href="../favicon.svg">');
+    expect(await text(path.join(outDir, '404.html'))).toContain('<link rel="icon" href="/prefix/favicon.svg">');
   });
 
   it('warns about pages over the configured budget', async () => {

@@ -42,8 +42,15 @@ describe('the example site', () => {
       const sources = [...html.matchAll(/\ssrc="([^"]*)"/g)].map((match) => match[1]!);
       const linked = [...html.matchAll(/<link\b[^>]*>/g)].map((match) => /href="([^"]*)"/.exec(match[0])?.[1] ?? '');
       for (const url of [...sources, ...linked]) {
-        expect({ name, url, external: /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(url) }).toEqual({ name, url, external: false });
+        // A data: URL is no request at all.
+        expect({ name, url, external: /^(?:(?!data:)[a-z][a-z0-9+.-]*:|\/\/)/i.test(url) }).toEqual({ name, url, external: false });
       }
+    }
+  });
+
+  it('declares an icon on every page, so that browsers ask for no /favicon.ico (a 404 at every first visit)', () => {
+    for (const { name, html } of htmlPages()) {
+      expect({ name, icon: /<link rel="icon" href="[^"]+">/.test(html) }).toEqual({ name, icon: true });
     }
   });
 

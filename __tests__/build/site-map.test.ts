@@ -75,6 +75,18 @@ describe('siteMenu', () => {
     expect(menu).toHaveLength(1 + MAX_TREE_MENU_ENTRIES);
     expect(menu.at(-1)!.title).toBe('Page 11');
   });
+  it('picks the same first entries as the full root listing, whatever the order of the pages', () => {
+    const titles = ['zèbre', 'Écrire', 'abeille', 'Zoo', 'été', 'Ete', 'page 10', 'page 9', 'Ruche', 'miel', 'Cadre', 'cire', 'Essaim', 'reine', 'Ouvrière'];
+    const many = titles.flatMap((title, index) => [
+      page(`p${index}.html`, title, index % 4 === 0 ? { weight: index % 3 } : {}),
+      page(`q${index}.html`, title),
+      page(`d${index}.html`, `Daté ${index}`, { date: `2024-01-${String(index + 1).padStart(2, '0')}` }),
+    ]);
+    for (const order of [many, [...many].reverse(), [...many].sort((a, b) => a.title.length - b.title.length)]) {
+      const expected = folderListing('index.html', order, 'fr').filter((link) => link.date === undefined).slice(0, MAX_TREE_MENU_ENTRIES).map((link) => link.outputPath);
+      expect(siteMenu(order, 'Accueil', 'fr').map((link) => link.outputPath)).toEqual(expected);
+    }
+  });
   it('or from the config', () => {
     expect(siteMenu(pages, 'Accueil', 'fr', [{ title: 'À propos', outputPath: 'about.html' }])).toEqual([{ title: 'À propos', outputPath: 'about.html' }]);
   });

@@ -3,12 +3,13 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
-import { builderFingerprint, hashOf, RenderCache } from './cache/render-cache.js';
+import { RenderCache } from './cache/render-cache.js';
 import { loadSite, STYLESHEET } from './load/load-site.js';
 import type { Redirect } from './render/aliases.js';
 import { linkProblems, renderSite } from './render/render-site.js';
 import { formatSizeReport, gzipSize, sizeReport, type SizeReport } from './write/size-report.js';
 import { siteFiles } from './write/site-files.js';
+import { unchangedCopies } from './write/unchanged-copies.js';
 import { writeOutput } from './write/write-output.js';
 
 export interface BuildOptions {
@@ -66,20 +67,17 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     sourceDir,
     sourceLabel,
     drafts: options.drafts ?? false,
-    parsed: {
-      get: (text) => cache.getFrontMatter(hashOf(builderFingerprint(), text)),
-      set: (text, value) => cache.setFrontMatter(hashOf(builderFingerprint(), text), value),
-    },
+    memory: cache.sources,
     warn,
   });
   const loadedAt = performance.now();
 
   const rendered = await renderSite(plan, cache, outDir, options.threads);
-  await cache.save();
   const problems = linkProblems(rendered.pages, sourceLabel);
   if (problems.length > 0) {
     if (options.brokenLinks === 'warn') problems.forEach(warn);
     else {
+      await cache.save();
       if (problems.length > 1) problems.forEach((problem) => log(`error: ${problem}`));
       throw new FleuronError('broken-links', problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more)` : problems[0]!, {
         hint: 'fix the link, or build with --broken-links warn',
@@ -89,7 +87,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const renderedAt = performance.now();
 
   const { files, kept } = siteFiles(plan, rendered.pages);
-  const written = await writeOutput(outDir, { files, copies: plan.copies, kept });
+  const keptCopies = unchangedCopies(plan.copies, outDir, cache);
+  const copies = new Map([...plan.copies].filter(([outputPath]) => !keptCopies.has(outputPath)));
+  const written = await writeOutput(outDir, { files, copies, kept: new Set([...kept, ...keptCopies]) });
+  cache.retain(new Set(plan.context.outputs));
+  await cache.save();
   const cssFile = plan.copies.get(STYLESHEET);
   const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
   const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);

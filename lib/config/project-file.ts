@@ -1,7 +1,7 @@
 /** Reads the project config file, `fleuron.yaml`, from a folder. */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { usageError } from '../errors/fleuron-error.js';
 import { isPlainObject } from './check-keys.js';
 
@@ -25,6 +25,9 @@ export async function readProjectFile(dir: string): Promise<ProjectFile | undefi
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw usageError('config-unreadable', `cannot read ${file}: ${(error as Error).message}`, 'check the file permissions');
     }
+    // Loaded on demand: the YAML parser is a noticeable part of a small rebuild's start-up, and most folders have no
+    // fleuron.yaml. With require(), as yaml is CommonJS: a bundler's import() of it (esbuild's) has only a default export.
+    const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     const document = parseDocument(text, { prettyErrors: true });
     const first = document.errors[0];
     if (first) {

@@ -1,8 +1,13 @@
 /** Splits a Markdown page into its YAML front matter and body, and validates the front matter keys and types. */
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document } from 'yaml';
 import { closestMatch } from '../../config/closest-match.js';
 import { isPlainObject } from '../../config/check-keys.js';
 import { FleuronError } from '../../errors/fleuron-error.js';
+import { frontMatterBlock } from './front-matter-block.js';
+
+// The same copy of yaml as lib/config/project-file.ts loads (bundled or not): CommonJS, taken with require().
+const { isMap, isScalar, LineCounter, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 /** What a page may say about itself. Other keys are kept in `extra` for custom layouts. */
 export interface FrontMatter {
@@ -30,18 +35,14 @@ export interface SplitPage {
   bodyLine: number;
 }
 
-const OPENING = /^\uFEFF?---[ \t]*\r?\n/;
-const CLOSING = /^(?:---|\.\.\.)[ \t]*$/m;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
 
 /** Parses the front matter of `text` (the whole file); `file` names the page in error messages (`file:line: …`). */
 export function parseFrontMatter(text: string, file: string): SplitPage {
-  const opening = OPENING.exec(text);
-  if (!opening) return { frontMatter: { draft: false, aliases: [], extra: {} }, bodyLine: 1 };
-  const rest = text.slice(opening[0].length);
-  const closing = CLOSING.exec(rest);
-  if (!closing) throw frontMatterError(file, 1, 'front matter opened with --- is never closed', 'end it with a line containing only ---');
-  const yamlText = rest.slice(0, closing.index);
+  const block = frontMatterBlock(text);
+  if (!block) return { frontMatter: { draft: false, aliases: [], extra: {} }, bodyLine: 1 };
+  if (block.yaml === undefined) throw frontMatterError(file, 1, 'front matter opened with --- is never closed', 'end it with a line containing only ---');
+  const yamlText = block.yaml;
   const yamlLines = yamlText.split('\n').length - 1;
   const lineCounter = new LineCounter();
   const document = parseDocument(yamlText, { lineCounter, prettyErrors: false });

@@ -1,14 +1,14 @@
 /** The load phase: config, sources, front matter and templates, turned into the plan of every file the build makes. */
 import path from 'node:path';
 import { usageError } from '../../errors/fleuron-error.js';
+import { contentHash } from '../cache/hash.js';
 import { collectAliases, type Redirect } from '../render/aliases.js';
 import { FEED_PATH } from '../render/feed.js';
 import type { PageJob, RenderContext } from '../render/render-context.js';
 import { folderOf, folderTitle, isIndexSource, missingFolderIndexes, postsOf, resolveNavigation, type PageSummary, type SiteLink } from '../render/site-map.js';
 import { SITEMAP_PATH } from '../render/sitemap.js';
 import { wordsFor } from '../render/words.js';
-import type { SplitPage } from './front-matter.js';
-import { loadPages, type LoadedPage } from './pages.js';
+import { loadPages, type LoadedPage, type SourceMemory } from './pages.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
 import { scanSources } from './sources.js';
 import { loadTemplates, themeAssets } from './templates.js';
@@ -16,14 +16,25 @@ import { loadTemplates, themeAssets } from './templates.js';
 /** The theme's stylesheet, linked from every page (a site file of the same name replaces it). */
 export const STYLESHEET = 'theme.css';
 
+/** Icons a site may put at its root, in order of preference; without one, pages declare an empty icon (see base.liquid). */
+export const SITE_ICONS = ['favicon.svg', 'favicon.ico', 'favicon.png'] as const;
+
 export interface LoadSiteOptions {
   sourceDir: string;
   /** How the site folder is named in messages (`site-src`). */
   sourceLabel: string;
   drafts: boolean;
-  /** Front matter parsed by an earlier build. */
-  parsed?: { get(text: string): SplitPage | undefined; set(text: string, value: SplitPage): void };
+  /** The page files earlier builds read: those unchanged since are not read again. */
+  memory?: SourceMemory;
   warn: (line: string) => void;
+}
+
+/** A page to render, whose text is only read if it has to be rendered (see loadPages). */
+export interface PlannedPage extends Omit<PageJob, 'text'> {
+  text?: string;
+  textHash: string;
+  /** The page file (generated pages have none, and an empty text). */
+  absolutePath?: string;
 }
 
 /** Everything the render and write phases need. */
@@ -32,7 +43,7 @@ export interface SitePlan {
   /** What every page render may depend on besides its own source. */
   context: RenderContext;
   /** The pages to render: Markdown pages, generated folder indexes, 404. */
-  jobs: PageJob[];
+  jobs: PlannedPage[];
   /** Dated pages, newest first. */
   posts: PageSummary[];
   feed?: string;
@@ -47,7 +58,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const { config, file: configFile } = await loadSiteConfig(sourceDir);
   const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
   const [files, templates, themeFiles] = await Promise.all([scanSources(sourceDir), loadTemplates(sourceDir), themeAssets()]);
-  const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.parsed ? { parsed: options.parsed } : {}) });
+  const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) });
   const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
   const pages = loaded.filter((page) => !isLeftOut(page));
   const drafts = loaded.filter(isLeftOut).map((page) => page.sourcePath);
@@ -86,6 +97,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     sourceLabel,
   );
 
+  const icon = SITE_ICONS.find((name) => copies.has(name));
   const context: RenderContext = {
     config,
     templates,
@@ -93,17 +105,19 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     drafts,
     outputs: [...outputs].sort(),
     stylesheets: copies.has(STYLESHEET) ? [STYLESHEET] : [],
+    ...(icon ? { icon } : {}),
     sourceLabel,
     ...(menu ? { menu } : {}),
     ...(feed ? { feed } : {}),
   };
-  const jobs: PageJob[] = [
+  const jobs: PlannedPage[] = [
     ...pages.map((page) => ({ ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const) })),
     ...generated.map((page) => ({
       sourcePath: page.sourcePath,
       outputPath: page.outputPath,
       kind: page.kind,
       text: '',
+      textHash: contentHash(''),
       frontMatter: { title: page.title, draft: false, aliases: [], extra: {} },
       bodyLine: 1,
     })),
@@ -114,15 +128,16 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
 /** What the rest of the site needs to know about a page; the title defaults to the folder or file name. */
 export function summaryOf(page: LoadedPage, config: SiteConfig): PageSummary {
   const { frontMatter } = page;
-  const folder = folderOf(page.outputPath);
-  const fallback = isIndexSource(page.sourcePath)
-    ? folder === '' ? config.title : folderTitle(folder)
-    : folderTitle(page.sourcePath.replace(/\.(md|markdown)$/i, ''));
+  const fallback = () => {
+    const folder = folderOf(page.outputPath);
+    if (isIndexSource(page.sourcePath)) return folder === '' ? config.title : folderTitle(folder);
+    return folderTitle(page.sourcePath.replace(/\.(md|markdown)$/i, ''));
+  };
   const summary: PageSummary = {
     sourcePath: page.sourcePath,
     outputPath: page.outputPath,
     kind: page.sourcePath === '404.md' ? 'not-found' : 'page',
-    title: frontMatter.title ?? fallback,
+    title: frontMatter.title ?? fallback(),
   };
   if (frontMatter.description !== undefined) summary.description = frontMatter.description;
   if (frontMatter.date !== undefined) summary.date = frontMatter.date;

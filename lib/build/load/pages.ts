@@ -1,55 +1,104 @@
-/** Reads the Markdown pages of a site (with a size limit) and parses their front matter. */
+/** Reads the Markdown pages of a site (with a size limit) and parses their front matter, skipping what an earlier build already read. */
 import { readFileSync } from 'node:fs';
 import { FleuronError } from '../../errors/fleuron-error.js';
-import { parseFrontMatter, type FrontMatter, type SplitPage } from './front-matter.js';
+import { contentHash, hashOf } from '../cache/hash.js';
+import type { FileStamp } from '../cache/file-stamp.js';
+import type { FrontMatter, SplitPage } from './front-matter.js';
+import { frontMatterBlock } from './front-matter-block.js';
 import type { SourceFile } from './sources.js';
 
 export interface LoadedPage {
   sourcePath: string;
   outputPath: string;
-  text: string;
+  absolutePath: string;
+  /** The whole file, when this build read it; a page unchanged since an earlier build is read only if it is rendered. */
+  text?: string;
+  /** Hash of the whole file: what the render cache keys a page on. */
+  textHash: string;
   frontMatter: FrontMatter;
   bodyLine: number;
+}
+
+/** What a build remembers of a page file for the next one (see RenderCache). */
+export interface RememberedSource {
+  /** The file's stamp when it was read; absent when it was too fresh to trust (see trustedStamp). */
+  stamp?: FileStamp;
+  textHash: string;
+  /** Hash of the front matter block `split` was parsed from. */
+  blockHash: string;
+  split: SplitPage;
+}
+
+export interface SourceMemory {
+  get(sourcePath: string): RememberedSource | undefined;
+  set(sourcePath: string, source: RememberedSource): void;
+  /** Marks a remembered page file as still in use, unchanged. */
+  keep(sourcePath: string): void;
 }
 
 export interface LoadPagesOptions {
   /** How the site folder is named in messages (`site-src`). */
   sourceLabel: string;
   maxFileBytes: number;
-  /** Front matter already parsed for a page text, e.g. by a previous build (see RenderCache). */
-  parsed?: { get(text: string): SplitPage | undefined; set(text: string, value: SplitPage): void };
+  /** What earlier builds read; a page whose stamp is unchanged is not read again. */
+  memory?: SourceMemory;
 }
 
 /**
  * Reads pages one after the other with synchronous reads: for thousands of small files, `fs.promises.readFile`
  * (open, stat, read, close, each a round trip to the thread pool) is several times slower, and a build has
- * nothing else to do meanwhile.
+ * nothing else to do meanwhile. The YAML parser is loaded only when some front matter is new.
  */
 export async function loadPages(files: readonly SourceFile[], options: LoadPagesOptions): Promise<LoadedPage[]> {
-  return files.filter((file) => file.isPage).map((file) => loadPage(file, options));
+  const read = files.filter((file) => file.isPage).map((file) => readPage(file, options));
+  const unparsed = read.filter((page) => page.split === undefined);
+  const parseFrontMatter = unparsed.length > 0 ? (await import('./front-matter.js')).parseFrontMatter : undefined;
+  return read.map(({ file, page, split, remember }) => {
+    split ??= parseFrontMatter!(page.text!, `${options.sourceLabel}/${file.sourcePath}`);
+    remember?.(split);
+    return { ...page, frontMatter: split.frontMatter, bodyLine: split.bodyLine };
+  });
 }
 
-function loadPage(file: SourceFile, options: LoadPagesOptions): LoadedPage {
-  const label = `${options.sourceLabel}/${file.sourcePath}`;
+interface ReadPage {
+  file: SourceFile;
+  page: Omit<LoadedPage, keyof SplitPage>;
+  /** Known from an earlier build, or still to parse. */
+  split?: SplitPage;
+  /** Remembers the page for the next build, once its front matter is parsed. */
+  remember?: (split: SplitPage) => void;
+}
+
+function readPage(file: SourceFile, options: LoadPagesOptions): ReadPage {
   if (file.size > options.maxFileBytes) {
-    throw new FleuronError('page-too-large', `${label}: ${Math.ceil(file.size / 1024)} KB is more than the ${Math.floor(options.maxFileBytes / 1024)} KB limit for a Markdown page`, {
+    throw new FleuronError('page-too-large', `${options.sourceLabel}/${file.sourcePath}: ${Math.ceil(file.size / 1024)} KB is more than the ${Math.floor(options.maxFileBytes / 1024)} KB limit for a Markdown page`, {
       hint: 'split the page, or raise markdown.maxFileKb in fleuron.yaml',
     });
   }
-  let text: string;
+  const { sourcePath, outputPath, absolutePath } = file;
+  const { memory } = options;
+  const known = memory?.get(sourcePath);
+  if (known?.stamp !== undefined && known.stamp === file.stamp) {
+    memory!.keep(sourcePath);
+    return { file, page: { sourcePath, outputPath, absolutePath, textHash: known.textHash }, split: known.split };
+  }
+  const text = readPageText(file, options.sourceLabel);
+  const textHash = contentHash(text);
+  const blockHash = hashOf(frontMatterBlock(text)?.text ?? '');
+  const stamp = file.trustedStamp;
+  const page = { sourcePath, outputPath, absolutePath, text, textHash };
+  const remember = memory && ((split: SplitPage) => memory.set(sourcePath, { ...(stamp ? { stamp } : {}), textHash, blockHash, split }));
+  return { file, page, ...(known?.blockHash === blockHash ? { split: known.split } : {}), ...(remember ? { remember } : {}) };
+}
+
+/** The text of a page file; an unreadable file is an error naming it. */
+export function readPageText(file: Pick<SourceFile, 'sourcePath' | 'absolutePath'>, sourceLabel: string): string {
   try {
-    text = readFileSync(file.absolutePath, 'utf8');
+    return readFileSync(file.absolutePath, 'utf8');
   } catch (error) {
-    throw new FleuronError('file-unreadable', `${label}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+    throw new FleuronError('file-unreadable', `${sourceLabel}/${file.sourcePath}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
       hint: 'check that the file exists and is readable',
       cause: error,
     });
   }
-  let split = options.parsed?.get(text);
-  if (!split) {
-    split = parseFrontMatter(text, label);
-    options.parsed?.set(text, split);
-  }
-  const { frontMatter, bodyLine } = split;
-  return { sourcePath: file.sourcePath, outputPath: file.outputPath, text, frontMatter, bodyLine };
 }

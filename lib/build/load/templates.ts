@@ -1,16 +1,17 @@
 /** Loads the theme's Liquid templates and overlays the site's `_layouts/` on them, file by file; lists the theme's static files. */
-import fg from 'fast-glob';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import type { TemplateSet } from '../render/layouts.js';
 import { THEME_DIR } from '../theme-location.js';
+import { folderFiles } from './folder-files.js';
 import { LAYOUTS_FOLDER } from './sources.js';
 
 export async function loadTemplates(sourceDir: string, themeDir = THEME_DIR): Promise<TemplateSet> {
   const templates: TemplateSet = { sources: {}, files: {} };
   for (const dir of [path.join(themeDir, 'layouts'), path.join(sourceDir, LAYOUTS_FOLDER)]) {
-    const names = (await fg('*.liquid', { cwd: dir, onlyFiles: true })).sort();
+    const skip = (name: string, isFolder: boolean) => isFolder || name.startsWith('.') || !name.endsWith('.liquid');
+    const names = folderFiles(dir, { skip, linkedFiles: true }, (file) => file.relativePath).sort();
     for (const name of names) {
       const file = path.join(dir, name);
       templates.sources[name] = await readText(file);
@@ -23,7 +24,7 @@ export async function loadTemplates(sourceDir: string, themeDir = THEME_DIR): Pr
 /** The theme's static files (`theme.css`) by output path → absolute path. */
 export async function themeAssets(themeDir = THEME_DIR): Promise<Map<string, string>> {
   const dir = path.join(themeDir, 'assets');
-  const names = (await fg('**/*', { cwd: dir, onlyFiles: true })).sort();
+  const names = folderFiles(dir, { skip: (name) => name.split('/').some((part) => part.startsWith('.')) }, (file) => file.relativePath).sort();
   return new Map(names.map((name) => [name, path.join(dir, name)]));
 }
 

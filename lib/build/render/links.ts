@@ -137,7 +137,7 @@ export function rewriteLinks(html: string, context: RewriteContext): { html: str
 const ALWAYS_VALID_FRAGMENTS = new Set(['top']);
 
 /** Checks links with a `#fragment` against the ids of their target page; targets that are not pages are not checked. */
-export function checkFragments(links: readonly PageLink[], idsByOutput: ReadonlyMap<string, ReadonlySet<string>>): LinkProblem[] {
+export function checkFragments(links: readonly PageLink[], idsByOutput: Pick<ReadonlyMap<string, ReadonlySet<string>>, 'get'>): LinkProblem[] {
   const problems: LinkProblem[] = [];
   for (const link of links) {
     const ids = idsByOutput.get(link.targetOutput);

@@ -22,6 +22,8 @@ export interface RenderContext {
   stylesheets: string[];
   /** Output path of the Atom feed, when the site has one. */
   feed?: string;
+  /** Output path of the site's own icon (`favicon.svg`, `.ico` or `.png` at its root), when it has one. */
+  icon?: string;
   /** The site folder, as the reader should see it in messages (`site-src`). */
   sourceLabel: string;
 }

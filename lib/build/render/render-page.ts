@@ -76,6 +76,8 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       author: config.author,
       homeUrl: urlTo('index.html'),
       stylesheets: site.context.stylesheets.map(urlTo),
+      // `data:,` is an empty icon: declaring one keeps browsers from asking for a /favicon.ico the site lacks.
+      iconUrl: site.context.icon ? urlTo(site.context.icon) : 'data:,',
       feedUrl: site.context.feed ? urlTo(site.context.feed) : undefined,
       menu: site.menu.map((item) => ({ ...link(item), current: isCurrent(item.outputPath, job.outputPath) })),
       latestPosts: site.latestPosts.map(link),

@@ -94,14 +94,18 @@ function toLink(page: PageSummary): SiteLink {
 
 /** What a folder's index lists: its pages and the index pages of its subfolders, in listing order. */
 export function folderListing(folderIndexOutput: string, pages: readonly PageSummary[], language: string): SiteLink[] {
+  return folderChildren(folderIndexOutput, pages).sort(compareForListing(language)).map(toLink);
+}
+
+/** The pages a folder's index lists, in no particular order. */
+function folderChildren(folderIndexOutput: string, pages: readonly PageSummary[]): PageSummary[] {
   const folder = folderOf(folderIndexOutput);
-  const children = pages.filter((page) => {
+  return pages.filter((page) => {
     if (page.kind === 'not-found' || page.outputPath === folderIndexOutput) return false;
     const parent = folderOf(page.outputPath);
     if (page.outputPath.endsWith('/index.html')) return folderOf(parent) === folder && parent !== folder;
     return parent === folder;
   });
-  return children.sort(compareForListing(language)).map(toLink);
 }
 
 /** Dated pages, newest first. */
@@ -121,8 +125,21 @@ export function siteMenu(pages: readonly PageSummary[], homeTitle: string, langu
   if (configured) return [...configured];
   const home = pages.find((page) => page.outputPath === 'index.html');
   const menu: SiteLink[] = home ? [{ title: homeTitle, outputPath: 'index.html' }] : [];
-  const top = folderListing('index.html', pages, language).filter((link) => link.date === undefined && link.outputPath !== '404.html');
-  return menu.concat(top.slice(0, MAX_TREE_MENU_ENTRIES).map(({ title, outputPath }) => ({ title, outputPath })));
+  const top = folderChildren('index.html', pages).filter((page) => page.date === undefined && page.outputPath !== '404.html');
+  return menu.concat(firstInOrder(top, compareForListing(language), MAX_TREE_MENU_ENTRIES).map(({ title, outputPath }) => ({ title, outputPath })));
+}
+
+/** The first `count` items in the order of `compare`, without sorting them all (a flat site has thousands of root pages). */
+function firstInOrder<T>(items: readonly T[], compare: (a: T, b: T) => number, count: number): T[] {
+  const first: T[] = [];
+  for (const item of items) {
+    if (first.length === count && compare(item, first[count - 1]!) >= 0) continue;
+    let at = first.length;
+    while (at > 0 && compare(item, first[at - 1]!) < 0) at--;
+    first.splice(at, 0, item);
+    if (first.length > count) first.pop();
+  }
+  return first;
 }
 
 /** Resolves the config's navigation entries (`about.md`, `notes/`) to output paths; returns the entries it cannot find. */

@@ -15,7 +15,9 @@ export function outputPathFor(sourcePath: string): string {
 
 /** Unicode paths are compared and written in NFC (macOS hands out NFD names), always with `/`. */
 export function normalizeSitePath(sitePath: string): string {
-  return sitePath.normalize('NFC').split(path.sep).join('/');
+  // Most paths are ASCII, which NFC leaves alone: skip the normalisation for them (a site has thousands).
+  const nfc = /^[\x00-\x7f]*$/.test(sitePath) ? sitePath : sitePath.normalize('NFC');
+  return path.sep === '/' ? nfc : nfc.split(path.sep).join('/');
 }
 
 /** Percent-encodes each segment of a site path (`notes/Réunion 2.html` → `notes/R%C3%A9union%202.html`). */

@@ -1,10 +1,11 @@
 /** Writes a build into its output folder: only files whose bytes changed, then removes files the build no longer makes. */
-import fg from 'fast-glob';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { FleuronError } from '../../errors/fleuron-error.js';
+import { folderFilePaths } from '../load/folder-files.js';
+import { normalizeSitePath } from '../render/url-map.js';
 
 /** The file that marks a folder as built by fleuron (and lists the redirects for the publisher). */
 export const ALIASES_FILE = '.fleuron/aliases.json';
@@ -31,7 +32,7 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
       hint: 'choose an empty or new folder with --out, or empty this one yourself',
     });
   }
-  const existingSet = new Set(existing.map((file) => file.normalize('NFC')));
+  const existingSet = new Set(existing.map(normalizeSitePath));
   const limit = pLimit(32);
   const summary: WriteSummary = { written: 0, unchanged: 0, removed: 0 };
   const madeDirs = new Map<string, Promise<unknown>>();
@@ -80,16 +81,17 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
   await Promise.all(tasks);
   summary.unchanged += plan.kept?.size ?? 0;
   const wanted = (file: string) => plan.files.has(file) || plan.copies.has(file) || (plan.kept?.has(file) ?? false);
-  const stale = existing.filter((file) => !wanted(file.normalize('NFC')));
+  const stale = existing.filter((file) => !wanted(normalizeSitePath(file)));
   await Promise.all(stale.map((file) => limit(() => rm(path.join(outDir, file), { force: true }))));
   summary.removed = stale.length;
-  await removeEmptyFolders(outDir);
+  // Only removing files leaves folders empty: a build that removed none need not walk the folder again.
+  if (stale.length > 0) await removeEmptyFolders(outDir);
   return summary;
 }
 
 async function listExisting(outDir: string): Promise<string[]> {
   try {
-    return await fg('**/*', { cwd: outDir, dot: true, onlyFiles: true, followSymbolicLinks: false });
+    return folderFilePaths(outDir);
   } catch {
     return [];
   }

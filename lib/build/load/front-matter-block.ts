@@ -1,0 +1,21 @@
+/** Finds where a page's front matter (`---` lines around YAML) is, without parsing it, so without loading a YAML parser. */
+
+const OPENING = /^\uFEFF?---[ \t]*\r?\n/;
+const CLOSING = /^(?:---|\.\.\.)[ \t]*$/m;
+
+export interface FrontMatterBlock {
+  /** The start of the page its front matter depends on, `---` lines included: the same block parses the same. */
+  text: string;
+  /** The YAML between the `---` lines; undefined when the block is never closed. */
+  yaml?: string;
+}
+
+/** The front matter block of a whole page file, or undefined when the page has none. */
+export function frontMatterBlock(page: string): FrontMatterBlock | undefined {
+  const opening = OPENING.exec(page);
+  if (!opening) return undefined;
+  const rest = page.slice(opening[0].length);
+  const closing = CLOSING.exec(rest);
+  if (!closing) return { text: page };
+  return { text: page.slice(0, opening[0].length + closing.index + closing[0].length), yaml: rest.slice(0, closing.index) };
+}
