@@ -64,10 +64,6 @@ export class FileHasher {
     return new FileHasher(Array.from({ length: threads }, () => new Worker(file, { execArgv })));
   }
 
-  get threads(): number {
-    return this.#workers.length;
-  }
-
   /** The results of `jobs`, in their order. */
   async hashAll(jobs: readonly HashJob[]): Promise<HashResult[]> {
     if (this.#workers.length === 0) return hashInThisThread(jobs);
