@@ -1,7 +1,8 @@
 /** Markdown to HTML with micromark and GFM, plus the line of every link destination (for `file:line` errors). */
 import { compile, parse, postprocess, preprocess, type Options } from 'micromark';
 import { frontmatter, frontmatterHtml } from 'micromark-extension-frontmatter';
-import { gfm, gfmHtml } from 'micromark-extension-gfm';
+import { gfmHtml } from 'micromark-extension-gfm';
+import { frontMatterEnd, gfmSyntaxFor, syntaxNeeds, type Extension, type SyntaxNeeds } from './gfm-syntax.js';
 
 export interface MarkdownOptions {
   /** Pass raw HTML through; otherwise it is escaped and shows as text. */
@@ -24,19 +25,25 @@ export interface RenderedMarkdown {
 
 const DESTINATION_TOKENS = new Set(['resourceDestinationString', 'definitionDestinationString']);
 
-/**
- * Combining micromark's extensions costs about as much as parsing a short page, so the parser is made once per
- * set of options and reused; its per-document state (known definitions, lazy lines) is reset before each page.
- */
-const parsers = new Map<string, { options: Options; parser: ReturnType<typeof parse> }>();
+interface PreparedParser {
+  options: Options;
+  parser: ReturnType<typeof parse>;
+}
 
-function parserFor(options: MarkdownOptions): { options: Options; parser: ReturnType<typeof parse> } {
-  const key = JSON.stringify([options.allowHtml, options.footnoteLabel, options.footnoteBackLabel]);
+/**
+ * Combining micromark's extensions costs about as much as parsing a short page, so a parser is made once per set of
+ * options and GFM constructs, and reused; its per-document state (known definitions, lazy lines) is reset before each page.
+ */
+const parsers = new Map<string, PreparedParser>();
+
+function parserFor(options: MarkdownOptions, needs: SyntaxNeeds): PreparedParser {
+  const key = JSON.stringify([options.allowHtml, options.footnoteLabel, options.footnoteBackLabel, needs]);
   let entry = parsers.get(key);
   if (!entry) {
+    const extensions: Extension[] = [...gfmSyntaxFor(needs), frontmatter()];
     const micromarkOptions: Options = {
       allowDangerousHtml: options.allowHtml,
-      extensions: [gfm(), frontmatter()],
+      extensions,
       htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), frontmatterHtml()],
     };
     entry = { options: micromarkOptions, parser: parse(micromarkOptions) };
@@ -49,8 +56,12 @@ function parserFor(options: MarkdownOptions): { options: Options; parser: Return
 
 /** Renders a whole page file (front matter is recognised and skipped, so lines are the file's lines). */
 export function renderMarkdown(text: string, options: MarkdownOptions): RenderedMarkdown {
-  const { options: micromarkOptions, parser } = parserFor(options);
-  const events = postprocess(parser.document().write(preprocess()(text, undefined, true)));
+  const bodyStart = frontMatterEnd(text);
+  let parsed = parseWith(parserFor(options, syntaxNeeds(text.slice(bodyStart))), text);
+  // The body's constructs were judged from where front matter seemed to end; if micromark saw it end elsewhere
+  // (or saw none), judge again from the whole text, which never leaves out a construct.
+  if (bodyStart > 0 && !frontMatterEndsAt(parsed.events, text, bodyStart)) parsed = parseWith(parserFor(options, syntaxNeeds(text)), text);
+  const { events, options: micromarkOptions } = parsed;
   const destinations: Destination[] = [];
   for (const [kind, token, context] of events) {
     if (kind === 'enter' && DESTINATION_TOKENS.has(token.type)) {
@@ -58,4 +69,19 @@ export function renderMarkdown(text: string, options: MarkdownOptions): Rendered
     }
   }
   return { html: compile(micromarkOptions)(events), destinations };
+}
+
+export type Events = ReturnType<typeof postprocess>;
+
+function parseWith({ options, parser }: PreparedParser, text: string): { events: Events; options: Options } {
+  return { events: postprocess(parser.document().write(preprocess()(text, undefined, true))), options };
+}
+
+/** Whether micromark's front matter token ends where `bodyStart` says, give or take the line ending. Exported for tests. */
+export function frontMatterEndsAt(events: Events, text: string, bodyStart: number): boolean {
+  const first = events[0];
+  // micromark-extension-frontmatter names the token after the matter: `yaml`, the only kind configured here.
+  if (!first || first[0] !== 'enter' || (first[1].type as string) !== 'yaml') return false;
+  const end = first[1].end.offset;
+  return end <= bodyStart && /^\r?\n?$/.test(text.slice(end, bodyStart));
 }

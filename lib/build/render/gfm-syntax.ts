@@ -1,0 +1,87 @@
+/**
+ * The GFM syntax constructs a text can use, judged from characters each construct cannot do without.
+ *
+ * micromark tries every enabled construct at every character it is registered on: the email autolink is tried at
+ * every letter and digit, the table at every line. A page without `@` has no email autolink, a page without `|` or
+ * `:` has no table, and so on, so a parser without those constructs gives the same HTML, two to three times faster
+ * on ordinary prose. The checks only ever keep a construct that is not needed, never drop one that is: a page that
+ * mentions `|` in passing simply gets the table construct.
+ */
+import type { Options } from 'micromark';
+import { gfmAutolinkLiteral } from 'micromark-extension-gfm-autolink-literal';
+import { gfmFootnote } from 'micromark-extension-gfm-footnote';
+import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
+
+/** A micromark syntax extension (micromark exports the type only through `Options`). */
+export type Extension = NonNullable<Options['extensions']>[number];
+
+export interface SyntaxNeeds {
+  /** `a@b.example`: needs an `@`. */
+  emailAutolink: boolean;
+  /** `www.example.org`, `https://example.org`: need `www` or a `:`. */
+  linkAutolink: boolean;
+  /** `[^1]`: needs `^`. */
+  footnote: boolean;
+  /** `~~old~~`: needs `~`. */
+  strikethrough: boolean;
+  /** A table's delimiter row needs `|` or `:` (`a\n:-:` is a one-column table). */
+  table: boolean;
+  /** `- [x] done`: needs `[`. */
+  taskListItem: boolean;
+}
+
+/**
+ * Where the body starts when `text` opens with a YAML front matter block: the end of its first possible closing
+ * fence (front matter is no GFM, and `title: …` would otherwise always ask for autolinks and tables). 0 without one.
+ * A guess: the renderer checks it against where micromark's front matter really ended.
+ */
+export function frontMatterEnd(text: string): number {
+  const opening = /^---[ \t]*\r?\n/.exec(text);
+  if (!opening) return 0;
+  const closing = /\r?\n---[ \t]*(?:\r?\n|$)/g;
+  closing.lastIndex = opening[0].length - 1;
+  const match = closing.exec(text);
+  return match ? match.index + match[0].length : 0;
+}
+
+export function syntaxNeeds(text: string): SyntaxNeeds {
+  const has = (character: string) => text.includes(character);
+  return {
+    emailAutolink: has('@'),
+    linkAutolink: has(':') || /www/i.test(text),
+    footnote: has('^'),
+    strikethrough: has('~'),
+    table: has('|') || has(':'),
+    taskListItem: has('['),
+  };
+}
+
+/** The syntax extensions for `needs`, in the order micromark-extension-gfm combines them. */
+export function gfmSyntaxFor(needs: SyntaxNeeds): Extension[] {
+  const extensions: Extension[] = [];
+  if (needs.emailAutolink) extensions.push(gfmAutolinkLiteral());
+  else if (needs.linkAutolink) extensions.push(withoutConstruct(gfmAutolinkLiteral(), 'emailAutolink'));
+  if (needs.footnote) extensions.push(gfmFootnote());
+  if (needs.strikethrough) extensions.push(gfmStrikethrough());
+  if (needs.table) extensions.push(gfmTable());
+  if (needs.taskListItem) extensions.push(gfmTaskListItem());
+  return extensions;
+}
+
+/**
+ * The extension with its text constructs named `name` removed. Keyed by name, so a renamed construct in a later
+ * version is simply kept: slower, never wrong.
+ */
+function withoutConstruct(extension: Extension, name: string): Extension {
+  type Constructs = NonNullable<Extension['text']>;
+  type Construct = Exclude<Constructs[number], unknown[] | undefined>;
+  // Keys stay strings: a map may hold a `null` key (constructs tried at any character) besides character codes.
+  const text: Record<string, Construct[]> = {};
+  for (const [code, value] of Object.entries(extension.text ?? {}) as [string, Construct | Construct[] | undefined][]) {
+    const kept = (Array.isArray(value) ? value : [value]).filter((construct): construct is Construct => construct !== undefined && construct.name !== name);
+    if (kept.length > 0) text[code] = kept;
+  }
+  return { ...extension, text: text as Constructs };
+}
