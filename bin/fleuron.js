@@ -4,10 +4,6 @@
 process.env.UV_THREADPOOL_SIZE ??= '16';
 // fleuron supports Node 20 LTS; the SDK's notice about its future Node 22 floor is not the user's concern.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-// V8 lets the heap grow to several times its live size before a full collection; a publish of
-// 100,000 files allocates fast and would peak above 500 MB for ~150 MB of live data. A 20 % growth
-// step keeps the peak near the live size, for a few more (short) collections.
-(await import('node:v8')).setFlagsFromString('--heap-growing-percent=20');
 const { main } = await import('../dist/bundle/main.js');
 
 process.exitCode = await main();

@@ -1,6 +1,7 @@
 /** Runs `fleuron publish`: builds a source folder if needed, resolves the target, publishes, reports. */
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { PublishFlags, PublishSettings } from '../config/publish-settings.js';
 import { FleuronError, isFleuronError } from '../errors/fleuron-error.js';
@@ -18,6 +19,10 @@ export const LOCAL_BUCKET = 'site';
 export const LOCAL_DATA_DIR = '.fleuron/local-s3';
 
 export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise<void> {
+  // V8 lets the heap grow to several times its live size before a full collection; a publish of 100,000 files
+  // allocates fast and would peak above 500 MB for ~150 MB of live data. A 20 % growth step keeps the peak near the
+  // live size, for a few more (short) collections. Not for `fleuron build`: it would pay for them with nothing to gain.
+  setFlagsFromString('--heap-growing-percent=20');
   const writeErr = (line: string) => process.stderr.write(`${redact(line)}\n`);
   const tty = Boolean(process.stderr.isTTY) && !process.env.CI;
   const quiet = Boolean(args.quiet || args.json);
