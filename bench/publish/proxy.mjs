@@ -83,7 +83,11 @@ export class Counts {
 }
 
 /** Starts the proxy in front of `target` (`http://127.0.0.1:PORT`); resolves to { endpoint, port, counts, stop }. */
-export async function startCountingProxy(target) {
+/**
+ * `latencyMs` holds every request that long before forwarding it: a round trip to a server across the internet
+ * (a collective's Garage), where a local s3rver answers in no time.
+ */
+export async function startCountingProxy(target, { latencyMs = 0 } = {}) {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const counts = new Counts();
@@ -117,7 +121,10 @@ export async function startCountingProxy(target) {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`proxy: ${error.message}`);
     });
-    req.pipe(forward);
+    if (latencyMs > 0) {
+      req.pause();
+      setTimeout(() => req.pipe(forward), latencyMs);
+    } else req.pipe(forward);
   });
   server.keepAliveTimeout = 30_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,6 +7,7 @@
  *   npm run bench:publish                     (builds first)
  *   node bench/publish/run.mjs [--files 10000] [--seed 1] [--large 20,30,40] [--tools fleuron,rclone]
  *                              [--timeout 480] [--repeat 3 (no-op runs, median)] [--keep]
+ *                              [--latency MS (added to every request by the proxy, as to a remote server)]
  *   npm run bench:publish -- --scale          (runs scale.mjs instead: 100k files, one 1 GB file)
  */
 import { spawnSync } from 'node:child_process';
@@ -61,6 +62,7 @@ async function main() {
   const files = Number(option('files', 10_000));
   const seed = Number(option('seed', 1));
   const largeMb = option('large', '20,30,40').split(',').filter(Boolean).map(Number);
+  const latencyMs = Number(option('latency', 0));
   const timeoutMs = Number(option('timeout', 480)) * 1000;
   const only = option('tools', '');
   const keep = argv.includes('--keep');
@@ -89,7 +91,7 @@ async function main() {
     log(`generated ${list.length} files, ${(totalBytes / 1e6).toFixed(1)} MB (${list.filter((f) => f.large).map((f) => `${(f.size / 2 ** 20).toFixed(1)} MiB`).join(', ')} large) in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 
     s3 = await startLocalS3({ directory: path.join(work, 's3rver') });
-    proxy = await startCountingProxy(s3.endpoint);
+    proxy = await startCountingProxy(s3.endpoint, { latencyMs });
     const direct = directClient(s3.endpoint);
     log(`s3rver at ${s3.endpoint}, counting proxy at ${proxy.endpoint}`);
 
@@ -123,7 +125,7 @@ async function main() {
       machine: { cpus: os.cpus().length, node: process.version, memGB: Math.round(os.totalmem() / 2 ** 30) },
       folder: { files: list.length, bytes: totalBytes, seed, largeMb, tmp: tmpRoot() },
       fleuron: gitState(),
-      server: 's3rver (embedded, child process) behind a counting proxy on 127.0.0.1',
+      server: `s3rver (embedded, child process) behind a counting proxy on 127.0.0.1${latencyMs ? `, ${latencyMs} ms added to every request` : ''}`,
       tools: tools.map((t) => ({ name: t.name, concurrency: t.concurrency })),
       scenarios: [],
       targets: [],
