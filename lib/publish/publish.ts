@@ -100,7 +100,9 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
   try {
     // The folder and the bucket are scanned at the same time: one is disk and CPU, the other network.
-    const remoteScan = scanRemote(client, options.bucket, options.prefix).catch((error) => {
+    let announceKeys: (keys: readonly string[]) => void = () => {};
+    const localKeys = new Promise<readonly string[]>((resolve) => (announceKeys = resolve));
+    const remoteScan = scanRemote(client, options.bucket, options.prefix, { expectedKeys: localKeys, concurrency: options.concurrency }).catch((error) => {
       throw describeS3Error(error, context('listing the bucket'));
     });
     remoteScan.catch(() => {}); // reported below, after the local scan's own errors
@@ -108,7 +110,16 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
     const manifestText = readTextObject(client, options.bucket, manifestKey);
     manifestText.catch(() => {});
-    const local = await scanLocal({ dir: options.dir, prefix: options.prefix, policy, exclude: options.exclude, include: options.include, hashCache: options.hashCache });
+    const local = await scanLocal({
+      dir: options.dir,
+      prefix: options.prefix,
+      policy,
+      exclude: options.exclude,
+      include: options.include,
+      hashCache: options.hashCache,
+      // The manifest is expected too: in the first range, it does not take a page of its own.
+      onKeys: (keys) => announceKeys([...keys, manifestKey]),
+    }).finally(() => announceKeys([]));
     const files = local.files;
     emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
     const remote = await remoteScan;

@@ -30,6 +30,8 @@ export interface LocalScanOptions {
   include?: readonly string[];
   /** Reuse hashes of files unchanged since the last scan (see hash-cache.ts); default true. */
   hashCache?: boolean;
+  /** Told the object keys as soon as the folder is walked, before any file is read (the listing splits on them). */
+  onKeys?: (keys: string[]) => void;
 }
 
 export interface LocalScan {
@@ -89,6 +91,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     candidates.push({ relative, absolute: path.join(root, relative), symlink: entry.dirent.isSymbolicLink() });
   }
   entries.length = 0;
+  options.onKeys?.(candidates.map(({ relative }) => keyFor(relative, options.prefix)));
 
   const seen = new Map<string, string>();
   // One header object per distinct header set: 100,000 pages share a handful of them.

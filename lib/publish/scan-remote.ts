@@ -1,5 +1,6 @@
 /** Lists what the bucket holds under the prefix, and reads fleuron's own records there. */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type _Object, type S3Client } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
 import type { RemoteObject } from './types.js';
 
 /** fleuron's own objects live under `<prefix>.fleuron/`: never planned as site content. */
@@ -21,23 +22,76 @@ export function normalizeEtag(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
 }
 
-export async function scanRemote(client: S3Client, bucket: string, prefix: string): Promise<RemoteScan> {
+/** Keys per listing page (the S3 maximum); also the number of local keys per listing range. */
+export const PAGE_KEYS = 1000;
+
+export interface RemoteScanOptions {
+  /**
+   * The keys expected in the bucket (the local folder's), when known soon: the listing is then split into ranges
+   * of about one page each, listed side by side, instead of one page after the other.
+   */
+  expectedKeys?: Promise<readonly string[]>;
+  /** Ranges listed at once. */
+  concurrency?: number;
+}
+
+/**
+ * The whole listing under `prefix`. S3 lists keys in UTF-8 byte order and a page can only continue the one before
+ * it, so a plain listing of 100,000 objects is 100 round trips in a row. With the expected keys, every thousandth
+ * one bounds a range `(after, upTo]`; each range is listed from `after` (StartAfter) until it passes `upTo`. When
+ * the bucket holds what the folder holds, that is one page per range, as many requests as before, all at once.
+ * The first range starts at once, before the expected keys are known; an object listed by two ranges counts once.
+ */
+export async function scanRemote(client: S3Client, bucket: string, prefix: string, options: RemoteScanOptions = {}): Promise<RemoteScan> {
   const objects = new Map<string, RemoteObject>();
   const state = new Map<string, RemoteObject>();
   const stateFolder = prefix + STATE_FOLDER;
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: 1000 }),
-    );
-    for (const item of page.Contents ?? []) {
-      if (item.Key === undefined) continue;
-      const object: RemoteObject = { key: item.Key, size: item.Size ?? 0, etag: normalizeEtag(item.ETag) };
-      (item.Key.startsWith(stateFolder) ? state : objects).set(item.Key, object);
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  const keep = (item: _Object) => {
+    if (item.Key === undefined) return;
+    const object: RemoteObject = { key: item.Key, size: item.Size ?? 0, etag: normalizeEtag(item.ETag) };
+    (item.Key.startsWith(stateFolder) ? state : objects).set(item.Key, object);
+  };
+  const bounds = (options.expectedKeys ?? Promise.resolve([])).then((keys) => rangeBounds(keys, PAGE_KEYS)).catch(() => []);
+  const listRange = async (after: string | undefined, upTo: () => Promise<string | undefined>) => {
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : after, ContinuationToken: token, MaxKeys: PAGE_KEYS }),
+      );
+      const contents = page.Contents ?? [];
+      contents.forEach(keep);
+      const last = contents.at(-1)?.Key;
+      const end = await upTo();
+      token = page.IsTruncated && !(end !== undefined && last !== undefined && compareKeys(last, end) >= 0) ? page.NextContinuationToken : undefined;
+    } while (token);
+  };
+  const first = listRange(undefined, async () => (await bounds)[0]);
+  const others = bounds.then((ends) => {
+    const limit = pLimit(Math.max(1, (options.concurrency ?? 8) - 1));
+    return Promise.all(ends.map((after, index) => limit(() => listRange(after, async () => ends[index + 1]))));
+  });
+  // Both awaited together: a failing first range is never an unhandled rejection while the bounds are awaited.
+  await Promise.all([first, others]);
   return { objects, state };
+}
+
+/**
+ * Every `step`-th key of `keys` (in any order), in UTF-8 byte order, without repeats: the ends of listing ranges.
+ * The last range runs to the end of the bucket, so the last key is never a bound.
+ */
+export function rangeBounds(keys: readonly string[], step: number): string[] {
+  if (keys.length <= step) return [];
+  const sorted = [...keys].sort();
+  const picked: string[] = [];
+  for (let index = step - 1; index < sorted.length - 1; index += step) picked.push(sorted[index]!);
+  // JavaScript sorts by UTF-16 code units; S3 by UTF-8 bytes. They differ only around astral characters, so the
+  // few picked keys are put in S3's order here, which is all the ranges need.
+  return [...new Set(picked)].sort(compareKeys);
+}
+
+/** S3's key order: UTF-8 bytes, which is Unicode code point order. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE']);

@@ -1,0 +1,102 @@
+/**
+ * The listing split into ranges on the keys the folder holds (scan-remote.ts), against the test server: whatever
+ * the expected keys, it must find exactly what one plain paginated listing finds, with no more requests when the
+ * bucket holds what was expected.
+ */
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import { compareKeys, rangeBounds, scanRemote, type RemoteScan } from '../../lib/publish/scan-remote.js';
+import { createTestBucket, testClient } from '../support/test-s3.js';
+
+/** Keys in several folders, with accents, capitals and an astral character, so that S3's byte order matters. */
+const KEYS = Array.from({ length: 2_600 }, (_, i) => {
+  const folder = ['a', 'B', 'docs/é', 'docs/e', 'z', 'ü', '😀'][i % 7];
+  return `${folder}/page-${i}.html`;
+});
+const STATE_KEY = '.fleuron/manifest.json';
+
+function countingClient(): { client: S3Client; lists: () => number } {
+  const client = testClient();
+  let lists = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'ListObjectsV2Command') lists++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countLists' },
+  );
+  return { client, lists: () => lists };
+}
+
+const summary = (scan: RemoteScan) => ({
+  objects: [...scan.objects.values()].sort((a, b) => compareKeys(a.key, b.key)),
+  state: [...scan.state.keys()].sort(),
+});
+
+describe('the ranged listing', () => {
+  let bucket: string;
+  let reference: ReturnType<typeof summary>;
+  let plainRequests: number;
+
+  beforeAll(async () => {
+    bucket = await createTestBucket('ranges');
+    const client = testClient();
+    const limit = pLimit(32);
+    await Promise.all(
+      [...KEYS, STATE_KEY].map((key) => limit(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(key), ContentType: 'text/html' })))),
+    );
+    client.destroy();
+    const { client: counted, lists } = countingClient();
+    reference = summary(await scanRemote(counted, bucket, ''));
+    plainRequests = lists();
+    counted.destroy();
+  }, 120_000);
+
+  it('lists everything with one plain listing (the reference)', () => {
+    expect(reference.objects).toHaveLength(KEYS.length);
+    expect(reference.state).toEqual([STATE_KEY]);
+    expect(plainRequests).toBe(3);
+  });
+
+  it.each([
+    ['exactly the keys the bucket holds', () => [...KEYS, STATE_KEY], true],
+    ['every other key', () => KEYS.filter((_, i) => i % 2 === 0), false],
+    ['the keys plus as many the bucket lacks', () => [...KEYS, ...KEYS.map((key) => `${key}.new`)], false],
+    ['none of the keys', () => KEYS.map((key) => `elsewhere/${key}`), false],
+    ['no keys at all', () => [], false],
+  ])('finds the same objects when the folder holds %s', async (_label, expected, exact) => {
+    const { client, lists } = countingClient();
+    try {
+      const ranged = summary(await scanRemote(client, bucket, '', { expectedKeys: Promise.resolve(expected()), concurrency: 8 }));
+      expect(ranged).toEqual(reference);
+      if (exact) expect(lists()).toBeLessThanOrEqual(plainRequests);
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+
+  it('lists under a prefix only', async () => {
+    const { client } = countingClient();
+    try {
+      const scan = await scanRemote(client, bucket, 'docs/', { expectedKeys: Promise.resolve(KEYS.filter((key) => key.startsWith('docs/'))), concurrency: 8 });
+      expect([...scan.objects.keys()].sort()).toEqual(KEYS.filter((key) => key.startsWith('docs/')).sort());
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+});
+
+describe('range bounds', () => {
+  it('takes every step-th key in S3 order, never the last key', () => {
+    expect(rangeBounds(['a', 'b', 'c'], 3)).toEqual([]);
+    expect(rangeBounds(['d', 'c', 'b', 'a', 'e'], 2)).toEqual(['b', 'd']);
+    expect(rangeBounds(['a', 'b', 'c', 'd'], 2)).toEqual(['b']);
+  });
+  it('orders keys by UTF-8 bytes, as S3 lists them, not by UTF-16 code units', () => {
+    // U+FF21 (fullwidth A) is one UTF-16 unit above the surrogates of U+1F600, but below it in UTF-8.
+    expect('\uFF21' > '😀').toBe(true);
+    expect(compareKeys('\uFF21', '😀')).toBeLessThan(0);
+    // Sorted by code units, the first two are 😀 then U+FF21 (U+FFFF, last, is no bound); S3 wants them the other way.
+    expect(rangeBounds(['\uFF21', '😀', '\uFFFF'], 1)).toEqual(['\uFF21', '😀']);
+  });
+});
