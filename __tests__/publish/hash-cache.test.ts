@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { HashCache } from '../../lib/publish/hash-cache.js';
@@ -86,4 +86,20 @@ test('a disabled cache neither finds nor writes anything', () => {
   cache.remember('a.html', stamp, false, hash);
   expect(cache.lookup('a.html', stamp, false)).toBeUndefined();
   expect(() => cache.save('/site')).not.toThrow();
+});
+
+test('saving a cache removes the caches of folders not published for 30 days, and only those', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hash-cache-'));
+  const file = path.join(dir, 'hashes-current');
+  const stale = path.join(dir, 'hashes-of-a-removed-checkout');
+  const staleTemporary = path.join(dir, 'hashes-of-a-killed-publish.123.tmp');
+  const recent = path.join(dir, 'hashes-of-another-site');
+  const notOurs = path.join(dir, 'something-else');
+  for (const other of [stale, staleTemporary, recent, notOurs]) await writeFile(other, 'x');
+  const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+  for (const old of [stale, staleTemporary, notOurs]) await utimes(old, longAgo, longAgo);
+  const cache = HashCache.open('/site', { file });
+  cache.remember('a.html', stamp, false, hash);
+  cache.save('/site');
+  expect((await readdir(dir)).sort()).toEqual(['hashes-current', 'hashes-of-another-site', 'something-else']);
 });

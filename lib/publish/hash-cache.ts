@@ -9,7 +9,7 @@
  * Missing, unreadable or corrupt: every file is hashed, as without a cache.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BodyHash, FileStamp } from './body-hash.js';
@@ -25,6 +25,11 @@ const HEADER = 'fleuron-hash-cache 2';
  */
 const RACY_WINDOW_MS = 2000;
 const HASH = /^([0-9a-f]{32}):(\d+):((?:[0-9a-f]{32}-\d+)?)$/;
+/**
+ * A cache file not written for this long belongs to a folder no longer published from here (a
+ * removed checkout, a CI workspace, a temporary folder): removed when another cache is saved.
+ */
+export const UNUSED_CACHE_MS = 30 * 24 * 3600 * 1000;
 
 export class HashCache {
   readonly #file: string | undefined;
@@ -105,6 +110,26 @@ export class HashCache {
       renameSync(temporary, this.#file); // atomic: a concurrent reader sees the old or the new file
     } catch {
       // A read-only home or a full disk only costs the next publish some hashing.
+    }
+    removeUnusedCaches(path.dirname(this.#file), Date.now() - UNUSED_CACHE_MS);
+  }
+}
+
+/** Removes the cache files (and leftover temporary files) of `dir` last written before `before` (ms). Never throws. */
+export function removeUnusedCaches(dir: string, before: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith('hashes-')) continue;
+    const file = path.join(dir, name);
+    try {
+      if (statSync(file).mtimeMs < before) rmSync(file, { force: true });
+    } catch {
+      // Removed meanwhile by another publish, or not ours to remove: left alone.
     }
   }
 }
