@@ -36,6 +36,14 @@ const TRICKY = [
   '`www.example.org` and \\@ and \\| and \\~',
   'Thematic\n---\n\n***\n\n- - -',
   '&#64; &#124; &#126; &#91;^1]',
+  'Note: see https://example.org | not a table',
+  '> a | b\n> --- | ---\n> 1 | 2',
+  '> > | a |\n> > |:--|',
+  '- item\n\n  | a | b |\n  |:-|-:|\n  | 1 | 2 |',
+  '[^1]: note\n\n    | a |\n    | - |',
+  'a\t|\tb\n-\t|\t-',
+  'a | b\r\n--|--\r\n1 | 2',
+  '| a |\n|---|\n\n- - -\n\n:---:',
 ];
 
 /** Every Markdown file of the example site and of the golden sites. */
@@ -57,9 +65,10 @@ function randomTexts(count: number): string[] {
 describe('pruned GFM parsers', () => {
   it('judge what a text needs from the characters each construct cannot do without', () => {
     expect(syntaxNeeds('plain prose.')).toEqual({ emailAutolink: false, linkAutolink: false, footnote: false, strikethrough: false, table: false, taskListItem: false });
-    expect(syntaxNeeds('a@b https://x | ^ ~ [')).toEqual({ emailAutolink: true, linkAutolink: true, footnote: true, strikethrough: true, table: true, taskListItem: true });
+    expect(syntaxNeeds('a@b https://x | ^ ~ [\n-|-')).toEqual({ emailAutolink: true, linkAutolink: true, footnote: true, strikethrough: true, table: true, taskListItem: true });
     expect(syntaxNeeds('WwW.example.org').linkAutolink).toBe(true);
     expect(syntaxNeeds('a\n:-:').table).toBe(true);
+    expect(syntaxNeeds('Note: a | b - c, https://example.org').table).toBe(false);
   });
 
   it.each(TRICKY)('render %j exactly as the full GFM parser does', (text) => {

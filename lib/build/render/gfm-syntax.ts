@@ -26,7 +26,7 @@ export interface SyntaxNeeds {
   footnote: boolean;
   /** `~~old~~`: needs `~`. */
   strikethrough: boolean;
-  /** A table's delimiter row needs `|` or `:` (`a\n:-:` is a one-column table). */
+  /** A table needs a delimiter row: a line of `-`, with `|` or `:` (`a\n:-:` is a one-column table). */
   table: boolean;
   /** `- [x] done`: needs `[`. */
   taskListItem: boolean;
@@ -46,6 +46,13 @@ export function frontMatterEnd(text: string): number {
   return match ? match.index + match[0].length : 0;
 }
 
+/**
+ * A line that could be a table's delimiter row: only hyphens, pipes, colons, spaces and tabs, with a hyphen and a
+ * pipe or colon, behind any blockquote markers (`> | - |`). The table construct is tried at every line, so a page
+ * whose `:` are all in prose and links is spared it.
+ */
+const DELIMITER_ROW = /^(?=[^\n]*-)(?=[^\n]*[|:])[ \t>|:\-]+\r?$/m;
+
 export function syntaxNeeds(text: string): SyntaxNeeds {
   const has = (character: string) => text.includes(character);
   return {
@@ -53,7 +60,7 @@ export function syntaxNeeds(text: string): SyntaxNeeds {
     linkAutolink: has(':') || /www/i.test(text),
     footnote: has('^'),
     strikethrough: has('~'),
-    table: has('|') || has(':'),
+    table: DELIMITER_ROW.test(text),
     taskListItem: has('['),
   };
 }
