@@ -1,6 +1,6 @@
 /** Writes a build into its output folder: only files whose bytes changed, then removes files the build no longer makes. */
-import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { FleuronError } from '../../errors/fleuron-error.js';
@@ -46,18 +46,19 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
     return made;
   };
   const tasks: Promise<void>[] = [];
+  // Generated files are written synchronously, like the loader's reads: thousands of small files go several times
+  // faster than through fs.promises' open/write/close round trips. Their folders are made first.
+  const generatedDirs = new Set([...plan.files.keys()].map((outputPath) => path.dirname(path.join(outDir, outputPath))));
+  for (const dir of generatedDirs) mkdirSync(dir, { recursive: true });
   for (const [outputPath, content] of plan.files) {
-    tasks.push(limit(async () => {
-      const target = path.join(outDir, outputPath);
-      const bytes = Buffer.from(content);
-      if (existingSet.has(outputPath) && (await sameBytes(target, bytes))) {
-        summary.unchanged++;
-        return;
-      }
-      await ensureDir(target);
-      await writeFile(target, bytes);
-      summary.written++;
-    }));
+    const target = path.join(outDir, outputPath);
+    const bytes = Buffer.from(content);
+    if (existingSet.has(outputPath) && sameBytes(target, bytes)) {
+      summary.unchanged++;
+      continue;
+    }
+    writeFileSync(target, bytes);
+    summary.written++;
   }
   for (const [outputPath, source] of plan.copies) {
     tasks.push(limit(async () => {
@@ -97,7 +98,7 @@ async function listExisting(outDir: string): Promise<string[]> {
   }
 }
 
-async function sameBytes(file: string, bytes: Buffer): Promise<boolean> {
+function sameBytes(file: string, bytes: Buffer): boolean {
   try {
     // Synchronous: for many small files much faster than fs.promises.readFile (see load/pages.ts).
     return readFileSync(file).equals(bytes);
