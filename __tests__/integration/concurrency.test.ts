@@ -4,7 +4,8 @@
  * The first publish goes through a slow proxy that also holds its uploads back (not the lock's own
  * requests), so it is certainly still running, lock taken, while the second one runs.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishLock } from '../../lib/publish/publish-lock.js';
 import os from 'node:os';
 import { bucketProblems, errorLines, FaultProxy, folderEtags, startCli, stopChild, waitFor, type CliChild, type ProxiedRequest } from '../support/fault-proxy.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
@@ -40,6 +41,25 @@ async function readLock(bucket: string): Promise<Record<string, unknown> | undef
 
 const isMutation = (request: ProxiedRequest) => request.method !== 'GET' && request.method !== 'HEAD';
 const isLockRequest = (request: ProxiedRequest) => request.path.endsWith(`/${LOCK_KEY}`);
+
+describe('a lock taken over while held', () => {
+  it('is seen as lost, and not removed by its first holder', async () => {
+    const bucket = await createTestBucket('lost');
+    const client = testClient();
+    try {
+      const lock = new PublishLock(client, bucket, '');
+      expect(await lock.acquire()).toBeUndefined();
+      expect(await lock.holder()).toBeUndefined();
+      const breaker = { owner: 'someone-else', user: 'bo', host: 'elsewhere', pid: 7, started: new Date().toISOString(), expires: new Date(Date.now() + 60_000).toISOString() };
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: LOCK_KEY, Body: JSON.stringify(breaker), ContentType: 'application/json' }));
+      expect(await lock.holder()).toEqual(breaker);
+      await lock.release();
+      expect(await readLock(bucket)).toEqual(breaker);
+    } finally {
+      client.destroy();
+    }
+  });
+});
 
 describe('two publishes at once: the advisory lock', () => {
   let proxy: FaultProxy;
@@ -128,18 +148,25 @@ describe('two publishes at once: the advisory lock', () => {
   );
 
   test(
-    '--break-lock publishes anyway',
+    '--break-lock publishes anyway; the publish whose lock was broken is told, and deletes nothing',
     async () => {
       let first: CliChild | undefined;
       try {
-        const changedA = await makeFolder(site('A2'));
+        // The first publish plans to delete the stylesheet: it must not, once its lock is gone.
+        const { 'css/site.css': _stylesheet, ...withoutStylesheet } = site('A2');
+        const changedA = await makeFolder(withoutStylesheet);
+        expect((await listBucket(bucket)).has('css/site.css')).toBe(true);
         first = await startHeldPublish(changedA);
         const second = await runCli(['publish', dirB, '--json', '--break-lock'], { env: cliEnv(bucket) });
         expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
         expect(await bucketProblems(bucket, [await folderEtags(dirB)], { exact: true })).toEqual([]);
         proxy.release();
-        const firstResult = await first.done; // it finishes its own (now stale) plan; what it reports is not specified
-        process.stderr.write(`--break-lock: the publish whose lock was broken ended with exit ${firstResult.code}: ${firstResult.stderr.trim() || '(no stderr)'}\n`);
+        const firstResult = await first.done; // it finishes its uploads (a stale plan), then finds its lock gone
+        expect({ code: firstResult.code, stderr: firstResult.stderr }).toEqual({
+          code: 1,
+          stderr: expect.stringMatching(/^fleuron: the publish lock of s3:\/\/\S+ was removed while this publish ran; it stopped before deleting anything — .*let the other publish finish, then run this one again\n$/),
+        });
+        expect((await listBucket(bucket)).has('css/site.css')).toBe(true);
         const again = await runCli(['publish', dirB, '--json'], { env: cliEnv(bucket) });
         expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
         expect(await bucketProblems(bucket, [await folderEtags(dirB)], { exact: true })).toEqual([]);

@@ -29,6 +29,8 @@ export interface ApplyOptions {
   previousManifest: Manifest;
   bandwidth?: BandwidthLimit;
   onEvent?: (event: ApplyEvent) => void;
+  /** Asked right before the deletes, the only step that cannot be redone: an error skips them all (and is a failure). */
+  beforeDeletes?: () => Promise<void>;
 }
 
 export interface ActionFailure {
@@ -115,6 +117,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   }
 
   if (result.failures.length === 0 && plan.deletes.length > 0) {
+    try {
+      await options.beforeDeletes?.();
+    } catch (error) {
+      result.failures.push({ key: `${plan.deletes.length} deletes`, error });
+      return result;
+    }
     emit({ type: 'phase', phase: 'deletes' });
     await deleteAll(plan.deletes, options, result, emit);
   }

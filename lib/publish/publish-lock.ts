@@ -92,6 +92,9 @@ export class PublishLock {
     return stateKey(this.prefix, LOCK_NAME);
   }
 
+  /** Set when a refresh found the lock taken over (`--break-lock`) or removed: no longer refreshed, never written again. */
+  private lostTo: LockRecord | 'removed' | undefined;
+
   private async write(): Promise<void> {
     this.record.expires = new Date(Date.now() + LOCK_TTL_MS).toISOString();
     await this.client.send(
@@ -106,15 +109,42 @@ export class PublishLock {
     const seen = text ? (JSON.parse(text) as LockRecord) : undefined;
     if (seen && seen.owner !== this.record.owner) return seen;
     this.timer = setInterval(() => {
-      this.write().catch(() => {}); // a missed refresh only shortens the lock's life
+      this.refresh().catch(() => {}); // a missed refresh only shortens the lock's life
     }, REFRESH_MS);
     this.timer.unref();
     return undefined;
   }
 
+  /** Rewrites the lock only while it is still ours: a publish that broke it keeps it. */
+  private async refresh(): Promise<void> {
+    if ((await this.holder()) === undefined) await this.write();
+  }
+
+  /**
+   * Undefined while the lock is ours; else who took it over (with `--break-lock`), or `removed`. Reads it from the
+   * bucket unless a refresh already found it lost. Garage ignores conditional writes, so this is checked, not enforced.
+   */
+  async holder(): Promise<LockRecord | 'removed' | undefined> {
+    if (this.lostTo) return this.lostTo;
+    const text = await readTextObject(this.client, this.bucket, this.key);
+    let seen: LockRecord | undefined;
+    try {
+      seen = text === undefined ? undefined : (JSON.parse(text) as LockRecord);
+    } catch {
+      seen = undefined;
+    }
+    if (seen?.owner === this.record.owner) return undefined;
+    this.lostTo = seen ?? 'removed';
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    return this.lostTo;
+  }
+
+  /** Removes the lock if it is still ours. */
   async release(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.lostTo) return;
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key }));
   }
 }
@@ -145,5 +175,13 @@ export function describeHolder(record: LockRecord): string {
 export function lockedError(bucket: string, prefix: string, record: LockRecord): FleuronError {
   return new FleuronError('locked', `another publish to s3://${bucket}/${prefix} is running (${describeHolder(record)})`, {
     hint: `wait for it to finish, or run with --break-lock if it is stale (the lock expires at ${record.expires})`,
+  });
+}
+
+/** The failure of a publish whose lock another one took over (`--break-lock`) while it ran: it deletes nothing. */
+export function lockLostError(bucket: string, prefix: string, holder: LockRecord | 'removed'): FleuronError {
+  const by = holder === 'removed' ? 'was removed' : `was taken over by another publish (${describeHolder(holder)})`;
+  return new FleuronError('lock-lost', `the publish lock of s3://${bucket}/${prefix} ${by} while this publish ran; it stopped before deleting anything`, {
+    hint: 'let the other publish finish, then run this one again',
   });
 }

@@ -12,7 +12,7 @@ import { applyPlan, type ApplyEvent } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
 import { MANIFEST_NAME, parseManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
-import { abortLeftoverUploads, describeHolder, lockedError, LOCK_NAME, PublishLock, readLockState, type LockRecord, type LockState } from './publish-lock.js';
+import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, LOCK_NAME, PublishLock, readLockState, type LockRecord, type LockState } from './publish-lock.js';
 import { scanLocal } from './scan-local.js';
 import { readTextObject, scanRemote, stateKey } from './scan-remote.js';
 import type { LocalFile, Plan } from './types.js';
@@ -231,7 +231,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
         ({ plan, warnings: redirectWarnings } = planFor());
       }
     };
-    const applyAndCheck = async () => {
+    const applyAndCheck = async (lock: PublishLock) => {
       const result = await applyPlan(plan, {
         client,
         bucket: options.bucket,
@@ -240,6 +240,10 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
         previousManifest: manifest,
         bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
         onEvent: emit,
+        beforeDeletes: async () => {
+          const holder = await lock.holder();
+          if (holder !== undefined) throw lockLostError(options.bucket, options.prefix, holder);
+        },
       });
       Object.assign(summary, {
         uploaded: result.uploaded,
@@ -276,7 +280,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
             throw describeS3Error(error, context(`archiving the versions this publish replaces in bucket "${options.archive!.bucket}" (nothing was changed)`));
           });
         }
-        if (planChangesBucket(plan)) await applyAndCheck();
+        if (planChangesBucket(plan)) await applyAndCheck(lock);
       } finally {
         await lock.release().catch(() => {}); // an unreleased lock expires by itself
       }
