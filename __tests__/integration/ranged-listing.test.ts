@@ -3,16 +3,26 @@
  * the expected keys, it must find exactly what one plain paginated listing finds, with no more requests when the
  * bucket holds what was expected.
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import { compareKeys, rangeBounds, scanRemote, type RemoteScan } from '../../lib/publish/scan-remote.js';
+import { compareKeys, normalizeEtag, rangeBounds, scanRemote, type RemoteScan } from '../../lib/publish/scan-remote.js';
+import type { RemoteObject } from '../../lib/publish/types.js';
 import { createTestBucket, testClient } from '../support/test-s3.js';
 
 /** Keys in several folders, with accents, capitals and an astral character, so that S3's byte order matters. */
-const KEYS = Array.from({ length: 2_600 }, (_, i) => {
-  const folder = ['a', 'B', 'docs/é', 'docs/e', 'z', 'ü', '😀'][i % 7];
-  return `${folder}/page-${i}.html`;
-});
+const KEYS = [
+  ...Array.from({ length: 2_600 }, (_, i) => {
+    const folder = ['a', 'B', 'docs/é', 'docs/e', 'z', 'ü', '😀'][i % 7];
+    return `${folder}/page-${i}.html`;
+  }),
+  // What XML must escape, and what an XML parser would alter: read as the server wrote them.
+  `odd/a&b<c>d"e'f.html`,
+  'odd/&amp; written out.html',
+  'odd/tab\there.html',
+  'odd/new\nline.html',
+  'odd/cr\rhere.html',
+  'odd/  spaces  .html',
+];
 const STATE_KEY = '.fleuron/manifest.json';
 
 function countingClient(): { client: S3Client; lists: () => number } {
@@ -46,14 +56,21 @@ describe('the ranged listing', () => {
       [...KEYS, STATE_KEY].map((key) => limit(() => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(key), ContentType: 'text/html' })))),
     );
     client.destroy();
+    // The reference: the SDK's own paginated listing and XML parser.
     const { client: counted, lists } = countingClient();
-    reference = summary(await scanRemote(counted, bucket, ''));
+    const listed = new Map<string, RemoteObject>();
+    for await (const page of paginateListObjectsV2({ client: counted, pageSize: 1000 }, { Bucket: bucket })) {
+      for (const item of page.Contents ?? []) listed.set(item.Key!, { key: item.Key!, size: item.Size ?? 0, etag: normalizeEtag(item.ETag) });
+    }
+    const state = new Map([...listed].filter(([key]) => key.startsWith('.fleuron/')));
+    reference = summary({ objects: new Map([...listed].filter(([key]) => !state.has(key))), state });
     plainRequests = lists();
     counted.destroy();
   }, 120_000);
 
   it('lists everything with one plain listing (the reference)', () => {
     expect(reference.objects).toHaveLength(KEYS.length);
+    expect(reference.objects.map((object) => object.key)).toContain(`odd/a&b<c>d"e'f.html`);
     expect(reference.state).toEqual([STATE_KEY]);
     expect(plainRequests).toBe(3);
   });

@@ -1,6 +1,7 @@
 /** Lists what the bucket holds under the prefix, and reads fleuron's own records there. */
-import { GetObjectCommand, ListObjectsV2Command, type _Object, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
+import { listPage, type ListedObject } from '../s3/list-page.js';
 import type { RemoteObject } from './types.js';
 
 /** fleuron's own objects live under `<prefix>.fleuron/`: never planned as site content. */
@@ -46,23 +47,19 @@ export async function scanRemote(client: S3Client, bucket: string, prefix: strin
   const objects = new Map<string, RemoteObject>();
   const state = new Map<string, RemoteObject>();
   const stateFolder = prefix + STATE_FOLDER;
-  const keep = (item: _Object) => {
-    if (item.Key === undefined) return;
-    const object: RemoteObject = { key: item.Key, size: item.Size ?? 0, etag: normalizeEtag(item.ETag) };
-    (item.Key.startsWith(stateFolder) ? state : objects).set(item.Key, object);
+  const keep = (item: ListedObject) => {
+    const object: RemoteObject = { key: item.key, size: item.size, etag: normalizeEtag(item.etag) };
+    (item.key.startsWith(stateFolder) ? state : objects).set(item.key, object);
   };
   const bounds = (options.expectedKeys ?? Promise.resolve([])).then((keys) => rangeBounds(keys, PAGE_KEYS)).catch(() => []);
   const listRange = async (after: string | undefined, upTo: () => Promise<string | undefined>) => {
     let token: string | undefined;
     do {
-      const page = await client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : after, ContinuationToken: token, MaxKeys: PAGE_KEYS }),
-      );
-      const contents = page.Contents ?? [];
-      contents.forEach(keep);
-      const last = contents.at(-1)?.Key;
+      const page = await listPage(client, { Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : after, ContinuationToken: token, MaxKeys: PAGE_KEYS });
+      page.objects.forEach(keep);
+      const last = page.objects.at(-1)?.key;
       const end = await upTo();
-      token = page.IsTruncated && !(end !== undefined && last !== undefined && compareKeys(last, end) >= 0) ? page.NextContinuationToken : undefined;
+      token = page.isTruncated && !(end !== undefined && last !== undefined && compareKeys(last, end) >= 0) ? page.nextContinuationToken : undefined;
     } while (token);
   };
   const first = listRange(undefined, async () => (await bounds)[0]);
