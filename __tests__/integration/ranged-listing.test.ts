@@ -92,6 +92,17 @@ describe('the ranged listing', () => {
     }
   }, 60_000);
 
+  it('takes one request for a bucket that holds less than a page, however many keys are expected', async () => {
+    const { client, lists } = countingClient();
+    try {
+      const scan = await scanRemote(client, bucket, 'odd/', { expectedKeys: Promise.resolve(KEYS), concurrency: 8 });
+      expect(scan.objects.size).toBe(6);
+      expect(lists()).toBe(1);
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+
   it('lists under a prefix only', async () => {
     const { client } = countingClient();
     try {

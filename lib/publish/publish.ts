@@ -100,16 +100,27 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
   try {
     // The folder and the bucket are scanned at the same time: one is disk and CPU, the other network.
-    let announceKeys: (keys: readonly string[]) => void = () => {};
-    const localKeys = new Promise<readonly string[]>((resolve) => (announceKeys = resolve));
-    const remoteScan = scanRemote(client, options.bucket, options.prefix, { expectedKeys: localKeys, concurrency: options.concurrency }).catch((error) => {
-      throw describeS3Error(error, context('listing the bucket'));
-    });
-    remoteScan.catch(() => {}); // reported below, after the local scan's own errors
     // Fetched while the listing runs, a round trip less; used only if the listing shows it exists.
     const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
     const manifestText = readTextObject(client, options.bucket, manifestKey);
     manifestText.catch(() => {});
+    const manifestRead = manifestText.then((text) => (text === undefined ? undefined : parseManifest(text)));
+    manifestRead.catch(() => {});
+    // The listing is split on the keys the bucket should hold: the last publish's, from its manifest (files
+    // deleted since are still there), else the folder's. The manifest key itself is expected too: in the first
+    // range, it takes no page of its own.
+    let announceKeys: (keys: readonly string[]) => void = () => {};
+    const localKeys = new Promise<readonly string[]>((resolve) => (announceKeys = resolve));
+    const expectedKeys = manifestRead
+      .catch(() => undefined)
+      .then((read) => {
+        const published = read ? Object.keys(read.objects) : [];
+        return published.length > 0 ? [...published, manifestKey] : localKeys;
+      });
+    const remoteScan = scanRemote(client, options.bucket, options.prefix, { expectedKeys, concurrency: options.concurrency }).catch((error) => {
+      throw describeS3Error(error, context('listing the bucket'));
+    });
+    remoteScan.catch(() => {}); // reported below, after the local scan's own errors
     const local = await scanLocal({
       dir: options.dir,
       prefix: options.prefix,
@@ -125,13 +136,12 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     const remote = await remoteScan;
     emit({ type: 'scanned-remote', objects: remote.objects.size });
     const manifestFound = remote.state.has(manifestKey);
-    const manifest = parseManifest(
-      manifestFound
-        ? await manifestText.catch((error) => {
+    const manifest =
+      (manifestFound
+        ? await manifestRead.catch((error) => {
             throw describeS3Error(error, context('reading the manifest'));
           })
-        : undefined,
-    );
+        : undefined) ?? parseManifest(undefined);
 
     const lockState: LockState = remote.state.has(stateKey(options.prefix, LOCK_NAME))
       ? await readLockState(client, options.bucket, options.prefix).catch((error) => {

@@ -41,7 +41,8 @@ export interface RemoteScanOptions {
  * it, so a plain listing of 100,000 objects is 100 round trips in a row. With the expected keys, every thousandth
  * one bounds a range `(after, upTo]`; each range is listed from `after` (StartAfter) until it passes `upTo`. When
  * the bucket holds what the folder holds, that is one page per range, as many requests as before, all at once.
- * The first range starts at once, before the expected keys are known; an object listed by two ranges counts once.
+ * The first range starts at once, before the expected keys are known, and the others only if its first page is
+ * not the whole listing (a new bucket costs one request). An object listed by two ranges counts once.
  */
 export async function scanRemote(client: S3Client, bucket: string, prefix: string, options: RemoteScanOptions = {}): Promise<RemoteScan> {
   const objects = new Map<string, RemoteObject>();
@@ -52,18 +53,23 @@ export async function scanRemote(client: S3Client, bucket: string, prefix: strin
     (item.key.startsWith(stateFolder) ? state : objects).set(item.key, object);
   };
   const bounds = (options.expectedKeys ?? Promise.resolve([])).then((keys) => rangeBounds(keys, PAGE_KEYS)).catch(() => []);
-  const listRange = async (after: string | undefined, upTo: () => Promise<string | undefined>) => {
+  let firstPageTruncated: (truncated: boolean) => void = () => {};
+  const moreThanOnePage = new Promise<boolean>((resolve) => (firstPageTruncated = resolve));
+  const listRange = async (after: string | undefined, upTo: () => Promise<string | undefined>, onFirstPage?: (truncated: boolean) => void) => {
     let token: string | undefined;
     do {
       const page = await listPage(client, { Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : after, ContinuationToken: token, MaxKeys: PAGE_KEYS });
+      if (token === undefined) onFirstPage?.(page.isTruncated);
       page.objects.forEach(keep);
       const last = page.objects.at(-1)?.key;
       const end = await upTo();
       token = page.isTruncated && !(end !== undefined && last !== undefined && compareKeys(last, end) >= 0) ? page.nextContinuationToken : undefined;
     } while (token);
   };
-  const first = listRange(undefined, async () => (await bounds)[0]);
-  const others = bounds.then((ends) => {
+  const first = listRange(undefined, async () => (await bounds)[0], firstPageTruncated).finally(() => firstPageTruncated(false));
+  // The other ranges only when the first page shows more than one page to list: a new or small bucket takes one request.
+  const others = Promise.all([bounds, moreThanOnePage]).then(([ends, more]) => {
+    if (!more) return [];
     const limit = pLimit(Math.max(1, (options.concurrency ?? 8) - 1));
     return Promise.all(ends.map((after, index) => limit(() => listRange(after, async () => ends[index + 1]))));
   });
