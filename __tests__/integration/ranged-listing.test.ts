@@ -5,7 +5,7 @@
  */
 import { paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import { compareKeys, normalizeEtag, rangeBounds, scanRemote, type RemoteScan } from '../../lib/publish/scan-remote.js';
+import { compareKeys, normalizeEtag, PAGE_KEYS, rangeBounds, scanRemote, type RemoteScan } from '../../lib/publish/scan-remote.js';
 import type { RemoteObject } from '../../lib/publish/types.js';
 import { createTestBucket, testClient } from '../support/test-s3.js';
 
@@ -84,7 +84,7 @@ describe('the ranged listing', () => {
   ])('finds the same objects when the folder holds %s', async (_label, expected, exact) => {
     const { client, lists } = countingClient();
     try {
-      const ranged = summary(await scanRemote(client, bucket, '', { expectedKeys: Promise.resolve(expected()), concurrency: 8 }));
+      const ranged = summary(await scanRemote(client, bucket, '', { rangeEnds: Promise.resolve(rangeBounds(expected(), PAGE_KEYS)), concurrency: 8 }));
       expect(ranged).toEqual(reference);
       if (exact) expect(lists()).toBeLessThanOrEqual(plainRequests);
     } finally {
@@ -95,7 +95,7 @@ describe('the ranged listing', () => {
   it('takes one request for a bucket that holds less than a page, however many keys are expected', async () => {
     const { client, lists } = countingClient();
     try {
-      const scan = await scanRemote(client, bucket, 'odd/', { expectedKeys: Promise.resolve(KEYS), concurrency: 8 });
+      const scan = await scanRemote(client, bucket, 'odd/', { rangeEnds: Promise.resolve(rangeBounds(KEYS, PAGE_KEYS)), concurrency: 8 });
       expect(scan.objects.size).toBe(6);
       expect(lists()).toBe(1);
     } finally {
@@ -106,7 +106,7 @@ describe('the ranged listing', () => {
   it('lists under a prefix only', async () => {
     const { client } = countingClient();
     try {
-      const scan = await scanRemote(client, bucket, 'docs/', { expectedKeys: Promise.resolve(KEYS.filter((key) => key.startsWith('docs/'))), concurrency: 8 });
+      const scan = await scanRemote(client, bucket, 'docs/', { rangeEnds: Promise.resolve(rangeBounds(KEYS.filter((key) => key.startsWith('docs/')), PAGE_KEYS)), concurrency: 8 });
       expect([...scan.objects.keys()].sort()).toEqual(KEYS.filter((key) => key.startsWith('docs/')).sort());
     } finally {
       client.destroy();

@@ -1,4 +1,4 @@
-import { parseManifest, sameManifest, serializeManifest } from '../../lib/publish/manifest.js';
+import { manifestBody, manifestRangeEnds, parseManifest, sameManifest, serializeManifest } from '../../lib/publish/manifest.js';
 
 test('round-trips and is stable (sorted keys)', () => {
   const manifest = { version: 1 as const, objects: { 'b.html': { etag: 'e2', headers: 'h' }, 'a.bin': { etag: 'e1-2', headers: 'h', md5: 'm' } } };
@@ -56,4 +56,26 @@ test('a manifest of many objects (written in slices) is one valid document with 
   expect(lines).toHaveLength(5000 + 3);
   expect(lines[1]).toBe('"p/00000.html":{"etag":"e0","headers":"h"},');
   expect(lines[5000]).toBe('"p/04999.html":{"etag":"e4999","headers":"h"}');
+});
+
+describe('manifestRangeEnds', () => {
+  const manifestOf = (count: number) => {
+    const objects: Record<string, { etag: string; headers: string }> = {};
+    for (let i = 0; i < count; i++) objects[`p/${String(i).padStart(5, '0')} "é".html`] = { etag: 'e', headers: 'h' };
+    return { text: manifestBody({ version: 1, website: 'w', objects }).toString('utf8'), keys: Object.keys(objects).sort() };
+  };
+
+  it('samples every step-th key of a written manifest, the first a key early, never the last', () => {
+    const { text, keys } = manifestOf(2_500);
+    expect(manifestRangeEnds(text, 1000)).toEqual([keys[998], keys[1998]]);
+    const exact = manifestOf(1_999);
+    expect(manifestRangeEnds(exact.text, 1000)).toEqual([exact.keys[998]]);
+    expect(manifestRangeEnds(manifestOf(500).text, 1000)).toEqual([]);
+  });
+
+  it('gives nothing for a manifest in another layout (hand-edited, minified)', () => {
+    const { text } = manifestOf(2_500);
+    expect(manifestRangeEnds(JSON.stringify(JSON.parse(text)), 1000)).toEqual([]);
+    expect(manifestRangeEnds('not json\n' + 'x\n'.repeat(3000), 1000)).toEqual([]);
+  });
 });

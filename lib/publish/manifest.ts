@@ -80,3 +80,37 @@ export function sameManifest(a: Manifest, b: Manifest): boolean {
   }
   return true;
 }
+
+/** The JSON string that starts a line of manifestBody's layout: an entry's key. */
+const KEY_AT_LINE_START = /^"((?:[^"\\]|\\.)*)":/;
+
+/**
+ * Where listing ranges end, read from a manifest in manifestBody's layout (one entry a line, keys sorted) without
+ * parsing the rest of it: every `step`-th key, the first one a key early so that the first range also holds the
+ * manifest itself, never the last key. Empty when the text has another layout (a hand-edited manifest): the
+ * caller then splits on other keys. Keys are in JavaScript's order (see inKeyOrder).
+ */
+export function manifestRangeEnds(text: string, step: number): string[] {
+  const ends: string[] = [];
+  let entry = 0;
+  let lastPicked = -1;
+  let lineStart = text.indexOf('\n') + 1;
+  while (lineStart > 0 && lineStart < text.length && text.charCodeAt(lineStart) === 34 /* " */) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    if ((entry + 2) % step === 0) {
+      const match = KEY_AT_LINE_START.exec(text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd));
+      if (!match) return [];
+      try {
+        ends.push(JSON.parse(`"${match[1]}"`) as string);
+      } catch {
+        return [];
+      }
+      lastPicked = entry;
+    }
+    entry++;
+    if (lineEnd === -1) break;
+    lineStart = lineEnd + 1;
+  }
+  if (lastPicked === entry - 1) ends.pop();
+  return ends;
+}

@@ -10,11 +10,11 @@ import { createS3Connection, type S3Endpoint } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import { applyPlan, type ApplyEvent } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
-import { MANIFEST_NAME, parseManifest } from './manifest.js';
+import { manifestRangeEnds, MANIFEST_NAME, parseManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
 import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, LOCK_NAME, PublishLock, readLockState, type LockRecord, type LockState } from './publish-lock.js';
 import { scanLocal } from './scan-local.js';
-import { readTextObject, scanRemote, stateKey } from './scan-remote.js';
+import { inKeyOrder, PAGE_KEYS, rangeBounds, readTextObject, scanRemote, stateKey } from './scan-remote.js';
 import type { LocalFile, Plan } from './types.js';
 import { MAX_ROUTING_RULES, NOT_PERMITTED_WARNING, readWebsite, routingRulesFor, sameWebsite, writeWebsite, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
 import { redirectObjects } from '../website/redirect-objects.js';
@@ -104,20 +104,18 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
     const manifestText = readTextObject(client, options.bucket, manifestKey);
     manifestText.catch(() => {});
-    const manifestRead = manifestText.then((text) => (text === undefined ? undefined : parseManifest(text)));
-    manifestRead.catch(() => {});
-    // The listing is split on the keys the bucket should hold: the last publish's, from its manifest (files
-    // deleted since are still there), else the folder's. The manifest key itself is expected too: in the first
-    // range, it takes no page of its own.
-    let announceKeys: (keys: readonly string[]) => void = () => {};
-    const localKeys = new Promise<readonly string[]>((resolve) => (announceKeys = resolve));
-    const expectedKeys = manifestRead
+    // The listing is split on the keys the bucket should hold: the last publish's, sampled from its manifest without
+    // parsing it (files deleted since are still in the bucket), else the folder's. The manifest key itself is
+    // expected too: in the first range, it takes no page of its own. Only the range ends are kept, not the keys.
+    let announceLocalEnds: (ends: readonly string[]) => void = () => {};
+    const localEnds = new Promise<readonly string[]>((resolve) => (announceLocalEnds = resolve));
+    const rangeEnds = manifestText
       .catch(() => undefined)
-      .then((read) => {
-        const published = read ? Object.keys(read.objects) : [];
-        return published.length > 0 ? [...published, manifestKey] : localKeys;
+      .then((text) => {
+        const published = text === undefined ? [] : manifestRangeEnds(text, PAGE_KEYS);
+        return published.length > 0 ? inKeyOrder(published) : localEnds;
       });
-    const remoteScan = scanRemote(client, options.bucket, options.prefix, { expectedKeys, concurrency: options.concurrency }).catch((error) => {
+    const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds }).catch((error) => {
       throw describeS3Error(error, context('listing the bucket'));
     });
     remoteScan.catch(() => {}); // reported below, after the local scan's own errors
@@ -129,19 +127,20 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       include: options.include,
       hashCache: options.hashCache,
       // The manifest is expected too: in the first range, it does not take a page of its own.
-      onKeys: (keys) => announceKeys([...keys, manifestKey]),
-    }).finally(() => announceKeys([]));
+      onKeys: (keys) => announceLocalEnds(rangeBounds([...keys, manifestKey], PAGE_KEYS)),
+    }).finally(() => announceLocalEnds([]));
     const files = local.files;
     emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
     const remote = await remoteScan;
     emit({ type: 'scanned-remote', objects: remote.objects.size });
     const manifestFound = remote.state.has(manifestKey);
-    const manifest =
-      (manifestFound
-        ? await manifestRead.catch((error) => {
+    const manifest = parseManifest(
+      manifestFound
+        ? await manifestText.catch((error) => {
             throw describeS3Error(error, context('reading the manifest'));
           })
-        : undefined) ?? parseManifest(undefined);
+        : undefined,
+    );
 
     const lockState: LockState = remote.state.has(stateKey(options.prefix, LOCK_NAME))
       ? await readLockState(client, options.bucket, options.prefix).catch((error) => {
