@@ -76,7 +76,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     });
   });
 
-  const candidates: { relative: string; absolute: string; symlink: boolean }[] = [];
+  const candidates: { relative: string; key: string; absolute: string; symlink: boolean }[] = [];
   for (const entry of entries) {
     const relative = entry.path;
     if (entry.dirent.isDirectory()) continue;
@@ -88,10 +88,10 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
       // Reading one would block or never end.
       throw usageError('special-file', `${relative} is a named pipe or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
     }
-    candidates.push({ relative, absolute: path.join(root, relative), symlink: entry.dirent.isSymbolicLink() });
+    candidates.push({ relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.dirent.isSymbolicLink() });
   }
   entries.length = 0;
-  options.onKeys?.(candidates.map(({ relative }) => keyFor(relative, options.prefix)));
+  options.onKeys?.(candidates.map(({ key }) => key));
 
   const seen = new Map<string, string>();
   // One header object per distinct header set: 100,000 pages share a handful of them.
@@ -111,8 +111,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     // In slices, so that the jobs and results of a 100,000-file folder never all exist at once.
     for (let start = 0; start < candidates.length; start += SLICE) {
       const slice: { relative: string; key: string; siteKey: string; path: string; gzip: boolean }[] = [];
-      for (const { relative, absolute, symlink } of candidates.slice(start, start + SLICE)) {
-        const key = keyFor(relative, options.prefix);
+      for (const { relative, key, absolute, symlink } of candidates.slice(start, start + SLICE)) {
         // realpath only for symlinks: a regular file found by the walk is inside the folder.
         const target = symlink ? await resolveFile(absolute, relative, realRoot) : { path: absolute };
         if (!target) {
