@@ -109,11 +109,13 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     // expected too: in the first range, it takes no page of its own. Only the range ends are kept, not the keys.
     let announceLocalEnds: (ends: readonly string[]) => void = () => {};
     const localEnds = new Promise<readonly string[]>((resolve) => (announceLocalEnds = resolve));
+    let manifestGaveEnds = false;
     const rangeEnds = manifestText
       .catch(() => undefined)
       .then((text) => {
         const published = text === undefined ? [] : manifestRangeEnds(text, PAGE_KEYS);
-        return published.length > 0 ? inKeyOrder(published) : localEnds;
+        manifestGaveEnds = published.length > 0;
+        return manifestGaveEnds ? inKeyOrder(published) : localEnds;
       });
     const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds }).catch((error) => {
       throw describeS3Error(error, context('listing the bucket'));
@@ -126,8 +128,10 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       exclude: options.exclude,
       include: options.include,
       hashCache: options.hashCache,
-      // The manifest is expected too: in the first range, it does not take a page of its own.
-      onKeys: (keys) => announceLocalEnds(rangeBounds([...keys, manifestKey], PAGE_KEYS)),
+      // Sorting the folder's keys is skipped when the manifest, usually back by then, already gave the ends.
+      onKeys: (keys) => {
+        if (!manifestGaveEnds) announceLocalEnds(rangeBounds([...keys, manifestKey], PAGE_KEYS));
+      },
     }).finally(() => announceLocalEnds([]));
     const files = local.files;
     emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
