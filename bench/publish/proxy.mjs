@@ -82,12 +82,37 @@ export class Counts {
   }
 }
 
-/** Starts the proxy in front of `target` (`http://127.0.0.1:PORT`); resolves to { endpoint, port, counts, stop }. */
+/** `"20"` → 20 to 20 ms, `"15-25"` → 15 to 25 ms: the range of the delay added to each request. */
+export function parseLatency(text) {
+  const match = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/.exec(String(text).trim());
+  if (!match) throw new Error(`--latency takes MS or MIN-MAX in milliseconds (got ${text})`);
+  const min = Number(match[1]);
+  const max = match[2] === undefined ? min : Number(match[2]);
+  if (max < min) throw new Error(`--latency ${text}: the maximum is below the minimum`);
+  return { min, max };
+}
+
+/** mulberry32: a small seeded generator, so that two runs draw the same delays in the same order. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /**
- * `latencyMs` holds every request that long before forwarding it: a round trip to a server across the internet
- * (a collective's Garage), where a local s3rver answers in no time.
+ * Starts the proxy in front of `target` (`http://127.0.0.1:PORT`); resolves to { endpoint, port, counts, stop }.
+ * `latency` ({ min, max } ms, drawn per request from a generator seeded with `seed`) holds every request that
+ * long before forwarding it: a round trip to a server across the internet (a collective's Garage), where a
+ * server on this machine answers in no time.
  */
-export async function startCountingProxy(target, { latencyMs = 0 } = {}) {
+export async function startCountingProxy(target, { latency = { min: 0, max: 0 }, seed = 1 } = {}) {
+  const random = seededRandom(seed);
+  const delay = () => latency.min + (latency.max - latency.min) * random();
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const counts = new Counts();
@@ -121,9 +146,10 @@ export async function startCountingProxy(target, { latencyMs = 0 } = {}) {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`proxy: ${error.message}`);
     });
-    if (latencyMs > 0) {
+    const held = latency.max > 0 ? delay() : 0;
+    if (held > 0) {
       req.pause();
-      setTimeout(() => req.pipe(forward), latencyMs);
+      setTimeout(() => req.pipe(forward), held);
     } else req.pipe(forward);
   });
   server.keepAliveTimeout = 30_000;

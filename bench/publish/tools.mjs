@@ -9,7 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The embedded s3rver's keys; `--server ceph` replaces them with the Ceph user's (setCredentials). */
 export const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+
+export function setCredentials(accessKeyId, secretAccessKey) {
+  CREDENTIALS.AWS_ACCESS_KEY_ID = accessKeyId;
+  CREDENTIALS.AWS_SECRET_ACCESS_KEY = secretAccessKey;
+}
 export const REGION = 'garage';
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
