@@ -49,21 +49,23 @@ export function parseFeedBody(body: string, feedUrl: string): ParsedFeed {
   const { format, feed } = parsed;
   const rawEntries = format === 'atom' ? list(field(feed, 'entries')) : list(field(feed, 'items'));
   const feedAuthor = authorName(format, feed);
+  const title = format === 'atom' ? str(field(field(feed, 'title'), 'value')) ?? str(field(feed, 'title')) : str(field(feed, 'title'));
+  const siteLink = format === 'atom' ? atomLink(feed) : format === 'json' ? str(field(feed, 'home_page_url')) : str(field(feed, 'link'));
+  const site = siteLink ? httpUrl(siteLink, feedUrl) : undefined;
+  // Relative entry links are relative to the blog more often than to wherever its feed is served from.
+  const base = site ?? feedUrl;
   const entries: FeedEntry[] = [];
   const seen = new Set<string>();
   for (const raw of rawEntries) {
-    const entry = readEntry(format, raw, feedUrl, feedAuthor);
+    const entry = readEntry(format, raw, base, feedAuthor);
     if (!entry || seen.has(entry.id)) continue;
     seen.add(entry.id);
     entries.push(entry);
   }
-  const title = format === 'atom' ? str(field(field(feed, 'title'), 'value')) ?? str(field(feed, 'title')) : str(field(feed, 'title'));
-  const siteLink = format === 'atom' ? atomLink(feed) : format === 'json' ? str(field(feed, 'home_page_url')) : str(field(feed, 'link'));
-  const site = siteLink ? httpUrl(siteLink, feedUrl) : undefined;
   return { ...(title ? { title: plainText(title, 300) } : {}), ...(site ? { site } : {}), entries };
 }
 
-function readEntry(format: string, raw: unknown, feedUrl: string, feedAuthor: string | undefined): FeedEntry | undefined {
+function readEntry(format: string, raw: unknown, base: string, feedAuthor: string | undefined): FeedEntry | undefined {
   let title: string | undefined;
   let link: string | undefined;
   let date: string | undefined;
@@ -95,7 +97,7 @@ function readEntry(format: string, raw: unknown, feedUrl: string, feedAuthor: st
     id = guidValue;
     html = str(field(field(raw, 'content'), 'encoded')) ?? str(field(raw, 'description'));
   }
-  const url = link ? httpUrl(link, feedUrl) : undefined;
+  const url = link ? httpUrl(link, base) : undefined;
   const time = date ? Date.parse(date) : NaN;
   // An entry the reader cannot open, or cannot place in time, has no place on a planet sorted by date.
   if (!url || Number.isNaN(time)) return undefined;

@@ -12,6 +12,8 @@ export interface PlanetWords {
   feed: string;
   site: string;
   entries: string;
+  /** One entry: `1 post`. */
+  entry: string;
   subscriptions: string;
   planetFeed: string;
   readMore: string;
@@ -30,6 +32,7 @@ const WORDS: Record<'fr' | 'en', PlanetWords> = {
     feed: 'flux',
     site: 'site',
     entries: 'articles',
+    entry: 'article',
     subscriptions: 'Abonnements (OPML)',
     planetFeed: 'Flux Atom de la planète',
     readMore: 'Lire la suite',
@@ -46,6 +49,7 @@ const WORDS: Record<'fr' | 'en', PlanetWords> = {
     feed: 'feed',
     site: 'site',
     entries: 'posts',
+    entry: 'post',
     subscriptions: 'Subscriptions (OPML)',
     planetFeed: 'Atom feed of the planet',
     readMore: 'Read more',

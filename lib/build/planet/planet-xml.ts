@@ -35,7 +35,8 @@ export function renderPlanetFeed(entries: readonly PlanetEntry[], info: PlanetFe
     lines.push(
       '<entry>',
       `<title>${escapeXml(entry.title)}</title>`,
-      `<id>${escapeXml(entry.id)}</id>`,
+      // Atom ids are IRIs; an RSS guid or JSON Feed id often is not, the link always is.
+      `<id>${escapeXml(/^[a-z][a-z0-9+.-]*:\S+$/i.test(entry.id) ? entry.id : entry.link)}</id>`,
       `<link rel="alternate" href="${escapeXml(entry.link)}"/>`,
       `<published>${entry.date}</published>`,
       `<updated>${entry.date}</updated>`,
