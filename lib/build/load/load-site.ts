@@ -8,7 +8,7 @@ import type { PageJob, RenderContext } from '../render/render-context.js';
 import { folderOf, folderTitle, isIndexSource, missingFolderIndexes, postsOf, resolveNavigation, type PageSummary, type SiteLink } from '../render/site-map.js';
 import { SITEMAP_PATH } from '../render/sitemap.js';
 import { wordsFor } from '../render/words.js';
-import { planetSection, type PlanetSection } from '../planet/planet-section.js';
+import type { PlanetSection } from '../planet/planet-section.js';
 import { loadPages, type LoadedPage, type SourceMemory } from './pages.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
 import { scanSources } from './sources.js';
@@ -141,6 +141,8 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
 /** The planet's pages and files, when the config has a planet and the build was given a place for its cache. */
 async function loadPlanet(config: SiteConfig, configLabel: string, options: LoadSiteOptions): Promise<PlanetSection | undefined> {
   if (!config.planet || !options.planet) return undefined;
+  // Loaded on use: the feed parser and the HTML-to-text converter are not needed by a site without a planet.
+  const { planetSection } = await import('../planet/planet-section.js');
   return planetSection(config as SiteConfig & { planet: NonNullable<SiteConfig['planet']> }, { ...options.planet, configLabel, warn: options.warn });
 }
 
