@@ -216,6 +216,23 @@ describe('the planet in a build', () => {
 });
 
 describe('planet configuration in a build', () => {
+  it('can be named in the navigation, and an offline first build makes an empty planet with one warning per feed', async () => {
+    const root = await tempDir('fleuron-planet-');
+    const src = await writeSite({
+      'index.md': 'x',
+      'fleuron.yaml': `language: fr\nnavigation:\n  - { title: Accueil, path: index.md }\n  - { title: Les blogs, path: blogs/ }\nplanet:\n  path: blogs/\n  feeds:\n    - { url: ${server.origin}/ann.atom, name: Ann }\n`,
+    }, path.join(root, 'src'));
+    const result = await buildSite({ sourceDir: src, outDir: path.join(root, 'out'), cacheDir: path.join(root, 'cache'), threads: 0, offline: true });
+    expect(result.warnings).toEqual([
+      `planet: the feed of Ann (${server.origin}/ann.atom): not in the cache, and this is an offline build — build once without --offline`,
+      expect.stringMatching(/src\/fleuron\.yaml: no baseUrl, so the planet has no Atom feed \(it needs absolute URLs\)$/),
+    ]);
+    const tree = await readTree(path.join(root, 'out'));
+    expect(tree.get('index.html')!.toString()).toContain('<li><a href="blogs/index.html">Les blogs</a></li>');
+    expect(tree.get('blogs/index.html')!.toString()).toContain('<p>Aucun article pour le moment.</p>');
+    expect(tree.has('blogs/feed.xml')).toBe(false);
+  });
+
   it('refuses a planet folder that a page of the site already uses', async () => {
     const root = await tempDir('fleuron-planet-');
     const src = await writeSite({
