@@ -122,7 +122,8 @@ describe('the planet in a build', () => {
     expect(three).toContain('<a href="../2/index.html" rel="prev">');
     expect(three).not.toContain('rel="next"');
     // The site's menu (built from the folder tree) leads to the planet, and the planet uses the site's layout and CSS.
-    expect(firstTree.get('index.html')!.toString()).toContain('href="planet/index.html"');
+    expect(firstTree.get('index.html')!.toString()).toMatch(/<nav class="menu"[^]*<li><a href="planet\/index.html">Planet Ruche<\/a><\/li>[^]*<\/nav>/);
+    expect(one).toMatch(/<nav class="breadcrumb"[^]*<a href="..\/index.html">Home<\/a>/);
     expect(one).toContain('<link rel="stylesheet" href="../theme.css">');
     expect(one).toContain('<a class="site-title" href="../index.html">Ruche</a>');
     expect(one).toContain('<link rel="alternate" type="application/atom+xml" title="Planet Ruche" href="feed.xml">');
