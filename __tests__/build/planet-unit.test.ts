@@ -80,6 +80,17 @@ describe('reading feeds', () => {
     ]);
   });
 
+  it('reads Atom text constructs by their type: text (the default) stays as written, html and xhtml lose their markup', () => {
+    const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id><updated>2025-01-01T00:00:00Z</updated>
+<entry><title>a &lt; b &amp; &lt;c&gt;</title><link href="https://a.example/1"/><id>urn:1</id><updated>2025-02-01T00:00:00Z</updated><content>x &lt;b&gt;y&lt;/b&gt;</content></entry>
+<entry><title type="html">&lt;em&gt;html&lt;/em&gt; title</title><link href="https://a.example/2"/><id>urn:2</id><updated>2025-02-02T00:00:00Z</updated><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>xhtml <b>body</b></p></div></content></entry>
+</feed>`;
+    expect(parseFeedBody(atom, 'https://a.example/feed').entries.map(({ title, text }) => ({ title, text }))).toEqual([
+      { title: 'a < b & <c>', text: 'x <b>y</b>' },
+      { title: 'html title', text: 'xhtml body' },
+    ]);
+  });
+
   it('keeps only the words of hostile HTML, and drops entries without an http(s) link', () => {
     const feed = parseFeedBody(fixture('mallory.rss.xml'), 'https://mallory.example/rss');
     expect(feed.site).toBeUndefined();

@@ -72,13 +72,11 @@ function readEntry(format: string, raw: unknown, base: string, feedAuthor: strin
   let id: string | undefined;
   let html: string | undefined;
   if (format === 'atom') {
-    const titleField = field(raw, 'title');
-    title = str(field(titleField, 'value')) ?? str(titleField);
-    if (title && field(titleField, 'type') === 'text') title = escapeForText(title);
+    title = atomTextAsHtml(field(raw, 'title'));
     link = atomLink(raw);
     date = str(field(raw, 'published')) ?? str(field(raw, 'updated'));
     id = str(field(raw, 'id'));
-    html = str(field(field(raw, 'content'), 'value')) ?? str(field(field(raw, 'summary'), 'value')) ?? str(field(raw, 'summary'));
+    html = atomTextAsHtml(field(raw, 'content')) ?? atomTextAsHtml(field(raw, 'summary'));
   } else if (format === 'json') {
     title = str(field(raw, 'title'));
     if (title) title = escapeForText(title);
@@ -112,6 +110,14 @@ function readEntry(format: string, raw: unknown, base: string, feedAuthor: strin
     ...(author ? { author } : {}),
     text,
   };
+}
+
+/** An Atom text construct as HTML: `html` and `xhtml` are markup already, `text` (the default) is not. */
+function atomTextAsHtml(construct: unknown): string | undefined {
+  const value = str(field(construct, 'value')) ?? str(construct);
+  if (value === undefined) return undefined;
+  const type = field(construct, 'type');
+  return type === 'html' || type === 'xhtml' ? value : escapeForText(value);
 }
 
 function atomLink(value: unknown): string | undefined {
