@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import { RenderCache } from './cache/render-cache.js';
 import { loadSite, STYLESHEET } from './load/load-site.js';
+import { PLANET_CACHE_FILE } from './planet/feed-cache.js';
 import type { Redirect } from './render/aliases.js';
 import { linkProblems, renderSite } from './render/render-site.js';
 import { formatSizeReport, gzipSize, sizeReport, type SizeReport } from './write/size-report.js';
@@ -23,6 +24,8 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Worker threads for rendering; defaults to one less than the available parallelism (none on 2 cores). */
   threads?: number;
+  /** Build the planet from its cache alone, fetching no feed (`--offline`). */
+  offline?: boolean;
   log?: (line: string) => void;
 }
 
@@ -62,12 +65,14 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     log(`warning: ${line}`);
   };
 
-  const cache = await RenderCache.open(options.cacheDir ?? path.resolve('.fleuron/build-cache'), sourceDir);
+  const cacheDir = options.cacheDir ?? path.resolve('.fleuron/build-cache');
+  const cache = await RenderCache.open(cacheDir, sourceDir);
   const plan = await loadSite({
     sourceDir,
     sourceLabel,
     drafts: options.drafts ?? false,
     memory: cache.sources,
+    planet: { cacheFile: path.join(cacheDir, PLANET_CACHE_FILE), offline: options.offline ?? false },
     warn,
   });
   const loadedAt = performance.now();

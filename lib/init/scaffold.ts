@@ -22,12 +22,14 @@ const WORDS = {
     intro: 'Ceci est la première page de votre site. Modifiez `site-src/index.md`, puis publiez avec `fleuron publish`.',
     next: 'Pour voir le site sur votre machine : `fleuron publish --local`.',
     description: 'Un petit site, léger et sans JavaScript.',
+    planetTitle: 'Les blogs des membres',
   },
   en: {
     welcome: 'Welcome',
     intro: 'This is the first page of your site. Edit `site-src/index.md`, then publish with `fleuron publish`.',
     next: 'To see the site on your machine: `fleuron publish --local`.',
     description: 'A small, light, JavaScript-free site.',
+    planetTitle: "Our members' blogs",
   },
 } as const;
 
@@ -48,6 +50,15 @@ publish:
   # bucket: my-site.example.org
   # endpoint: https://garage.example.org
   region: garage
+
+# A planet: your members' blogs gathered into planet/ at each build (their feeds are fetched then).
+# Remove the leading "# " of the lines below to use it.
+# planet:
+#   path: planet/
+#   title: ${JSON.stringify(words.planetTitle)}
+#   feeds:
+#     - { url: https://blog.example.org/feed.xml, name: Camille, site: https://blog.example.org/ }
+#     - { url: https://notes.example.net/atom.xml, name: Dominique }
 `,
     },
     {

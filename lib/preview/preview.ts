@@ -30,6 +30,8 @@ export interface PreviewOptions {
   /** Add the reload script to HTML responses (default on). */
   reload?: boolean;
   drafts?: boolean;
+  /** Build the planet from its cache alone. Rebuilds on change always do: saving a page must not fetch every member's feed. */
+  offline?: boolean;
   /** `--gzip`: store (and so serve) text files gzip-compressed, overriding fleuron.yaml. */
   gzip?: boolean;
   threads?: number;
@@ -67,6 +69,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         sourceDir,
         outDir,
         drafts: options.drafts,
+        offline: (options.offline ?? false) || version > 0,
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         ...(options.threads !== undefined ? { threads: options.threads } : {}),
         log,

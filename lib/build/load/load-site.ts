@@ -8,6 +8,7 @@ import type { PageJob, RenderContext } from '../render/render-context.js';
 import { folderOf, folderTitle, isIndexSource, missingFolderIndexes, postsOf, resolveNavigation, type PageSummary, type SiteLink } from '../render/site-map.js';
 import { SITEMAP_PATH } from '../render/sitemap.js';
 import { wordsFor } from '../render/words.js';
+import type { PlanetSection } from '../planet/planet-section.js';
 import { loadPages, type LoadedPage, type SourceMemory } from './pages.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
 import { scanSources } from './sources.js';
@@ -26,6 +27,8 @@ export interface LoadSiteOptions {
   drafts: boolean;
   /** The page files earlier builds read: those unchanged since are not read again. */
   memory?: SourceMemory;
+  /** Where the planet keeps its feeds between builds, and whether to fetch them (see lib/build/planet/). */
+  planet?: { cacheFile: string; offline: boolean };
   warn: (line: string) => void;
 }
 
@@ -51,13 +54,20 @@ export interface SitePlan {
   aliases: Redirect[];
   /** Files copied as they are: output path → absolute source path. */
   copies: Map<string, string>;
+  /** Other generated files (the planet's feed and OPML) by output path → content. */
+  generatedFiles: Map<string, string>;
 }
 
 export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const { sourceDir, sourceLabel } = options;
   const { config, file: configFile } = await loadSiteConfig(sourceDir);
   const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
-  const [files, templates, themeFiles] = await Promise.all([scanSources(sourceDir), loadTemplates(sourceDir), themeAssets()]);
+  const [files, templates, themeFiles, planet] = await Promise.all([
+    scanSources(sourceDir),
+    loadTemplates(sourceDir),
+    themeAssets(),
+    loadPlanet(config, configLabel, options),
+  ]);
   const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) });
   const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
   const pages = loaded.filter((page) => !isLeftOut(page));
@@ -66,8 +76,9 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const copies = new Map<string, string>(themeFiles);
   for (const file of files) if (!file.isPage) copies.set(file.outputPath, file.absolutePath);
   const outputs = new Set<string>([...pages.map((page) => page.outputPath), ...copies.keys()]);
+  if (planet) addPlanetOutputs(planet, outputs, config.planet!.path, sourceLabel, configLabel);
 
-  const summaries = pages.map((page) => summaryOf(page, config));
+  const summaries = [...pages.map((page) => summaryOf(page, config)), ...(planet?.summaries ?? [])];
   const generated = missingFolderIndexes(summaries, outputs, config.title);
   if (!outputs.has('404.html')) generated.push({ sourcePath: '', outputPath: '404.html', kind: 'not-found', title: wordsFor(config.language).notFoundTitle });
   for (const page of generated) outputs.add(page.outputPath);
@@ -121,8 +132,28 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
       frontMatter: { title: page.title, draft: false, aliases: [], extra: {} },
       bodyLine: 1,
     })),
+    ...(planet?.jobs ?? []),
   ];
-  return { config, context, jobs, posts, aliases, copies, ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+  const generatedFiles = planet?.files ?? new Map<string, string>();
+  return { config, context, jobs, posts, aliases, copies, generatedFiles, ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+}
+
+/** The planet's pages and files, when the config has a planet and the build was given a place for its cache. */
+async function loadPlanet(config: SiteConfig, configLabel: string, options: LoadSiteOptions): Promise<PlanetSection | undefined> {
+  if (!config.planet || !options.planet) return undefined;
+  // Loaded on use: the feed parser and the HTML-to-text converter are not needed by a site without a planet.
+  const { planetSection } = await import('../planet/planet-section.js');
+  return planetSection(config as SiteConfig & { planet: NonNullable<SiteConfig['planet']> }, { ...options.planet, configLabel, warn: options.warn });
+}
+
+/** The planet's folder belongs to it: a page or file of the site at one of its paths is a configuration mistake. */
+function addPlanetOutputs(planet: PlanetSection, outputs: Set<string>, folder: string, sourceLabel: string, configLabel: string): void {
+  for (const outputPath of [...planet.summaries.map((page) => page.outputPath), ...planet.files.keys()]) {
+    if (outputs.has(outputPath)) {
+      throw usageError('config-invalid', `${configLabel}: the planet's ${outputPath} would replace ${sourceLabel}/${outputPath.replace(/\.html$/, '.md')} (or a file of that name)`, `choose another planet.path than ${folder}, or move that page`);
+    }
+    outputs.add(outputPath);
+  }
 }
 
 /** What the rest of the site needs to know about a page; the title defaults to the folder or file name. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { checkKeys, isPlainObject } from '../../config/check-keys.js';
 import { readProjectFile } from '../../config/project-file.js';
 import { usageError } from '../../errors/fleuron-error.js';
+import { parsePlanetConfig, type PlanetConfig } from '../planet/planet-config.js';
 
 export interface SiteAuthor {
   name: string;
@@ -39,12 +40,14 @@ export interface SiteConfig {
     /** Refuse Markdown files larger than this, instead of exhausting memory. */
     maxFileKb: number;
   };
+  /** The members' blogs gathered into the site at build time (see lib/build/planet/). */
+  planet?: PlanetConfig;
 }
 
 /** Top-level keys of `fleuron.yaml`; `publish` and `redirects` belong to the publisher and are not checked here. */
 export const SITE_CONFIG_KEYS = [
   'title', 'baseUrl', 'language', 'description', 'author', 'navigation', 'editLink', 'feed', 'budget', 'markdown',
-  'publish', 'redirects',
+  'planet', 'publish', 'redirects',
 ] as const;
 export const AUTHOR_KEYS = ['name', 'email', 'url'] as const;
 export const NAVIGATION_KEYS = ['title', 'path'] as const;
@@ -166,6 +169,8 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     toc: flag(markdown, 'toc', 'markdown.toc'),
     maxFileKb: positive(markdown, 'maxFileKb', 'markdown.maxFileKb', DEFAULT_MAX_FILE_KB),
   };
+  const planet = parsePlanetConfig(data.planet, file);
+  if (planet) config.planet = planet;
   return config;
 }
 

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { NavigationEntry } from '../load/site-config.js';
 
-export type PageKind = 'page' | 'folder-index' | 'not-found';
+/** `planet`: a page of the planet section (see lib/build/planet/), generated from the members' feeds. */
+export type PageKind = 'page' | 'folder-index' | 'not-found' | 'planet';
 
 /** What other pages need to know about a page: where it is, its title and dates. */
 export interface PageSummary {

@@ -1,4 +1,4 @@
-/** `fleuron build [src] --out DIR [--drafts] [--broken-links warn]`: builds a Markdown folder into a website and prints a summary. */
+/** `fleuron build [src] --out DIR [--drafts] [--broken-links warn] [--offline]`: builds a Markdown folder into a website and prints a summary. */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { usageError } from '../../errors/fleuron-error.js';
@@ -8,6 +8,7 @@ interface BuildArguments {
   out: string;
   drafts: boolean;
   'broken-links': string;
+  offline: boolean;
 }
 
 export const buildCommand: CommandModule<object, BuildArguments> = {
@@ -19,6 +20,7 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
       .option('out', { type: 'string', default: 'public', describe: 'the folder to write the website into' })
       .option('drafts', { type: 'boolean', default: false, describe: 'include pages marked draft: true' })
       .option('broken-links', { type: 'string', default: 'error', describe: 'what a broken internal link does: error or warn' })
+      .option('offline', { type: 'boolean', default: false, describe: "build the planet from its cache alone, fetching no member's feed" })
       .example('$0 build', 'build site-src/ into public/')
       .example('$0 build notes --out /tmp/site --drafts', 'another folder, drafts included'),
   handler: async (argv) => {
@@ -34,6 +36,7 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
       outDir: argv.out,
       drafts: argv.drafts,
       brokenLinks,
+      offline: argv.offline,
       log: (line) => process.stderr.write(line + '\n'),
     });
     const where = path.relative(process.cwd(), result.outDir) || '.';

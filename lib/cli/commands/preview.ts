@@ -10,6 +10,7 @@ export interface PreviewArgs {
   reload: boolean;
   watch: boolean;
   drafts: boolean;
+  offline: boolean;
   gzip?: boolean;
 }
 
@@ -24,6 +25,7 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
       .option('reload', { type: 'boolean', default: true, describe: 'reload open pages after a rebuild (a script added to HTML responses of the preview only; --no-reload for none)' })
       .option('watch', { type: 'boolean', default: true, describe: 'rebuild when a source file changes (--no-watch to build once)' })
       .option('drafts', { type: 'boolean', default: false, describe: 'include pages marked draft: true' })
+      .option('offline', { type: 'boolean', default: false, describe: "build the planet from its cache alone (rebuilds never fetch the members' feeds anyway)" })
       .option('gzip', { type: 'boolean', describe: 'serve text files gzip-compressed, as publish --gzip stores them (default: publish.gzip in fleuron.yaml)' })
       .example('$0 preview', 'build site-src and browse it at http://127.0.0.1:8080/')
       .example('$0 preview docs --port 3000 --no-reload', 'another folder and port, pages never reload themselves') as unknown as Argv<PreviewArgs>,
@@ -41,6 +43,7 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
       reload: args.reload,
       watch: args.watch,
       drafts: args.drafts,
+      offline: args.offline,
       ...(args.gzip !== undefined ? { gzip: args.gzip } : {}),
       log: writeErr,
     });

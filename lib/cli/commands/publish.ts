@@ -14,6 +14,7 @@ export interface PublishArgs extends PublishFlags {
   localPort?: number;
   serve?: boolean;
   drafts?: boolean;
+  offline?: boolean;
   hashCache?: boolean;
 }
 
@@ -36,6 +37,7 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print only the summary and errors' })
       .option('out', { type: 'string', describe: 'where to build, when DIR holds sources (default public)' })
       .option('drafts', { type: 'boolean', describe: 'include draft pages when building' })
+      .option('offline', { type: 'boolean', describe: "when building: the planet from its cache alone, fetching no member's feed" })
       .option('local', { type: 'boolean', describe: 'publish to an embedded S3 server on 127.0.0.1 (no keys needed; data in .fleuron/)' })
       .option('local-port', { type: 'number', default: 4568, describe: 'port of the embedded server' })
       .option('serve', { type: 'boolean', describe: 'with --local: keep serving the site until Ctrl-C (default on a terminal)' })
