@@ -51,7 +51,8 @@ export function siteHash(context: RenderContext): string {
 export class PageDeps {
   private readonly templates: TemplateDeps;
   private readonly menu: string;
-  private latest: string | undefined;
+  /** Per layout: the hash of what every page of that layout shares (templates, menu, latest posts if shown). */
+  private readonly shared = new Map<string, string>();
 
   constructor(private readonly site: SiteLookups) {
     this.templates = new TemplateDeps(site.context.templates);
@@ -62,11 +63,17 @@ export class PageDeps {
     const isPost = job.kind === 'page' && job.frontMatter.date !== undefined;
     const layout = job.frontMatter.layout ?? defaultLayout(job, isPost);
     const { site } = this;
-    const parts = [this.templates.of(layout).hash, layout, this.menu, site.titles.get(job.outputPath) ?? '', linksText(site.breadcrumbs(job.outputPath))];
-    if (job.listing) parts.push(`${job.listing.number}/${job.listing.total}/${job.listing.size}/${job.listing.index}`);
-    parts.push(linksText(listedOn(job, site)));
-    if (this.templates.uses(layout, 'latestPosts')) parts.push((this.latest ??= linksText(site.latestPosts)));
-    return hashOf(...parts);
+    const listing = job.listing ? `${job.listing.number}/${job.listing.total}/${job.listing.size}/${job.listing.index}` : '';
+    return hashOf(this.sharedBy(layout), site.titles.get(job.outputPath) ?? '', linksText(site.breadcrumbs(job.outputPath)), listing, linksText(listedOn(job, site)));
+  }
+
+  private sharedBy(layout: string): string {
+    let hash = this.shared.get(layout);
+    if (hash === undefined) {
+      const latest = this.templates.uses(layout, 'latestPosts') ? linksText(this.site.latestPosts) : '';
+      this.shared.set(layout, (hash = hashOf(this.templates.of(layout).hash, layout, this.menu, latest)));
+    }
+    return hash;
   }
 }
 
