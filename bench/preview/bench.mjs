@@ -111,8 +111,9 @@ async function main() {
     const title = [];
     for (let run = 0; run < Math.min(EDITS, 8); run++) {
       const file = path.join(src, `page-${200 + run}.md`);
-      const marker = `Retitled ${run} ${Date.now()}`;
-      const text = readFileSync(file, 'utf8').replace(/^title: .*$/m, `title: ${marker}`);
+      // Appended to the title, so the page keeps its place in the listing (sorted by title) and the same listing page shows it.
+      const marker = `retitled-${run}-${Date.now()}`;
+      const text = readFileSync(file, 'utf8').replace(/^title: (.*)$/m, `title: $1 ${marker}`);
       const listing = await findListing(url, `page-${200 + run}.html`);
       title.push(await editToVisible(() => writeFileSync(file, text), listing, marker));
       await sleep(150);
