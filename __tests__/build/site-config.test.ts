@@ -20,6 +20,7 @@ describe('parseSiteConfig', () => {
       language: 'en',
       feed: { limit: 20 },
       budget: { pageKb: 14 },
+      pagination: { pageSize: 50 },
       markdown: { allowHtml: false, toc: false, maxFileKb: 2048 },
     });
   });
@@ -36,6 +37,7 @@ describe('parseSiteConfig', () => {
         editLink: 'https://git.example.org/{path}',
         feed: { title: 'Journal', limit: 5 },
         budget: { pageKb: 10 },
+        pagination: { pageSize: 20 },
         markdown: { allowHtml: true, toc: true, maxFileKb: 100 },
         publish: { anything: 'goes' },
         redirects: [{ whatever: true }],
@@ -52,6 +54,7 @@ describe('parseSiteConfig', () => {
       editLink: 'https://git.example.org/{path}',
       feed: { title: 'Journal', limit: 5 },
       budget: { pageKb: 10 },
+      pagination: { pageSize: 20 },
       markdown: { allowHtml: true, toc: true, maxFileKb: 100 },
     });
   });
@@ -65,6 +68,8 @@ describe('parseSiteConfig', () => {
   });
 
   it.each([
+    [{ pagination: { pageSize: 2.5 } }, 'site/fleuron.yaml: "pagination.pageSize" must be a whole number of entries', 'e.g. pagination: { pageSize: 50 }'],
+    [{ pagination: { pageSiz: 10 } }, 'site/fleuron.yaml: pagination: unknown key "pageSiz"', 'did you mean "pageSize"?'],
     [{ titel: 'x' }, 'site/fleuron.yaml: unknown key "titel"', 'did you mean "title"?'],
     [{ markdown: { allowHTML: true } }, 'site/fleuron.yaml: markdown: unknown key "allowHTML"', 'did you mean "allowHtml"?'],
     [{ feed: { limt: 3 } }, 'site/fleuron.yaml: feed: unknown key "limt"', 'did you mean "limit"?'],

@@ -8,7 +8,7 @@ import { loadSite, STYLESHEET } from './load/load-site.js';
 import { PLANET_CACHE_FILE } from './planet/feed-cache.js';
 import type { Redirect } from './render/aliases.js';
 import { linkProblems, renderSite } from './render/render-site.js';
-import { formatSizeReport, gzipSize, sizeReport, type SizeReport } from './write/size-report.js';
+import { formatSizeReport, gzipSize, overBudgetWarning, sizeReport, type SizeReport } from './write/size-report.js';
 import { siteFiles } from './write/site-files.js';
 import { unchangedCopies } from './write/unchanged-copies.js';
 import { writeOutput } from './write/write-output.js';
@@ -26,6 +26,10 @@ export interface BuildOptions {
   threads?: number;
   /** Build the planet from its cache alone, fetching no feed (`--offline`). */
   offline?: boolean;
+  /** Warn about the pages over the page budget (default); the preview turns it off and says it when the set changes. */
+  warnBudget?: boolean;
+  /** A cache already open (the preview keeps one between rebuilds instead of reading it from disk each time). */
+  cache?: RenderCache;
   log?: (line: string) => void;
 }
 
@@ -66,7 +70,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   };
 
   const cacheDir = options.cacheDir ?? path.resolve('.fleuron/build-cache');
-  const cache = await RenderCache.open(cacheDir, sourceDir);
+  const cache = options.cache ?? (await RenderCache.open(cacheDir, sourceDir));
+  cache.beginBuild();
   const plan = await loadSite({
     sourceDir,
     sourceLabel,
@@ -100,9 +105,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const cssFile = plan.copies.get(STYLESHEET);
   const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
   const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
-  for (const page of sizes.overBudget) {
-    warn(`${page.outputPath} is ${(page.totalGzipBytes / 1024).toFixed(1)} KB gzipped with its CSS, over the ${plan.config.budget.pageKb} KB budget`);
-  }
+  // One line for the whole set; the preview says it only when the set changes (warnBudget: false, it reads sizes).
+  const overBudget = overBudgetWarning(sizes, plan.config.budget.pageKb);
+  if (overBudget && options.warnBudget !== false) warn(overBudget);
   const finished = performance.now();
   const result: BuildResult = {
     outDir,
@@ -125,7 +130,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   return result;
 }
 
-export { formatSizeReport };
+export { formatSizeReport, overBudgetWarning };
+
+/** The build cache of a site: `.fleuron/build-cache` in the current folder unless `cacheDir` says otherwise. */
+export function openBuildCache(options: Pick<BuildOptions, 'sourceDir' | 'cacheDir'>): Promise<RenderCache> {
+  return RenderCache.open(options.cacheDir ?? path.resolve('.fleuron/build-cache'), path.resolve(options.sourceDir));
+}
 
 async function assertFolders(sourceDir: string, outDir: string, sourceLabel: string): Promise<void> {
   const info = await stat(sourceDir).catch(() => undefined);

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildSite } from '../build/index.js';
+import { buildSite, openBuildCache, overBudgetWarning } from '../build/index.js';
 import { scanBuiltFiles } from './built-site.js';
 import { startPreviewServer, type ServedSite } from './preview-server.js';
 import { readPreviewSettings } from './site-settings.js';
@@ -61,6 +61,10 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const outDir = path.resolve(options.outDir ?? DEFAULT_PREVIEW_DIR);
   let version = 0;
   let site: ServedSite | undefined;
+  // Kept open between rebuilds: reading it back from disk at every save costs tens of milliseconds on a large site.
+  const cache = await openBuildCache({ sourceDir, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
+  // The pages over budget are said at the first build, then only when that set changes, not at every save.
+  let lastBudgetWarning: string | undefined;
 
   const buildOnce = async (): Promise<BuildOutcome> => {
     const started = performance.now();
@@ -71,9 +75,16 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         drafts: options.drafts,
         offline: (options.offline ?? false) || version > 0,
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+        cache,
+        warnBudget: false,
         ...(options.threads !== undefined ? { threads: options.threads } : {}),
         log,
       });
+      const overBudget = result.sizes.overBudget.map((page) => page.outputPath).join('\n');
+      if (overBudget !== (lastBudgetWarning ?? '')) {
+        log(overBudget === '' ? 'every page is within the page budget now' : `warning: ${overBudgetWarning(result.sizes, result.sizes.budgetBytes / 1024)}`);
+      }
+      lastBudgetWarning = overBudget;
       const settings = await readPreviewSettings({ sourceDir, builtDir: outDir, ...(options.gzip !== undefined ? { gzip: options.gzip } : {}) });
       const files = await scanBuiltFiles(outDir, settings.isPublished);
       version += 1;

@@ -22,7 +22,9 @@ export function isIgnoredChange(relative: string): boolean {
 
 /** Node 20 watches a whole tree on Linux, macOS and Windows with `recursive: true`. */
 export function watchSources(dir: string, options: SourceWatcherOptions): SourceWatcher {
-  const debounceMs = options.debounceMs ?? 150;
+  // An editor's save is a burst of events a few milliseconds apart (write, rename, backup removal); 25 ms of quiet
+  // covers it, and a change arriving during a rebuild queues one more rebuild, so a longer wait buys nothing.
+  const debounceMs = options.debounceMs ?? 25;
   let timer: NodeJS.Timeout | undefined;
   let changed = new Set<string>();
   const watcher: FSWatcher = watch(dir, { recursive: true }, (_event, filename) => {

@@ -1,8 +1,8 @@
 /**
  * The incremental cache: what a page render produced (its HTML's hash, ids, links, size; a post's body), by the
- * hash of the page's text, all rendered in one context: a hash of everything else the HTML depends on (templates,
- * config, every page's title and path, the builder's own code). A changed text is another hash and a changed
- * context empties the cache, so a stale entry is never served. The HTML itself is not kept: a hit also needs the
+ * hash of the page's text and of what it shows of other pages (titles, menu, listing, its layout's templates), all
+ * rendered in one context: a hash of what every page depends on (config, output paths, the builder's own code). A
+ * changed text or dependency is another hash and a changed context empties the cache, so a stale entry is never served. The HTML itself is not kept: a hit also needs the
  * output file to still hold exactly that HTML.
  *
  * It also keeps the stamps (size, times, inode) of the files a build read or checked — page sources, output
@@ -27,6 +27,8 @@ export type RememberedPage = Omit<RenderedPage, 'html'> & { htmlHash: string };
 export interface CachedPage {
   /** Hash of the page's source text (see loadPages). */
   textHash: string;
+  /** Hash of what the page shows of the rest of the site (see PageDeps in render-site.ts). */
+  depsHash: string;
   page: RememberedPage;
   /** The output file's stamp when it was last found to hold the page's HTML (absent until then). */
   output?: FileStamp;
@@ -39,15 +41,16 @@ export interface RememberedCopy {
 }
 
 /** Bump when the stored shapes change. */
-const FORMAT = 6;
+const FORMAT = 7;
 
 /**
  * A page as stored. The cache is read at every build and holds thousands of pages, so its keys are short and
- * empty values are left out: t text hash, s source path, h HTML hash, g gzipped size, o output stamp, i ids,
- * l links (line, href, target output, fragment), p link problems, c body (posts only).
+ * empty values are left out: t text hash, d dependencies hash, s source path, h HTML hash, g gzipped size, o output
+ * stamp, i ids, l links (line, href, target output, fragment), p link problems, c body (posts only).
  */
 interface StoredPage {
   t: string;
+  d: string;
   s: string;
   h: string;
   g: number;
@@ -152,6 +155,11 @@ export class RenderCache {
     return new RenderCache(file, base.generation, base.context, base, journal.length);
   }
 
+  /** Starts a build with this cache (a preview keeps one cache open across its rebuilds). */
+  beginBuild(): void {
+    this.sourcesSeen.clear();
+  }
+
   /** Sets the render context of this build: pages rendered in another one are forgotten. */
   useContext(context: string): void {
     if (context === this.context) return;
@@ -160,12 +168,13 @@ export class RenderCache {
     this.rewrite = true;
   }
 
-  /** The page rendered from this text at this output path, in this build's context. */
-  get(page: { sourcePath: string; outputPath: string; textHash: string }): CachedPage | undefined {
+  /** The page rendered from this text at this output path, with these dependencies, in this build's context. */
+  get(page: { sourcePath: string; outputPath: string; textHash: string }, depsHash: string): CachedPage | undefined {
     const stored = this.entries.pages.get(page.outputPath);
-    if (stored?.t !== page.textHash || stored.s !== page.sourcePath) return undefined;
+    if (stored?.t !== page.textHash || stored.d !== depsHash || stored.s !== page.sourcePath) return undefined;
     return {
       textHash: stored.t,
+      depsHash: stored.d,
       page: {
         sourcePath: stored.s,
         outputPath: page.outputPath,
@@ -182,7 +191,7 @@ export class RenderCache {
 
   set(outputPath: string, entry: CachedPage): void {
     const { page } = entry;
-    const stored: StoredPage = { t: entry.textHash, s: page.sourcePath, h: page.htmlHash, g: page.gzipBytes };
+    const stored: StoredPage = { t: entry.textHash, d: entry.depsHash, s: page.sourcePath, h: page.htmlHash, g: page.gzipBytes };
     if (entry.output !== undefined) stored.o = entry.output;
     if (page.ids.length > 0) stored.i = page.ids;
     if (page.links.length > 0) stored.l = page.links.map((link) => [link.line, link.href, link.targetOutput, link.fragment]);

@@ -5,7 +5,8 @@ import { contentHash } from '../cache/hash.js';
 import { collectAliases, type Redirect } from '../render/aliases.js';
 import { FEED_PATH } from '../render/feed.js';
 import type { PageJob, RenderContext } from '../render/render-context.js';
-import { folderOf, folderTitle, isIndexSource, missingFolderIndexes, postsOf, resolveNavigation, type PageSummary, type SiteLink } from '../render/site-map.js';
+import { defaultLayout, folderOf, folderTitle, isIndexSource, missingFolderIndexes, paginateListings, postsOf, resolveNavigation, type ListingPosition, type PageSummary, type SiteLink } from '../render/site-map.js';
+import { TemplateDeps } from '../render/template-deps.js';
 import { SITEMAP_PATH } from '../render/sitemap.js';
 import { wordsFor } from '../render/words.js';
 import type { PlanetSection } from '../planet/planet-section.js';
@@ -102,6 +103,10 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     const menuTitles = new Map(menu.map((link) => [link.outputPath, link.title]));
     for (const page of generated) if (page.kind === 'folder-index') page.title = menuTitles.get(page.outputPath) ?? page.title;
   }
+  const listings = paginate([...summaries, ...generated], pages, templates, config.pagination.pageSize, outputs, sourceLabel);
+  for (const page of listings.extra) outputs.add(page.outputPath);
+  allSummaries.push(...listings.extra);
+  allSummaries.sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
   const aliases = collectAliases(
     pages.map((page) => ({ sourcePath: page.sourcePath, outputPath: page.outputPath, aliases: page.frontMatter.aliases })),
     outputs,
@@ -121,16 +126,23 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     ...(menu ? { menu } : {}),
     ...(feed ? { feed } : {}),
   };
+  const listingOf = (outputPath: string) => {
+    const listing = listings.positions.get(outputPath);
+    return listing ? { listing } : {};
+  };
+  const sourceFrontMatter = new Map(pages.map((page) => [page.outputPath, page.frontMatter]));
   const jobs: PlannedPage[] = [
-    ...pages.map((page) => ({ ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const) })),
-    ...generated.map((page) => ({
+    ...pages.map((page) => ({ ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const), ...listingOf(page.outputPath) })),
+    ...[...generated, ...listings.extra].map((page) => ({
       sourcePath: page.sourcePath,
       outputPath: page.outputPath,
       kind: page.kind,
       text: '',
       textHash: contentHash(''),
-      frontMatter: { title: page.title, draft: false, aliases: [], extra: {} },
+      // A later page of a listing has its first page's layout (without its text: the text shows on page 1 only).
+      frontMatter: { title: page.title, draft: false, aliases: [], extra: {}, ...layoutOf(page.listing && sourceFrontMatter.get(page.listing.index)) },
       bodyLine: 1,
+      ...listingOf(page.outputPath),
     })),
     ...(planet?.jobs ?? []),
   ];
@@ -154,6 +166,32 @@ function addPlanetOutputs(planet: PlanetSection, outputs: Set<string>, folder: s
     }
     outputs.add(outputPath);
   }
+}
+
+function layoutOf(frontMatter: { layout?: string } | undefined): { layout?: string } {
+  return frontMatter?.layout === undefined ? {} : { layout: frontMatter.layout };
+}
+
+/**
+ * Splits the listings longer than a page (see paginateListings): only index pages whose layout shows their listing
+ * (`page.children`) are split. A source file where a listing page would go is an error naming both.
+ */
+function paginate(
+  summaries: readonly PageSummary[],
+  pages: readonly LoadedPage[],
+  templates: SitePlan['context']['templates'],
+  pageSize: number,
+  outputs: ReadonlySet<string>,
+  sourceLabel: string,
+): { extra: PageSummary[]; positions: Map<string, ListingPosition> } {
+  const deps = new TemplateDeps(templates);
+  const layouts = new Map(pages.map((page) => [page.outputPath, page.frontMatter.layout]));
+  const listings = paginateListings(summaries, pageSize, (index) => deps.uses(layouts.get(index.outputPath) ?? defaultLayout(index, false), 'children'));
+  const taken = listings.extra.find((page) => outputs.has(page.outputPath));
+  if (taken) {
+    throw usageError('output-collision', `${sourceLabel}/${taken.outputPath} is a file of the site and also page ${taken.listing!.number} of the listing of ${taken.listing!.index}`, 'rename the file, or set a larger pagination.pageSize in fleuron.yaml');
+  }
+  return listings;
 }
 
 /** What the rest of the site needs to know about a page; the title defaults to the folder or file name. */

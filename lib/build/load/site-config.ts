@@ -32,6 +32,8 @@ export interface SiteConfig {
   feed: { title?: string; limit: number };
   /** Warn about pages whose HTML + CSS gzipped exceeds this many kilobytes. */
   budget: { pageKb: number };
+  /** Folder listings longer than this many entries are split over several pages (`folder/page/2.html` …). */
+  pagination: { pageSize: number };
   markdown: {
     /** Pass raw HTML through instead of escaping it. */
     allowHtml: boolean;
@@ -46,16 +48,19 @@ export interface SiteConfig {
 
 /** Top-level keys of `fleuron.yaml`; `publish` and `redirects` belong to the publisher and are not checked here. */
 export const SITE_CONFIG_KEYS = [
-  'title', 'baseUrl', 'language', 'description', 'author', 'navigation', 'editLink', 'feed', 'budget', 'markdown',
-  'planet', 'publish', 'redirects',
+  'title', 'baseUrl', 'language', 'description', 'author', 'navigation', 'editLink', 'feed', 'budget', 'pagination',
+  'markdown', 'planet', 'publish', 'redirects',
 ] as const;
 export const AUTHOR_KEYS = ['name', 'email', 'url'] as const;
 export const NAVIGATION_KEYS = ['title', 'path'] as const;
 export const FEED_KEYS = ['title', 'limit'] as const;
 export const BUDGET_KEYS = ['pageKb'] as const;
+export const PAGINATION_KEYS = ['pageSize'] as const;
 export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb'] as const;
 
 export const DEFAULT_PAGE_BUDGET_KB = 14;
+/** 50 entries with a title, date and summary are 3–4 KB gzipped: a listing page stays well within the budget. */
+export const DEFAULT_LISTING_PAGE_SIZE = 50;
 export const DEFAULT_MAX_FILE_KB = 2048;
 
 /** Reads and validates `fleuron.yaml` in `sourceDir`; a site without one gets the defaults. */
@@ -101,6 +106,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     language: text(data, 'language') ?? 'en',
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
+    pagination: { pageSize: DEFAULT_LISTING_PAGE_SIZE },
     markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB },
   };
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');
@@ -162,6 +168,11 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
 
   const budget = section('budget', BUDGET_KEYS);
   config.budget = { pageKb: positive(budget, 'pageKb', 'budget.pageKb', DEFAULT_PAGE_BUDGET_KB) };
+
+  const pagination = section('pagination', PAGINATION_KEYS);
+  const pageSize = positive(pagination, 'pageSize', 'pagination.pageSize', DEFAULT_LISTING_PAGE_SIZE);
+  if (!Number.isInteger(pageSize)) throw fail('pagination.pageSize', 'a whole number of entries', 'e.g. pagination: { pageSize: 50 }');
+  config.pagination = { pageSize };
 
   const markdown = section('markdown', MARKDOWN_KEYS);
   config.markdown = {

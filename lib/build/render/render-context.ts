@@ -3,9 +3,8 @@ import type { Liquid } from 'liquidjs';
 import type { FrontMatter } from '../load/front-matter.js';
 import type { SiteConfig } from '../load/site-config.js';
 import { createLayoutEngine, type TemplateSet } from './layouts.js';
-import type { LinkTargets } from './links.js';
-import { breadcrumbsFor, folderListing, postsOf, siteMenu, type PageKind, type PageSummary, type SiteLink } from './site-map.js';
-import { wordsFor, type ThemeWords } from './words.js';
+import type { ListingPosition, PageKind, PageSummary, SiteLink } from './site-map.js';
+import { siteLookups, type SiteLookups } from './site-lookups.js';
 
 export interface RenderContext {
   config: SiteConfig;
@@ -37,39 +36,15 @@ export interface PageJob {
   text: string;
   frontMatter: FrontMatter;
   bodyLine: number;
+  /** On the pages of a listing split over several pages: which part of the folder's listing this page shows. */
+  listing?: ListingPosition;
 }
 
-/** The render context with its lookups built once. */
-export interface PreparedSite {
-  context: RenderContext;
-  words: ThemeWords;
+/** The render context with its lookups built once, and the layout engine. */
+export interface PreparedSite extends SiteLookups {
   engine: Liquid;
-  targets: LinkTargets;
-  titles: Map<string, string>;
-  menu: SiteLink[];
-  latestPosts: SiteLink[];
-  breadcrumbs: (outputPath: string) => SiteLink[];
-  listing: (outputPath: string) => SiteLink[];
 }
 
 export function prepareSite(context: RenderContext): PreparedSite {
-  const words = wordsFor(context.config.language);
-  const language = context.config.language;
-  const titles = new Map(context.pages.map((page) => [page.outputPath, page.title]));
-  const pages = new Map<string, string>();
-  for (const page of context.pages) if (page.kind !== 'folder-index') pages.set(page.sourcePath, page.outputPath);
-  const latestPosts = postsOf(context.pages, language)
-    .slice(0, 5)
-    .map((post) => ({ title: post.title, outputPath: post.outputPath, date: post.date! }));
-  return {
-    context,
-    words,
-    engine: createLayoutEngine(context.templates),
-    targets: { pages, drafts: new Set(context.drafts), outputs: new Set(context.outputs) },
-    titles,
-    menu: siteMenu(context.pages, words.home, language, context.menu),
-    latestPosts,
-    breadcrumbs: (outputPath) => breadcrumbsFor(outputPath, titles, words.home),
-    listing: (outputPath) => folderListing(outputPath, context.pages, language),
-  };
+  return { ...siteLookups(context), engine: createLayoutEngine(context.templates) };
 }

@@ -6,7 +6,8 @@ import { renderLayout } from './layouts.js';
 import { lineFinder, rewriteLinks, type LinkProblem, type PageLink } from './links.js';
 import { renderMarkdown } from './markdown.js';
 import type { PageJob, PreparedSite } from './render-context.js';
-import { isCurrent, isIndexSource, type SiteLink } from './site-map.js';
+import { listedOn } from './site-lookups.js';
+import { defaultLayout, isCurrent, listingPageOutput, type SiteLink } from './site-map.js';
 import { encodeUrlPath, relativeUrl } from './url-map.js';
 import { formatDate } from './words.js';
 
@@ -22,15 +23,6 @@ export interface RenderedPage {
   gzipBytes: number;
   links: PageLink[];
   problems: LinkProblem[];
-}
-
-/** The layout a page gets when its front matter names none. */
-export function defaultLayout(job: Pick<PageJob, 'kind' | 'sourcePath'>, isPost: boolean): string {
-  if (job.kind === 'not-found') return '404';
-  if (job.kind === 'folder-index') return 'list';
-  if (job.sourcePath === 'index.md' || job.sourcePath === 'index.markdown') return 'home';
-  if (isIndexSource(job.sourcePath)) return 'list';
-  return isPost ? 'post' : 'page';
 }
 
 export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
@@ -67,7 +59,14 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
   const isPost = job.kind === 'page' && frontMatter.date !== undefined;
   const tocHeadings = headings.filter((heading) => heading.level === 2 || heading.level === 3);
   const showToc = (frontMatter.toc ?? (config.markdown.toc && tocHeadings.length >= 3)) && tocHeadings.length > 0;
-  const isIndex = job.kind === 'folder-index' || isIndexSource(job.sourcePath);
+  const listing = job.listing;
+  const pagination = listing && {
+    number: listing.number,
+    total: listing.total,
+    previousUrl: listing.number > 1 ? urlTo(listingPageOutput(listing.index, listing.number - 1)) : undefined,
+    nextUrl: listing.number < listing.total ? urlTo(listingPageOutput(listing.index, listing.number + 1)) : undefined,
+    firstUrl: urlTo(listing.index),
+  };
   const data = {
     site: {
       title: config.title,
@@ -98,7 +97,8 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       editUrl: job.kind === 'page' && config.editLink ? config.editLink.replace('{path}', encodeUrlPath(job.sourcePath)) : undefined,
       toc: showToc ? tocHeadings : [],
       breadcrumbs: site.breadcrumbs(job.outputPath).map(link),
-      children: isIndex ? site.listing(job.outputPath).map(link) : [],
+      children: listedOn(job, site).map(link),
+      pagination,
       extra: frontMatter.extra,
     },
     t: site.words,

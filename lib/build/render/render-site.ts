@@ -1,6 +1,8 @@
 /**
  * The render phase: a page whose inputs are unchanged and whose output file is intact is not rendered again;
- * the others are rendered (in workers); then every link is checked.
+ * the others are rendered (in workers); then every link is checked. A page's inputs are its text, what the whole
+ * site shares (siteHash) and what it shows of other pages (pageDepsHash): a title change re-renders the pages
+ * that show that title, and a layout change the pages that use that layout, not the whole site.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +13,10 @@ import type { PlannedPage, SitePlan } from '../load/load-site.js';
 import { readPageText } from '../load/pages.js';
 import { checkFragments, type LinkProblem } from './links.js';
 import type { PageJob, RenderContext } from './render-context.js';
+import { listedOn, siteLookups, type SiteLookups } from './site-lookups.js';
 import type { RenderedPage } from './render-page.js';
+import { defaultLayout, type SiteLink } from './site-map.js';
+import { TemplateDeps } from './template-deps.js';
 
 /** A page of this build: freshly rendered (with its HTML), or remembered (its output file already holds it). */
 export type PageOutcome = RenderedPage | (RememberedPage & { html?: undefined });
@@ -28,21 +33,63 @@ export function htmlHash(html: string | Buffer): string {
 }
 
 /**
- * What every page's HTML depends on besides its own source text: config, templates, every page's path, title and
- * dates, every output path, the builder's code. (A page's front matter comes from its text, or for a generated page
- * from the page list.) The folder's name in messages is left out, so that building from another directory still hits.
+ * What every page's HTML may depend on besides its own text and the pages it shows: config, stylesheets, icon,
+ * feed, drafts, every output path (links are checked and made relative against them), the builder's code. Titles
+ * and templates are left to pageDepsHash; the folder's name in messages too, so building from elsewhere still hits.
  */
-export function contextHash(context: RenderContext): string {
-  return hashOf(builderFingerprint(), JSON.stringify({ ...context, sourceLabel: undefined }));
+export function siteHash(context: RenderContext): string {
+  const { templates: _templates, pages, sourceLabel: _label, menu: _menu, ...shared } = context;
+  // Which source each page comes from (links name sources); titles and dates are not part of this.
+  const sources = pages.map((page) => `${page.kind}\u0001${page.sourcePath}\u0001${page.outputPath}`).join('\n');
+  return hashOf(builderFingerprint(), JSON.stringify(shared), sources);
+}
+
+/**
+ * What a page shows of the rest of the site, as renderPage reads it: the templates of its layout, its own title,
+ * the menu, its breadcrumbs, its part of a listing, and the latest posts when its layout shows them.
+ */
+export class PageDeps {
+  private readonly templates: TemplateDeps;
+  private readonly menu: string;
+  /** Per layout: the hash of what every page of that layout shares (templates, menu, latest posts if shown). */
+  private readonly shared = new Map<string, string>();
+
+  constructor(private readonly site: SiteLookups) {
+    this.templates = new TemplateDeps(site.context.templates);
+    this.menu = linksText(site.menu);
+  }
+
+  hash(job: PlannedPage): string {
+    const isPost = job.kind === 'page' && job.frontMatter.date !== undefined;
+    const layout = job.frontMatter.layout ?? defaultLayout(job, isPost);
+    const { site } = this;
+    const listing = job.listing ? `${job.listing.number}/${job.listing.total}/${job.listing.size}/${job.listing.index}` : '';
+    return hashOf(this.sharedBy(layout), site.titles.get(job.outputPath) ?? '', linksText(site.breadcrumbs(job.outputPath)), listing, linksText(listedOn(job, site)));
+  }
+
+  private sharedBy(layout: string): string {
+    let hash = this.shared.get(layout);
+    if (hash === undefined) {
+      const latest = this.templates.uses(layout, 'latestPosts') ? linksText(this.site.latestPosts) : '';
+      this.shared.set(layout, (hash = hashOf(this.templates.of(layout).hash, layout, this.menu, latest)));
+    }
+    return hash;
+  }
+}
+
+function linksText(links: readonly SiteLink[]): string {
+  return links.map((link) => `${link.outputPath}\u0001${link.title}\u0001${link.date ?? ''}\u0001${link.description ?? ''}\u0001${link.isFolder ? 1 : 0}`).join('\n');
 }
 
 export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: string, threads?: number): Promise<RenderedSite> {
   const { context, jobs } = plan;
-  cache.useContext(contextHash(context));
+  cache.useContext(siteHash(context));
+  const deps = new PageDeps(siteLookups(context));
+  const depsHashes = jobs.map((job) => deps.hash(job));
   const pages: PageOutcome[] = new Array(jobs.length);
   const misses: number[] = [];
   jobs.forEach((job, index) => {
-    const hit = cache.get(job);
+    const hit = cache.get(job, depsHashes[index]!);
     if (hit && holdsPage(`${outDir}${path.sep}${job.outputPath}`, hit, cache)) pages[index] = hit.page;
     else misses.push(index);
   });
@@ -53,7 +100,7 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
     const index = misses[position]!;
     pages[index] = page;
     const { html, ...remembered } = page;
-    cache.set(page.outputPath, { textHash: jobs[index]!.textHash, page: { ...remembered, content: postOutputs.has(page.outputPath) ? page.content : '', htmlHash: htmlHash(html) } });
+    cache.set(page.outputPath, { textHash: jobs[index]!.textHash, depsHash: depsHashes[index]!, page: { ...remembered, content: postOutputs.has(page.outputPath) ? page.content : '', htmlHash: htmlHash(html) } });
   });
   return { pages, rendered: misses.length, workers: fresh.workers };
 }

@@ -2,8 +2,21 @@
 import path from 'node:path';
 import type { NavigationEntry } from '../load/site-config.js';
 
-/** `planet`: a page of the planet section (see lib/build/planet/), generated from the members' feeds. */
-export type PageKind = 'page' | 'folder-index' | 'not-found' | 'planet';
+/**
+ * `listing-page`: page 2, 3 … of a folder index whose listing is longer than one page (see paginateListings);
+ * `planet`: a page of the planet section (see lib/build/planet/), generated from the members' feeds.
+ */
+export type PageKind = 'page' | 'folder-index' | 'not-found' | 'listing-page' | 'planet';
+
+/** Where a page stands in its folder's paginated listing: page `number` of `total`, listing the folder of `index`. */
+export interface ListingPosition {
+  /** Output path of the folder's index page (page 1). */
+  index: string;
+  number: number;
+  total: number;
+  /** Entries per page. */
+  size: number;
+}
 
 /** What other pages need to know about a page: where it is, its title and dates. */
 export interface PageSummary {
@@ -16,6 +29,8 @@ export interface PageSummary {
   date?: string;
   updated?: string;
   weight?: number;
+  /** Set on the pages of a listing that spans several pages (page 1, the folder's index, included). */
+  listing?: ListingPosition;
 }
 
 /** A link in a menu, listing or breadcrumb trail, by output path (each page turns it into a URL relative to itself). */
@@ -102,7 +117,7 @@ export function folderListing(folderIndexOutput: string, pages: readonly PageSum
 function folderChildren(folderIndexOutput: string, pages: readonly PageSummary[]): PageSummary[] {
   const folder = folderOf(folderIndexOutput);
   return pages.filter((page) => {
-    if (page.kind === 'not-found' || page.outputPath === folderIndexOutput) return false;
+    if (page.kind === 'not-found' || page.kind === 'listing-page' || page.outputPath === folderIndexOutput) return false;
     const parent = folderOf(page.outputPath);
     if (page.outputPath.endsWith('/index.html')) return folderOf(parent) === folder && parent !== folder;
     return parent === folder;
@@ -181,4 +196,61 @@ export function isCurrent(menuOutput: string, pageOutput: string): boolean {
   if (menuOutput === pageOutput) return true;
   if (menuOutput === 'index.html' || !menuOutput.endsWith('/index.html')) return false;
   return pageOutput.startsWith(menuOutput.slice(0, -'index.html'.length));
+}
+
+/** `notes/index.html`, 3 → `notes/page/3.html`: stable URLs, linked both ways from the listing's pages. */
+export function listingPageOutput(indexOutput: string, number: number): string {
+  if (number === 1) return indexOutput;
+  const folder = folderOf(indexOutput);
+  return folder === '' ? `page/${number}.html` : `${folder}/page/${number}.html`;
+}
+
+/**
+ * The pages 2 … n of every listing longer than `size` entries, and the position of each index page that gets them
+ * (page 1 of its listing), by output path. `listsChildren` says whether an index page's layout shows its listing
+ * (a home page showing the latest posts does not, so it is never split).
+ */
+export function paginateListings(
+  pages: readonly PageSummary[],
+  size: number,
+  listsChildren: (index: PageSummary) => boolean,
+): { extra: PageSummary[]; positions: Map<string, ListingPosition> } {
+  const counts = new Map<string, number>();
+  for (const page of pages) {
+    if (page.kind === 'not-found' || page.kind === 'listing-page') continue;
+    const listedIn = listingIndexOf(page.outputPath);
+    if (listedIn !== undefined) counts.set(listedIn, (counts.get(listedIn) ?? 0) + 1);
+  }
+  const extra: PageSummary[] = [];
+  const positions = new Map<string, ListingPosition>();
+  for (const index of pages) {
+    if (!(index.kind === 'folder-index' || (index.kind === 'page' && isIndexSource(index.sourcePath)))) continue;
+    const total = Math.ceil((counts.get(index.outputPath) ?? 0) / size);
+    if (total <= 1 || !listsChildren(index)) continue;
+    positions.set(index.outputPath, { index: index.outputPath, number: 1, total, size });
+    for (let number = 2; number <= total; number++) {
+      const listing = { index: index.outputPath, number, total, size };
+      const outputPath = listingPageOutput(index.outputPath, number);
+      positions.set(outputPath, listing);
+      extra.push({ sourcePath: '', outputPath, kind: 'listing-page', title: index.title, listing });
+    }
+  }
+  return { extra, positions };
+}
+
+/** The index page whose listing shows this page: its folder's index, or for a folder index, its parent folder's. */
+function listingIndexOf(outputPath: string): string | undefined {
+  if (outputPath === 'index.html') return undefined;
+  const folder = folderOf(outputPath);
+  if (outputPath.endsWith('/index.html')) return indexOutputOf(folderOf(folder));
+  return indexOutputOf(folder);
+}
+
+/** The layout a page gets when its front matter names none. */
+export function defaultLayout(page: Pick<PageSummary, 'kind' | 'sourcePath'>, isPost: boolean): string {
+  if (page.kind === 'not-found') return '404';
+  if (page.kind === 'folder-index' || page.kind === 'listing-page') return 'list';
+  if (page.sourcePath === 'index.md' || page.sourcePath === 'index.markdown') return 'home';
+  if (isIndexSource(page.sourcePath)) return 'list';
+  return isPost ? 'post' : 'page';
 }

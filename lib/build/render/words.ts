@@ -18,6 +18,11 @@ export interface ThemeWords {
   footnotes: string;
   footnoteBack: string;
   pagesInFolder: string;
+  /** A listing split over several pages: the label of its page links, and the words of each link. */
+  listingPages: string;
+  previousPage: string;
+  nextPage: string;
+  pageNumber: string;
 }
 
 const WORDS: Record<'fr' | 'en', ThemeWords> = {
@@ -39,6 +44,10 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     footnotes: 'Notes',
     footnoteBack: 'Retour au texte',
     pagesInFolder: 'Pages de cette rubrique',
+    listingPages: 'Pages de la liste',
+    previousPage: 'Page précédente',
+    nextPage: 'Page suivante',
+    pageNumber: 'Page',
   },
   en: {
     skipLink: 'Skip to content',
@@ -58,6 +67,10 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     footnotes: 'Footnotes',
     footnoteBack: 'Back to the text',
     pagesInFolder: 'Pages in this section',
+    listingPages: 'Pages of the list',
+    previousPage: 'Previous page',
+    nextPage: 'Next page',
+    pageNumber: 'Page',
   },
 };
 

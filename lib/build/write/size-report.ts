@@ -39,3 +39,12 @@ export function formatSizeReport(report: SizeReport, largest = 3): string[] {
   else lines.push(`  ${report.overBudget.length} page(s) over budget`);
   return lines;
 }
+
+/** The one warning of a build about its pages over budget (largest first, a few named), or undefined when none is. */
+export function overBudgetWarning(report: SizeReport, budgetKb: number, named = 5): string | undefined {
+  const over = report.overBudget;
+  if (over.length === 0) return undefined;
+  const list = over.slice(0, named).map((page) => `${page.outputPath} ${kb(page.totalGzipBytes)}`).join(', ');
+  const more = over.length > named ? ` (and ${over.length - named} more)` : '';
+  return `${over.length} ${over.length === 1 ? 'page is' : 'pages are'} over the ${budgetKb} KB budget (gzipped, with their CSS): ${list}${more}`;
+}
