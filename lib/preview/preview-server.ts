@@ -9,6 +9,7 @@ import { usageError } from '../errors/fleuron-error.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { BuiltFiles } from './built-site.js';
 import { evaluatePreconditions, parseRange } from './conditional-request.js';
+import { isOwnHost } from './host-check.js';
 import { injectReloadScript, isHtmlType, VERSION_PATH } from './reload-script.js';
 import type { PreviewSettings } from './site-settings.js';
 import { streamBody, type StoredObject, type StoredObjectReader } from './stored-object.js';
@@ -43,7 +44,10 @@ export interface PreviewServer {
 
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const host = options.host ?? '127.0.0.1';
+  let port = 0;
   const server = createServer((request, response) => {
+    // Before anything else: a request addressed to another name is a DNS-rebinding page (drafts, keys).
+    if (!isOwnHost(request.headers.host, port, host)) return sendGarageError(response, request.method ?? 'GET', 403, 'AccessDenied', 'This server answers only requests to its own address (127.0.0.1, localhost)');
     handle(request, response, options).catch((error: Error) => {
       options.onError?.(error);
       if (!response.headersSent) sendGarageError(response, request.method ?? 'GET', 500, 'InternalError', error.message);
@@ -57,7 +61,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     });
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}/`,
     port,
