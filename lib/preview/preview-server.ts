@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { usageError } from '../errors/fleuron-error.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { BuiltFiles } from './built-site.js';
+import type { PublishPage } from './publish-page/publish-page.js';
 import { evaluatePreconditions, parseRange } from './conditional-request.js';
 import { isOwnHost } from './host-check.js';
 import { injectReloadScript, isHtmlType, VERSION_PATH } from './reload-script.js';
@@ -32,6 +33,8 @@ export interface PreviewServerOptions {
   port?: number;
   /** Add the reload script to HTML responses and answer the version endpoint. */
   reload?: boolean;
+  /** The publish page, answered under its own path (`/.fleuron/`, never a published key) when given. */
+  publishPage?: PublishPage;
   /** Called when a request fails unexpectedly (a 500). */
   onError?: (error: Error) => void;
 }
@@ -76,6 +79,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 async function handle(request: IncomingMessage, response: ServerResponse, options: PreviewServerOptions): Promise<void> {
   const method = request.method ?? 'GET';
   const url = request.url ?? '/';
+  if (options.publishPage?.handles(pathOfUrl(url))) return options.publishPage.handle(request, response);
   const site = options.site();
 
   if (options.reload && pathOfUrl(url) === VERSION_PATH && (method === 'GET' || method === 'HEAD')) {
