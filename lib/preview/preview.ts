@@ -8,7 +8,7 @@ import { buildSite } from '../build/index.js';
 import { scanBuiltFiles } from './built-site.js';
 import { startPreviewServer, type ServedSite } from './preview-server.js';
 import { createPublishPage } from './publish-page/publish-page.js';
-import type { PublishTargetSource } from './publish-page/publish-target.js';
+import type { PublishTargetSource } from './publish-page/target-source.js';
 import { readPreviewSettings } from './site-settings.js';
 import { watchSources, type SourceWatcher } from './source-watcher.js';
 import { StoredObjectReader } from './stored-object.js';

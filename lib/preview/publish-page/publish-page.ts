@@ -27,7 +27,15 @@ import {
   type TargetView,
 } from './page-html.js';
 import { groupPlan } from './plan-groups.js';
-import { errorLine, hasArchive, keySourceOf, readHistory, runPublish, runRollback, testConnection, type PublishTargetSource } from './publish-target.js';
+import { errorLine, hasArchive, keySourceOf, type ArchivedSettings, type PublishTargetSource } from './target-source.js';
+import type { PublishRun } from './publish-target.js';
+
+// The library calls bring the S3 SDK: loaded when the page first needs them, not when the preview starts.
+const library = () => import('./publish-target.js');
+const runPublish = async (run: PublishRun) => (await library()).runPublish(run);
+const testConnection = async (settings: PublishSettings, bucket: string) => (await library()).testConnection(settings, bucket);
+const readHistory = async (settings: ArchivedSettings, bucket: string) => (await library()).readHistory(settings, bucket);
+const runRollback = async (settings: ArchivedSettings, bucket: string, deployId: string, dryRun: boolean) => (await library()).runRollback(settings, bucket, deployId, dryRun);
 import { judgeStateChange, makePageToken } from './request-guard.js';
 
 /** What the page needs from the running preview. */
@@ -100,7 +108,8 @@ export function createPublishPage(options: PublishPageOptions): PublishPage {
       // The page runs no script and loads nothing from elsewhere; no other site may frame it.
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
       'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
+      // Not no-referrer: with it, browsers send `Origin: null` on the page's own form posts.
+      'Referrer-Policy': 'same-origin',
       ...headers,
     });
     response.end(body);

@@ -1,39 +1,19 @@
 /**
  * The publish page's only doors into the publishing library: settings as `fleuron publish` resolves
  * them, the same publish() call, history and rollback. Thin on purpose: when the library's API moves,
- * only this file is re-pointed. The S3 SDK is loaded on first use: a preview nobody publishes from starts as fast as before.
+ * only this file is re-pointed. The page loads it on first use (it brings the S3 SDK): a preview
+ * nobody publishes from starts as fast as before.
  */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { listDeploys } from '../../archive/archive.js';
 import type { DeployRecord } from '../../archive/deploy-record.js';
-import type { RollbackOutcome } from '../../archive/rollback.js';
-import { hasProfileCredentials, type PublishSettings } from '../../config/publish-settings.js';
-import { FleuronError, isFleuronError } from '../../errors/fleuron-error.js';
-import type { PublishEvent, PublishOutcome } from '../../publish/publish.js';
-import type { S3Endpoint } from '../../s3/client.js';
+import { rollback, type RollbackOutcome } from '../../archive/rollback.js';
+import type { PublishSettings } from '../../config/publish-settings.js';
+import type { FleuronError } from '../../errors/fleuron-error.js';
+import { publish, type PublishEvent, type PublishOutcome } from '../../publish/publish.js';
+import { createS3Connection, type S3Endpoint } from '../../s3/client.js';
 import { describeS3Error, type S3ErrorContext } from '../../s3/s3-error.js';
-import type { SiteRedirect } from '../../website/redirects.js';
-
-/**
- * What the CLI hands the preview (the CLI owns settings resolution: flags, environment, `.env`,
- * fleuron.yaml). Each call reads afresh: the settings form changes `.env` while the preview runs.
- */
-export interface PublishTargetSource {
-  /** The folder whose `.env` `fleuron publish` reads (the working directory): the form writes there. */
-  projectDir: string;
-  readSettings(): Promise<PublishSettings>;
-  /** The checks `fleuron publish` makes before any request (bucket, keys, archive ≠ site); returns the bucket. */
-  checkTarget(settings: PublishSettings): string;
-  /** Redirects and documents the site declares, given the built folder. */
-  readRedirects(builtDir: string): Promise<{ redirects: SiteRedirect[]; indexPage?: string; errorPage?: string }>;
-}
-
-export type KeySource = 'environment' | '.env' | 'AWS profile' | undefined;
-
-/** Where `fleuron publish` will take the keys from, in its order: the environment, then `.env`, then the SDK's profiles. */
-export function keySourceOf(env: NodeJS.ProcessEnv, dotEnv: Record<string, string>): KeySource {
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return 'environment';
-  if ((env.AWS_ACCESS_KEY_ID ?? dotEnv.AWS_ACCESS_KEY_ID) && (env.AWS_SECRET_ACCESS_KEY ?? dotEnv.AWS_SECRET_ACCESS_KEY)) return '.env';
-  return hasProfileCredentials(env) ? 'AWS profile' : undefined;
-}
+import type { ArchivedSettings, PublishTargetSource } from './target-source.js';
 
 function endpointOf(settings: PublishSettings): S3Endpoint {
   return { endpoint: settings.endpoint, region: settings.region, forcePathStyle: settings.forcePathStyle, credentials: settings.credentials };
@@ -58,7 +38,6 @@ export interface PublishRun {
 export async function runPublish(run: PublishRun): Promise<PublishOutcome> {
   const { settings: target, bucket } = run;
   const site = await run.source.readRedirects(run.builtDir);
-  const { publish } = await import('../../publish/publish.js');
   return publish({
     dir: run.builtDir,
     endpoint: endpointOf(target),
@@ -82,7 +61,6 @@ export async function runPublish(run: PublishRun): Promise<PublishOutcome> {
 
 /** "Test connection": one listing request (no retries), answered with the CLI's own messages. */
 export async function testConnection(settings: PublishSettings, bucket: string): Promise<{ ok: true; objects: number } | { ok: false; error: FleuronError }> {
-  const [{ ListObjectsV2Command }, { createS3Connection }] = await Promise.all([import('@aws-sdk/client-s3'), import('../../s3/client.js')]);
   const { client } = createS3Connection(endpointOf(settings), { retry: { maxAttempts: 1 } });
   try {
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: settings.prefix || undefined, MaxKeys: 1000 }));
@@ -94,11 +72,9 @@ export async function testConnection(settings: PublishSettings, bucket: string):
   }
 }
 
-type ArchivedSettings = PublishSettings & { archive: NonNullable<PublishSettings['archive']> };
 
 /** The deploys of this site kept in the archive bucket, newest first (as `fleuron history`). */
 export async function readHistory(settings: ArchivedSettings, bucket: string): Promise<DeployRecord[]> {
-  const [{ listDeploys }, { createS3Connection }] = await Promise.all([import('../../archive/archive.js'), import('../../s3/client.js')]);
   const { client } = createS3Connection(endpointOf(settings), { maxSockets: settings.concurrency });
   try {
     const records = await listDeploys(client, settings.archive, bucket, settings.prefix).catch((error) => {
@@ -112,7 +88,6 @@ export async function readHistory(settings: ArchivedSettings, bucket: string): P
 
 /** `fleuron rollback ID [--dry-run]`. */
 export async function runRollback(settings: ArchivedSettings, bucket: string, deployId: string, dryRun: boolean): Promise<RollbackOutcome> {
-  const [{ rollback }, { createS3Connection }] = await Promise.all([import('../../archive/rollback.js'), import('../../s3/client.js')]);
   const { client } = createS3Connection(endpointOf(settings), { maxSockets: settings.concurrency });
   try {
     return await rollback({ client, bucket, prefix: settings.prefix, archive: settings.archive, targetId: deployId, concurrency: settings.concurrency, dryRun }).catch((error) => {
@@ -121,14 +96,4 @@ export async function runRollback(settings: ArchivedSettings, bucket: string, de
   } finally {
     client.destroy();
   }
-}
-
-export function hasArchive(settings: PublishSettings): settings is ArchivedSettings {
-  return settings.archive !== undefined;
-}
-
-/** Any failure as the CLI's one line: message, then what to do. */
-export function errorLine(error: unknown): string {
-  const failure = isFleuronError(error) ? error : new FleuronError('unexpected', (error as Error)?.message ?? String(error));
-  return failure.hint ? `${failure.message} — ${failure.hint}` : failure.message;
 }
