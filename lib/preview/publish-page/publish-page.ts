@@ -253,7 +253,7 @@ export function createPublishPage(options: PublishPageOptions): PublishPage {
       const bucket = target.checkTarget(settings);
       const outcome = await testConnection(settings, bucket);
       notice = outcome.ok
-        ? { ok: true, line: `Connected: bucket "${bucket}" at ${settings.endpoint ?? 'AWS S3'} answered (${outcome.objects} objects listed).` }
+        ? { ok: true, line: `Connected: bucket "${bucket}" at ${settings.endpoint ?? 'AWS S3'} answered (${outcome.objects} object${outcome.objects === 1 ? '' : 's'} listed).` }
         : { ok: false, line: errorLine(outcome.error) };
     } catch (error) {
       notice = { ok: false, line: errorLine(error) };
