@@ -278,11 +278,18 @@ export function createPublishPage(options: PublishPageOptions): PublishPage {
   const startPublish = async (response: ServerResponse, form: URLSearchParams): Promise<boolean> => {
     const settings = await readSettings();
     const bucket = target.checkTarget(settings);
-    if (build.drafts) return refuse(response, 409, 'Not published', 'this preview includes draft pages (--drafts): restart it without --drafts to publish'), false;
+    if (build.drafts) {
+      refuse(response, 409, 'Not published', 'this preview includes draft pages (--drafts): restart it without --drafts to publish');
+      return false;
+    }
     const buildError = build.lastBuildError();
-    if (buildError) return refuse(response, 409, 'Not published', `the last rebuild failed (${buildError.message}): fix the sources first`), false;
+    if (buildError) {
+      refuse(response, 409, 'Not published', `the last rebuild failed (${buildError.message}): fix the sources first`);
+      return false;
+    }
     if (form.get('version') !== String(build.version())) {
-      return refuse(response, 409, 'Not published', 'the site was rebuilt since this plan was shown: check the new plan, then press Publish again'), false;
+      refuse(response, 409, 'Not published', 'the site was rebuilt since this plan was shown: check the new plan, then press Publish again');
+      return false;
     }
     const url = await siteUrl();
     startJob('publish', (progress) =>
@@ -317,10 +324,16 @@ export function createPublishPage(options: PublishPageOptions): PublishPage {
 
   const startRollback = async (response: ServerResponse, form: URLSearchParams): Promise<boolean> => {
     const deployId = form.get('deploy') ?? '';
-    if (!DEPLOY_ID_PATTERN.test(deployId)) return refuse(response, 400, 'Not restored', `"${deployId}" is not a deploy id: pick one in the history`), false;
+    if (!DEPLOY_ID_PATTERN.test(deployId)) {
+      refuse(response, 400, 'Not restored', `"${deployId}" is not a deploy id: pick one in the history`);
+      return false;
+    }
     const settings = await readSettings();
     const bucket = target.checkTarget(settings);
-    if (!hasArchive(settings)) return refuse(response, 409, 'Not restored', 'no archive bucket is configured, so no deploy was kept'), false;
+    if (!hasArchive(settings)) {
+      refuse(response, 409, 'Not restored', 'no archive bucket is configured, so no deploy was kept');
+      return false;
+    }
     const url = await siteUrl();
     startJob('restore', async () => {
       const outcome = await runRollback(settings, bucket, deployId, false);
