@@ -4,18 +4,19 @@
  * the page on the bucket's website endpoint; a changed page listed after a rebuild, published; then
  * the site restored from the history as it was before that deploy. Against the test S3 server.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeFolder } from '../support/run-cli.js';
 import { startPreviewProcess, type PreviewProcess } from '../support/preview-process.js';
 import { createTestBucket, testS3, websiteGet } from '../support/test-s3.js';
-import { fetchRaw, waitFor } from '../preview/support/http.js';
+import { fetchRaw, REPO_ROOT, waitFor } from '../preview/support/http.js';
 import { describeWithBrowser, launchChromium, NARROW } from './support/chromium.js';
 
 const s3 = testS3();
 const PAGE = '/.fleuron/publish/';
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const page1 = (words: string) => `---\ntitle: Nouvelles\n---\n\n${words}\n`;
 
 describeWithBrowser('the publish page in a real browser (Chromium, JavaScript off)', () => {
@@ -101,11 +102,14 @@ describeWithBrowser('the publish page in a real browser (Chromium, JavaScript of
     const raw = (await fetchRaw(preview.url, PAGE)).body;
     expect(gzipSync(raw).length).toBeLessThan(14 * 1024);
     expect(raw.toString()).not.toMatch(/<script/i);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await tab.screenshot({ path: path.join(ARTIFACTS, 'publish-page-320.png'), fullPage: true });
   });
 
   it('publishes with the button, shows the summary and a link to the live site, which serves the page', async () => {
     await tab.getByRole('button', { name: `Publish to s3://${bucket}/` }).click();
     await waitForHeading('Published');
+    await tab.screenshot({ path: path.join(ARTIFACTS, 'publish-page-published-320.png'), fullPage: true });
     expect(await tab.locator('p[role=status]').textContent()).toMatch(new RegExp(`^Published s3://${bucket}/: \\d+ uploaded`));
     expect(await tab.getByRole('link', { name: 'Open the live site' }).getAttribute('href')).toMatch(new RegExp(`${bucket}/$`));
     const live = await websiteGet(bucket, '/nouvelles.html');

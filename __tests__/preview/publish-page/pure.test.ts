@@ -124,6 +124,21 @@ describe('groupPlan', () => {
   });
 });
 
+describe('the page escapes what it shows', () => {
+  it('a file or deploy change named like markup is shown as text, in links too', () => {
+    const view = groupPlan(planOf({ uploads: [['"><script>alert(1)</script>.html', 'new']] }), '');
+    const html = mainPageHtml({
+      token: TOKEN,
+      target: { bucket: 'b', endpoint: 'https://garage.example.org/?"><b>', region: 'garage', prefix: '', keys: '.env' },
+      plan: { kind: 'ready', view, warnings: ['<i>warned</i>'], version: 1, maxDeletes: 256, websiteChange: false, target: 's3://b/' },
+      history: { kind: 'none' },
+    });
+    expect(html).not.toMatch(/<script|<b>|<i>/);
+    expect(html).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;.html');
+    expect(html).toContain('href="/%22%3E%3Cscript%3Ealert(1)%3C/script%3E.html"');
+  });
+});
+
 describe('the page stays within the budget', () => {
   it('a plan of 5,000 changes and 100 deploys renders under 14 KB gzipped, the lists cut and counted', () => {
     const uploads = Array.from({ length: 5000 }, (_, index) => [`pages/page-${index}.html`, index % 2 ? 'new' : 'content differs'] as [string, 'new']);
