@@ -4,6 +4,7 @@
  * request guard accepts. One publish or restore at a time; the bucket's advisory lock still applies.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { loadSiteConfig } from '../../build/load/site-config.js';
 import { DEPLOY_ID_PATTERN } from '../../archive/deploy-record.js';
 import type { PublishSettings } from '../../config/publish-settings.js';
@@ -81,7 +82,7 @@ export function createPublishPage(options: PublishPageOptions): PublishPage {
   // Every value that must never leave the process: the secrets seen in settings or in a form.
   const secrets = new Set<string>();
   const remember = (value: string | undefined) => {
-    if (value && value.length >= 4) secrets.add(value);
+    if (value && value.length >= 8) secrets.add(value); // shorter ones would garble words of the page
   };
   const scrub = (text: string) => {
     let result = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"'<>]+@/gi, '$1***@');
@@ -100,8 +101,13 @@ export function createPublishPage(options: PublishPageOptions): PublishPage {
   };
 
   const send = (response: ServerResponse, status: number, html: string, headers: Record<string, string> = {}) => {
-    const body = Buffer.from(scrub(html));
+    const plain = Buffer.from(scrub(html));
+    // Gzipped when the browser takes it: the 14 KB budget is what travels, as for the site's own pages.
+    const gzip = /\bgzip\b/i.test(String(response.req.headers['accept-encoding'] ?? ''));
+    const body = gzip ? gzipSync(plain) : plain;
     response.writeHead(status, {
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+      Vary: 'Accept-Encoding',
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': String(body.length),
       'Cache-Control': 'no-store',
