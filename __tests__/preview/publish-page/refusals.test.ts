@@ -96,6 +96,12 @@ describe('the publish page refuses every request that is not its own', () => {
     await unchanged();
   });
 
+  it('an oversized form: 413, nothing changed', async () => {
+    const response = await post('settings', { token, ...newKeys('x'.repeat(20000)) }, { origin: origin() });
+    expect(response.status).toBe(413);
+    await unchanged();
+  });
+
   it('a form that is not urlencoded carries no token: 403', async () => {
     const response = await fetchRaw(preview.url, `${PAGE}publish`, {
       method: 'POST',

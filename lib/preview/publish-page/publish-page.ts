@@ -9,7 +9,8 @@ import { loadSiteConfig } from '../../build/load/site-config.js';
 import { DEPLOY_ID_PATTERN } from '../../archive/deploy-record.js';
 import type { PublishSettings } from '../../config/publish-settings.js';
 import { isFleuronError } from '../../errors/fleuron-error.js';
-import type { PublishEvent } from '../../publish/publish.js';
+import { readForm, single } from './form-body.js';
+import { follow } from './job-progress.js';
 import { checkKeysForm, readDotEnvValues, saveToDotEnv, type KeysForm } from './dotenv-file.js';
 import {
   formatBytes,
@@ -66,8 +67,6 @@ export interface PublishPage {
   handles(path: string): boolean;
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
-
-const MAX_FORM_BYTES = 16 * 1024;
 
 interface Job {
   progress: JobProgress;
@@ -415,53 +414,4 @@ export function createPublishPage(options: PublishPageOptions): PublishPage {
       return refuse(response, 404, 'Not found', 'there is no such page');
     },
   };
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The body of a form POST (`application/x-www-form-urlencoded`), at most 16 KB; anything else is an empty form. */
-async function readForm(request: IncomingMessage): Promise<URLSearchParams | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) return 'too-large';
-    chunks.push(chunk);
-  }
-  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  return type === 'application/x-www-form-urlencoded' ? new URLSearchParams(Buffer.concat(chunks).toString('utf8')) : new URLSearchParams();
-}
-
-const PHASE_STEPS: Record<string, string> = {
-  uploads: 'uploading new and changed files',
-  pages: 'uploading pages',
-  headers: 'updating headers',
-  manifest: 'writing the manifest',
-  deletes: 'deleting what the site no longer has',
-};
-
-/** Keeps the status page's numbers up to date from the publish's own events. */
-function follow(progress: JobProgress, event: PublishEvent): void {
-  switch (event.type) {
-    case 'scanned-local':
-      progress.step = `read ${event.files} files; listing the bucket`;
-      break;
-    case 'scanned-remote':
-      progress.step = 'planning';
-      break;
-    case 'planned':
-      progress.total = event.plan.uploads.length + event.plan.headerUpdates.length + event.plan.deletes.length;
-      progress.bytesTotal = event.plan.uploads.reduce((sum, action) => sum + action.file.size, 0);
-      progress.step = 'publishing';
-      break;
-    case 'phase':
-      progress.step = PHASE_STEPS[event.phase] ?? event.phase;
-      break;
-    case 'action-done':
-      progress.done += 1;
-      progress.bytesDone += event.bytes;
-      break;
-  }
 }
