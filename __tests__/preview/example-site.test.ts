@@ -80,7 +80,7 @@ describe('fleuron preview of the example site', () => {
   });
 
   it('answers HEAD on a missing key with 404 and no body at all', async () => {
-    const raw = await rawExchange(preview.url, 'HEAD /nope.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    const raw = await rawExchange(preview.url, `HEAD /nope.html HTTP/1.1\r\nHost: 127.0.0.1:${preview.port}\r\nConnection: close\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 404 /);
     const [, after] = raw.split('\r\n\r\n');
     expect(after).toBe('');
@@ -88,7 +88,7 @@ describe('fleuron preview of the example site', () => {
 
   it('answers HEAD on a page with its headers and no body', async () => {
     const stored = await builtFile('valeurs.html');
-    const raw = await rawExchange(preview.url, 'HEAD /valeurs.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    const raw = await rawExchange(preview.url, `HEAD /valeurs.html HTTP/1.1\r\nHost: 127.0.0.1:${preview.port}\r\nConnection: close\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 200 /);
     expect(raw).toContain(`Content-Length: ${stored.length}\r\n`);
     expect(raw).toContain(`ETag: "${md5(stored)}"\r\n`);

@@ -4,3 +4,5 @@ export { startPreviewServer, type PreviewServer, type PreviewServerOptions, type
 export { routeRequest, pathToKey, type WebsiteRoute, type WebsiteRules } from './website-routing.js';
 export { evaluatePreconditions, parseRange } from './conditional-request.js';
 export { readPreviewSettings, type PreviewSettings } from './site-settings.js';
+export { createPublishPage, type PublishPage, type PublishPageOptions } from './publish-page/publish-page.js';
+export type { PublishTargetSource } from './publish-page/target-source.js';

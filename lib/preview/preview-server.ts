@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { usageError } from '../errors/fleuron-error.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { BuiltFiles } from './built-site.js';
+import type { PublishPage } from './publish-page/publish-page.js';
 import { evaluatePreconditions, parseRange } from './conditional-request.js';
+import { isOwnHost } from './host-check.js';
 import { injectReloadScript, isHtmlType, VERSION_PATH } from './reload-script.js';
 import type { PreviewSettings } from './site-settings.js';
 import { streamBody, type StoredObject, type StoredObjectReader } from './stored-object.js';
@@ -31,6 +33,8 @@ export interface PreviewServerOptions {
   port?: number;
   /** Add the reload script to HTML responses and answer the version endpoint. */
   reload?: boolean;
+  /** The publish page, answered under its own path (`/.fleuron/`, never a published key) when given. */
+  publishPage?: PublishPage;
   /** Called when a request fails unexpectedly (a 500). */
   onError?: (error: Error) => void;
 }
@@ -43,7 +47,10 @@ export interface PreviewServer {
 
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const host = options.host ?? '127.0.0.1';
+  let port = 0;
   const server = createServer((request, response) => {
+    // Before anything else: a request addressed to another name is a DNS-rebinding page (drafts, keys).
+    if (!isOwnHost(request.headers.host, port, host)) return sendGarageError(response, request.method ?? 'GET', 403, 'AccessDenied', 'This server answers only requests to its own address (127.0.0.1, localhost)');
     handle(request, response, options).catch((error: Error) => {
       options.onError?.(error);
       if (!response.headersSent) sendGarageError(response, request.method ?? 'GET', 500, 'InternalError', error.message);
@@ -57,7 +64,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     });
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}/`,
     port,
@@ -72,6 +79,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 async function handle(request: IncomingMessage, response: ServerResponse, options: PreviewServerOptions): Promise<void> {
   const method = request.method ?? 'GET';
   const url = request.url ?? '/';
+  if (options.publishPage?.handles(pathOfUrl(url))) return options.publishPage.handle(request, response);
   const site = options.site();
 
   if (options.reload && pathOfUrl(url) === VERSION_PATH && (method === 'GET' || method === 'HEAD')) {

@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { buildSite, openBuildCache, overBudgetWarning } from '../build/index.js';
 import { scanBuiltFiles } from './built-site.js';
 import { startPreviewServer, type ServedSite } from './preview-server.js';
+import { createPublishPage } from './publish-page/publish-page.js';
+import type { PublishTargetSource } from './publish-page/target-source.js';
 import { readPreviewSettings } from './site-settings.js';
 import { watchSources, type SourceWatcher } from './source-watcher.js';
 import { StoredObjectReader } from './stored-object.js';
@@ -38,6 +40,8 @@ export interface PreviewOptions {
   debounceMs?: number;
   /** Progress and errors, one line each. */
   log?: (line: string) => void;
+  /** Serve the publish page at /.fleuron/publish/, publishing to this target (the CLI resolves it as `fleuron publish` does). */
+  publishTarget?: PublishTargetSource;
 }
 
 export type BuildOutcome = { ok: true; version: number; pages: number; durationMs: number } | { ok: false; error: Error };
@@ -65,6 +69,14 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const cache = await openBuildCache({ sourceDir, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
   // The pages over budget are said at the first build, then only when that set changes, not at every save.
   let lastBudgetWarning: string | undefined;
+  let lastError: Error | undefined;
+  // Builds and publishes take turns: a publish reads a folder no build is rewriting.
+  let turns: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = turns.then(task);
+    turns = run.catch(() => {});
+    return run;
+  };
 
   const buildOnce = async (): Promise<BuildOutcome> => {
     const started = performance.now();
@@ -89,8 +101,10 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       const files = await scanBuiltFiles(outDir, settings.isPublished);
       version += 1;
       site = { files, settings, reader: new StoredObjectReader(settings.policy), version: String(version) };
+      lastError = undefined;
       return { ok: true, version, pages: result.pages, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
+      lastError = error as Error;
       return { ok: false, error: error as Error };
     }
   };
@@ -103,7 +117,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   let queued: Promise<BuildOutcome> | undefined;
   let waiters: ((outcome: BuildOutcome) => void)[] = [];
   const startBuild = (): Promise<BuildOutcome> => {
-    const build: Promise<BuildOutcome> = buildOnce().then((outcome) => {
+    const build: Promise<BuildOutcome> = exclusive(buildOnce).then((outcome) => {
       if (building === build) building = undefined;
       const waiting = waiters;
       waiters = [];
@@ -128,6 +142,13 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? DEFAULT_PREVIEW_PORT,
     reload: options.reload ?? true,
+    publishPage: options.publishTarget
+      ? createPublishPage({
+          target: options.publishTarget,
+          build: { sourceDir, builtDir: outDir, drafts: options.drafts === true, version: () => version, lastBuildError: () => lastError, exclusive },
+          log,
+        })
+      : undefined,
     onError: (error) => log(`error: ${error.message}`),
   });
 

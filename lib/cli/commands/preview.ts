@@ -12,6 +12,7 @@ export interface PreviewArgs {
   drafts: boolean;
   offline: boolean;
   gzip?: boolean;
+  publishPage: boolean;
 }
 
 export const previewCommand: CommandModule<object, PreviewArgs> = {
@@ -26,6 +27,7 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
       .option('watch', { type: 'boolean', default: true, describe: 'rebuild when a source file changes (--no-watch to build once)' })
       .option('drafts', { type: 'boolean', default: false, describe: 'include pages marked draft: true' })
       .option('offline', { type: 'boolean', default: false, describe: "build the planet from its cache alone (rebuilds never fetch the members' feeds anyway)" })
+      .option('publish-page', { type: 'boolean', default: true, describe: 'serve the publish page at /.fleuron/publish/ (settings, plan, Publish button, history, restore; --no-publish-page for none)' })
       .option('gzip', { type: 'boolean', describe: 'serve text files gzip-compressed, as publish --gzip stores them (default: publish.gzip in fleuron.yaml)' })
       .example('$0 preview', 'build site-src and browse it at http://127.0.0.1:8080/')
       .example('$0 preview docs --port 3000 --no-reload', 'another folder and port, pages never reload themselves') as unknown as Argv<PreviewArgs>,
@@ -36,6 +38,9 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
     const writeErr = (line: string) => process.stderr.write(`${line}\n`);
     // Loaded on use: the builder (Markdown, Liquid) is not needed by --help.
     const { startPreview } = await import('../../preview/index.js');
+    const sourceDir = path.resolve(args.src);
+    // The publish page publishes exactly as `fleuron publish SRC` would: the same settings, checks and redirects.
+    const { checkTarget, readPublishSettings, readSiteRedirects } = await import('../publish-target.js');
     const preview = await startPreview({
       sourceDir: args.src,
       outDir: args.out,
@@ -46,9 +51,13 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
       offline: args.offline,
       ...(args.gzip !== undefined ? { gzip: args.gzip } : {}),
       log: writeErr,
+      publishTarget: args.publishPage
+        ? { projectDir: process.cwd(), readSettings: () => readPublishSettings(sourceDir, {}), checkTarget, readRedirects: (builtDir) => readSiteRedirects(sourceDir, builtDir) }
+        : undefined,
     });
     const source = path.relative(process.cwd(), path.resolve(args.src)) || '.';
     process.stdout.write(`preview: ${preview.url}\n`);
+    if (args.publishPage) process.stdout.write(`publish page: ${preview.url}.fleuron/publish/\n`);
     writeErr(`serving ${source} as it will be published${args.watch ? ', rebuilding on change' : ''}; press Ctrl-C to stop`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
