@@ -85,7 +85,7 @@ describe('the planet in a build', () => {
   });
 
   it('lists the entries newest first across pages, ties in the order of the feeds', async () => {
-    const listing = ['planet/index.html', 'planet/page/2/index.html', 'planet/page/3/index.html'];
+    const listing = ['planet/index.html', 'planet/page/2.html', 'planet/page/3.html'];
     const titles: string[] = [];
     const dates: string[] = [];
     for (const page of listing) {
@@ -113,13 +113,13 @@ describe('the planet in a build', () => {
 
   it('links the listing pages both ways, and the site to the planet', () => {
     const one = firstTree.get('planet/index.html')!.toString();
-    const two = firstTree.get('planet/page/2/index.html')!.toString();
-    const three = firstTree.get('planet/page/3/index.html')!.toString();
-    expect(one).toContain('<a href="page/2/index.html" rel="next">');
+    const two = firstTree.get('planet/page/2.html')!.toString();
+    const three = firstTree.get('planet/page/3.html')!.toString();
+    expect(one).toContain('<a href="page/2.html" rel="next">');
     expect(one).not.toContain('rel="prev"');
-    expect(two).toContain('<a href="../../index.html" rel="prev">');
-    expect(two).toContain('<a href="../3/index.html" rel="next">');
-    expect(three).toContain('<a href="../2/index.html" rel="prev">');
+    expect(two).toContain('<a href="../index.html" rel="prev">');
+    expect(two).toContain('<a href="3.html" rel="next">');
+    expect(three).toContain('<a href="2.html" rel="prev">');
     expect(three).not.toContain('rel="next"');
     // The site's menu (built from the folder tree) leads to the planet, and the planet uses the site's layout and CSS.
     expect(firstTree.get('index.html')!.toString()).toMatch(/<nav class="menu"[^]*<li><a href="planet\/index.html">Planet Ruche<\/a><\/li>[^]*<\/nav>/);
@@ -152,7 +152,7 @@ describe('the planet in a build', () => {
     expect(one).toContain('href="https://mallory.example/post?a=1&amp;b=%222%22"');
     expect(firstTree.get('planet/members/index.html')!.toString()).toContain('Mallory &lt;script&gt;alert(1)&lt;/script&gt;');
     // The entry whose only link was javascript: is left out.
-    expect(one + firstTree.get('planet/page/2/index.html')!.toString()).not.toContain('Script link');
+    expect(one + firstTree.get('planet/page/2.html')!.toString()).not.toContain('Script link');
   });
 
   it('keeps every planet page within the page budget', async () => {

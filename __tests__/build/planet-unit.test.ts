@@ -146,7 +146,7 @@ describe('merging and pages', () => {
     const feeds = [member('a', ['2025-01-02T00:00:00.000Z', '2025-01-01T00:00:00.000Z']), member('b', ['2025-01-03T00:00:00.000Z'])];
     const once = planPlanet(site as typeof site & { planet: NonNullable<typeof site.planet> }, feeds);
     const twice = planPlanet(site as typeof site & { planet: NonNullable<typeof site.planet> }, feeds.map((feed) => ({ ...feed, status: 'not-modified' as const })));
-    expect(once.jobs.map((job) => job.outputPath)).toEqual(['p/index.html', 'p/page/2/index.html', 'p/members/index.html']);
+    expect(once.jobs.map((job) => job.outputPath)).toEqual(['p/index.html', 'p/page/2.html', 'p/members/index.html']);
     expect([...once.files.keys()]).toEqual(['p/feed.xml', 'p/subscriptions.opml']);
     expect(twice.files).toEqual(once.files);
     expect(twice.jobs.map((job) => job.textHash)).toEqual(once.jobs.map((job) => job.textHash));

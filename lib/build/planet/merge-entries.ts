@@ -20,7 +20,7 @@ export interface PlanetEntry {
 
 /** Output paths of the planet's files, all under `config.path`. */
 export interface PlanetPaths {
-  /** Listing pages, newest first: `planet/index.html`, `planet/page/2/index.html`, … */
+  /** Listing pages, newest first: `planet/index.html`, `planet/page/2.html`, … (as every paginated listing) */
   listing: (number: number) => string;
   members: string;
   feed: string;
@@ -29,7 +29,7 @@ export interface PlanetPaths {
 
 export function planetPaths(folder: string): PlanetPaths {
   return {
-    listing: (number) => (number === 1 ? `${folder}index.html` : `${folder}page/${number}/index.html`),
+    listing: (number) => (number === 1 ? `${folder}index.html` : `${folder}page/${number}.html`),
     members: `${folder}members/index.html`,
     feed: `${folder}feed.xml`,
     opml: `${folder}subscriptions.opml`,
