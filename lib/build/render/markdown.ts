@@ -25,14 +25,18 @@ export interface RenderedMarkdown {
 
 const DESTINATION_TOKENS = new Set(['resourceDestinationString', 'definitionDestinationString']);
 
+type Parser = ReturnType<typeof parse>;
+
 interface PreparedParser {
   options: Options;
-  parser: ReturnType<typeof parse>;
+  parser: Parser;
+  /** The parser's own fields when it was made; extensions add their per-document state next to them. */
+  ownKeys: ReadonlySet<string>;
 }
 
 /**
  * Combining micromark's extensions costs about as much as parsing a short page, so a parser is made once per set of
- * options and GFM constructs, and reused; its per-document state (known definitions, lazy lines) is reset before each page.
+ * options and GFM constructs, and reused; its per-document state is reset before each page (see freshDocument).
  */
 const parsers = new Map<string, PreparedParser>();
 
@@ -46,12 +50,23 @@ function parserFor(options: MarkdownOptions, needs: SyntaxNeeds): PreparedParser
       extensions,
       htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), frontmatterHtml()],
     };
-    entry = { options: micromarkOptions, parser: parse(micromarkOptions) };
+    const parser = parse(micromarkOptions);
+    entry = { options: micromarkOptions, parser, ownKeys: new Set(Object.keys(parser)) };
     parsers.set(key, entry);
   }
-  entry.parser.defined = [];
-  entry.parser.lazy = {};
+  freshDocument(entry);
   return entry;
+}
+
+/**
+ * Forgets what the last page left in the parser: micromark's known definitions and lazy lines, and whatever an
+ * extension keeps there (gfm-footnote's `gfmFootnotes`, the footnote labels seen: a label defined on one page made
+ * `[^1]` on the next a call to a missing note, and the compiler crashed).
+ */
+function freshDocument({ parser, ownKeys }: PreparedParser): void {
+  parser.defined = [];
+  parser.lazy = {};
+  for (const key of Object.keys(parser)) if (!ownKeys.has(key)) delete (parser as unknown as Record<string, unknown>)[key];
 }
 
 /** Renders a whole page file (front matter is recognised and skipped, so lines are the file's lines). */
