@@ -3,8 +3,9 @@ import { renderMarkdown } from '../../lib/build/render/markdown.js';
 const render = (text: string, allowHtml = false) => renderMarkdown(text, { allowHtml, footnoteLabel: 'Notes', footnoteBackLabel: 'Retour' }).html;
 
 describe('renderMarkdown', () => {
-  it('skips front matter', () => {
-    expect(render('---\ntitle: x\n---\n\nHello')).toBe('<p>Hello</p>');
+  it('skips the lines above the body line the loader gives (front matter)', () => {
+    const options = { allowHtml: false, footnoteLabel: 'Notes', footnoteBackLabel: 'Retour' };
+    expect(renderMarkdown('---\ntitle: x\n---\n\nHello', options, 4).html).toBe('<p>Hello</p>');
   });
   it('renders GFM: tables, strikethrough, autolinks, task lists, footnotes', () => {
     expect(render('| a | b |\n| - | -: |\n| 1 | 2 |')).toContain('<th align="right">b</th>');

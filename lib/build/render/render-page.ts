@@ -65,7 +65,7 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
       allowHtml: config.markdown.allowHtml,
       footnoteLabel: site.words.footnotes,
       footnoteBackLabel: site.words.footnoteBack,
-    });
+    }, job.bodyLine);
     const withIds = addHeadingIds(markdown.html);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
