@@ -119,3 +119,18 @@ describe('front matter', () => {
     expect(mainOf(await page('b.html'))).toMatch(/<hr \/>\s*<p>Some words, not YAML.<\/p>\s*<hr \/>\s*<p>More.<\/p>/);
   });
 });
+
+describe('URL schemes', () => {
+  it('a built page keeps tel:, matrix: and data: images, and empties and reports javascript: links', async () => {
+    const sourceDir = await writeSite({
+      'index.md': '[call](tel:+33100000000) [chat](matrix:r/room:example.org)\n\n![dot](data:image/png;base64,iVBORw0KGgo=)\n\n[x](javascript:alert(1))\n',
+    });
+    const root = await tempDir();
+    const result = await buildSite({ sourceDir, outDir: path.join(root, 'out'), cacheDir: path.join(root, 'cache'), brokenLinks: 'warn' });
+    const html = mainOf(await readFile(path.join(root, 'out/index.html'), 'utf8'));
+    expect(html).toContain('<a href="tel:+33100000000">call</a> <a href="matrix:r/room:example.org">chat</a>');
+    expect(html).toContain('<img src="data:image/png;base64,iVBORw0KGgo=" alt="dot" />');
+    expect(html).toContain('<a href="">x</a>');
+    expect(result.warnings).toContain(`${path.relative(process.cwd(), sourceDir)}/index.md:5: broken link "javascript:alert(1)": javascript: URLs are not allowed in links, so it was emptied`);
+  });
+});

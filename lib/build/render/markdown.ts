@@ -46,6 +46,9 @@ function parserFor(options: MarkdownOptions, needs: SyntaxNeeds): PreparedParser
   if (!entry) {
     const micromarkOptions: Options = {
       allowDangerousHtml: options.allowHtml,
+      // micromark empties every link but http(s), mailto, irc(s) and xmpp, and every image but http(s): `tel:`,
+      // `matrix:`, relative `a:b` paths, `data:` images. rewriteLinks decides instead (refusedScheme).
+      allowDangerousProtocol: true,
       extensions: gfmSyntaxFor(needs),
       htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), lineEndingFix],
     };
