@@ -1,6 +1,6 @@
 /**
  * fleuron against commonmark.js, the CommonMark reference implementation, over every Markdown file the repository
- * holds (the example site, the golden sites, the fixtures, the documentation): the text of every code block,
+ * holds (the example site, the golden sites, the fixtures, the documentation, and whatever fixture comes next): the text of every code block,
  * paragraph and HTML comment must agree. The HTML itself may differ (GFM extensions, heading ids), so the texts are
  * compared, after undoing what GFM does on purpose. The next upstream bug that loses or adds text is caught here.
  */
@@ -12,11 +12,10 @@ import { parseFrontMatter } from '../../lib/build/load/front-matter.js';
 import { decodeEntities } from '../../lib/build/render/html-text.js';
 import { buildRenderer, type RenderBody } from './support/build-renderer.js';
 
-const ROOTS = ['site-src', '__tests__/build/golden', '__tests__/markdown/fixtures', 'examples', 'theme', 'bench', 'scripts', 'README.md'];
-
+/** Every Markdown file of the repository but the spec data (the conformance test's) and build outputs. */
 function markdownFiles(): string[] {
-  const patterns = ROOTS.map((root) => (root.endsWith('.md') ? root : `${root}/**/*.{md,markdown}`));
-  return fg.sync(patterns, { ignore: ['**/node_modules/**'] }).sort();
+  const ignore = ['**/node_modules/**', 'dist/**', 'public/**', '**/.fleuron/**', '__tests__/markdown/spec-data/**'];
+  return fg.sync('**/*.{md,markdown}', { ignore }).sort();
 }
 
 type Kind = 'code' | 'paragraph' | 'comment';
