@@ -41,7 +41,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]
 export function parseFrontMatter(text: string, file: string): SplitPage {
   const block = frontMatterBlock(text);
   if (!block) return { frontMatter: { draft: false, aliases: [], extra: {} }, bodyLine: 1 };
-  if (block.yaml === undefined) throw frontMatterError(file, 1, 'front matter opened with --- is never closed', 'end it with a line containing only ---, or write *** for a thematic break');
+  if (block.yaml === undefined) throw frontMatterError(file, 1, 'front matter opened with --- is never closed', 'end it with a line containing only ---');
   const yamlText = block.yaml;
   const yamlLines = yamlText.split('\n').length - 1;
   const lineCounter = new LineCounter();
