@@ -21,10 +21,9 @@ export async function buildRenderer(): Promise<RenderBody> {
   const plan = await loadSite({ sourceDir, sourceLabel: 'spec', drafts: false, warn: () => {} });
   const site = prepareSite(plan.context);
   const job = plan.jobs.find((page) => page.sourcePath === 'example.md')!;
-  return (markdown) => {
-    const { frontMatter, bodyLine } = parseFrontMatter(markdown, 'spec/example.md');
-    return renderPage({ ...job, text: markdown, frontMatter, bodyLine }, site).content;
-  };
+  // Where the body starts is the loader's to say; the rest of the front matter (a layout, a title) shapes the page
+  // around the body, not the body, so the page keeps its own.
+  return (markdown) => renderPage({ ...job, text: markdown, bodyLine: parseFrontMatter(markdown, 'spec/example.md').bodyLine }, site).content;
 }
 
 /** What fleuron adds to headings on purpose: an id and a self-link (lib/build/render/headings.ts). */
