@@ -80,8 +80,20 @@ describe('parseFrontMatter', () => {
     expect(error.hint).toBe('did you mean "title"?');
   });
 
-  it('rejects a block that is never closed, and one that is not a mapping', () => {
+  it('rejects a block that starts with a key but is never closed', () => {
     expect(errorOf('---\ntitle: ok\n').message).toBe('site/page.md:1: front matter opened with --- is never closed');
-    expect(errorOf('---\n- a\n- b\n---\n').message).toMatch(/^site\/page\.md:2: front matter must be a mapping/);
+    expect(errorOf('---\n# a comment\n\ntitle: ok\n').message).toBe('site/page.md:1: front matter opened with --- is never closed');
+  });
+
+  it('takes a first line "---" followed by anything but a key for a thematic break, not front matter', () => {
+    for (const text of ['---\n\nText.\n', '---\nText, not YAML.\n\n---\n', '---\n- a\n- b\n---\n', '---\n# Heading\n\ntext\n---\n', '---']) {
+      expect(parseFrontMatter(text, 'p.md')).toEqual({ frontMatter: { draft: false, aliases: [], extra: {} }, bodyLine: 1 });
+    }
+  });
+
+  it('is closed by "..." as by "---", and may hold quoted keys and comments', () => {
+    expect(parseFrontMatter('---\ntitle: Dotted\n...\nbody', 'p.md')).toMatchObject({ frontMatter: { title: 'Dotted' }, bodyLine: 4 });
+    expect(parseFrontMatter('---\n# comment\n"title": Quoted\n---\n', 'p.md').frontMatter.title).toBe('Quoted');
+    expect(parseFrontMatter('---\n\n---\nbody', 'p.md').bodyLine).toBe(4);
   });
 });

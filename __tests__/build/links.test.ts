@@ -1,4 +1,4 @@
-import { checkFragments, lineFinder, resolveLink, rewriteLinks, type LinkTargets } from '../../lib/build/render/links.js';
+import { checkFragments, lineFinder, refusedScheme, resolveLink, rewriteLinks, type LinkTargets } from '../../lib/build/render/links.js';
 import { renderMarkdown } from '../../lib/build/render/markdown.js';
 import { relativeUrl } from '../../lib/build/render/url-map.js';
 
@@ -20,7 +20,6 @@ describe('resolveLink', () => {
     'mailto:someone@example.org',
     'tel:+33100000000',
     '//cdn.example.org/x.css',
-    '',
     '?only=query',
   ])('leaves %j alone', (href) => expect(resolveLink(href, 'index.md', targets)).toEqual({ kind: 'external' }));
 
@@ -60,6 +59,41 @@ describe('resolveLink', () => {
     expect(resolveLink('../../etc/passwd', 'docs/guide.md', targets)).toEqual({ kind: 'broken', reason: 'points above the site folder' });
     expect(resolveLink('empty/', 'index.md', targets)).toMatchObject({ kind: 'broken' });
   });
+
+  it('reports an empty URL instead of taking it for an external link', () => {
+    expect(resolveLink('', 'index.md', targets)).toEqual({ kind: 'broken', reason: 'the link is empty' });
+    expect(resolveLink('  ', 'index.md', targets)).toEqual({ kind: 'broken', reason: 'the link is empty' });
+  });
+});
+
+describe('refusedScheme', () => {
+  it.each([
+    ['javascript:alert(1)', 'a', 'javascript'],
+    ['JavaScript:alert(1)', 'img', 'javascript'],
+    [' \u0001javascript:alert(1)', 'a', 'javascript'],
+    ['java\tscr\nipt:alert(1)', 'a', 'javascript'],
+    ['vbscript:msgbox', 'a', 'vbscript'],
+    ['data:text/html,<p>hi', 'a', 'data'],
+    ['data:image/png;base64,iVBORw0KGgo=', 'a', 'data'],
+    ['data:text/html,<p>hi', 'img', 'data'],
+  ])('refuses %j in <%s>', (url, element, scheme) => expect(refusedScheme(url, element)).toBe(scheme));
+
+  it.each([
+    ['tel:+33100000000', 'a'],
+    ['matrix:r/fleuron:deuxfleurs.fr', 'a'],
+    ['mailto:a@b.example', 'a'],
+    ['xmpp:a@b.example', 'a'],
+    ['geo:48.85,2.35', 'a'],
+    ['sms:+33100000000', 'a'],
+    ['irc://irc.libera.chat/fleuron', 'a'],
+    ['made-up-scheme://foo,bar', 'a'],
+    ['foo):', 'a'],
+    ['data:image/png;base64,iVBORw0KGgo=', 'img'],
+    ['data:image/svg+xml,%3Csvg%3E', 'img'],
+    ['data:audio/ogg;base64,T2dnUw==', 'source'],
+    ['https://example.org', 'img'],
+    ['page.md', 'a'],
+  ])('allows %j in <%s>', (url, element) => expect(refusedScheme(url, element)).toBeUndefined());
 });
 
 describe('rewriteLinks', () => {
@@ -85,6 +119,15 @@ describe('rewriteLinks', () => {
     const { html, problems } = rewrite('<a href="nope.md">x</a>');
     expect(html).toBe('<a href="nope.md">x</a>');
     expect(problems).toEqual([{ line: 7, href: 'nope.md', reason: 'no page docs/nope.md' }]);
+  });
+
+  it('empties a URL with a refused scheme and reports it, leaving other schemes alone', () => {
+    const { html, problems } = rewrite('<a href="javascript:alert(1)">x</a> <img src="data:image/png;base64,AA==" /> <a href="tel:+331">t</a> <a href="">e</a>');
+    expect(html).toBe('<a href="">x</a> <img src="data:image/png;base64,AA==" /> <a href="tel:+331">t</a> <a href="">e</a>');
+    expect(problems).toEqual([
+      { line: 7, href: 'javascript:alert(1)', reason: 'javascript: URLs are not allowed in links, so it was emptied' },
+      { line: 7, href: '', reason: 'the link is empty' },
+    ]);
   });
 
   it('records same-page fragments for checking, against the page itself', () => {

@@ -33,20 +33,6 @@ export interface SyntaxNeeds {
 }
 
 /**
- * Where the body starts when `text` opens with a YAML front matter block: the end of its first possible closing
- * fence (front matter is no GFM, and `title: …` would otherwise always ask for autolinks and tables). 0 without one.
- * A guess: the renderer checks it against where micromark's front matter really ended.
- */
-export function frontMatterEnd(text: string): number {
-  const opening = /^---[ \t]*\r?\n/.exec(text);
-  if (!opening) return 0;
-  const closing = /\r?\n---[ \t]*(?:\r?\n|$)/g;
-  closing.lastIndex = opening[0].length - 1;
-  const match = closing.exec(text);
-  return match ? match.index + match[0].length : 0;
-}
-
-/**
  * A line that could be a table's delimiter row: only hyphens, pipes, colons, spaces and tabs, with a hyphen and a
  * pipe or colon, behind any blockquote markers (`> | - |`). The table construct is tried at every line, so a page
  * whose `:` are all in prose and links is spared it.

@@ -35,10 +35,30 @@ export interface LinkProblem {
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
+/** Schemes that run script in the visitor's browser: a JavaScript-free site has no use for them. */
+const SCRIPT_SCHEMES = new Set(['javascript', 'vbscript']);
+/** `data:` URLs an element that embeds media may show; a link to a `data:` page is refused by browsers anyway. */
+const EMBEDDED_DATA = /^data:(?:image|audio|video)\//i;
+
+/**
+ * The scheme of `url` when a page may not use it in `element` (`a`, `img`, …): `javascript:` and `vbscript:`
+ * anywhere, `data:` outside images, audio and video. Every other scheme (`tel:`, `matrix:`, `mailto:`, `geo:`, …)
+ * is the site's business. Read as a browser reads it: leading spaces and controls, tabs and newlines ignored.
+ */
+export function refusedScheme(url: string, element: string): string | undefined {
+  const seen = url.replace(/^[\x00-\x20]+/, '').replace(/[\t\n\r]/g, '');
+  const scheme = SCHEME.exec(seen)?.[0].slice(0, -1).toLowerCase();
+  if (scheme === undefined) return undefined;
+  if (SCRIPT_SCHEMES.has(scheme)) return scheme;
+  if (scheme === 'data' && (element.toLowerCase() === 'a' || !EMBEDDED_DATA.test(seen))) return scheme;
+  return undefined;
+}
+
 /** Resolves one `href`/`src` value (HTML entities already decoded) found in the page `fromSource`. */
 export function resolveLink(href: string, fromSource: string, targets: LinkTargets): LinkResolution {
   const trimmed = href.trim();
-  if (trimmed === '' || SCHEME.test(trimmed) || trimmed.startsWith('//')) return { kind: 'external' };
+  if (trimmed === '') return { kind: 'broken', reason: 'the link is empty' };
+  if (SCHEME.test(trimmed) || trimmed.startsWith('//')) return { kind: 'external' };
   const hashAt = trimmed.indexOf('#');
   const rawFragment = hashAt === -1 ? undefined : trimmed.slice(hashAt + 1);
   const pathAndQuery = hashAt === -1 ? trimmed : trimmed.slice(0, hashAt);
@@ -102,14 +122,22 @@ export interface RewriteContext {
   lineOf: (href: string) => number;
 }
 
-const LINK_ATTRIBUTE = /(<(?:a|img|source|audio|video)\b[^>]*?\s(?:href|src)=")([^"]*)"/gi;
+const LINK_ATTRIBUTE = /(<(a|img|source|audio|video)\b[^>]*?\s(?:href|src)=")([^"]*)"/gi;
 
-/** Rewrites internal `href`/`src` values of a page's HTML; returns the links to check and the broken ones. */
+/**
+ * Rewrites internal `href`/`src` values of a page's HTML; returns the links to check and the broken ones. A URL
+ * with a refused scheme is emptied here (micromark lets every scheme through, see markdown.ts) and reported.
+ */
 export function rewriteLinks(html: string, context: RewriteContext): { html: string; links: PageLink[]; problems: LinkProblem[] } {
   const links: PageLink[] = [];
   const problems: LinkProblem[] = [];
-  const rewritten = html.replace(LINK_ATTRIBUTE, (whole, opening: string, value: string) => {
+  const rewritten = html.replace(LINK_ATTRIBUTE, (whole, opening: string, element: string, value: string) => {
     const href = decodeEntities(value);
+    const refused = refusedScheme(href, element);
+    if (refused !== undefined) {
+      problems.push({ line: context.lineOf(href), href, reason: `${refused}: URLs are not allowed ${element.toLowerCase() === 'a' ? 'in links' : `in <${element.toLowerCase()}>`}, so it was emptied` });
+      return `${opening}"`;
+    }
     const resolution = resolveLink(href, context.sourcePath, context.targets);
     switch (resolution.kind) {
       case 'external':

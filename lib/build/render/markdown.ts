@@ -1,8 +1,8 @@
 /** Markdown to HTML with micromark and GFM, plus the line of every link destination (for `file:line` errors). */
 import { compile, parse, postprocess, preprocess, type Options } from 'micromark';
-import { frontmatter, frontmatterHtml } from 'micromark-extension-frontmatter';
 import { gfmHtml } from 'micromark-extension-gfm';
-import { frontMatterEnd, gfmSyntaxFor, syntaxNeeds, type Extension, type SyntaxNeeds } from './gfm-syntax.js';
+import { gfmSyntaxFor, syntaxNeeds, type SyntaxNeeds } from './gfm-syntax.js';
+import { lineEndingFix } from './line-ending-fix.js';
 
 export interface MarkdownOptions {
   /** Pass raw HTML through; otherwise it is escaped and shows as text. */
@@ -25,14 +25,18 @@ export interface RenderedMarkdown {
 
 const DESTINATION_TOKENS = new Set(['resourceDestinationString', 'definitionDestinationString']);
 
+type Parser = ReturnType<typeof parse>;
+
 interface PreparedParser {
   options: Options;
-  parser: ReturnType<typeof parse>;
+  parser: Parser;
+  /** The parser's own fields when it was made; extensions add their per-document state next to them. */
+  ownKeys: ReadonlySet<string>;
 }
 
 /**
  * Combining micromark's extensions costs about as much as parsing a short page, so a parser is made once per set of
- * options and GFM constructs, and reused; its per-document state (known definitions, lazy lines) is reset before each page.
+ * options and GFM constructs, and reused; its per-document state is reset before each page (see freshDocument).
  */
 const parsers = new Map<string, PreparedParser>();
 
@@ -40,28 +44,44 @@ function parserFor(options: MarkdownOptions, needs: SyntaxNeeds): PreparedParser
   const key = JSON.stringify([options.allowHtml, options.footnoteLabel, options.footnoteBackLabel, needs]);
   let entry = parsers.get(key);
   if (!entry) {
-    const extensions: Extension[] = [...gfmSyntaxFor(needs), frontmatter()];
     const micromarkOptions: Options = {
       allowDangerousHtml: options.allowHtml,
-      extensions,
-      htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), frontmatterHtml()],
+      // micromark empties every link but http(s), mailto, irc(s) and xmpp, and every image but http(s): `tel:`,
+      // `matrix:`, relative `a:b` paths, `data:` images. rewriteLinks decides instead (refusedScheme).
+      allowDangerousProtocol: true,
+      extensions: gfmSyntaxFor(needs),
+      htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), lineEndingFix],
     };
-    entry = { options: micromarkOptions, parser: parse(micromarkOptions) };
+    const parser = parse(micromarkOptions);
+    entry = { options: micromarkOptions, parser, ownKeys: new Set(Object.keys(parser)) };
     parsers.set(key, entry);
   }
-  entry.parser.defined = [];
-  entry.parser.lazy = {};
+  freshDocument(entry);
   return entry;
 }
 
-/** Renders a whole page file (front matter is recognised and skipped, so lines are the file's lines). */
-export function renderMarkdown(text: string, options: MarkdownOptions): RenderedMarkdown {
-  const bodyStart = frontMatterEnd(text);
-  let parsed = parseWith(parserFor(options, syntaxNeeds(text.slice(bodyStart))), text);
-  // The body's constructs were judged from where front matter seemed to end; if micromark saw it end elsewhere
-  // (or saw none), judge again from the whole text, which never leaves out a construct.
-  if (bodyStart > 0 && !frontMatterEndsAt(parsed.events, text, bodyStart)) parsed = parseWith(parserFor(options, syntaxNeeds(text)), text);
-  const { events, options: micromarkOptions } = parsed;
+/**
+ * Forgets what the last page left in the parser: micromark's known definitions and lazy lines, and whatever an
+ * extension keeps there (gfm-footnote's `gfmFootnotes`, the footnote labels seen: a label defined on one page made
+ * `[^1]` on the next a call to a missing note, and the compiler crashed).
+ */
+function freshDocument({ parser, ownKeys }: PreparedParser): void {
+  parser.defined = [];
+  parser.lazy = {};
+  for (const key of Object.keys(parser)) if (!ownKeys.has(key)) delete (parser as unknown as Record<string, unknown>)[key];
+}
+
+/**
+ * Renders a whole page file whose Markdown body starts at line `bodyLine` (the loader found the front matter: the
+ * lines above are left out, as blank lines, so that destinations keep the file's line numbers). Front matter is the
+ * loader's decision alone, so a page is never split one way for its title and another way for its body.
+ */
+export function renderMarkdown(text: string, options: MarkdownOptions, bodyLine = 1): RenderedMarkdown {
+  // The front matter's own line endings are kept: micromark writes the first one it meets between blocks (CRLF files).
+  const bodyStart = bodyLine > 1 ? offsetOfLine(text, bodyLine) : 0;
+  const body = bodyStart > 0 ? text.slice(0, bodyStart).replace(/[^\r\n]+/g, '') + text.slice(bodyStart) : text;
+  const { options: micromarkOptions, parser } = parserFor(options, syntaxNeeds(body));
+  const events = postprocess(parser.document().write(preprocess()(body, undefined, true)));
   const destinations: Destination[] = [];
   for (const [kind, token, context] of events) {
     if (kind === 'enter' && DESTINATION_TOKENS.has(token.type)) {
@@ -71,17 +91,13 @@ export function renderMarkdown(text: string, options: MarkdownOptions): Rendered
   return { html: compile(micromarkOptions)(events), destinations };
 }
 
-export type Events = ReturnType<typeof postprocess>;
-
-function parseWith({ options, parser }: PreparedParser, text: string): { events: Events; options: Options } {
-  return { events: postprocess(parser.document().write(preprocess()(text, undefined, true))), options };
-}
-
-/** Whether micromark's front matter token ends where `bodyStart` says, give or take the line ending. Exported for tests. */
-export function frontMatterEndsAt(events: Events, text: string, bodyStart: number): boolean {
-  const first = events[0];
-  // micromark-extension-frontmatter names the token after the matter: `yaml`, the only kind configured here.
-  if (!first || first[0] !== 'enter' || (first[1].type as string) !== 'yaml') return false;
-  const end = first[1].end.offset;
-  return end <= bodyStart && /^\r?\n?$/.test(text.slice(end, bodyStart));
+/** Where the 1-based line `line` of `text` starts (the end of the text when it has fewer lines). */
+function offsetOfLine(text: string, line: number): number {
+  let offset = 0;
+  for (let current = 1; current < line; current++) {
+    const next = text.indexOf('\n', offset);
+    if (next === -1) return text.length;
+    offset = next + 1;
+  }
+  return offset;
 }

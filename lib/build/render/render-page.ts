@@ -1,5 +1,6 @@
 /** Renders one page: Markdown → HTML with heading ids and rewritten links → Liquid layout. */
 import { gzipSync } from 'node:zlib';
+import { isFleuronError } from '../../errors/fleuron-error.js';
 import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
 import { renderLayout } from './layouts.js';
@@ -25,9 +26,23 @@ export interface RenderedPage {
   problems: LinkProblem[];
 }
 
+/** Renders a page; an unexpected error (a bug here or in a library) names the page that met it, for the report. */
 export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
-  const { config, sourceLabel } = site.context;
-  const pageFile = `${sourceLabel}/${job.sourcePath || '(site root)'}`;
+  try {
+    return renderPageOf(job, site, pageFileOf(job, site));
+  } catch (error) {
+    if (isFleuronError(error)) throw error;
+    const cause = error instanceof Error ? error : new Error(String(error));
+    const named = new Error(`${pageFileOf(job, site)}: ${cause.message}`, { cause });
+    named.stack = `${named.message}\n${cause.stack ?? ''}`;
+    throw named;
+  }
+}
+
+const pageFileOf = (job: PageJob, site: PreparedSite) => `${site.context.sourceLabel}/${job.sourcePath || '(site root)'}`;
+
+function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): RenderedPage {
+  const { config } = site.context;
   // 404.html is served at any depth, so its links start from the site's base path instead of being relative.
   const basePath = job.kind === 'not-found' && config.baseUrl ? new URL(config.baseUrl).pathname : undefined;
   const urlTo = (output: string) => (basePath === undefined ? relativeUrl(job.outputPath, output) : basePath + encodeUrlPath(output));
@@ -42,7 +57,7 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       allowHtml: config.markdown.allowHtml,
       footnoteLabel: site.words.footnotes,
       footnoteBackLabel: site.words.footnoteBack,
-    });
+    }, job.bodyLine);
     const withIds = addHeadingIds(markdown.html);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
