@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buildSite, type BuildOptions } from '../../lib/build/index.js';
 import { loadPages } from '../../lib/build/load/pages.js';
 import { isLeftOut } from '../../lib/build/load/sources.js';
-import { makePathFilter } from '../../lib/publish/scan-local.js';
+import { makePathFilter } from '../../lib/ignore/ignore-list.js';
 import { FleuronError } from '../../lib/errors/fleuron-error.js';
 import { readTree, tempDir, writeSite } from './support/temp-site.js';
 
@@ -68,9 +68,50 @@ describe('buildSite', () => {
     expect([...tree.keys()].some((name) => name.startsWith('docs/') || name.startsWith('.hidden/'))).toBe(false);
   });
 
+  it('never copies editor backups, autosaves or merge leftovers (a draft stays private), and warns once listing them', async () => {
+    const draft = '---\ntitle: Plan\ndraft: true\n---\nLes mots privés';
+    const src = await writeSite({
+      'index.md': 'home',
+      'plan.md': draft,
+      'plan.md~': draft,
+      '#plan.md#': draft,
+      'plan.md.bak': draft,
+      'plan.md.orig': draft,
+      'plan.md.rej': draft,
+      'plan.md.swp': draft,
+      'notes/plan.md.swo': draft,
+      'notes/.#plan.md': draft,
+      'img/logo.png.tmp': 'x',
+      '.well-known/security.txt~': 'old',
+      'img/logo.png': 'png',
+    });
+    const lines: string[] = [];
+    const { result, outDir } = await build(src, { log: (line) => lines.push(line) });
+    const tree = await readTree(outDir);
+    expect([...tree.keys()].filter((name) => !name.startsWith('.fleuron/'))).toEqual(['404.html', 'img/logo.png', 'index.html', 'theme.css']);
+    for (const body of tree.values()) expect(body.toString()).not.toContain('Les mots privés');
+    const leftoverWarnings = result.warnings.filter((line) => line.includes('plan.md.bak'));
+    expect(leftoverWarnings).toHaveLength(1);
+    expect(leftoverWarnings[0]).toMatch(/^left out 9 editor backup/);
+    for (const name of ['#plan.md#', 'plan.md.orig', 'plan.md~', 'notes/plan.md.swo', 'img/logo.png.tmp', '.well-known/security.txt~']) expect(leftoverWarnings[0]).toContain(name);
+    expect(lines.filter((line) => line.startsWith('warning:') && line.includes('plan.md~'))).toHaveLength(1);
+  });
+
+  it('never copies a Markdown source as it is: every .md or .markdown outside .well-known/ is a page', async () => {
+    const src = await writeSite({ 'index.md': 'home', 'a.markdown': 'A', 'B.MD': 'B', 'secret.md': '---\ndraft: true\n---\nsecret' });
+    const { outDir } = await build(src);
+    const names = [...(await readTree(outDir)).keys()];
+    expect(names.filter((name) => /\.(md|markdown)$/i.test(name))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['a.html', 'B.html', 'index.html']));
+    expect(names).not.toContain('secret.html');
+  });
+
   it('leaves out exactly the dotfiles the publisher leaves out', () => {
     const publishable = makePathFilter();
-    const paths = ['.well-known/security.txt', '.well-known/.htaccess', '.well-known/a/b.txt', '.env', '.git/config', '.hidden/a.txt', 'docs/.well-known/a.txt', 'docs/.hidden.md', 'a.txt', 'docs/b.md'];
+    const paths = [
+      '.well-known/security.txt', '.well-known/.htaccess', '.well-known/a/b.txt', '.env', '.git/config', '.hidden/a.txt', 'docs/.well-known/a.txt', 'docs/.hidden.md', 'a.txt', 'docs/b.md',
+      'docs/b.md~', '#b.md#', 'docs/.#b.md', 'b.md.bak', 'b.md.orig', 'b.md.rej', 'b.md.swp', 'b.md.swo', 'b.tmp', '.well-known/security.txt~', 'a~b.txt', 'a#b#c.txt',
+    ];
     // As the scan walks: a file is built unless it, or a folder above it, is left out.
     const built = (relative: string) => {
       const parts = relative.split('/');

@@ -1,6 +1,7 @@
 /** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles (but `.well-known/`) or layout overrides. */
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
+import { isEditorLeftover } from '../../ignore/ignore-list.js';
 import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
 import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
 import { folderFiles } from './folder-files.js';
@@ -30,6 +31,11 @@ export interface SourceFile {
 
 /** Whether a relative path of the site folder is left out of the build (`isFolder`: the path names a folder). */
 export function isLeftOut(relativePath: string, isFolder: boolean): boolean {
+  return isLeftOutByName(relativePath, isFolder) || (!isFolder && isEditorLeftover(relativePath));
+}
+
+/** Dotfiles and dot-folders but `.well-known/`, the config, the layouts folder. */
+function isLeftOutByName(relativePath: string, isFolder: boolean): boolean {
   if (isWellKnown(relativePath)) return false;
   if (relativePath.split('/').some((part) => part.startsWith('.'))) return true;
   if (isFolder) return relativePath === LAYOUTS_FOLDER;
@@ -42,10 +48,18 @@ function isWellKnown(relativePath: string): boolean {
 
 /**
  * Every source file in a stable order (by code point of the NFC path), stamped at `stampedAt` (a `Date.now()`).
- * Dotfiles and dot-folders are skipped, except `.well-known/`.
+ * Dotfiles and dot-folders are skipped, except `.well-known/`; editor leftovers (lib/ignore/) are skipped and their
+ * paths pushed onto `leftovers`, for one warning.
  */
-export async function scanSources(sourceDir: string, stampedAt = Date.now()): Promise<SourceFile[]> {
-  const files = folderFiles(sourceDir, { skip: isLeftOut }, (file): SourceFile => {
+export async function scanSources(sourceDir: string, stampedAt = Date.now(), leftovers: string[] = []): Promise<SourceFile[]> {
+  const skip = (relativePath: string, isFolder: boolean) => {
+    // Leftovers are reported only when nothing else leaves them out: an Emacs lock file `.#a.md` is just a dotfile.
+    if (isLeftOutByName(relativePath, isFolder)) return true;
+    if (isFolder || !isEditorLeftover(relativePath)) return false;
+    leftovers.push(normalizeSitePath(relativePath));
+    return true;
+  };
+  const files = folderFiles(sourceDir, { skip }, (file): SourceFile => {
     const sourcePath = normalizeSitePath(file.relativePath);
     const { stats } = file;
     const trusted = trustedStamp(stats, stampedAt);
