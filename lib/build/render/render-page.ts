@@ -5,6 +5,7 @@ import { addHeadingIds, type Heading } from './headings.js';
 import { renderLayout } from './layouts.js';
 import { lineFinder, rewriteLinks, type LinkProblem, type PageLink } from './links.js';
 import { renderMarkdown } from './markdown.js';
+import { assertMarkdownWithinLimits } from './markdown-limits.js';
 import type { PageJob, PreparedSite } from './render-context.js';
 import { isCurrent, isIndexSource, type SiteLink } from './site-map.js';
 import { encodeUrlPath, relativeUrl } from './url-map.js';
@@ -46,6 +47,7 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
   let links: PageLink[] = [];
   let problems: LinkProblem[] = [];
   if (job.text !== '') {
+    assertMarkdownWithinLimits(job.text, pageFile);
     const markdown = renderMarkdown(job.text, {
       allowHtml: config.markdown.allowHtml,
       footnoteLabel: site.words.footnotes,
