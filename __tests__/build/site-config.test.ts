@@ -20,7 +20,7 @@ describe('parseSiteConfig', () => {
       language: 'en',
       feed: { limit: 20 },
       budget: { pageKb: 14 },
-      markdown: { allowHtml: false, toc: false, maxFileKb: 2048 },
+      markdown: { allowHtml: false, toc: false, maxFileKb: 2048, pageTimeLimitSeconds: 10 },
     });
   });
 
@@ -36,7 +36,7 @@ describe('parseSiteConfig', () => {
         editLink: 'https://git.example.org/{path}',
         feed: { title: 'Journal', limit: 5 },
         budget: { pageKb: 10 },
-        markdown: { allowHtml: true, toc: true, maxFileKb: 100 },
+        markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10 },
         publish: { anything: 'goes' },
         redirects: [{ whatever: true }],
       },
@@ -52,7 +52,7 @@ describe('parseSiteConfig', () => {
       editLink: 'https://git.example.org/{path}',
       feed: { title: 'Journal', limit: 5 },
       budget: { pageKb: 10 },
-      markdown: { allowHtml: true, toc: true, maxFileKb: 100 },
+      markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10 },
     });
   });
 

@@ -23,6 +23,8 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Worker threads for rendering; defaults to one less than the available parallelism (none on 2 cores). */
   threads?: number;
+  /** Render in a worker thread however few the pages, keeping this thread free (the preview's server) and the page time limit. */
+  isolateRendering?: boolean;
   log?: (line: string) => void;
 }
 
@@ -72,7 +74,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   });
   const loadedAt = performance.now();
 
-  const rendered = await renderSite(plan, cache, outDir, options.threads);
+  const rendered = await renderSite(plan, cache, outDir, options.threads, options.isolateRendering);
   const problems = linkProblems(rendered.pages, sourceLabel);
   if (problems.length > 0) {
     if (options.brokenLinks === 'warn') problems.forEach(warn);

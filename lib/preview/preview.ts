@@ -67,6 +67,8 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         sourceDir,
         outDir,
         drafts: options.drafts,
+        // Off the server's thread: the preview keeps answering while a page renders, and a slow page is stopped.
+        isolateRendering: true,
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         ...(options.threads !== undefined ? { threads: options.threads } : {}),
         log,

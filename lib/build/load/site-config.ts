@@ -38,6 +38,8 @@ export interface SiteConfig {
     toc: boolean;
     /** Refuse Markdown files larger than this, instead of exhausting memory. */
     maxFileKb: number;
+    /** A page (Markdown and layout) rendering longer than this in a worker fails the build (see render-pool.ts). */
+    pageTimeLimitSeconds: number;
   };
 }
 
@@ -50,10 +52,11 @@ export const AUTHOR_KEYS = ['name', 'email', 'url'] as const;
 export const NAVIGATION_KEYS = ['title', 'path'] as const;
 export const FEED_KEYS = ['title', 'limit'] as const;
 export const BUDGET_KEYS = ['pageKb'] as const;
-export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb'] as const;
+export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb', 'pageTimeLimitSeconds'] as const;
 
 export const DEFAULT_PAGE_BUDGET_KB = 14;
 export const DEFAULT_MAX_FILE_KB = 2048;
+export const DEFAULT_PAGE_TIME_LIMIT_SECONDS = 10;
 
 /** Reads and validates `fleuron.yaml` in `sourceDir`; a site without one gets the defaults. */
 export async function loadSiteConfig(sourceDir: string): Promise<{ config: SiteConfig; file?: string }> {
@@ -98,7 +101,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     language: text(data, 'language') ?? 'en',
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
-    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB },
+    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB, pageTimeLimitSeconds: DEFAULT_PAGE_TIME_LIMIT_SECONDS },
   };
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');
 
@@ -165,6 +168,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     allowHtml: flag(markdown, 'allowHtml', 'markdown.allowHtml'),
     toc: flag(markdown, 'toc', 'markdown.toc'),
     maxFileKb: positive(markdown, 'maxFileKb', 'markdown.maxFileKb', DEFAULT_MAX_FILE_KB),
+    pageTimeLimitSeconds: positive(markdown, 'pageTimeLimitSeconds', 'markdown.pageTimeLimitSeconds', DEFAULT_PAGE_TIME_LIMIT_SECONDS),
   };
   return config;
 }

@@ -36,7 +36,8 @@ export function contextHash(context: RenderContext): string {
   return hashOf(builderFingerprint(), JSON.stringify({ ...context, sourceLabel: undefined }));
 }
 
-export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: string, threads?: number): Promise<RenderedSite> {
+/** `isolate`: render in a worker however few the pages (see render-pool.ts). */
+export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: string, threads?: number, isolate = false): Promise<RenderedSite> {
   const { context, jobs } = plan;
   cache.useContext(contextHash(context));
   const pages: PageOutcome[] = new Array(jobs.length);
@@ -46,7 +47,7 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
     if (hit && holdsPage(`${outDir}${path.sep}${job.outputPath}`, hit, cache)) pages[index] = hit.page;
     else misses.push(index);
   });
-  const fresh = misses.length === 0 ? { pages: [], workers: 0 } : await render(misses.map((index) => jobToRender(jobs[index]!, context.sourceLabel)), context, threads);
+  const fresh = misses.length === 0 ? { pages: [], workers: 0 } : await render(misses.map((index) => jobToRender(jobs[index]!, context.sourceLabel)), context, threads, isolate);
   // Only posts need their body again (for the feed); other pages' bodies are dropped from the cache.
   const postOutputs = new Set(plan.posts.map((post) => post.outputPath));
   fresh.pages.forEach((page, position) => {
@@ -59,9 +60,9 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
 }
 
 /** Markdown and Liquid are loaded only when some page has to be rendered: a rebuild with nothing to render needs neither. */
-async function render(jobs: PageJob[], context: RenderContext, threads: number | undefined) {
+async function render(jobs: PageJob[], context: RenderContext, threads: number | undefined, isolate: boolean) {
   const { renderPages } = await import('./render-pool.js');
-  return renderPages(jobs, context, threads === undefined ? {} : { threads });
+  return renderPages(jobs, context, threads === undefined ? { isolate } : { threads, isolate });
 }
 
 /** The page with its text, read now if the loader trusted its stamp and skipped it. */
