@@ -290,6 +290,26 @@ describe('buildSite', () => {
     expect(brokenError.message).toContain('line:2');
   });
 
+  it('stops a layout that does too much work, naming the layout and the page', async () => {
+    // A range is allocated whole: twenty million numbers, and as many loop turns, before any limit.
+    const hugeRange = await writeSite({ 'index.md': 'x', '_layouts/home.liquid': '{% for i in (1..20000000) %}x{% endfor %}' });
+    const rangeError = await failure(build(hugeRange));
+    expect(rangeError.code).toBe('template-error');
+    expect(rangeError.message).toContain(path.join(hugeRange, '_layouts/home.liquid'));
+    expect(rangeError.message).toMatch(/too much work \(memory alloc limit exceeded\) while rendering .*index\.md/);
+    expect(rangeError.hint).toMatch(/smaller loops/);
+
+    // Small ranges, nested: no allocation to speak of, only time (half the page time limit).
+    const longLoop = await writeSite({
+      'fleuron.yaml': 'markdown:\n  pageTimeLimitSeconds: 0.2\n',
+      'index.md': 'x',
+      '_layouts/home.liquid': '{% for i in (1..100000) %}{% for j in (1..100000) %}x{% endfor %}{% endfor %}',
+    });
+    const timeError = await failure(build(longLoop));
+    expect(timeError.message).toContain(path.join(longLoop, '_layouts/home.liquid'));
+    expect(timeError.message).toMatch(/too much work \(template render limit exceeded\)/);
+  });
+
   it('refuses Markdown files over the size limit before reading them', async () => {
     const src = await writeSite({ 'fleuron.yaml': 'markdown:\n  maxFileKb: 1\n', 'index.md': 'x', 'big.md': 'a'.repeat(2048) });
     const error = await failure(build(src));

@@ -64,7 +64,8 @@ export function prepareSite(context: RenderContext): PreparedSite {
   return {
     context,
     words,
-    engine: createLayoutEngine(context.templates),
+    // Half the page's time limit: liquidjs's own error names the layout before the worker is stopped.
+    engine: createLayoutEngine(context.templates, { renderLimitMs: (context.config.markdown.pageTimeLimitSeconds * 1000) / 2 }),
     targets: { pages, drafts: new Set(context.drafts), outputs: new Set(context.outputs) },
     titles,
     menu: siteMenu(context.pages, words.home, language, context.menu),
