@@ -4,6 +4,7 @@ import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
 import { renderLayout } from './layouts.js';
 import { lineFinder, rewriteLinks, type LinkProblem, type PageLink } from './links.js';
+import { sanitizePageHtml } from './html-sanitizer.js';
 import { renderMarkdown } from './markdown.js';
 import { assertMarkdownWithinLimits } from './markdown-limits.js';
 import type { PageJob, PreparedSite } from './render-context.js';
@@ -53,7 +54,7 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       footnoteLabel: site.words.footnotes,
       footnoteBackLabel: site.words.footnoteBack,
     });
-    const withIds = addHeadingIds(markdown.html);
+    const withIds = addHeadingIds(config.markdown.allowHtml ? sanitizePageHtml(markdown.html) : markdown.html);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
       sourcePath: job.sourcePath,
