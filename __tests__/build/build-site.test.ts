@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildSite, type BuildOptions } from '../../lib/build/index.js';
 import { loadPages } from '../../lib/build/load/pages.js';
@@ -104,6 +104,34 @@ describe('buildSite', () => {
     expect(names.filter((name) => /\.(md|markdown)$/i.test(name))).toEqual([]);
     expect(names).toEqual(expect.arrayContaining(['a.html', 'B.html', 'index.html']));
     expect(names).not.toContain('secret.html');
+  });
+
+  it('follows symlinks to files inside the folder, as the publisher does; refuses ones leading out, loops and dangling ones', async () => {
+    const src = await writeSite({ 'index.md': 'home', 'docs/real.css': 'a{}', 'docs/page.md': '# Vraie page', 'shared/logo.svg': '<svg/>' });
+    await symlink(path.join(src, 'docs/real.css'), path.join(src, 'alias.css'));
+    await symlink('docs/page.md', path.join(src, 'lien.md'));
+    await symlink(path.join(src, 'shared'), path.join(src, 'linked-folder'));
+    const { result, outDir } = await build(src);
+    const tree = await readTree(outDir);
+    expect(tree.get('alias.css')?.toString()).toBe('a{}');
+    expect(tree.get('lien.html')?.toString()).toContain('Vraie page');
+    expect([...tree.keys()].some((name) => name.startsWith('linked-folder/'))).toBe(false);
+    expect(result.warnings).toContain('linked-folder is a symlink to a folder; it is skipped (symlinked folders are not followed)');
+
+    const outside = await writeSite({ 'index.md': 'home' });
+    await symlink('/etc/hostname', path.join(outside, 'host.txt'));
+    const outsideError = await failure(build(outside));
+    expect([outsideError.code, outsideError.exitCode]).toEqual(['symlink-outside', 2]);
+    expect(outsideError.message).toBe('host.txt is a symlink to /etc/hostname, outside the folder');
+
+    const loop = await writeSite({ 'index.md': 'home' });
+    await symlink('b.txt', path.join(loop, 'a.txt'));
+    await symlink('a.txt', path.join(loop, 'b.txt'));
+    expect((await failure(build(loop))).message).toMatch(/^a\.txt is a symlink loop$/);
+
+    const dangling = await writeSite({ 'index.md': 'home' });
+    await symlink('nowhere.png', path.join(dangling, 'image.png'));
+    expect((await failure(build(dangling))).message).toBe('image.png is a symlink to a missing file');
   });
 
   it('leaves out exactly the dotfiles the publisher leaves out', () => {

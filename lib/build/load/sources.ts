@@ -1,10 +1,13 @@
 /** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles (but `.well-known/`) or layout overrides. */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
 import { isEditorLeftover } from '../../ignore/ignore-list.js';
 import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
 import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
 import { folderFiles } from './folder-files.js';
+import { linkedFolderWarning, resolveLinkedEntry } from './linked-file.js';
 
 /** The folder of a site that holds Liquid templates replacing the theme's, file by file. */
 export const LAYOUTS_FOLDER = '_layouts';
@@ -42,6 +45,14 @@ function isLeftOutByName(relativePath: string, isFolder: boolean): boolean {
   return (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
 }
 
+function realRootOf(sourceDir: string): string {
+  try {
+    return realpathSync(sourceDir);
+  } catch {
+    return path.resolve(sourceDir);
+  }
+}
+
 function isWellKnown(relativePath: string): boolean {
   return relativePath === WELL_KNOWN_FOLDER || relativePath.startsWith(`${WELL_KNOWN_FOLDER}/`);
 }
@@ -51,7 +62,15 @@ function isWellKnown(relativePath: string): boolean {
  * Dotfiles and dot-folders are skipped, except `.well-known/`; editor leftovers (lib/ignore/) are skipped and their
  * paths pushed onto `leftovers`, for one warning.
  */
-export async function scanSources(sourceDir: string, stampedAt = Date.now(), leftovers: string[] = []): Promise<SourceFile[]> {
+export async function scanSources(sourceDir: string, stampedAt = Date.now(), leftovers: string[] = [], warn: (line: string) => void = () => {}): Promise<SourceFile[]> {
+  const realRoot = realRootOf(sourceDir);
+  // Followed as the publisher follows them: files inside the folder only.
+  const resolveLink = (relativePath: string, absolutePath: string) => {
+    const linked = resolveLinkedEntry(absolutePath, relativePath, realRoot);
+    if (linked.kind === 'file') return linked.realPath;
+    warn(linkedFolderWarning(relativePath));
+    return undefined;
+  };
   const skip = (relativePath: string, isFolder: boolean) => {
     // Leftovers are reported only when nothing else leaves them out: an Emacs lock file `.#a.md` is just a dotfile.
     if (isLeftOutByName(relativePath, isFolder)) return true;
@@ -59,7 +78,7 @@ export async function scanSources(sourceDir: string, stampedAt = Date.now(), lef
     leftovers.push(normalizeSitePath(relativePath));
     return true;
   };
-  const files = folderFiles(sourceDir, { skip }, (file): SourceFile => {
+  const files = folderFiles(sourceDir, { skip, resolveLink }, (file): SourceFile => {
     const sourcePath = normalizeSitePath(file.relativePath);
     const { stats } = file;
     const trusted = trustedStamp(stats, stampedAt);
