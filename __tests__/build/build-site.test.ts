@@ -134,11 +134,12 @@ describe('buildSite', () => {
     expect((await failure(build(dangling))).message).toBe('image.png is a symlink to a missing file');
   });
 
-  it('leaves out exactly the dotfiles the publisher leaves out', () => {
+  it('leaves out exactly what the publisher leaves out: dotfiles, leftovers, dependencies, OS litter', () => {
     const publishable = makePathFilter();
     const paths = [
       '.well-known/security.txt', '.well-known/.htaccess', '.well-known/a/b.txt', '.env', '.git/config', '.hidden/a.txt', 'docs/.well-known/a.txt', 'docs/.hidden.md', 'a.txt', 'docs/b.md',
       'docs/b.md~', '#b.md#', 'docs/.#b.md', 'b.md.bak', 'b.md.orig', 'b.md.rej', 'b.md.swp', 'b.md.swo', 'b.tmp', '.well-known/security.txt~', 'a~b.txt', 'a#b#c.txt',
+      'node_modules/x/index.js', 'docs/node_modules/a.css', 'Thumbs.db', 'img/desktop.ini',
     ];
     // As the scan walks: a file is built unless it, or a folder above it, is left out.
     const built = (relative: string) => {

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
-import { isEditorLeftover } from '../../ignore/ignore-list.js';
+import { makePathClassifier } from '../../ignore/ignore-list.js';
 import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
 import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
 import { folderFiles } from './folder-files.js';
@@ -32,17 +32,19 @@ export interface SourceFile {
   trustedStamp?: FileStamp;
 }
 
+/** The publisher's default ignore list (lib/ignore/), which the build follows too: what is not published is not built. */
+const classifyByDefault = makePathClassifier();
+
 /** Whether a relative path of the site folder is left out of the build (`isFolder`: the path names a folder). */
 export function isLeftOut(relativePath: string, isFolder: boolean): boolean {
-  return isLeftOutByName(relativePath, isFolder) || (!isFolder && isEditorLeftover(relativePath));
+  return isLeftOutByName(relativePath, isFolder) || (!isFolder && classifyByDefault(relativePath) === 'leftover');
 }
 
-/** Dotfiles and dot-folders but `.well-known/`, the config, the layouts folder. */
+/** What the ignore list leaves out (dotfiles and dot-folders but `.well-known/`, dependencies, OS litter), the config, the layouts folder. */
 function isLeftOutByName(relativePath: string, isFolder: boolean): boolean {
-  if (isWellKnown(relativePath)) return false;
-  if (relativePath.split('/').some((part) => part.startsWith('.'))) return true;
-  if (isFolder) return relativePath === LAYOUTS_FOLDER;
-  return (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
+  // A folder is left out when everything in it would be.
+  if (isFolder) return relativePath === LAYOUTS_FOLDER || classifyByDefault(`${relativePath}/-`) === 'ignore';
+  return classifyByDefault(relativePath) === 'ignore' || (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
 }
 
 function realRootOf(sourceDir: string): string {
@@ -74,7 +76,7 @@ export async function scanSources(sourceDir: string, stampedAt = Date.now(), lef
   const skip = (relativePath: string, isFolder: boolean) => {
     // Leftovers are reported only when nothing else leaves them out: an Emacs lock file `.#a.md` is just a dotfile.
     if (isLeftOutByName(relativePath, isFolder)) return true;
-    if (isFolder || !isEditorLeftover(relativePath)) return false;
+    if (isFolder || classifyByDefault(relativePath) !== 'leftover') return false;
     leftovers.push(normalizeSitePath(relativePath));
     return true;
   };
