@@ -89,7 +89,11 @@ async function renderInWorkers(file: string, jobs: readonly PageJob[], context: 
             startClock();
             worker.postMessage(jobs.slice(batchStart, batchEnd));
           };
-          worker.on('message', (message: { result?: RenderedPage; error?: { code?: string; message: string; hint?: string; exitCode?: ExitCode } }) => {
+          worker.on('message', (message: { ready?: true; result?: RenderedPage; error?: { code?: string; message: string; hint?: string; exitCode?: ExitCode } }) => {
+            if (message.ready) {
+              sendNext();
+              return;
+            }
             if (message.error) {
               clearTimeout(timer);
               const { code, message: text, hint, exitCode } = message.error;
@@ -109,7 +113,6 @@ async function renderInWorkers(file: string, jobs: readonly PageJob[], context: 
             clearTimeout(timer);
             if (code !== 0) reject(new Error(`a render worker stopped with exit code ${code}`));
           });
-          sendNext();
         }),
       ),
     );
