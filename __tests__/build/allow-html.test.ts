@@ -18,6 +18,7 @@ const HOSTILE = [
   '<form action="javascript:alert(15)"><button formaction="javascript:alert(16)">f</button></form>',
   '<meta http-equiv="refresh" content="0;url=javascript:alert(17)"><base href="javascript:alert(18)//">',
   '[lien](javascript:alert(19))',
+  '<svg><a><animate attributeName="href" values="javascript:alert(20)"/><set attributeName="href" to="javascript:alert(21)"/><text>t</text></a></svg>',
 ].join('\n\n');
 
 const FRIENDLY = [

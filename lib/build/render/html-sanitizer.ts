@@ -11,7 +11,11 @@ type Sanitize = (html: string, options: IOptions) => string;
 let sanitize: Sanitize | undefined;
 
 /** Elements that run scripts, embed other documents (`srcdoc`, plugins) or change where the page's links go: dropped with their content. */
-const DROPPED = ['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'meta', 'link', 'noscript', 'template', 'portal'];
+const DROPPED = [
+  'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'meta', 'link', 'noscript', 'template', 'portal',
+  // SVG animation can set an attribute, e.g. a link's href, to a javascript: URL; SVG Tiny has script handlers.
+  'animate', 'set', 'animatetransform', 'animatemotion', 'handler', 'listener',
+];
 
 /** Attributes that hold a URL: each must use an allowed scheme, or be relative. */
 const URL_ATTRIBUTES = ['href', 'src', 'cite', 'action', 'formaction', 'poster', 'background', 'longdesc', 'xlink:href', 'data', 'ping', 'manifest', 'srcset'];
