@@ -59,7 +59,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const { config, file: configFile } = await loadSiteConfig(sourceDir);
   const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
   const leftovers: string[] = [];
-  const [files, templates, themeFiles] = await Promise.all([scanSources(sourceDir, Date.now(), leftovers, options.warn), loadTemplates(sourceDir), themeAssets()]);
+  const [files, templates, themeFiles] = await Promise.all([scanSources(sourceDir, { onLeftover: (sourcePath) => leftovers.push(sourcePath), warn: options.warn }), loadTemplates(sourceDir), themeAssets()]);
   if (leftovers.length > 0) options.warn(leftoversWarning(leftovers, 'build'));
   const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) });
   const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;

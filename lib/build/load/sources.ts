@@ -1,4 +1,4 @@
-/** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles (but `.well-known/`) or layout overrides. */
+/** Lists the files of a site folder: Markdown pages and files copied as-is; never what the ignore list leaves out, the config or layout overrides. */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
@@ -59,14 +59,23 @@ function isWellKnown(relativePath: string): boolean {
   return relativePath === WELL_KNOWN_FOLDER || relativePath.startsWith(`${WELL_KNOWN_FOLDER}/`);
 }
 
+export interface ScanSourcesOptions {
+  /** When the scan runs (a `Date.now()`): files changed just before are not trusted by their stamp. */
+  stampedAt?: number;
+  /** Told each editor leftover (`plan.md~`) left out, for one warning. */
+  onLeftover?: (sourcePath: string) => void;
+  warn?: (line: string) => void;
+}
+
 /**
- * Every source file in a stable order (by code point of the NFC path), stamped at `stampedAt` (a `Date.now()`).
- * Dotfiles and dot-folders are skipped, except `.well-known/`; editor leftovers (lib/ignore/) are skipped and their
- * paths pushed onto `leftovers`, for one warning.
+ * Every source file in a stable order (by code point of the NFC path). Left out: what the default ignore list leaves
+ * out (lib/ignore/: dotfiles but `.well-known/`, editor leftovers, …), the config and `_layouts/`. Symlinks to files
+ * inside the folder are followed, as the publisher follows them.
  */
-export async function scanSources(sourceDir: string, stampedAt = Date.now(), leftovers: string[] = [], warn: (line: string) => void = () => {}): Promise<SourceFile[]> {
+export async function scanSources(sourceDir: string, options: ScanSourcesOptions = {}): Promise<SourceFile[]> {
+  const stampedAt = options.stampedAt ?? Date.now();
+  const warn = options.warn ?? (() => {});
   const realRoot = realRootOf(sourceDir);
-  // Followed as the publisher follows them: files inside the folder only.
   const resolveLink = (relativePath: string, absolutePath: string) => {
     const linked = resolveLinkedEntry(absolutePath, relativePath, realRoot);
     if (linked.kind === 'file') return linked.realPath;
@@ -77,7 +86,7 @@ export async function scanSources(sourceDir: string, stampedAt = Date.now(), lef
     // Leftovers are reported only when nothing else leaves them out: an Emacs lock file `.#a.md` is just a dotfile.
     if (isLeftOutByName(relativePath, isFolder)) return true;
     if (isFolder || classifyByDefault(relativePath) !== 'leftover') return false;
-    leftovers.push(normalizeSitePath(relativePath));
+    options.onLeftover?.(normalizeSitePath(relativePath));
     return true;
   };
   const files = folderFiles(sourceDir, { skip, resolveLink }, (file): SourceFile => {
