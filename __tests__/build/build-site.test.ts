@@ -1,9 +1,9 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildSite, type BuildOptions } from '../../lib/build/index.js';
 import { loadPages } from '../../lib/build/load/pages.js';
 import { isLeftOut } from '../../lib/build/load/sources.js';
-import { makePathFilter } from '../../lib/publish/scan-local.js';
+import { makePathFilter } from '../../lib/ignore/ignore-list.js';
 import { FleuronError } from '../../lib/errors/fleuron-error.js';
 import { readTree, tempDir, writeSite } from './support/temp-site.js';
 
@@ -68,9 +68,79 @@ describe('buildSite', () => {
     expect([...tree.keys()].some((name) => name.startsWith('docs/') || name.startsWith('.hidden/'))).toBe(false);
   });
 
-  it('leaves out exactly the dotfiles the publisher leaves out', () => {
+  it('never copies editor backups, autosaves or merge leftovers (a draft stays private), and warns once listing them', async () => {
+    const draft = '---\ntitle: Plan\ndraft: true\n---\nLes mots privés';
+    const src = await writeSite({
+      'index.md': 'home',
+      'plan.md': draft,
+      'plan.md~': draft,
+      '#plan.md#': draft,
+      'plan.md.bak': draft,
+      'plan.md.orig': draft,
+      'plan.md.rej': draft,
+      'plan.md.swp': draft,
+      'notes/plan.md.swo': draft,
+      'notes/.#plan.md': draft,
+      'img/logo.png.tmp': 'x',
+      '.well-known/security.txt~': 'old',
+      'img/logo.png': 'png',
+    });
+    const lines: string[] = [];
+    const { result, outDir } = await build(src, { log: (line) => lines.push(line) });
+    const tree = await readTree(outDir);
+    expect([...tree.keys()].filter((name) => !name.startsWith('.fleuron/'))).toEqual(['404.html', 'img/logo.png', 'index.html', 'theme.css']);
+    for (const body of tree.values()) expect(body.toString()).not.toContain('Les mots privés');
+    const leftoverWarnings = result.warnings.filter((line) => line.includes('plan.md.bak'));
+    expect(leftoverWarnings).toHaveLength(1);
+    expect(leftoverWarnings[0]).toMatch(/^left out 9 editor backup/);
+    for (const name of ['#plan.md#', 'plan.md.orig', 'plan.md~', 'notes/plan.md.swo', 'img/logo.png.tmp', '.well-known/security.txt~']) expect(leftoverWarnings[0]).toContain(name);
+    expect(lines.filter((line) => line.startsWith('warning:') && line.includes('plan.md~'))).toHaveLength(1);
+  });
+
+  it('never copies a Markdown source as it is: every .md or .markdown outside .well-known/ is a page', async () => {
+    const src = await writeSite({ 'index.md': 'home', 'a.markdown': 'A', 'B.MD': 'B', 'secret.md': '---\ndraft: true\n---\nsecret' });
+    const { outDir } = await build(src);
+    const names = [...(await readTree(outDir)).keys()];
+    expect(names.filter((name) => /\.(md|markdown)$/i.test(name))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['a.html', 'B.html', 'index.html']));
+    expect(names).not.toContain('secret.html');
+  });
+
+  it('follows symlinks to files inside the folder, as the publisher does; refuses ones leading out, loops and dangling ones', async () => {
+    const src = await writeSite({ 'index.md': 'home', 'docs/real.css': 'a{}', 'docs/page.md': '# Vraie page', 'shared/logo.svg': '<svg/>' });
+    await symlink(path.join(src, 'docs/real.css'), path.join(src, 'alias.css'));
+    await symlink('docs/page.md', path.join(src, 'lien.md'));
+    await symlink(path.join(src, 'shared'), path.join(src, 'linked-folder'));
+    const { result, outDir } = await build(src);
+    const tree = await readTree(outDir);
+    expect(tree.get('alias.css')?.toString()).toBe('a{}');
+    expect(tree.get('lien.html')?.toString()).toContain('Vraie page');
+    expect([...tree.keys()].some((name) => name.startsWith('linked-folder/'))).toBe(false);
+    expect(result.warnings).toContain('linked-folder is a symlink to a folder; it is skipped (symlinked folders are not followed)');
+
+    const outside = await writeSite({ 'index.md': 'home' });
+    await symlink('/etc/hostname', path.join(outside, 'host.txt'));
+    const outsideError = await failure(build(outside));
+    expect([outsideError.code, outsideError.exitCode]).toEqual(['symlink-outside', 2]);
+    expect(outsideError.message).toBe('host.txt is a symlink to /etc/hostname, outside the folder');
+
+    const loop = await writeSite({ 'index.md': 'home' });
+    await symlink('b.txt', path.join(loop, 'a.txt'));
+    await symlink('a.txt', path.join(loop, 'b.txt'));
+    expect((await failure(build(loop))).message).toMatch(/^a\.txt is a symlink loop$/);
+
+    const dangling = await writeSite({ 'index.md': 'home' });
+    await symlink('nowhere.png', path.join(dangling, 'image.png'));
+    expect((await failure(build(dangling))).message).toBe('image.png is a symlink to a missing file');
+  });
+
+  it('leaves out exactly what the publisher leaves out: dotfiles, leftovers, dependencies, OS litter', () => {
     const publishable = makePathFilter();
-    const paths = ['.well-known/security.txt', '.well-known/.htaccess', '.well-known/a/b.txt', '.env', '.git/config', '.hidden/a.txt', 'docs/.well-known/a.txt', 'docs/.hidden.md', 'a.txt', 'docs/b.md'];
+    const paths = [
+      '.well-known/security.txt', '.well-known/.htaccess', '.well-known/a/b.txt', '.env', '.git/config', '.hidden/a.txt', 'docs/.well-known/a.txt', 'docs/.hidden.md', 'a.txt', 'docs/b.md',
+      'docs/b.md~', '#b.md#', 'docs/.#b.md', 'b.md.bak', 'b.md.orig', 'b.md.rej', 'b.md.swp', 'b.md.swo', 'b.tmp', '.well-known/security.txt~', 'a~b.txt', 'a#b#c.txt',
+      'node_modules/x/index.js', 'docs/node_modules/a.css', 'Thumbs.db', 'img/desktop.ini',
+    ];
     // As the scan walks: a file is built unless it, or a folder above it, is left out.
     const built = (relative: string) => {
       const parts = relative.split('/');
@@ -247,6 +317,26 @@ describe('buildSite', () => {
     expect(brokenError.code).toBe('template-error');
     expect(brokenError.message).toContain(path.join(broken, '_layouts/home.liquid'));
     expect(brokenError.message).toContain('line:2');
+  });
+
+  it('stops a layout that does too much work, naming the layout and the page', async () => {
+    // A range is allocated whole: twenty million numbers, and as many loop turns, before any limit.
+    const hugeRange = await writeSite({ 'index.md': 'x', '_layouts/home.liquid': '{% for i in (1..20000000) %}x{% endfor %}' });
+    const rangeError = await failure(build(hugeRange));
+    expect(rangeError.code).toBe('template-error');
+    expect(rangeError.message).toContain(path.join(hugeRange, '_layouts/home.liquid'));
+    expect(rangeError.message).toMatch(/too much work \(memory alloc limit exceeded\) while rendering .*index\.md/);
+    expect(rangeError.hint).toMatch(/smaller loops/);
+
+    // Small ranges, nested: no allocation to speak of, only time (half the page time limit).
+    const longLoop = await writeSite({
+      'fleuron.yaml': 'markdown:\n  pageTimeLimitSeconds: 0.2\n',
+      'index.md': 'x',
+      '_layouts/home.liquid': '{% for i in (1..100000) %}{% for j in (1..100000) %}x{% endfor %}{% endfor %}',
+    });
+    const timeError = await failure(build(longLoop));
+    expect(timeError.message).toContain(path.join(longLoop, '_layouts/home.liquid'));
+    expect(timeError.message).toMatch(/too much work \(template render limit exceeded\)/);
   });
 
   it('refuses Markdown files over the size limit before reading them', async () => {

@@ -21,7 +21,7 @@ describe('parseSiteConfig', () => {
       feed: { limit: 20 },
       budget: { pageKb: 14 },
       pagination: { pageSize: 50 },
-      markdown: { allowHtml: false, toc: false, maxFileKb: 2048 },
+      markdown: { allowHtml: false, toc: false, maxFileKb: 2048, pageTimeLimitSeconds: 10 },
     });
   });
 
@@ -38,7 +38,7 @@ describe('parseSiteConfig', () => {
         feed: { title: 'Journal', limit: 5 },
         budget: { pageKb: 10 },
         pagination: { pageSize: 20 },
-        markdown: { allowHtml: true, toc: true, maxFileKb: 100 },
+        markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10 },
         publish: { anything: 'goes' },
         redirects: [{ whatever: true }],
       },
@@ -55,7 +55,7 @@ describe('parseSiteConfig', () => {
       feed: { title: 'Journal', limit: 5 },
       budget: { pageKb: 10 },
       pagination: { pageSize: 20 },
-      markdown: { allowHtml: true, toc: true, maxFileKb: 100 },
+      markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10 },
     });
   });
 

@@ -69,4 +69,11 @@ describe('readPreviewSettings', () => {
     const { isPublished } = await read();
     expect(['index.html', '.fleuron/aliases.json', '.well-known/security.txt', 'drafts/a.html'].map(isPublished)).toEqual([true, false, true, false]);
   });
+
+  it('does not serve editor backups, autosaves or merge leftovers, unless include names one', async () => {
+    await write('src/fleuron.yaml', 'title: Essai\npublish:\n  include: ["keep.bak"]\n');
+    const { isPublished } = await read();
+    const paths = ['plan.html~', '#plan.html#', 'docs/plan.html.bak', 'plan.html.orig', 'a.rej', 'a.swp', '.well-known/security.txt~', 'keep.bak', 'a~b.html'];
+    expect(paths.filter(isPublished)).toEqual(['keep.bak', 'a~b.html']);
+  });
 });

@@ -30,6 +30,8 @@ export interface BuildOptions {
   warnBudget?: boolean;
   /** A cache already open (the preview keeps one between rebuilds instead of reading it from disk each time). */
   cache?: RenderCache;
+  /** Render in a worker thread however few the pages, keeping this thread free (the preview's server) and the page time limit. */
+  isolateRendering?: boolean;
   log?: (line: string) => void;
 }
 
@@ -82,7 +84,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   });
   const loadedAt = performance.now();
 
-  const rendered = await renderSite(plan, cache, outDir, options.threads);
+  const rendered = await renderSite(plan, cache, outDir, options.threads, options.isolateRendering);
   const problems = linkProblems(rendered.pages, sourceLabel);
   if (problems.length > 0) {
     if (options.brokenLinks === 'warn') problems.forEach(warn);

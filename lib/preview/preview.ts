@@ -86,6 +86,8 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         outDir,
         drafts: options.drafts,
         offline: (options.offline ?? false) || version > 0,
+        // Off the server's thread: the preview keeps answering while a page renders, and a slow page is stopped.
+        isolateRendering: true,
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         cache,
         warnBudget: false,

@@ -9,7 +9,7 @@ import { isPlainObject } from '../config/check-keys.js';
 import { readProjectFile } from '../config/project-file.js';
 import { resolvePublishSettings } from '../config/publish-settings.js';
 import { compileHeaderPolicy, type CompiledHeaderPolicy } from '../headers/header-rules.js';
-import { makePathFilter } from '../publish/scan-local.js';
+import { makePathFilter } from '../ignore/ignore-list.js';
 import { mergeRedirects, parseRedirectList, readBuiltAliases, readDeuxfleursToml, type SiteRedirect } from '../website/redirects.js';
 import type { WebsiteRules } from './website-routing.js';
 

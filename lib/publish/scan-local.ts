@@ -2,18 +2,16 @@
 import fg from 'fast-glob';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
+import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { FileHasher } from './file-hasher.js';
 import { HashCache } from './hash-cache.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
 
-/** Never published unless a pattern in `include` names them: dotfiles and dot-folders, dependencies, OS litter. */
-export const DEFAULT_EXCLUDE = ['**/.*', '**/.*/**', '**/node_modules/**', '**/Thumbs.db', '**/desktop.ini'] as const;
-/** Published although excluded above. */
-export const DEFAULT_INCLUDE = ['.well-known/**'] as const;
+// The default ignore list lives in lib/ignore/, read by the builder and the preview too.
+export { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, makePathFilter } from '../ignore/ignore-list.js';
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 /** Files hashed per round trip to the hashing threads. */
@@ -47,18 +45,12 @@ export function normalizePrefix(prefix: string | undefined): string {
   return trimmed === '' ? '' : `${trimmed}/`;
 }
 
-/** Whether a relative path is published under the given patterns. */
-export function makePathFilter(exclude: readonly string[] = [], include: readonly string[] = []): (relative: string) => boolean {
-  const excluded = picomatch([...DEFAULT_EXCLUDE, ...exclude], { dot: true });
-  const included = picomatch([...DEFAULT_INCLUDE, ...include], { dot: true });
-  return (relative) => !excluded(relative) || included(relative);
-}
-
 export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const root = path.resolve(options.dir);
   const realRoot = await resolveRoot(root);
-  const publishable = makePathFilter(options.exclude, options.include);
+  const classify = makePathClassifier(options.exclude, options.include);
   const warnings: string[] = [];
+  const leftovers: string[] = [];
 
   const entries = await fg('**', {
     cwd: root,
@@ -80,8 +72,10 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   for (const entry of entries) {
     const relative = entry.path;
     if (entry.dirent.isDirectory()) continue;
-    if (!publishable(relative)) {
-      if (/(^|\/)\.env(\.|$)/.test(relative)) warnings.push(`${relative} is in the folder to publish; it is not uploaded, but keep secrets out of the site folder`);
+    const verdict = classify(relative);
+    if (verdict !== 'publish') {
+      if (verdict === 'leftover') leftovers.push(relative);
+      else if (/(^|\/)\.env(\.|$)/.test(relative)) warnings.push(`${relative} is in the folder to publish; it is not uploaded, but keep secrets out of the site folder`);
       continue;
     }
     if (entry.dirent.isFIFO() || entry.dirent.isCharacterDevice() || entry.dirent.isBlockDevice()) {
@@ -91,6 +85,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     candidates.push({ relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.dirent.isSymbolicLink() });
   }
   entries.length = 0;
+  if (leftovers.length > 0) warnings.push(leftoversWarning(leftovers, 'publish'));
   options.onKeys?.(candidates.map(({ key }) => key));
 
   const seen = new Map<string, string>();

@@ -1,6 +1,7 @@
 /** The load phase: config, sources, front matter and templates, turned into the plan of every file the build makes. */
 import path from 'node:path';
 import { usageError } from '../../errors/fleuron-error.js';
+import { leftoversWarning } from '../../ignore/ignore-list.js';
 import { contentHash } from '../cache/hash.js';
 import { collectAliases, type Redirect } from '../render/aliases.js';
 import { FEED_PATH } from '../render/feed.js';
@@ -63,12 +64,14 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const { sourceDir, sourceLabel } = options;
   const { config, file: configFile } = await loadSiteConfig(sourceDir);
   const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
+  const leftovers: string[] = [];
   const [files, templates, themeFiles, planet] = await Promise.all([
-    scanSources(sourceDir),
+    scanSources(sourceDir, { onLeftover: (sourcePath) => leftovers.push(sourcePath), warn: options.warn }),
     loadTemplates(sourceDir),
     themeAssets(),
     loadPlanet(config, configLabel, options),
   ]);
+  if (leftovers.length > 0) options.warn(leftoversWarning(leftovers, 'build'));
   const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) });
   const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
   const pages = loaded.filter((page) => !isLeftOut(page));

@@ -41,6 +41,8 @@ export interface SiteConfig {
     toc: boolean;
     /** Refuse Markdown files larger than this, instead of exhausting memory. */
     maxFileKb: number;
+    /** A page (Markdown and layout) rendering longer than this in a worker fails the build (see render-pool.ts). */
+    pageTimeLimitSeconds: number;
   };
   /** The members' blogs gathered into the site at build time (see lib/build/planet/). */
   planet?: PlanetConfig;
@@ -56,12 +58,13 @@ export const NAVIGATION_KEYS = ['title', 'path'] as const;
 export const FEED_KEYS = ['title', 'limit'] as const;
 export const BUDGET_KEYS = ['pageKb'] as const;
 export const PAGINATION_KEYS = ['pageSize'] as const;
-export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb'] as const;
+export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb', 'pageTimeLimitSeconds'] as const;
 
 export const DEFAULT_PAGE_BUDGET_KB = 14;
 /** 50 entries with a title, date and summary are 3–4 KB gzipped: a listing page stays well within the budget. */
 export const DEFAULT_LISTING_PAGE_SIZE = 50;
 export const DEFAULT_MAX_FILE_KB = 2048;
+export const DEFAULT_PAGE_TIME_LIMIT_SECONDS = 10;
 
 /** Reads and validates `fleuron.yaml` in `sourceDir`; a site without one gets the defaults. */
 export async function loadSiteConfig(sourceDir: string): Promise<{ config: SiteConfig; file?: string }> {
@@ -107,7 +110,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
     pagination: { pageSize: DEFAULT_LISTING_PAGE_SIZE },
-    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB },
+    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB, pageTimeLimitSeconds: DEFAULT_PAGE_TIME_LIMIT_SECONDS },
   };
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');
 
@@ -179,6 +182,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     allowHtml: flag(markdown, 'allowHtml', 'markdown.allowHtml'),
     toc: flag(markdown, 'toc', 'markdown.toc'),
     maxFileKb: positive(markdown, 'maxFileKb', 'markdown.maxFileKb', DEFAULT_MAX_FILE_KB),
+    pageTimeLimitSeconds: positive(markdown, 'pageTimeLimitSeconds', 'markdown.pageTimeLimitSeconds', DEFAULT_PAGE_TIME_LIMIT_SECONDS),
   };
   const planet = parsePlanetConfig(data.planet, file);
   if (planet) config.planet = planet;

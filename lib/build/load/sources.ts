@@ -1,9 +1,13 @@
-/** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles (but `.well-known/`) or layout overrides. */
+/** Lists the files of a site folder: Markdown pages and files copied as-is; never what the ignore list leaves out, the config or layout overrides. */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
+import { makePathClassifier } from '../../ignore/ignore-list.js';
 import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
 import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
 import { folderFiles } from './folder-files.js';
+import { linkedFolderWarning, resolveLinkedEntry } from './linked-file.js';
 
 /** The folder of a site that holds Liquid templates replacing the theme's, file by file. */
 export const LAYOUTS_FOLDER = '_layouts';
@@ -28,24 +32,64 @@ export interface SourceFile {
   trustedStamp?: FileStamp;
 }
 
+/** The publisher's default ignore list (lib/ignore/), which the build follows too: what is not published is not built. */
+const classifyByDefault = makePathClassifier();
+
 /** Whether a relative path of the site folder is left out of the build (`isFolder`: the path names a folder). */
 export function isLeftOut(relativePath: string, isFolder: boolean): boolean {
-  if (isWellKnown(relativePath)) return false;
-  if (relativePath.split('/').some((part) => part.startsWith('.'))) return true;
-  if (isFolder) return relativePath === LAYOUTS_FOLDER;
-  return (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
+  return isLeftOutByName(relativePath, isFolder) || (!isFolder && classifyByDefault(relativePath) === 'leftover');
+}
+
+/** What the ignore list leaves out (dotfiles and dot-folders but `.well-known/`, dependencies, OS litter), the config, the layouts folder. */
+function isLeftOutByName(relativePath: string, isFolder: boolean): boolean {
+  // A folder is left out when everything in it would be.
+  if (isFolder) return relativePath === LAYOUTS_FOLDER || classifyByDefault(`${relativePath}/-`) === 'ignore';
+  return classifyByDefault(relativePath) === 'ignore' || (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
+}
+
+function realRootOf(sourceDir: string): string {
+  try {
+    return realpathSync(sourceDir);
+  } catch {
+    return path.resolve(sourceDir);
+  }
 }
 
 function isWellKnown(relativePath: string): boolean {
   return relativePath === WELL_KNOWN_FOLDER || relativePath.startsWith(`${WELL_KNOWN_FOLDER}/`);
 }
 
+export interface ScanSourcesOptions {
+  /** When the scan runs (a `Date.now()`): files changed just before are not trusted by their stamp. */
+  stampedAt?: number;
+  /** Told each editor leftover (`plan.md~`) left out, for one warning. */
+  onLeftover?: (sourcePath: string) => void;
+  warn?: (line: string) => void;
+}
+
 /**
- * Every source file in a stable order (by code point of the NFC path), stamped at `stampedAt` (a `Date.now()`).
- * Dotfiles and dot-folders are skipped, except `.well-known/`.
+ * Every source file in a stable order (by code point of the NFC path). Left out: what the default ignore list leaves
+ * out (lib/ignore/: dotfiles but `.well-known/`, editor leftovers, …), the config and `_layouts/`. Symlinks to files
+ * inside the folder are followed, as the publisher follows them.
  */
-export async function scanSources(sourceDir: string, stampedAt = Date.now()): Promise<SourceFile[]> {
-  const files = folderFiles(sourceDir, { skip: isLeftOut }, (file): SourceFile => {
+export async function scanSources(sourceDir: string, options: ScanSourcesOptions = {}): Promise<SourceFile[]> {
+  const stampedAt = options.stampedAt ?? Date.now();
+  const warn = options.warn ?? (() => {});
+  const realRoot = realRootOf(sourceDir);
+  const resolveLink = (relativePath: string, absolutePath: string) => {
+    const linked = resolveLinkedEntry(absolutePath, relativePath, realRoot);
+    if (linked.kind === 'file') return linked.realPath;
+    warn(linkedFolderWarning(relativePath));
+    return undefined;
+  };
+  const skip = (relativePath: string, isFolder: boolean) => {
+    // Leftovers are reported only when nothing else leaves them out: an Emacs lock file `.#a.md` is just a dotfile.
+    if (isLeftOutByName(relativePath, isFolder)) return true;
+    if (isFolder || classifyByDefault(relativePath) !== 'leftover') return false;
+    options.onLeftover?.(normalizeSitePath(relativePath));
+    return true;
+  };
+  const files = folderFiles(sourceDir, { skip, resolveLink }, (file): SourceFile => {
     const sourcePath = normalizeSitePath(file.relativePath);
     const { stats } = file;
     const trusted = trustedStamp(stats, stampedAt);

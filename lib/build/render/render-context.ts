@@ -46,5 +46,7 @@ export interface PreparedSite extends SiteLookups {
 }
 
 export function prepareSite(context: RenderContext): PreparedSite {
-  return { ...siteLookups(context), engine: createLayoutEngine(context.templates) };
+  // Half the page's time limit: liquidjs's own error names the layout before the worker is stopped.
+  const engine = createLayoutEngine(context.templates, { renderLimitMs: (context.config.markdown.pageTimeLimitSeconds * 1000) / 2 });
+  return { ...siteLookups(context), engine };
 }

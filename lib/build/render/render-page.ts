@@ -5,7 +5,9 @@ import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
 import { renderLayout } from './layouts.js';
 import { lineFinder, rewriteLinks, type LinkProblem, type PageLink } from './links.js';
+import { sanitizePageHtml } from './html-sanitizer.js';
 import { renderMarkdown } from './markdown.js';
+import { assertMarkdownWithinLimits } from './markdown-limits.js';
 import type { PageJob, PreparedSite } from './render-context.js';
 import { listedOn } from './site-lookups.js';
 import { defaultLayout, isCurrent, listingPageOutput, type SiteLink } from './site-map.js';
@@ -53,12 +55,13 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
   let links: PageLink[] = [];
   let problems: LinkProblem[] = [];
   if (job.text !== '') {
+    assertMarkdownWithinLimits(job.text, pageFile);
     const markdown = renderMarkdown(job.text, {
       allowHtml: config.markdown.allowHtml,
       footnoteLabel: site.words.footnotes,
       footnoteBackLabel: site.words.footnoteBack,
     }, job.bodyLine);
-    const withIds = addHeadingIds(markdown.html);
+    const withIds = addHeadingIds(config.markdown.allowHtml ? sanitizePageHtml(markdown.html) : markdown.html);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
       sourcePath: job.sourcePath,

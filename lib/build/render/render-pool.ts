@@ -21,6 +21,11 @@ function workerFile(): string | undefined {
 export interface RenderPoolOptions {
   /** Number of worker threads; defaults to one less than the available parallelism. 0 or 1 renders in this thread. */
   threads?: number;
+  /**
+   * Render in a worker thread however few the pages, so that this thread stays free (the preview server answers
+   * requests meanwhile) and the page time limit holds.
+   */
+  isolate?: boolean;
 }
 
 /**
@@ -36,14 +41,19 @@ export function defaultThreads(): number {
 export async function renderPages(jobs: readonly PageJob[], context: RenderContext, options: RenderPoolOptions = {}): Promise<{ pages: RenderedPage[]; workers: number }> {
   const threads = Math.min(options.threads ?? defaultThreads(), Math.ceil(jobs.length / BATCH_SIZE));
   const file = workerFile();
+  // Pages render in milliseconds; one that takes seconds is pathological (markdown.pageTimeLimitSeconds, default 10).
+  const timeLimitMs = context.config.markdown.pageTimeLimitSeconds * 1000;
+  if (file !== undefined && options.isolate && (threads < 2 || jobs.length < MIN_JOBS_FOR_WORKERS)) {
+    return { pages: await renderInWorkers(file, jobs, context, 1, timeLimitMs), workers: 1 };
+  }
   if (file === undefined || threads < 2 || jobs.length < MIN_JOBS_FOR_WORKERS) {
     const site = prepareSite(context);
     return { pages: jobs.map((job) => renderPage(job, site)), workers: 0 };
   }
-  return { pages: await renderInWorkers(file, jobs, context, threads), workers: threads };
+  return { pages: await renderInWorkers(file, jobs, context, threads, timeLimitMs), workers: threads };
 }
 
-async function renderInWorkers(file: string, jobs: readonly PageJob[], context: RenderContext, threads: number): Promise<RenderedPage[]> {
+async function renderInWorkers(file: string, jobs: readonly PageJob[], context: RenderContext, threads: number, timeLimitMs: number): Promise<RenderedPage[]> {
   const results: RenderedPage[] = new Array(jobs.length);
   let next = 0;
   const workers: Worker[] = [];
@@ -56,29 +66,53 @@ async function renderInWorkers(file: string, jobs: readonly PageJob[], context: 
           const worker = new Worker(file, { workerData: { context }, execArgv });
           workers.push(worker);
           let batchStart = 0;
+          let batchEnd = 0;
+          let current = 0;
+          // Each page has the time limit from when the one before it was done; past it the worker is stopped.
+          let timer: NodeJS.Timeout | undefined;
+          const startClock = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              const job = jobs[current]!;
+              reject(pageTooSlow(`${context.sourceLabel}/${job.sourcePath || job.outputPath}`, timeLimitMs));
+              void worker.terminate();
+            }, timeLimitMs);
+          };
           const sendNext = () => {
             if (next >= jobs.length) {
+              clearTimeout(timer);
               resolve();
               return;
             }
-            batchStart = next;
-            next = Math.min(jobs.length, next + BATCH_SIZE);
-            worker.postMessage(jobs.slice(batchStart, next));
+            batchStart = current = next;
+            batchEnd = next = Math.min(jobs.length, next + BATCH_SIZE);
+            startClock();
+            worker.postMessage(jobs.slice(batchStart, batchEnd));
           };
-          worker.on('message', (message: { results?: RenderedPage[]; error?: { code?: string; message: string; hint?: string; exitCode?: ExitCode } }) => {
+          worker.on('message', (message: { ready?: true; result?: RenderedPage; error?: { code?: string; message: string; hint?: string; exitCode?: ExitCode } }) => {
+            if (message.ready) {
+              sendNext();
+              return;
+            }
             if (message.error) {
+              clearTimeout(timer);
               const { code, message: text, hint, exitCode } = message.error;
               reject(code ? new FleuronError(code, text, { hint, exitCode }) : new Error(text));
               return;
             }
-            message.results!.forEach((result, index) => (results[batchStart + index] = result));
-            sendNext();
+            results[current] = message.result!;
+            current += 1;
+            if (current < batchEnd) startClock();
+            else sendNext();
           });
-          worker.on('error', reject);
+          worker.on('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+          });
           worker.on('exit', (code) => {
+            clearTimeout(timer);
             if (code !== 0) reject(new Error(`a render worker stopped with exit code ${code}`));
           });
-          sendNext();
         }),
       ),
     );
@@ -86,4 +120,10 @@ async function renderInWorkers(file: string, jobs: readonly PageJob[], context: 
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
   return results;
+}
+
+function pageTooSlow(pageFile: string, timeLimitMs: number): FleuronError {
+  return new FleuronError('page-time-limit', `${pageFile}: rendering took more than ${timeLimitMs / 1000} s, the limit for one page; the page was not built`, {
+    hint: 'simplify the page or its layout (deep nesting, huge tables, long loops), or raise markdown.pageTimeLimitSeconds in fleuron.yaml',
+  });
 }

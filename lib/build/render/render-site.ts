@@ -81,7 +81,8 @@ function linksText(links: readonly SiteLink[]): string {
   return links.map((link) => `${link.outputPath}\u0001${link.title}\u0001${link.date ?? ''}\u0001${link.description ?? ''}\u0001${link.isFolder ? 1 : 0}`).join('\n');
 }
 
-export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: string, threads?: number): Promise<RenderedSite> {
+/** `isolate`: render in a worker however few the pages (see render-pool.ts). */
+export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: string, threads?: number, isolate = false): Promise<RenderedSite> {
   const { context, jobs } = plan;
   cache.useContext(siteHash(context));
   const deps = new PageDeps(siteLookups(context));
@@ -93,7 +94,7 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
     if (hit && holdsPage(`${outDir}${path.sep}${job.outputPath}`, hit, cache)) pages[index] = hit.page;
     else misses.push(index);
   });
-  const fresh = misses.length === 0 ? { pages: [], workers: 0 } : await render(misses.map((index) => jobToRender(jobs[index]!, context.sourceLabel)), context, threads);
+  const fresh = misses.length === 0 ? { pages: [], workers: 0 } : await render(misses.map((index) => jobToRender(jobs[index]!, context.sourceLabel)), context, threads, isolate);
   // Only posts need their body again (for the feed); other pages' bodies are dropped from the cache.
   const postOutputs = new Set(plan.posts.map((post) => post.outputPath));
   fresh.pages.forEach((page, position) => {
@@ -106,9 +107,9 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
 }
 
 /** Markdown and Liquid are loaded only when some page has to be rendered: a rebuild with nothing to render needs neither. */
-async function render(jobs: PageJob[], context: RenderContext, threads: number | undefined) {
+async function render(jobs: PageJob[], context: RenderContext, threads: number | undefined, isolate: boolean) {
   const { renderPages } = await import('./render-pool.js');
-  return renderPages(jobs, context, threads === undefined ? {} : { threads });
+  return renderPages(jobs, context, threads === undefined ? { isolate } : { threads, isolate });
 }
 
 /** The page with its text, read now if the loader trusted its stamp and skipped it. */

@@ -5,10 +5,13 @@ import { prepareSite, type PageJob, type RenderContext } from './render-context.
 import { renderPage } from './render-page.js';
 
 const site = prepareSite((workerData as { context: RenderContext }).context);
+// Loaded and prepared: the pool starts timing pages from here, not from the worker's start-up.
+parentPort!.postMessage({ ready: true });
 
+// One message per page: the pool times each page from the one before it.
 parentPort!.on('message', (jobs: PageJob[]) => {
   try {
-    parentPort!.postMessage({ results: jobs.map((job) => renderPage(job, site)) });
+    for (const job of jobs) parentPort!.postMessage({ result: renderPage(job, site) });
   } catch (error) {
     const failure = isFleuronError(error)
       ? { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode }

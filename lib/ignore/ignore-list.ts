@@ -1,0 +1,61 @@
+/**
+ * Which files of a folder never reach a website: the one list the builder's copy step, the publisher's scan and the
+ * preview all read, so that a file the build leaves out is never published or served either.
+ */
+import picomatch from 'picomatch';
+
+/** Never published unless a pattern in `include` names them: dotfiles and dot-folders, dependencies, OS litter. */
+export const DEFAULT_EXCLUDE = ['**/.*', '**/.*/**', '**/node_modules/**', '**/Thumbs.db', '**/desktop.ini'] as const;
+/** Published although excluded above. */
+export const DEFAULT_INCLUDE = ['.well-known/**'] as const;
+
+/**
+ * Editor backups, autosaves, swap files, lock files and merge or patch leftovers: copies of a page that may hold
+ * words its author deleted or keeps as a draft. Left out everywhere, `.well-known/` included, unless the user's
+ * own `include` names them. `*.tmp` too: editors and tools write a file there before renaming it into place.
+ */
+export const EDITOR_LEFTOVERS = ['*~', '#*#', '.#*', '*.swp', '*.swo', '*.bak', '*.orig', '*.rej', '*.tmp'] as const;
+
+/** What becomes of one relative path: published, left out by the default or user patterns, or left out as an editor leftover. */
+export type PathVerdict = 'publish' | 'ignore' | 'leftover';
+
+// On the file name alone, any case (`PLAN.MD.BAK` from a Windows editor is a backup too).
+const isLeftoverName = picomatch([...EDITOR_LEFTOVERS], { dot: true, nocase: true });
+
+/** Whether a relative path (`/`-separated) names an editor backup, autosave, swap file or merge leftover. */
+export function isEditorLeftover(relativePath: string): boolean {
+  return isLeftoverName(relativePath.slice(relativePath.lastIndexOf('/') + 1));
+}
+
+/**
+ * The verdict on a relative path under the defaults plus the user's patterns. A leftover is reported as such only
+ * when nothing else would have left it out (a backup inside `.git/` is just ignored).
+ */
+export function makePathClassifier(exclude: readonly string[] = [], include: readonly string[] = []): (relativePath: string) => PathVerdict {
+  const excluded = picomatch([...DEFAULT_EXCLUDE, ...exclude], { dot: true });
+  const includedByDefault = picomatch([...DEFAULT_INCLUDE], { dot: true });
+  const includedByUser = include.length > 0 ? picomatch([...include], { dot: true }) : () => false;
+  return (relativePath) => {
+    if (includedByUser(relativePath)) return 'publish';
+    const published = !excluded(relativePath) || includedByDefault(relativePath);
+    if (!published) return 'ignore';
+    return isEditorLeftover(relativePath) ? 'leftover' : 'publish';
+  };
+}
+
+/** Whether a relative path is published under the defaults plus the user's patterns. */
+export function makePathFilter(exclude: readonly string[] = [], include: readonly string[] = []): (relativePath: string) => boolean {
+  const classify = makePathClassifier(exclude, include);
+  return (relativePath) => classify(relativePath) === 'publish';
+}
+
+/** At most this many names in the warning; the count says how many there are. */
+const NAMES_SHOWN = 20;
+
+/** The one warning a build or a publish gives for the leftovers it left out. */
+export function leftoversWarning(paths: readonly string[], step: 'build' | 'publish'): string {
+  const sorted = [...paths].sort();
+  const shown = sorted.slice(0, NAMES_SHOWN).join(', ');
+  const more = sorted.length > NAMES_SHOWN ? ` and ${sorted.length - NAMES_SHOWN} more` : '';
+  return `left out ${sorted.length} editor backup, autosave or merge leftover file(s) from the ${step}: ${shown}${more} — they may hold deleted or draft text; delete them, or rename a file you mean to publish`;
+}
