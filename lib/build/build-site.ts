@@ -8,6 +8,7 @@ import { loadSite, STYLESHEET } from './load/load-site.js';
 import { PLANET_CACHE_FILE } from './planet/feed-cache.js';
 import type { Redirect } from './render/aliases.js';
 import { linkProblems, renderSite } from './render/render-site.js';
+import type { RenderWorkerSession } from './render/render-pool.js';
 import { formatSizeReport, gzipSize, overBudgetWarning, sizeReport, type SizeReport } from './write/size-report.js';
 import { siteFiles } from './write/site-files.js';
 import { unchangedCopies } from './write/unchanged-copies.js';
@@ -32,6 +33,8 @@ export interface BuildOptions {
   cache?: RenderCache;
   /** Render in a worker thread however few the pages, keeping this thread free (the preview's server) and the page time limit. */
   isolateRendering?: boolean;
+  /** Render on this kept worker (the preview's, between its rebuilds) instead of starting workers for this build. */
+  renderWorker?: RenderWorkerSession;
   log?: (line: string) => void;
 }
 
@@ -84,7 +87,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   });
   const loadedAt = performance.now();
 
-  const rendered = await renderSite(plan, cache, outDir, options.threads, options.isolateRendering);
+  const rendered = await renderSite(plan, cache, outDir, {
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    isolate: options.isolateRendering ?? false,
+    ...(options.renderWorker ? { session: options.renderWorker } : {}),
+  });
   const problems = linkProblems(rendered.pages, sourceLabel);
   if (problems.length > 0) {
     if (options.brokenLinks === 'warn') problems.forEach(warn);

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildSite, openBuildCache, overBudgetWarning } from '../build/index.js';
+import { buildSite, createRenderWorker, openBuildCache, overBudgetWarning } from '../build/index.js';
 import { scanBuiltFiles } from './built-site.js';
 import { startPreviewServer, type ServedSite } from './preview-server.js';
 import { createPublishPage } from './publish-page/publish-page.js';
@@ -67,6 +67,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   let site: ServedSite | undefined;
   // Kept open between rebuilds: reading it back from disk at every save costs tens of milliseconds on a large site.
   const cache = await openBuildCache({ sourceDir, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
+  const renderWorker = await createRenderWorker();
   // The pages over budget are said at the first build, then only when that set changes, not at every save.
   let lastBudgetWarning: string | undefined;
   let lastError: Error | undefined;
@@ -87,7 +88,8 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         drafts: options.drafts,
         offline: (options.offline ?? false) || version > 0,
         // Off the server's thread: the preview keeps answering while a page renders, and a slow page is stopped.
-        isolateRendering: true,
+        // One worker kept between rebuilds: a new one per save would load Markdown and Liquid again each time.
+        renderWorker,
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         cache,
         warnBudget: false,
@@ -112,7 +114,10 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   };
 
   const first = await buildOnce();
-  if (!first.ok) throw first.error;
+  if (!first.ok) {
+    await renderWorker.close();
+    throw first.error;
+  }
 
   // Builds run one at a time; changes during a build queue exactly one more build after it.
   let building: Promise<BuildOutcome> | undefined;
@@ -181,6 +186,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       watcher?.close();
       await (queued ?? building);
       await server.close();
+      await renderWorker.close();
     },
   };
 }

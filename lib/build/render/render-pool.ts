@@ -54,72 +54,119 @@ export async function renderPages(jobs: readonly PageJob[], context: RenderConte
 }
 
 async function renderInWorkers(file: string, jobs: readonly PageJob[], context: RenderContext, threads: number, timeLimitMs: number): Promise<RenderedPage[]> {
-  const results: RenderedPage[] = new Array(jobs.length);
-  let next = 0;
-  const workers: Worker[] = [];
+  const queue: JobQueue = { jobs, next: 0, results: new Array(jobs.length) };
+  const workers = Array.from({ length: threads }, () => startWorker(file, context));
   try {
-    await Promise.all(
-      Array.from({ length: threads }, () =>
-        new Promise<void>((resolve, reject) => {
-          // Workers inherit Node's flags; --input-type (from `node --input-type=module -e …`) would refuse a worker file.
-          const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-          const worker = new Worker(file, { workerData: { context }, execArgv });
-          workers.push(worker);
-          let batchStart = 0;
-          let batchEnd = 0;
-          let current = 0;
-          // Each page has the time limit from when the one before it was done; past it the worker is stopped.
-          let timer: NodeJS.Timeout | undefined;
-          const startClock = () => {
-            clearTimeout(timer);
-            timer = setTimeout(() => {
-              const job = jobs[current]!;
-              reject(pageTooSlow(`${context.sourceLabel}/${job.sourcePath || job.outputPath}`, timeLimitMs));
-              void worker.terminate();
-            }, timeLimitMs);
-          };
-          const sendNext = () => {
-            if (next >= jobs.length) {
-              clearTimeout(timer);
-              resolve();
-              return;
-            }
-            batchStart = current = next;
-            batchEnd = next = Math.min(jobs.length, next + BATCH_SIZE);
-            startClock();
-            worker.postMessage(jobs.slice(batchStart, batchEnd));
-          };
-          worker.on('message', (message: { ready?: true; result?: RenderedPage; error?: { code?: string; message: string; hint?: string; exitCode?: ExitCode } }) => {
-            if (message.ready) {
-              sendNext();
-              return;
-            }
-            if (message.error) {
-              clearTimeout(timer);
-              const { code, message: text, hint, exitCode } = message.error;
-              reject(code ? new FleuronError(code, text, { hint, exitCode }) : new Error(text));
-              return;
-            }
-            results[current] = message.result!;
-            current += 1;
-            if (current < batchEnd) startClock();
-            else sendNext();
-          });
-          worker.on('error', (error) => {
-            clearTimeout(timer);
-            reject(error);
-          });
-          worker.on('exit', (code) => {
-            clearTimeout(timer);
-            if (code !== 0) reject(new Error(`a render worker stopped with exit code ${code}`));
-          });
-        }),
-      ),
-    );
+    await Promise.all(workers.map((worker) => drive(worker, queue, context, timeLimitMs)));
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
-  return results;
+  return queue.results;
+}
+
+/**
+ * One render worker kept from build to build (the preview's): micromark and liquidjs stay loaded and warm, where a
+ * new worker per rebuild pays for loading them again. Each build sends its context first. A worker that failed or
+ * ran past the time limit is dropped, and the next build starts a new one.
+ */
+export class RenderWorkerSession {
+  private worker: Worker | undefined;
+
+  async render(jobs: readonly PageJob[], context: RenderContext): Promise<RenderedPage[]> {
+    const file = workerFile();
+    if (file === undefined) {
+      const site = prepareSite(context);
+      return jobs.map((job) => renderPage(job, site));
+    }
+    const fresh = this.worker === undefined;
+    const worker = (this.worker ??= startWorker(file, context));
+    if (!fresh) worker.postMessage({ context });
+    const queue: JobQueue = { jobs, next: 0, results: new Array(jobs.length) };
+    try {
+      await drive(worker, queue, context, context.config.markdown.pageTimeLimitSeconds * 1000);
+    } catch (error) {
+      this.worker = undefined;
+      await worker.terminate();
+      throw error;
+    }
+    return queue.results;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+}
+
+/** The pages still to render, shared by the workers of one build, and their results in the order of the jobs. */
+interface JobQueue {
+  jobs: readonly PageJob[];
+  next: number;
+  results: RenderedPage[];
+}
+
+function startWorker(file: string, context: RenderContext): Worker {
+  // Workers inherit Node's flags; --input-type (from `node --input-type=module -e …`) would refuse a worker file.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  return new Worker(file, { workerData: { context }, execArgv });
+}
+
+type WorkerMessage = { ready?: true; result?: RenderedPage; error?: { code?: string; message: string; hint?: string; exitCode?: ExitCode } };
+
+/**
+ * Feeds batches of the queue to one worker once it says it is ready (its context prepared), until the queue is
+ * empty. Each page has the time limit from when the one before it was done; past it the worker is stopped.
+ */
+function drive(worker: Worker, queue: JobQueue, context: RenderContext, timeLimitMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const { jobs, results } = queue;
+    let batchEnd = 0;
+    let current = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (error?: unknown) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const startClock = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const job = jobs[current]!;
+        settle(pageTooSlow(`${context.sourceLabel}/${job.sourcePath || job.outputPath}`, timeLimitMs));
+        void worker.terminate();
+      }, timeLimitMs);
+    };
+    const sendNext = () => {
+      if (queue.next >= jobs.length) {
+        settle();
+        return;
+      }
+      current = queue.next;
+      batchEnd = queue.next = Math.min(jobs.length, queue.next + BATCH_SIZE);
+      startClock();
+      worker.postMessage(jobs.slice(current, batchEnd));
+    };
+    const onMessage = (message: WorkerMessage) => {
+      if (message.ready) {
+        sendNext();
+        return;
+      }
+      if (message.error) {
+        const { code, message: text, hint, exitCode } = message.error;
+        settle(code ? new FleuronError(code, text, { hint, exitCode }) : new Error(text));
+        return;
+      }
+      results[current] = message.result!;
+      current += 1;
+      if (current < batchEnd) startClock();
+      else sendNext();
+    };
+    const onError = (error: Error) => settle(error);
+    const onExit = (code: number) => settle(new Error(`a render worker stopped with exit code ${code}`));
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
 }
 
 function pageTooSlow(pageFile: string, timeLimitMs: number): FleuronError {

@@ -15,6 +15,7 @@ import { checkFragments, type LinkProblem } from './links.js';
 import type { PageJob, RenderContext } from './render-context.js';
 import { listedOn, siteLookups, type SiteLookups } from './site-lookups.js';
 import type { RenderedPage } from './render-page.js';
+import type { RenderWorkerSession } from './render-pool.js';
 import { defaultLayout, type SiteLink } from './site-map.js';
 import { TemplateDeps } from './template-deps.js';
 
@@ -81,8 +82,14 @@ function linksText(links: readonly SiteLink[]): string {
   return links.map((link) => `${link.outputPath}\u0001${link.title}\u0001${link.date ?? ''}\u0001${link.description ?? ''}\u0001${link.isFolder ? 1 : 0}`).join('\n');
 }
 
-/** `isolate`: render in a worker however few the pages (see render-pool.ts). */
-export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: string, threads?: number, isolate = false): Promise<RenderedSite> {
+/** How pages are rendered: `threads` and `isolate` as in render-pool.ts, or on the worker a `session` keeps. */
+export interface RenderWith {
+  threads?: number;
+  isolate?: boolean;
+  session?: RenderWorkerSession;
+}
+
+export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: string, using: RenderWith = {}): Promise<RenderedSite> {
   const { context, jobs } = plan;
   cache.useContext(siteHash(context));
   const deps = new PageDeps(siteLookups(context));
@@ -94,7 +101,7 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
     if (hit && holdsPage(`${outDir}${path.sep}${job.outputPath}`, hit, cache)) pages[index] = hit.page;
     else misses.push(index);
   });
-  const fresh = misses.length === 0 ? { pages: [], workers: 0 } : await render(misses.map((index) => jobToRender(jobs[index]!, context.sourceLabel)), context, threads, isolate);
+  const fresh = misses.length === 0 ? { pages: [], workers: 0 } : await render(misses.map((index) => jobToRender(jobs[index]!, context.sourceLabel)), context, using);
   // Only posts need their body again (for the feed); other pages' bodies are dropped from the cache.
   const postOutputs = new Set(plan.posts.map((post) => post.outputPath));
   fresh.pages.forEach((page, position) => {
@@ -107,9 +114,10 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
 }
 
 /** Markdown and Liquid are loaded only when some page has to be rendered: a rebuild with nothing to render needs neither. */
-async function render(jobs: PageJob[], context: RenderContext, threads: number | undefined, isolate: boolean) {
+async function render(jobs: PageJob[], context: RenderContext, using: RenderWith) {
+  if (using.session) return { pages: await using.session.render(jobs, context), workers: 1 };
   const { renderPages } = await import('./render-pool.js');
-  return renderPages(jobs, context, threads === undefined ? { isolate } : { threads, isolate });
+  return renderPages(jobs, context, { ...(using.threads === undefined ? {} : { threads: using.threads }), isolate: using.isolate ?? false });
 }
 
 /** The page with its text, read now if the loader trusted its stamp and skipped it. */
