@@ -18,6 +18,7 @@ describe('parseSiteConfig', () => {
     expect(parseSiteConfig({}, 'f.yaml', 'my-site')).toEqual({
       title: 'my-site',
       language: 'en',
+      urls: 'html',
       feed: { limit: 20 },
       budget: { pageKb: 14 },
       markdown: { allowHtml: false, toc: false, maxFileKb: 2048 },
@@ -34,6 +35,7 @@ describe('parseSiteConfig', () => {
         author: { name: 'A', email: 'a@example.org', url: 'https://a.example.org' },
         navigation: [{ title: 'Notes', path: 'notes/' }],
         editLink: 'https://git.example.org/{path}',
+        urls: 'pretty',
         feed: { title: 'Journal', limit: 5 },
         budget: { pageKb: 10 },
         markdown: { allowHtml: true, toc: true, maxFileKb: 100 },
@@ -50,6 +52,7 @@ describe('parseSiteConfig', () => {
       author: { name: 'A', email: 'a@example.org', url: 'https://a.example.org' },
       navigation: [{ title: 'Notes', path: 'notes/' }],
       editLink: 'https://git.example.org/{path}',
+      urls: 'pretty',
       feed: { title: 'Journal', limit: 5 },
       budget: { pageKb: 10 },
       markdown: { allowHtml: true, toc: true, maxFileKb: 100 },

@@ -98,6 +98,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   for (const page of sizes.overBudget) {
     warn(`${page.outputPath} is ${(page.totalGzipBytes / 1024).toFixed(1)} KB gzipped with its CSS, over the ${plan.config.budget.pageKb} KB budget`);
   }
+  // Listed last, where a reader of a long build's output sees them: what did not come over from the sources as written.
+  plan.notices.forEach(warn);
   const finished = performance.now();
   const result: BuildResult = {
     outDir,

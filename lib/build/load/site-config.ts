@@ -3,6 +3,7 @@ import path from 'node:path';
 import { checkKeys, isPlainObject } from '../../config/check-keys.js';
 import { readProjectFile } from '../../config/project-file.js';
 import { usageError } from '../../errors/fleuron-error.js';
+import type { UrlStyle } from '../render/url-map.js';
 
 export interface SiteAuthor {
   name: string;
@@ -29,6 +30,8 @@ export interface SiteConfig {
   /** "Edit this page" link template; `{path}` becomes the page's source path. */
   editLink?: string;
   feed: { title?: string; limit: number };
+  /** `html` (the default): `docs/x.md` is `docs/x.html`, which works from `file://` too; `pretty`: `docs/x/index.html`, linked as `docs/x/`. */
+  urls: UrlStyle;
   /** Warn about pages whose HTML + CSS gzipped exceeds this many kilobytes. */
   budget: { pageKb: number };
   markdown: {
@@ -43,7 +46,7 @@ export interface SiteConfig {
 
 /** Top-level keys of `fleuron.yaml`; `publish` and `redirects` belong to the publisher and are not checked here. */
 export const SITE_CONFIG_KEYS = [
-  'title', 'baseUrl', 'language', 'description', 'author', 'navigation', 'editLink', 'feed', 'budget', 'markdown',
+  'title', 'baseUrl', 'language', 'description', 'author', 'navigation', 'editLink', 'urls', 'feed', 'budget', 'markdown',
   'publish', 'redirects',
 ] as const;
 export const AUTHOR_KEYS = ['name', 'email', 'url'] as const;
@@ -96,6 +99,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
   const config: SiteConfig = {
     title: text(data, 'title') ?? fallbackTitle,
     language: text(data, 'language') ?? 'en',
+    urls: 'html',
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
     markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB },
@@ -144,6 +148,12 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
       if (!title || !entryPath) throw fail(where, 'a mapping with both title and path');
       return { title, path: entryPath.normalize('NFC') };
     });
+  }
+
+  const urls = text(data, 'urls');
+  if (urls !== undefined) {
+    if (urls !== 'html' && urls !== 'pretty') throw fail('urls', 'html or pretty', `got ${JSON.stringify(urls)}; pretty writes docs/x.md as docs/x/index.html`);
+    config.urls = urls;
   }
 
   const editLink = text(data, 'editLink');

@@ -2,7 +2,7 @@
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
 import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
-import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
+import { isMarkdownPath, normalizeSitePath, outputPathFor, type UrlStyle } from '../render/url-map.js';
 import { folderFiles } from './folder-files.js';
 
 /** The folder of a site that holds Liquid templates replacing the theme's, file by file. */
@@ -44,7 +44,7 @@ function isWellKnown(relativePath: string): boolean {
  * Every source file in a stable order (by code point of the NFC path), stamped at `stampedAt` (a `Date.now()`).
  * Dotfiles and dot-folders are skipped, except `.well-known/`.
  */
-export async function scanSources(sourceDir: string, stampedAt = Date.now()): Promise<SourceFile[]> {
+export async function scanSources(sourceDir: string, stampedAt = Date.now(), urls: UrlStyle = 'html'): Promise<SourceFile[]> {
   const files = folderFiles(sourceDir, { skip: isLeftOut }, (file): SourceFile => {
     const sourcePath = normalizeSitePath(file.relativePath);
     const { stats } = file;
@@ -53,7 +53,7 @@ export async function scanSources(sourceDir: string, stampedAt = Date.now()): Pr
     return {
       sourcePath,
       absolutePath: file.absolutePath,
-      outputPath: isPage ? outputPathFor(sourcePath) : sourcePath,
+      outputPath: isPage ? outputPathFor(sourcePath, urls) : sourcePath,
       size: stats.size,
       isPage,
       stamp: trusted ?? stampOf(stats),
@@ -61,8 +61,23 @@ export async function scanSources(sourceDir: string, stampedAt = Date.now()): Pr
     };
   });
   files.sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));
+  keepReadmesBesideIndexes(files, urls);
   assertDistinctOutputs(files);
   return files;
+}
+
+/**
+ * A folder's `README.md` is its section page, unless the folder has an `index.md` or `_index.md`: then it stays a
+ * page of its own (`README.html`), as a forge shows it beside the site's own index.
+ */
+function keepReadmesBesideIndexes(files: SourceFile[], urls: UrlStyle): void {
+  const indexes = new Set(files.filter((file) => file.isPage && /(^|\/)_?index\.(md|markdown)$/i.test(file.sourcePath)).map((file) => file.outputPath));
+  for (const file of files) {
+    if (file.isPage && /(^|\/)readme\.(md|markdown)$/i.test(file.sourcePath) && indexes.has(file.outputPath)) {
+      const name = file.sourcePath.replace(/\.(md|markdown)$/i, '');
+      file.outputPath = urls === 'pretty' ? `${name}/index.html` : `${name}.html`;
+    }
+  }
 }
 
 /** `a.md` and `a.html`, or two spellings of one accented name, would overwrite each other. */

@@ -7,7 +7,8 @@ import { lineFinder, rewriteLinks, type LinkProblem, type PageLink } from './lin
 import { renderMarkdown } from './markdown.js';
 import type { PageJob, PreparedSite } from './render-context.js';
 import { isCurrent, isIndexSource, type SiteLink } from './site-map.js';
-import { encodeUrlPath, relativeUrl } from './url-map.js';
+import { markdownSource } from './markdown-source.js';
+import { encodeUrlPath, relativeUrl, styledUrl } from './url-map.js';
 import { formatDate } from './words.js';
 
 export interface RenderedPage {
@@ -25,11 +26,11 @@ export interface RenderedPage {
 }
 
 /** The layout a page gets when its front matter names none. */
-export function defaultLayout(job: Pick<PageJob, 'kind' | 'sourcePath'>, isPost: boolean): string {
+export function defaultLayout(job: Pick<PageJob, 'kind' | 'sourcePath' | 'outputPath'>, isPost: boolean): string {
   if (job.kind === 'not-found') return '404';
   if (job.kind === 'folder-index') return 'list';
-  if (job.sourcePath === 'index.md' || job.sourcePath === 'index.markdown') return 'home';
-  if (isIndexSource(job.sourcePath)) return 'list';
+  if (job.outputPath === 'index.html' && isIndexSource(job.sourcePath)) return 'home';
+  if (isIndexSource(job.sourcePath, job.outputPath)) return 'list';
   return isPost ? 'post' : 'page';
 }
 
@@ -38,7 +39,7 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
   const pageFile = `${sourceLabel}/${job.sourcePath || '(site root)'}`;
   // 404.html is served at any depth, so its links start from the site's base path instead of being relative.
   const basePath = job.kind === 'not-found' && config.baseUrl ? new URL(config.baseUrl).pathname : undefined;
-  const urlTo = (output: string) => (basePath === undefined ? relativeUrl(job.outputPath, output) : basePath + encodeUrlPath(output));
+  const urlTo = (output: string) => styledUrl(basePath === undefined ? relativeUrl(job.outputPath, output) : basePath + encodeUrlPath(output), config.urls);
   const link = (item: SiteLink) => ({ ...item, url: urlTo(item.outputPath), dateText: item.date ? formatDate(item.date, config.language) : undefined });
 
   let content = '';
@@ -46,7 +47,8 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
   let links: PageLink[] = [];
   let problems: LinkProblem[] = [];
   if (job.text !== '') {
-    const markdown = renderMarkdown(job.text, {
+    const text = markdownSource(job.text);
+    const markdown = renderMarkdown(text, {
       allowHtml: config.markdown.allowHtml,
       footnoteLabel: site.words.footnotes,
       footnoteBackLabel: site.words.footnoteBack,
@@ -58,7 +60,7 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       outputPath: job.outputPath,
       targets: site.targets,
       urlTo,
-      lineOf: lineFinder(markdown.destinations, job.text, job.bodyLine),
+      lineOf: lineFinder(markdown.destinations, text, job.bodyLine),
     });
     ({ html: content, links, problems } = rewritten);
   }
@@ -67,7 +69,7 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
   const isPost = job.kind === 'page' && frontMatter.date !== undefined;
   const tocHeadings = headings.filter((heading) => heading.level === 2 || heading.level === 3);
   const showToc = (frontMatter.toc ?? (config.markdown.toc && tocHeadings.length >= 3)) && tocHeadings.length > 0;
-  const isIndex = job.kind === 'folder-index' || isIndexSource(job.sourcePath);
+  const isIndex = job.kind === 'folder-index' || isIndexSource(job.sourcePath, job.outputPath);
   const data = {
     site: {
       title: config.title,

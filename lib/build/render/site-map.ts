@@ -1,6 +1,7 @@
 /** The site as a list of page summaries, and the pure questions layouts ask of it: menu, breadcrumbs, folder listings, posts. */
 import path from 'node:path';
 import type { NavigationEntry } from '../load/site-config.js';
+import { isSectionSource } from './url-map.js';
 
 export type PageKind = 'page' | 'folder-index' | 'not-found';
 
@@ -26,10 +27,9 @@ export interface SiteLink {
   isFolder?: boolean;
 }
 
-const INDEX_SOURCE = /(^|\/)index\.(md|markdown)$/i;
-
-export function isIndexSource(sourcePath: string): boolean {
-  return INDEX_SOURCE.test(sourcePath);
+/** Whether a page is its folder's section page (`index.md`, `_index.md`, `README.md`; see url-map.ts). */
+export function isIndexSource(sourcePath: string, outputPath?: string): boolean {
+  return isSectionSource(sourcePath) && (outputPath === undefined || outputPath === 'index.html' || outputPath.endsWith('/index.html'));
 }
 
 export function folderOf(outputPath: string): string {
@@ -73,14 +73,19 @@ export function missingFolderIndexes(pages: readonly PageSummary[], outputs: Rea
     }));
 }
 
-/** Dated pages first, newest first; then the others by weight, then title (in the site language's order). */
+/**
+ * By weight (none counts as 0), then dated pages first, newest first, then by title (in the site language's order):
+ * Hugo's and Zola's order, and a blog's when no page has a weight.
+ */
 export function compareForListing(language: string): (a: PageSummary, b: PageSummary) => number {
   const collator = new Intl.Collator(language, { sensitivity: 'base', numeric: true });
   return (a, b) => {
+    const byWeight = (a.weight ?? 0) - (b.weight ?? 0);
+    if (byWeight !== 0) return byWeight;
     if (a.date && b.date) return b.date.localeCompare(a.date) || collator.compare(a.title, b.title) || a.outputPath.localeCompare(b.outputPath);
     if (a.date) return -1;
     if (b.date) return 1;
-    return (a.weight ?? 0) - (b.weight ?? 0) || collator.compare(a.title, b.title) || a.outputPath.localeCompare(b.outputPath);
+    return collator.compare(a.title, b.title) || a.outputPath.localeCompare(b.outputPath);
   };
 }
 

@@ -1,0 +1,71 @@
+/**
+ * mdBook's `{{#include file}}` (and `{{#rustdoc_include}}`): replaced by the file's text, whole, by line range
+ * (`file:2:10`, `file:5:`, `file::8`, `file:3` for one line) or by anchor (`file:name`, the lines between
+ * `ANCHOR: name` and `ANCHOR_END: name`; anchor lines are never included). Paths are relative to the page.
+ * Expanded everywhere, code blocks included: that is where mdBook books use them most.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const INCLUDE = /\{\{#(?:include|rustdoc_include)\s+([^\s}]+)\s*\}\}/g;
+const ANCHOR_LINE = /\bANCHOR(?:_END)?:\s*[\w-]+/;
+
+export function hasIncludes(text: string): boolean {
+  return text.includes('{{#include') || text.includes('{{#rustdoc_include');
+}
+
+export interface IncludeProblem {
+  line: number;
+  target: string;
+  reason: string;
+}
+
+/**
+ * The text with its includes expanded (one level: an included file's own includes are not), and the ones that
+ * could not be. `pageFile` is the page's absolute path; `siteDir` bounds what may be included.
+ */
+export function expandIncludes(text: string, pageFile: string, siteDir: string): { text: string; problems: IncludeProblem[] } {
+  const problems: IncludeProblem[] = [];
+  const expanded = text.replace(INCLUDE, (whole, spec: string, offset: number) => {
+    const line = text.slice(0, offset).split('\n').length;
+    const [target, ...selector] = spec.split(':');
+    const file = path.resolve(path.dirname(pageFile), target!);
+    if (file !== siteDir && !file.startsWith(siteDir + path.sep)) {
+      problems.push({ line, target: spec, reason: 'is outside the site folder' });
+      return '';
+    }
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push({ line, target: spec, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      return '';
+    }
+    const selected = selectLines(content, selector);
+    if (selected === undefined) {
+      problems.push({ line, target: spec, reason: `has no anchor "${selector.join(':')}"` });
+      return '';
+    }
+    void whole;
+    return selected;
+  });
+  return { text: expanded, problems };
+}
+
+/** The lines a selector picks: none (all), `start:end` (1-based, inclusive, either may be empty), or an anchor. */
+export function selectLines(content: string, selector: readonly string[]): string | undefined {
+  const lines = content.replace(/\r?\n$/, '').split(/\r?\n/);
+  const withoutAnchors = (kept: string[]) => kept.filter((line) => !ANCHOR_LINE.test(line)).join('\n');
+  if (selector.length === 0 || (selector.length === 1 && selector[0] === '')) return withoutAnchors(lines);
+  const isNumber = (value: string | undefined) => value === undefined || value === '' || /^\d+$/.test(value);
+  if (isNumber(selector[0]) && isNumber(selector[1])) {
+    const start = selector[0] ? Number(selector[0]) : 1;
+    const end = selector.length === 1 ? start : selector[1] ? Number(selector[1]) : lines.length;
+    return withoutAnchors(lines.slice(Math.max(0, start - 1), end));
+  }
+  const name = selector[0]!;
+  const begin = lines.findIndex((line) => new RegExp(`\\bANCHOR:\\s*${name}\\b`).test(line));
+  if (begin === -1) return undefined;
+  const stop = lines.findIndex((line, index) => index > begin && new RegExp(`\\bANCHOR_END:\\s*${name}\\b`).test(line));
+  return withoutAnchors(lines.slice(begin + 1, stop === -1 ? lines.length : stop));
+}
