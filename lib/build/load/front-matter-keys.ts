@@ -23,6 +23,12 @@ export const KEY_SYNONYMS: Readonly<Record<string, FrontMatterKey>> = {
 export const DATA_KEYS = ['tags', 'categories', 'keywords', 'series', 'taxonomies', 'author', 'authors', 'extra', 'params', 'eleventyNavigation'] as const;
 export const MERGED_KEYS = new Set(['extra', 'params']);
 
+/**
+ * Keys that say a page is not published on its own (a snippet other pages include): Hugo's `headless: true` and
+ * `_build` / `build` `{ render: never }`, Zola's `render = false`.
+ */
+export const HEADLESS_KEYS = ['headless', '_build', 'build', 'render'] as const;
+
 /** Every key a page may use without a warning, for "closest known key" hints. */
-export const KNOWN_FRONT_MATTER_KEYS: readonly string[] = [...FRONT_MATTER_KEYS, ...Object.keys(KEY_SYNONYMS), ...DATA_KEYS];
+export const KNOWN_FRONT_MATTER_KEYS: readonly string[] = [...FRONT_MATTER_KEYS, ...Object.keys(KEY_SYNONYMS), ...DATA_KEYS, ...HEADLESS_KEYS];
 

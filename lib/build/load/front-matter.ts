@@ -8,7 +8,7 @@ import type { Document } from 'yaml';
 import { isPlainObject } from '../../config/check-keys.js';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { frontMatterBlock, type FrontMatterBlock } from './front-matter-block.js';
-import { DATA_KEYS, FRONT_MATTER_KEYS, KEY_SYNONYMS, MERGED_KEYS, type FrontMatterKey } from './front-matter-keys.js';
+import { DATA_KEYS, FRONT_MATTER_KEYS, HEADLESS_KEYS, KEY_SYNONYMS, MERGED_KEYS, type FrontMatterKey } from './front-matter-keys.js';
 
 export { FRONT_MATTER_KEYS };
 
@@ -32,6 +32,8 @@ export interface FrontMatter {
   weight?: number;
   /** The last part of the page's URL instead of its file name (Hugo, Zola, Jekyll). */
   slug?: string;
+  /** A snippet for other pages to include, not a page of its own (see HEADLESS_KEYS). */
+  headless?: boolean;
   extra: Record<string, unknown>;
 }
 
@@ -169,7 +171,7 @@ function validate(data: Record<string, unknown>, lineOf: (key: string) => number
     return isPlainObject(navigation) && typeof navigation.order === 'number' ? navigation.order : undefined;
   };
 
-  const understood = new Set<string>([...FRONT_MATTER_KEYS, ...Object.keys(KEY_SYNONYMS), ...DATA_KEYS]);
+  const understood = new Set<string>([...FRONT_MATTER_KEYS, ...Object.keys(KEY_SYNONYMS), ...DATA_KEYS, ...HEADLESS_KEYS]);
   const extra: Record<string, unknown> = {};
   const unknownKeys: UnknownKey[] = [];
   for (const [key, value] of Object.entries(data)) {
@@ -188,8 +190,14 @@ function validate(data: Record<string, unknown>, lineOf: (key: string) => number
     weight: weight(),
     slug: text('slug'),
   };
+  if (isHeadless(data)) frontMatter.headless = true;
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) (frontMatter as unknown as Record<string, unknown>)[key] = value;
   return { frontMatter, unknownKeys };
+}
+
+function isHeadless(data: Record<string, unknown>): boolean {
+  const never = (options: unknown) => isPlainObject(options) && (options.render === 'never' || options.render === false);
+  return data.headless === true || data.render === false || never(data._build) || never(data.build);
 }
 
 function keyOffset(document: Document, key: string): number {

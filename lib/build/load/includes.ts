@@ -2,16 +2,20 @@
  * mdBook's `{{#include file}}` (and `{{#rustdoc_include}}`): replaced by the file's text, whole, by line range
  * (`file:2:10`, `file:5:`, `file::8`, `file:3` for one line) or by anchor (`file:name`, the lines between
  * `ANCHOR: name` and `ANCHOR_END: name`; anchor lines are never included). Paths are relative to the page.
- * Expanded everywhere, code blocks included: that is where mdBook books use them most.
+ * Expanded everywhere, code blocks included: that is where mdBook books use them most. Hugo sites' own `include`
+ * shortcode (`{{% include "snippets/x.md" %}}`) is expanded the same way.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { frontMatterBlock } from './front-matter-block.js';
 
 const INCLUDE = /\{\{#(?:include|rustdoc_include)\s+([^\s}]+)\s*\}\}/g;
+/** The include shortcode many Hugo sites define (it is not built in): `{{% include "snippets/x.md" %}}`, or `readfile`. */
+const HUGO_INCLUDE = /\{\{[<%]\s*(?:include|readfile)\s+(?:file=)?["']([^"']+)["']\s*[>%]\}\}/g;
 const ANCHOR_LINE = /\bANCHOR(?:_END)?:\s*[\w-]+/;
 
 export function hasIncludes(text: string): boolean {
-  return text.includes('{{#include') || text.includes('{{#rustdoc_include');
+  return text.includes('{{#include') || text.includes('{{#rustdoc_include') || /\{\{[<%]\s*(?:include|readfile)\s/.test(text);
 }
 
 export interface IncludeProblem {
@@ -26,28 +30,39 @@ export interface IncludeProblem {
  */
 export function expandIncludes(text: string, pageFile: string, siteDir: string): { text: string; problems: IncludeProblem[] } {
   const problems: IncludeProblem[] = [];
-  const expanded = text.replace(INCLUDE, (whole, spec: string, offset: number) => {
-    const line = text.slice(0, offset).split('\n').length;
-    const [target, ...selector] = spec.split(':');
-    const file = path.resolve(path.dirname(pageFile), target!);
+  const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
+  const read = (file: string, spec: string, line: number): string | undefined => {
     if (file !== siteDir && !file.startsWith(siteDir + path.sep)) {
       problems.push({ line, target: spec, reason: 'is outside the site folder' });
-      return '';
+      return undefined;
     }
-    let content: string;
     try {
-      content = readFileSync(file, 'utf8');
+      return readFileSync(file, 'utf8');
     } catch (error) {
       problems.push({ line, target: spec, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
-      return '';
+      return undefined;
     }
+  };
+  const mdBook = text.replace(INCLUDE, (_whole, spec: string, offset: number) => {
+    const line = lineAt(offset);
+    const [target, ...selector] = spec.split(':');
+    const content = read(path.resolve(path.dirname(pageFile), target!), spec, line);
+    if (content === undefined) return '';
     const selected = selectLines(content, selector);
     if (selected === undefined) {
       problems.push({ line, target: spec, reason: `has no anchor "${selector.join(':')}"` });
       return '';
     }
-    void whole;
     return selected;
+  });
+  // Hugo sites' include shortcodes name a file from the page's folder or from the content folder, front matter and all.
+  const expanded = !hasIncludes(mdBook) ? mdBook : mdBook.replace(HUGO_INCLUDE, (_whole, target: string, offset: number) => {
+    const beside = path.resolve(path.dirname(pageFile), target);
+    const file = existsSync(beside) ? beside : path.resolve(siteDir, target.replace(/^\/+/, ''));
+    const content = read(file, target, lineAt(offset));
+    if (content === undefined) return '';
+    const block = frontMatterBlock(content);
+    return (block ? content.slice(block.bodyStart) : content).replace(/\r?\n$/, '');
   });
   return { text: expanded, problems };
 }

@@ -71,7 +71,8 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const notices = new Notices(sourceLabel);
   for (const page of loaded) notices.addPage(page);
   const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
-  const pages = loaded.filter((page) => !isLeftOut(page));
+  // Snippets (Hugo's headless pages, Zola's `render = false`) exist only inside the pages that include them.
+  const pages = loaded.filter((page) => !isLeftOut(page) && !page.frontMatter.headless);
   const drafts = loaded.filter(isLeftOut).map((page) => page.sourcePath);
 
   const copies = new Map<string, string>(themeFiles);

@@ -13,9 +13,13 @@ const MAX_PLACES = 10;
 
 const SYNTAX_NAMES: Record<TagSyntax, (name: string) => string> = {
   hugo: (name) => `Hugo shortcode "${name}" ({{< ${name} >}} or {{% ${name} %}})`,
+  zola: (name) => `Zola shortcode "${name}" ({{ ${name}(…) }} or {% ${name}(…) %})`,
   liquid: (name) => `Liquid/Nunjucks tag "{% ${name} %}"`,
   mdbook: (name) => `mdBook "{{#${name}}}"`,
 };
+
+/** Tags whose meaning is kept (links, code blocks, URLs) or that only close another: nothing lost, nothing to report. */
+const KEPT_TAGS = new Set(['hugo ref', 'hugo relref', 'hugo highlight', 'hugo (escaped)', 'hugo include', 'hugo readfile', 'liquid highlight', 'liquid raw', 'liquid (url)', 'zola end']);
 
 export class Notices {
   private readonly keys = new Map<string, string[]>();
@@ -30,7 +34,7 @@ export class Notices {
     for (const { key, line } of page.unknownKeys ?? []) push(this.keys, key, `${file}:${line}`);
     for (const tag of page.body.tags ?? []) {
       // Hugo's ref and relref become links, and highlight becomes a code block: nothing is lost, nothing to report.
-      if ((tag.syntax === 'hugo' && ['ref', 'relref', 'highlight'].includes(tag.name)) || (tag.syntax === 'liquid' && tag.name === 'highlight')) continue;
+      if (KEPT_TAGS.has(`${tag.syntax} ${tag.name}`)) continue;
       push(this.tags, SYNTAX_NAMES[tag.syntax](tag.name), `${file}:${tag.line}`);
     }
     for (const problem of page.includeProblems ?? []) {

@@ -28,7 +28,7 @@ export function bodyFacts(text: string, bodyStart: number, originalText = text):
   const heading = firstHeading(text.slice(bodyStart));
   if (heading) facts.heading = heading;
   // Tags are reported at the lines the author wrote: the file as read, before includes were expanded.
-  const tags = findTemplateTags(originalText).filter((tag) => tag.start >= Math.min(bodyStart, originalText.length) && tag.name !== '(escaped)');
+  const tags = findTemplateTags(originalText).filter((tag) => tag.start >= Math.min(bodyStart, originalText.length));
   if (tags.length > 0) facts.tags = tags.map(({ syntax, name, line }) => ({ syntax, name, line }));
   if (hasIncludes(originalText)) facts.includes = true;
   return facts;

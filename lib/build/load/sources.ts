@@ -8,6 +8,9 @@ import { folderFiles } from './folder-files.js';
 /** The folder of a site that holds Liquid templates replacing the theme's, file by file. */
 export const LAYOUTS_FOLDER = '_layouts';
 
+/** Jekyll's and Eleventy's template partials and data files: what their templates read, never pages to publish. */
+export const GENERATOR_FOLDERS = ['_includes', '_data'] as const;
+
 /**
  * The one dot-folder a site publishes (`security.txt`, `openpgpkey/`, ACME challenges), copied whole and as it is:
  * programs read its files, so none is rendered. The publisher's default include list says the same (`DEFAULT_INCLUDE`
@@ -32,7 +35,7 @@ export interface SourceFile {
 export function isLeftOut(relativePath: string, isFolder: boolean): boolean {
   if (isWellKnown(relativePath)) return false;
   if (relativePath.split('/').some((part) => part.startsWith('.'))) return true;
-  if (isFolder) return relativePath === LAYOUTS_FOLDER;
+  if (isFolder) return relativePath === LAYOUTS_FOLDER || (GENERATOR_FOLDERS as readonly string[]).includes(relativePath);
   return (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
 }
 

@@ -53,7 +53,7 @@ export function resolveLink(href: string, fromSource: string, targets: LinkTarge
   const internal = (targetOutput: string): LinkResolution =>
     fragment === undefined ? { kind: 'internal', targetOutput, suffix } : { kind: 'internal', targetOutput, suffix, fragment };
 
-  // Zola's `@/docs/x.md` is a path from the site folder; Hugo's `ref` (written `@ref:` by template-tags.ts) is one
+  // Zola's `@/docs/x.md` is a path from the site folder; Hugo's `ref` (written `@ref/` by template-tags.ts) is one
   // from the page's folder or the site folder, or a page's file name alone when only one page has it.
   const decoded = decodeUrlPath(linkPath);
   const isRef = decoded.startsWith(HUGO_REF);
@@ -79,7 +79,7 @@ export function resolveLink(href: string, fromSource: string, targets: LinkTarge
 }
 
 const ZOLA_ROOT = '@/';
-export const HUGO_REF = '@ref:';
+export const HUGO_REF = '@ref/';
 
 /**
  * The output a site path stands for: a page by its source path, a file or folder index by its output path, or

@@ -9,8 +9,12 @@ import { findTemplateTags, mayHaveTemplateTags, replaceTemplateTags } from './te
 export function markdownSource(text: string): string {
   let result = text;
   const block = frontMatterBlock(text);
-  if (block && block.format !== 'yaml') result = block.text.replace(/[^\n]/g, '') + text.slice(block.text.length);
+  let bodyStart = block?.bodyStart ?? 0;
+  if (block && block.format !== 'yaml') {
+    const blanked = block.text.replace(/[^\n]/g, '');
+    result = blanked + text.slice(block.text.length);
+    bodyStart -= block.text.length - blanked.length;
+  }
   if (!mayHaveTemplateTags(result)) return result;
-  const bodyStart = block?.bodyStart ?? 0;
   return replaceTemplateTags(result, findTemplateTags(result).filter((tag) => tag.start >= bodyStart));
 }

@@ -1,14 +1,14 @@
 /**
- * Template tags of other generators that fleuron does not run — Hugo shortcodes (`{{< … >}}`, `{{% … %}}`),
- * Liquid / Nunjucks tags (`{% … %}`), mdBook's `{{#…}}` — found outside code, so that they are reported, and
+ * Template tags of other generators that fleuron does not run — Hugo shortcodes (`{{< … >}}`, `{{% … %}}`), Zola's
+ * (`{{ name(…) }}`, `{% name(…) %}` … `{% end %}`), Liquid / Nunjucks tags (`{% … %}`), mdBook's `{{#…}}` — found outside code, so that they are reported, and
  * taken out of the text before rendering (the text of a paired tag, between its two tags, stays).
  *
  * A few have a meaning fleuron can keep without running anything: Hugo's `ref` / `relref` become links
- * (`@ref:path`, resolved in links.ts), `highlight` (Hugo and Liquid) becomes a fenced code block, and Hugo's
+ * (`@ref/path`, resolved in links.ts), a path through a URL filter (`{{ '/x/' | url }}`) is the path, `highlight` (Hugo and Liquid) becomes a fenced code block, and Hugo's
  * escaped shortcodes (a comment inside the delimiters) show as the shortcode's text, as Hugo prints them.
  */
 
-export type TagSyntax = 'hugo' | 'liquid' | 'mdbook';
+export type TagSyntax = 'hugo' | 'zola' | 'liquid' | 'mdbook';
 
 export interface TemplateTag {
   syntax: TagSyntax;
@@ -27,7 +27,7 @@ export function mayHaveTemplateTags(text: string): boolean {
   return text.includes('{{') || text.includes('{%');
 }
 
-const TAG = /\{\{<\/\*([\s\S]*?)\*\/>\}\}|\{\{%\/\*([\s\S]*?)\*\/%\}\}|\{\{([<%])\s*(\/?)\s*([\w./-]+)([\s\S]*?)[>%]\}\}|\{%-?\s*([\w-]+)([\s\S]*?)-?%\}|\{\{#([\w-]+)([\s\S]*?)\}\}/g;
+const TAG = /\{\{<\/\*([\s\S]*?)\*\/>\}\}|\{\{%\/\*([\s\S]*?)\*\/%\}\}|\{\{([<%])\s*(\/?)\s*([\w./-]+)([\s\S]*?)[>%]\}\}|\{%-?\s*([\w-]+)([\s\S]*?)-?%\}|\{\{#([\w-]+)([\s\S]*?)\}\}|\{\{-?\s*(["'])([^"'\n]*)\11\s*\|\s*(?:url|relative_url|absolute_url|relURL|absURL)\s*-?\}\}|\{\{-?\s*(?:site\.baseurl|config\.base_url)\s*-?\}\}|\{\{\s*([\w-]+)\(([^)]*)\)\s*\}\}/g;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const CLOSING_FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*\r?\n?$/;
 
@@ -64,17 +64,23 @@ function describe(match: RegExpExecArray, line: number): TemplateTag | undefined
   const end = start + whole.length;
   // Multi-line tags keep their line endings, so that later lines keep their numbers.
   const blank = '\n'.repeat(whole.split('\n').length - 1);
-  const [, escapedAngle, escapedPercent, delimiter, closing, hugoName, hugoArgs, liquidName, liquidArgs, mdbookName] = match;
+  const [, escapedAngle, escapedPercent, delimiter, closing, hugoName, hugoArgs, liquidName, liquidArgs, mdbookName, , , urlPath, zolaName] = match;
+  // A site path through a URL filter (`{{ '/about/' | url }}`) is that path; the base URL is the site root.
+  if (urlPath !== undefined) return { syntax: 'liquid', name: '(url)', line, start, end, replacement: urlPath };
+  if (/^\{\{-?\s*(?:site\.baseurl|config\.base_url)/.test(whole)) return { syntax: 'liquid', name: '(url)', line, start, end, replacement: '' };
+  if (zolaName !== undefined) return { syntax: 'zola', name: zolaName, line, start, end, replacement: blank };
   if (escapedAngle !== undefined) return { syntax: 'hugo', name: '(escaped)', line, start, end, replacement: `{{<${escapedAngle}>}}` };
   if (escapedPercent !== undefined) return { syntax: 'hugo', name: '(escaped)', line, start, end, replacement: `{{%${escapedPercent}%}}` };
   if (hugoName !== undefined) {
     const args = (hugoArgs ?? '').trim();
-    if (!closing && (hugoName === 'ref' || hugoName === 'relref')) return { syntax: 'hugo', name: hugoName, line, start, end, replacement: `@ref:${firstArgument(args)}` };
+    if (!closing && (hugoName === 'ref' || hugoName === 'relref')) return { syntax: 'hugo', name: hugoName, line, start, end, replacement: `@ref/${firstArgument(args).replace(/ /g, '%20')}` };
     if (hugoName === 'highlight') return { syntax: 'hugo', name: hugoName, line, start, end, replacement: closing ? '```' : `\`\`\`${firstArgument(args)}` };
     void delimiter;
     return { syntax: 'hugo', name: hugoName, line, start, end, replacement: blank };
   }
   if (liquidName !== undefined) {
+    // Zola's shortcodes with a body: `{% name(args) %}` … `{% end %}` (Liquid has no bare `end`).
+    if (liquidName === 'end' || (liquidArgs ?? '').trimStart().startsWith('(')) return { syntax: 'zola', name: liquidName, line, start, end, replacement: blank };
     const name = liquidName.replace(/^end(?=\w)/, '');
     if (name === 'highlight') return { syntax: 'liquid', name, line, start, end, replacement: liquidName.startsWith('end') ? '```' : `\`\`\`${firstArgument((liquidArgs ?? '').trim())}` };
     return { syntax: 'liquid', name, line, start, end, replacement: blank };

@@ -1,0 +1,265 @@
+/**
+ * Sites written for Hugo, Zola, mdBook and Eleventy (small fixtures in __tests__/fixtures/migration/) build as they
+ * are: no error, no front matter, template tag or `{#id}` text in any page, and each generator's convention lands
+ * where its author meant it.
+ */
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildSite, type BuildResult } from '../../lib/build/index.js';
+import { runCli } from '../support/run-cli.js';
+import { readTree, tempDir } from './support/temp-site.js';
+
+const FIXTURES = path.resolve('__tests__/fixtures/migration');
+
+interface Built {
+  result: BuildResult;
+  /** Output path → HTML, for the pages only. */
+  pages: Map<string, string>;
+  files: string[];
+  label: string;
+}
+
+async function buildFixture(name: string, options: { config?: string } = {}): Promise<Built> {
+  const root = await tempDir('fleuron-migration-');
+  const sourceDir = path.join(root, name);
+  await cp(path.join(FIXTURES, name), sourceDir, { recursive: true });
+  if (options.config) await writeFile(path.join(sourceDir, 'fleuron.yaml'), options.config);
+  const outDir = path.join(root, 'out');
+  const result = await buildSite({ sourceDir, outDir, cacheDir: path.join(root, 'cache') });
+  const tree = await readTree(outDir);
+  const pages = new Map([...tree].filter(([file]) => file.endsWith('.html')).map(([file, bytes]) => [file, bytes.toString()]));
+  return { result, pages, files: [...tree.keys()], label: path.relative(process.cwd(), sourceDir) };
+}
+
+/** The page's text a reader sees outside code blocks (where template syntax may be shown on purpose). */
+function proseOf(html: string): string {
+  return html.replace(/<pre>[\s\S]*?<\/pre>/g, '').replace(/<code>[\s\S]*?<\/code>/g, '');
+}
+
+function mainOf(html: string): string {
+  return /<main[^>]*>([\s\S]*)<\/main>/.exec(html)![1]!;
+}
+
+function menuOf(html: string): string[] {
+  const nav = /<nav[^>]*>([\s\S]*?)<\/nav>/.exec(html)![1]!;
+  return [...nav.matchAll(/<a [^>]*>([^<]*)<\/a>/g)].map((match) => match[1]!);
+}
+
+function titleOf(html: string): string {
+  return /<title>([^<]*)<\/title>/.exec(html)![1]!;
+}
+
+/** Every leftover of another generator's source that must never reach a page as text. */
+function expectClean(built: Built): void {
+  for (const [file, html] of built.pages) {
+    const prose = proseOf(html);
+    for (const leftover of ['{{<', '{{%', '{%', '{{#', '{#', '+++', '@/', '@ref', '.md"', '.md#']) {
+      if (prose.includes(leftover)) throw new Error(`${file} shows "${leftover}":\n${mainOf(html)}`);
+    }
+    expect({ file, frontMatter: /^\s*(?:title|weight|date|layout|tags)\s*[:=]/m.test(mainOf(prose)) }).toEqual({ file, frontMatter: false });
+    expect({ file, json: /"title"\s*:/.test(prose) }).toEqual({ file, json: false });
+  }
+}
+
+const warningsAbout = (built: Built, word: string) => built.result.warnings.filter((line) => line.includes(word));
+
+describe('a Hugo content folder', () => {
+  let built: Built;
+  beforeAll(async () => {
+    built = await buildFixture('hugo');
+  });
+
+  it('builds with no front matter or shortcode text in any page', () => expectClean(built));
+
+  it('makes _index.md its folder\'s index.html and publishes no snippet page', () => {
+    expect(built.files.filter((file) => file.endsWith('.html')).sort()).toEqual([
+      '404.html', 'blog/first-harvest.html', 'blog/index.html', 'blog/spring-inspection.html', 'docs/hives.html', 'docs/index.html', 'docs/smoke.html', 'index.html',
+    ]);
+    expect(mainOf(built.pages.get('docs/index.html')!)).toContain('Everything a new member needs');
+  });
+
+  it('reads TOML, YAML and JSON front matter with Hugo\'s key names', () => {
+    const hives = built.pages.get('docs/hives.html')!;
+    expect(titleOf(hives)).toMatch(/^Our hives · /);
+    expect(hives).toContain('<time datetime="2024-04-12">'); // lastmod
+    expect(titleOf(built.pages.get('docs/smoke.html')!)).toMatch(/^Using the smoker · /); // JSON
+    expect(built.result.aliases).toEqual([
+      { from: 'harvest.html', to: 'blog/first-harvest.html' }, // alias
+      { from: 'old/hives/index.html', to: 'docs/hives.html' }, // aliases
+    ]);
+    expect(built.pages.get('blog/index.html')).toContain('Forty jars from three hives.'); // summary → description
+  });
+
+  it('orders a section by weight, and titles a page without one by its # heading', () => {
+    const listing = mainOf(built.pages.get('docs/index.html')!);
+    expect(listing.indexOf('Using the smoker')).toBeLessThan(listing.indexOf('Our hives'));
+    expect(titleOf(built.pages.get('blog/spring-inspection.html')!)).toMatch(/^Spring inspection · /);
+  });
+
+  it('resolves ref, relref and pretty-URL links to the pages\' real URLs, and honours {#id}', () => {
+    const home = built.pages.get('index.html')!;
+    expect(home).toContain('<a href="docs/hives.html">how our hives are built</a>');
+    expect(home).toContain('<a href="docs/smoke.html">smoke guide</a>');
+    expect(built.pages.get('docs/hives.html')).toContain('<a href="smoke.html">smoke guide</a>');
+    expect(built.pages.get('docs/hives.html')).toContain('<h2 id="frames">Frames and bars <a');
+    expect(built.pages.get('docs/smoke.html')).toContain('<a href="hives.html#frames">our hives</a>');
+    expect(built.pages.get('blog/first-harvest.html')).toContain('<a href="../docs/hives.html#frames">the handbook</a>');
+  });
+
+  it('keeps the text inside paired shortcodes, expands the include shortcode, leaves code blocks alone', () => {
+    const hives = mainOf(built.pages.get('docs/hives.html')!);
+    expect(hives).toContain('<p>Ask the workshop first: offcuts are often enough.</p>');
+    expect(hives).toContain('<p>Wear a veil and gloves, and never visit a hive alone.</p>');
+    expect(built.pages.get('docs/smoke.html')).toContain('{{&lt; warning &gt;}}this stays as it is, in a code block{{&lt; /warning &gt;}}');
+  });
+
+  it('warns once per unknown key, unknown layout and shortcode, listing each file:line', () => {
+    const { label } = built;
+    expect(warningsAbout(built, '"subtitle"')).toEqual([
+      `front matter key "subtitle" means nothing to fleuron (did you mean "title"?); kept for layouts as page.extra.subtitle: ${label}/docs/smoke.md:4`,
+    ]);
+    expect(warningsAbout(built, 'layout "single"')).toHaveLength(1);
+    expect(warningsAbout(built, 'Hugo shortcode "note"')).toEqual([
+      expect.stringMatching(new RegExp(`: ${label}/docs/hives\\.md:14, ${label}/docs/hives\\.md:16$`)),
+    ]);
+    expect(warningsAbout(built, 'Hugo shortcode').map((line) => /"([^"]+)"/.exec(line)![1])).toEqual(['newsletter-signup', 'note', 'warning']);
+    // The warnings come last, after everything else the build had to say.
+    expect(built.result.warnings.at(-1)).toContain('Hugo shortcode "warning"');
+  });
+
+  it('writes docs/x/index.html and links to docs/x/ with urls: pretty', async () => {
+    const pretty = await buildFixture('hugo', { config: 'title: Hive Commons\nurls: pretty\n' });
+    expect(pretty.files.filter((file) => file.endsWith('.html')).sort()).toEqual([
+      '404.html', 'blog/first-harvest/index.html', 'blog/index.html', 'blog/spring-inspection/index.html', 'docs/hives/index.html', 'docs/index.html', 'docs/smoke/index.html', 'index.html',
+    ]);
+    const home = pretty.pages.get('index.html')!;
+    expect(home).toContain('<a href="docs/hives/">how our hives are built</a>');
+    expect(home).toContain('<a href="docs/smoke/">smoke guide</a>');
+    expect(pretty.pages.get('docs/smoke/index.html')).toContain('<a href="../hives/#frames">our hives</a>');
+    expect(pretty.pages.get('docs/hives/index.html')).toContain('<link rel="stylesheet" href="../../theme.css">');
+  });
+});
+
+describe('a Zola content folder', () => {
+  let built: Built;
+  beforeAll(async () => {
+    built = await buildFixture('zola');
+  });
+
+  it('builds with no front matter or shortcode text in any page', () => expectClean(built));
+
+  it('resolves @/ links with their anchors and sets {#id} heading ids', () => {
+    const home = built.pages.get('index.html')!;
+    expect(home).toContain('<a href="docs/install.html">installing</a>');
+    expect(home).toContain('<a href="docs/configure.html#layout-keys">the configuration keys</a>');
+    expect(built.pages.get('blog/release-1-2.html')).toContain('<a href="../docs/configure.html#stations">the station keys</a>');
+    expect(built.pages.get('docs/configure.html')).toContain('<h2 id="layout-keys">Layout keys <a');
+  });
+
+  it('reads TOML dates, [taxonomies] and [extra] without a warning, and Zola\'s template as a layout', () => {
+    expect(built.pages.get('docs/install.html')).toContain('<time datetime="2024-02-10">');
+    expect(built.pages.get('blog/release-1-2.html')).toContain('<time datetime="2024-06-01">');
+    expect(warningsAbout(built, 'taxonomies')).toEqual([]);
+    expect(warningsAbout(built, '"extra"')).toEqual([]);
+    expect(warningsAbout(built, '"sort_by"')).toEqual([
+      `front matter key "sort_by" means nothing to fleuron; kept for layouts as page.extra.sort_by: ${built.label}/_index.md:3, ${built.label}/blog/_index.md:3`,
+    ]);
+    expect(warningsAbout(built, 'layout "docs-page.html"')).toHaveLength(1);
+  });
+
+  it('warns about Zola shortcodes once each, keeps a body shortcode\'s text', () => {
+    expect(warningsAbout(built, 'Zola shortcode').map((line) => /"([^"]+)"/.exec(line)![1])).toEqual(['asciinema', 'callout']);
+    expect(built.pages.get('docs/configure.html')).toContain('<p>Depths are in metres, always.</p>');
+  });
+
+  it('lists the docs section by weight in the menu', () => {
+    expect(menuOf(built.pages.get('index.html')!).slice(0, 3)).toEqual(['Home', 'News', 'Documentation']);
+    const docs = mainOf(built.pages.get('docs/index.html')!);
+    expect(docs.indexOf('Installing')).toBeLessThan(docs.indexOf('Configuring'));
+  });
+});
+
+describe('an mdBook src folder', () => {
+  let built: Built;
+  beforeAll(async () => {
+    built = await buildFixture('mdbook');
+  });
+
+  it('builds with no {{#…}} text in any page, and SUMMARY.md is no page', () => {
+    expectClean(built);
+    expect(built.files).not.toContain('SUMMARY.html');
+    expect(built.files).toContain('index.html');
+    expect(mainOf(built.pages.get('index.html')!)).toContain('A short book about firing pottery');
+  });
+
+  it('takes the order and the titles of SUMMARY.md', () => {
+    expect(menuOf(built.pages.get('reference.html')!).slice(0, 5)).toEqual(['Home', 'Getting started', 'Start', 'Glaze reference', 'Thanks']);
+    expect(titleOf(built.pages.get('start/install.html')!)).toMatch(/^Installing the kiln · /);
+    expect(titleOf(built.pages.get('credits.html')!)).toMatch(/^Thanks · /);
+  });
+
+  it('honours {{#include}} whole, by line range and by anchor', () => {
+    const install = built.pages.get('start/install.html')!;
+    expect(install).toContain('<pre><code class="language-sh">ramp=150\nhold=10\n</code></pre>');
+    expect(install).toContain('<pre><code class="language-sh">test -w /dev/kiln || exit 1\n</code></pre>');
+    expect(built.pages.get('reference.html')).toContain('<p>Always vent the kiln during the first 600 °C.</p>');
+    expect(install).toContain('<a href="../reference.html#cone-6">glaze options</a>');
+  });
+
+  it('warns about {{#playground}} once, at its line', () => {
+    expect(built.result.warnings).toEqual([
+      `mdBook "{{#playground}}" is not run by fleuron; the tags are left out of the page, the text between a pair of them stays: ${built.label}/start/install.md:17`,
+    ]);
+  });
+});
+
+describe('an Eleventy input folder', () => {
+  let built: Built;
+  beforeAll(async () => {
+    built = await buildFixture('eleventy');
+  });
+
+  it('builds with no template tag text in any page, and publishes no _includes', () => {
+    expectClean(built);
+    expect(built.files.filter((file) => file.startsWith('_includes'))).toEqual([]);
+  });
+
+  it('titles a page by its # heading, orders the menu by eleventyNavigation, reads Jekyll-style dates', () => {
+    expect(titleOf(built.pages.get('about.html')!)).toMatch(/^About the choir · /);
+    expect(menuOf(built.pages.get('about.html')!).slice(0, 3)).toEqual(['Home', 'Posts', 'About the choir']);
+    expect(built.pages.get('posts/concert.html')).toContain('<time datetime="2024-12-01T19:30:00+01:00">');
+  });
+
+  it('resolves URL filters and pretty URLs, keeps {% raw %} text', () => {
+    const home = built.pages.get('index.html')!;
+    expect(home).toContain('<a href="about.html">About us</a>');
+    expect(home).toContain('<a href="posts/rehearsal-notes.html">the latest rehearsal notes</a>');
+    expect(built.pages.get('posts/rehearsal-notes.html')).toContain('<p>The programme uses {{ curly braces }} in its titles.</p>');
+    expect(built.pages.get('posts/rehearsal-notes.html')).toContain('<a href="../index.html">home</a>');
+  });
+
+  it('warns once about permalink, each unknown layout, and {% include %}', () => {
+    expect(warningsAbout(built, '"permalink"')).toHaveLength(1);
+    expect(warningsAbout(built, 'layout "layouts/').length).toBe(2);
+    expect(warningsAbout(built, '{% include %}')).toEqual([
+      expect.stringMatching(new RegExp(`: ${built.label}/index\\.md:12, ${built.label}/posts/rehearsal-notes\\.md:12$`)),
+    ]);
+    expect(warningsAbout(built, 'raw')).toEqual([]);
+  });
+});
+
+describe('fleuron build on a Zola folder, as a user runs it', () => {
+  it('exits 0 and lists one warning per kind at the end of its output', async () => {
+    const root = await tempDir('fleuron-migration-cli-');
+    await cp(path.join(FIXTURES, 'zola'), path.join(root, 'content'), { recursive: true });
+    const { code, stdout, stderr } = await runCli(['build', 'content', '--out', 'public'], { cwd: root });
+    expect(code).toBe(0);
+    const warnings = stderr.split('\n').filter((line) => line.startsWith('warning: '));
+    expect(warnings.filter((line) => line.includes('Zola shortcode'))).toHaveLength(2);
+    expect(warnings.at(-1)).toContain('Zola shortcode "callout"');
+    expect(stdout).toMatch(/^built 7 pages/m);
+    const configure = await readFile(path.join(root, 'public/docs/configure.html'), 'utf8');
+    expect(configure).toContain('<h2 id="layout-keys">');
+    expect(proseOf(configure)).not.toContain('{%');
+  });
+});
