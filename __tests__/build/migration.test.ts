@@ -263,3 +263,26 @@ describe('fleuron build on a Zola folder, as a user runs it', () => {
     expect(proseOf(configure)).not.toContain('{%');
   });
 });
+
+describe('rebuilding a migrated site', () => {
+  it('renders a page again when a file it includes changed, and keeps its warnings and titles from the cache', async () => {
+    const root = await tempDir('fleuron-migration-rebuild-');
+    const sourceDir = path.join(root, 'book');
+    await cp(path.join(FIXTURES, 'mdbook'), sourceDir, { recursive: true });
+    await writeFile(path.join(sourceDir, 'extra.md'), '---\nsubtitle: x\n---\n# First title\n');
+    const options = { sourceDir, outDir: path.join(root, 'out'), cacheDir: path.join(root, 'cache') };
+    const first = await buildSite(options);
+    expect(first.warnings).toHaveLength(2);
+
+    const again = await buildSite(options);
+    expect(again.rendered).toBe(0);
+    expect(again.warnings).toEqual(first.warnings);
+
+    await writeFile(path.join(sourceDir, 'listings/note.txt'), 'Never open the lid above 200 °C.\n');
+    await writeFile(path.join(sourceDir, 'extra.md'), '---\nsubtitle: x\n---\n# Second title\n');
+    const changed = await buildSite(options);
+    expect(changed.warnings).toEqual(first.warnings);
+    expect(await readFile(path.join(root, 'out/reference.html'), 'utf8')).toContain('<p>Never open the lid above 200 °C.</p>');
+    expect(titleOf(await readFile(path.join(root, 'out/extra.html'), 'utf8'))).toMatch(/^Second title · /);
+  });
+});

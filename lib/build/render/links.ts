@@ -59,8 +59,7 @@ export function resolveLink(href: string, fromSource: string, targets: LinkTarge
   const isRef = decoded.startsWith(HUGO_REF);
   const written = decoded.startsWith(ZOLA_ROOT) ? decoded.slice(1) : isRef ? decoded.slice(HUGO_REF.length) : decoded;
   const resolved = resolveSitePath(fromSource, written);
-  if (resolved === undefined) return { kind: 'broken', reason: 'points above the site folder' };
-  const candidates = [resolved];
+  const candidates = resolved === undefined ? [] : [resolved];
   if (isRef && !written.startsWith('/')) candidates.push(written, ...pagesNamed(written, targets));
   if (!written.startsWith('/') && !isMarkdownPath(written) && !isIndexSource(fromSource)) {
     // A link written for pretty URLs (`../y/`) is relative to the page's own folder URL (`docs/x/`).
@@ -71,6 +70,7 @@ export function resolveLink(href: string, fromSource: string, targets: LinkTarge
     const found = findTarget(candidate, targets);
     if (found !== undefined) return internal(found);
   }
+  if (resolved === undefined) return { kind: 'broken', reason: 'points above the site folder' };
   if (isMarkdownPath(resolved)) {
     if (targets.drafts.has(resolved)) return { kind: 'broken', reason: `${resolved} is a draft (build with --drafts to include it)` };
     return { kind: 'broken', reason: `no page ${resolved}` };
