@@ -4,8 +4,10 @@ import { frontMatterBlock } from '../../lib/build/load/front-matter-block.js';
 import { parseFrontMatter } from '../../lib/build/load/front-matter.js';
 import { selectLines } from '../../lib/build/load/includes.js';
 import { firstHeading } from '../../lib/build/load/page-body.js';
+import { renderAlerts } from '../../lib/build/render/alerts.js';
 import { addHeadingIds } from '../../lib/build/render/headings.js';
 import { resolveLink, type LinkTargets } from '../../lib/build/render/links.js';
+import { renderMarkdown } from '../../lib/build/render/markdown.js';
 import { compareForListing, type PageSummary } from '../../lib/build/render/site-map.js';
 import { styledUrl } from '../../lib/build/render/url-map.js';
 import { FleuronError } from '../../lib/errors/fleuron-error.js';
@@ -173,5 +175,24 @@ describe('compareForListing', () => {
     const page = (title: string, extra: Partial<PageSummary> = {}): PageSummary => ({ sourcePath: `${title}.md`, outputPath: `${title}.html`, kind: 'page', title, ...extra });
     const pages = [page('c'), page('old', { date: '2023-01-01' }), page('heavy', { weight: 5, date: '2025-01-01' }), page('new', { date: '2024-01-01' }), page('a'), page('light', { weight: -1 })];
     expect(pages.sort(compareForListing('en')).map((entry) => entry.title)).toEqual(['light', 'new', 'old', 'a', 'c', 'heavy']);
+  });
+});
+
+describe('optional Markdown: GitHub alerts and definition lists', () => {
+  const words = { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' };
+  const render = (text: string, definitionLists = false) =>
+    renderMarkdown(text, { allowHtml: false, footnoteLabel: 'Notes', footnoteBackLabel: 'Back', definitionLists }).html;
+
+  it('turns a blockquote opening with [!WARNING] into an alert with a title, and leaves other quotes alone', () => {
+    expect(renderAlerts(render('> [!WARNING]\n> Hot kiln.\n\n> Plain quote'), words)).toBe(
+      '<blockquote class="alert alert-warning">\n<p class="alert-title">Warning</p>\n<p>Hot kiln.</p>\n</blockquote>\n<blockquote>\n<p>Plain quote</p>\n</blockquote>',
+    );
+    expect(renderAlerts(render('> [!TIP]\n>\n> Second paragraph.'), words)).toBe('<blockquote class="alert alert-tip">\n<p class="alert-title">Tip</p>\n<p>Second paragraph.</p>\n</blockquote>');
+  });
+
+  it('makes definition lists only when asked', () => {
+    const text = 'Glaze\n: A glassy coating fired onto clay.\n';
+    expect(render(text, true)).toBe('<dl>\n<dt>Glaze</dt>\n<dd>A glassy coating fired onto clay.</dd>\n</dl>');
+    expect(render(text).trim()).toBe('<p>Glaze\n: A glassy coating fired onto clay.</p>');
   });
 });

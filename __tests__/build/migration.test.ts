@@ -206,6 +206,16 @@ describe('an mdBook src folder', () => {
     expect(install).toContain('<a href="../reference.html#cone-6">glaze options</a>');
   });
 
+  it('shows GitHub alerts and definition lists as quotes and text by default, as boxes and <dl> when asked', async () => {
+    const plain = mainOf(built.pages.get('reference.html')!);
+    expect(plain).toContain('<blockquote>\n<p>[!WARNING]\nCone 10 glazes will run in this kiln.</p>');
+    const asked = await buildFixture('mdbook', { config: 'title: Kiln\nmarkdown:\n  alerts: true\n  definitionLists: true\n' });
+    const reference = mainOf(asked.pages.get('reference.html')!);
+    expect(reference).toContain('<blockquote class="alert alert-warning">\n<p class="alert-title">Warning</p>\n<p>Cone 10 glazes will run in this kiln.</p>');
+    expect(reference).toContain('<dl>\n<dt>Crazing</dt>\n<dd>Fine cracks in a glaze that shrank more than its clay.</dd>\n</dl>');
+    expect(asked.result.sizes.overBudget).toEqual([]);
+  });
+
   it('warns about {{#playground}} once, at its line', () => {
     expect(built.result.warnings).toEqual([
       `mdBook "{{#playground}}" is not run by fleuron; the tags are left out of the page, the text between a pair of them stays: ${built.label}/start/install.md:17`,

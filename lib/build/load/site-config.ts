@@ -41,6 +41,10 @@ export interface SiteConfig {
     toc: boolean;
     /** Refuse Markdown files larger than this, instead of exhausting memory. */
     maxFileKb: number;
+    /** GitHub's alerts (`> [!NOTE]` …) as styled boxes instead of plain quotes. */
+    alerts: boolean;
+    /** PHP Markdown Extra's definition lists (`Term` then `: definition`), as `<dl>`. */
+    definitionLists: boolean;
   };
 }
 
@@ -53,7 +57,7 @@ export const AUTHOR_KEYS = ['name', 'email', 'url'] as const;
 export const NAVIGATION_KEYS = ['title', 'path'] as const;
 export const FEED_KEYS = ['title', 'limit'] as const;
 export const BUDGET_KEYS = ['pageKb'] as const;
-export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb'] as const;
+export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb', 'alerts', 'definitionLists'] as const;
 
 export const DEFAULT_PAGE_BUDGET_KB = 14;
 export const DEFAULT_MAX_FILE_KB = 2048;
@@ -102,7 +106,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     urls: 'html',
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
-    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB },
+    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB, alerts: false, definitionLists: false },
   };
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');
 
@@ -175,6 +179,8 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     allowHtml: flag(markdown, 'allowHtml', 'markdown.allowHtml'),
     toc: flag(markdown, 'toc', 'markdown.toc'),
     maxFileKb: positive(markdown, 'maxFileKb', 'markdown.maxFileKb', DEFAULT_MAX_FILE_KB),
+    alerts: flag(markdown, 'alerts', 'markdown.alerts'),
+    definitionLists: flag(markdown, 'definitionLists', 'markdown.definitionLists'),
   };
   return config;
 }

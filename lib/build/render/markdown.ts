@@ -1,6 +1,7 @@
 /** Markdown to HTML with micromark and GFM, plus the line of every link destination (for `file:line` errors). */
 import { compile, parse, postprocess, preprocess, type Options } from 'micromark';
 import { frontmatter, frontmatterHtml } from 'micromark-extension-frontmatter';
+import { defList, defListHtml } from 'micromark-extension-definition-list';
 import { gfmHtml } from 'micromark-extension-gfm';
 import { frontMatterEnd, gfmSyntaxFor, syntaxNeeds, type Extension, type SyntaxNeeds } from './gfm-syntax.js';
 
@@ -10,6 +11,8 @@ export interface MarkdownOptions {
   /** Heading of the footnotes section and label of the back-links, in the site language. */
   footnoteLabel: string;
   footnoteBackLabel: string;
+  /** PHP Markdown Extra's definition lists (micromark-extension-definition-list). */
+  definitionLists?: boolean;
 }
 
 /** A link or image destination as written in the source, with its 1-based line. */
@@ -36,15 +39,18 @@ interface PreparedParser {
  */
 const parsers = new Map<string, PreparedParser>();
 
-function parserFor(options: MarkdownOptions, needs: SyntaxNeeds): PreparedParser {
-  const key = JSON.stringify([options.allowHtml, options.footnoteLabel, options.footnoteBackLabel, needs]);
+/** A definition (`: text`) starts a line: a page without one has no definition list, and is spared the construct. */
+const DEFINITION_LINE = /^ {0,3}:[ \t]/m;
+
+function parserFor(options: MarkdownOptions, needs: SyntaxNeeds, definitionLists = false): PreparedParser {
+  const key = JSON.stringify([options.allowHtml, options.footnoteLabel, options.footnoteBackLabel, needs, definitionLists]);
   let entry = parsers.get(key);
   if (!entry) {
-    const extensions: Extension[] = [...gfmSyntaxFor(needs), frontmatter()];
+    const extensions: Extension[] = [...gfmSyntaxFor(needs), frontmatter(), ...(definitionLists ? [defList] : [])];
     const micromarkOptions: Options = {
       allowDangerousHtml: options.allowHtml,
       extensions,
-      htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), frontmatterHtml()],
+      htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), frontmatterHtml(), ...(definitionLists ? [defListHtml] : [])],
     };
     entry = { options: micromarkOptions, parser: parse(micromarkOptions) };
     parsers.set(key, entry);
@@ -57,10 +63,11 @@ function parserFor(options: MarkdownOptions, needs: SyntaxNeeds): PreparedParser
 /** Renders a whole page file (front matter is recognised and skipped, so lines are the file's lines). */
 export function renderMarkdown(text: string, options: MarkdownOptions): RenderedMarkdown {
   const bodyStart = frontMatterEnd(text);
-  let parsed = parseWith(parserFor(options, syntaxNeeds(text.slice(bodyStart))), text);
+  const definitionLists = options.definitionLists === true && DEFINITION_LINE.test(text);
+  let parsed = parseWith(parserFor(options, syntaxNeeds(text.slice(bodyStart)), definitionLists), text);
   // The body's constructs were judged from where front matter seemed to end; if micromark saw it end elsewhere
   // (or saw none), judge again from the whole text, which never leaves out a construct.
-  if (bodyStart > 0 && !frontMatterEndsAt(parsed.events, text, bodyStart)) parsed = parseWith(parserFor(options, syntaxNeeds(text)), text);
+  if (bodyStart > 0 && !frontMatterEndsAt(parsed.events, text, bodyStart)) parsed = parseWith(parserFor(options, syntaxNeeds(text), definitionLists), text);
   const { events, options: micromarkOptions } = parsed;
   const destinations: Destination[] = [];
   for (const [kind, token, context] of events) {

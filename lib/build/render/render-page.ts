@@ -1,5 +1,6 @@
 /** Renders one page: Markdown → HTML with heading ids and rewritten links → Liquid layout. */
 import { gzipSync } from 'node:zlib';
+import { renderAlerts } from './alerts.js';
 import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
 import { renderLayout } from './layouts.js';
@@ -52,8 +53,9 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       allowHtml: config.markdown.allowHtml,
       footnoteLabel: site.words.footnotes,
       footnoteBackLabel: site.words.footnoteBack,
+      definitionLists: config.markdown.definitionLists,
     });
-    const withIds = addHeadingIds(markdown.html);
+    const withIds = addHeadingIds(config.markdown.alerts ? renderAlerts(markdown.html, site.words.alerts) : markdown.html);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
       sourcePath: job.sourcePath,

@@ -18,6 +18,8 @@ export interface ThemeWords {
   footnotes: string;
   footnoteBack: string;
   pagesInFolder: string;
+  /** Titles of GitHub's alerts (`> [!NOTE]`), see alerts.ts. */
+  alerts: Record<'note' | 'tip' | 'important' | 'warning' | 'caution', string>;
 }
 
 const WORDS: Record<'fr' | 'en', ThemeWords> = {
@@ -39,6 +41,7 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     footnotes: 'Notes',
     footnoteBack: 'Retour au texte',
     pagesInFolder: 'Pages de cette rubrique',
+    alerts: { note: 'Remarque', tip: 'Astuce', important: 'Important', warning: 'Attention', caution: 'Prudence' },
   },
   en: {
     skipLink: 'Skip to content',
@@ -58,6 +61,7 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     footnotes: 'Footnotes',
     footnoteBack: 'Back to the text',
     pagesInFolder: 'Pages in this section',
+    alerts: { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' },
   },
 };
 
