@@ -216,6 +216,18 @@ describe('an mdBook src folder', () => {
     expect(asked.result.sizes.overBudget).toEqual([]);
   });
 
+  it('highlights code blocks with CSS classes only when asked, linking highlight.css and staying in the page budget', async () => {
+    expect(built.files).not.toContain('highlight.css');
+    expect(built.pages.get('start/install.html')).not.toContain('hljs');
+    const asked = await buildFixture('mdbook', { config: 'title: Kiln\nmarkdown:\n  highlight: true\n' });
+    const install = asked.pages.get('start/install.html')!;
+    expect(install).toContain('<pre><code class="hljs language-sh"><span class="hljs-built_in">test</span> -w /dev/kiln || <span class="hljs-built_in">exit</span> 1\n</code></pre>');
+    expect(install).toContain('<link rel="stylesheet" href="../highlight.css">');
+    expect(install).not.toMatch(/<script/);
+    expect(asked.files).toContain('highlight.css');
+    expect(asked.result.sizes.overBudget).toEqual([]);
+  });
+
   it('warns about {{#playground}} once, at its line', () => {
     expect(built.result.warnings).toEqual([
       `mdBook "{{#playground}}" is not run by fleuron; the tags are left out of the page, the text between a pair of them stays: ${built.label}/start/install.md:17`,

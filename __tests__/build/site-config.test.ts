@@ -21,7 +21,7 @@ describe('parseSiteConfig', () => {
       urls: 'html',
       feed: { limit: 20 },
       budget: { pageKb: 14 },
-      markdown: { allowHtml: false, toc: false, maxFileKb: 2048, alerts: false, definitionLists: false },
+      markdown: { allowHtml: false, toc: false, maxFileKb: 2048, alerts: false, definitionLists: false, highlight: false },
     });
   });
 
@@ -38,7 +38,7 @@ describe('parseSiteConfig', () => {
         urls: 'pretty',
         feed: { title: 'Journal', limit: 5 },
         budget: { pageKb: 10 },
-        markdown: { allowHtml: true, toc: true, maxFileKb: 100, alerts: true, definitionLists: true },
+        markdown: { allowHtml: true, toc: true, maxFileKb: 100, alerts: true, definitionLists: true, highlight: true },
         publish: { anything: 'goes' },
         redirects: [{ whatever: true }],
       },
@@ -55,7 +55,7 @@ describe('parseSiteConfig', () => {
       urls: 'pretty',
       feed: { title: 'Journal', limit: 5 },
       budget: { pageKb: 10 },
-      markdown: { allowHtml: true, toc: true, maxFileKb: 100, alerts: true, definitionLists: true },
+      markdown: { allowHtml: true, toc: true, maxFileKb: 100, alerts: true, definitionLists: true, highlight: true },
     });
   });
 

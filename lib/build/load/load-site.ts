@@ -19,6 +19,9 @@ import { loadTemplates, themeAssets } from './templates.js';
 /** The theme's stylesheet, linked from every page (a site file of the same name replaces it). */
 export const STYLESHEET = 'theme.css';
 
+/** The theme's syntax highlighting styles, published and linked only with `markdown.highlight`. */
+export const HIGHLIGHT_STYLESHEET = 'highlight.css';
+
 /** Icons a site may put at its root, in order of preference; without one, pages declare an empty icon (see base.liquid). */
 export const SITE_ICONS = ['favicon.svg', 'favicon.ico', 'favicon.png'] as const;
 
@@ -76,6 +79,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const drafts = loaded.filter(isLeftOut).map((page) => page.sourcePath);
 
   const copies = new Map<string, string>(themeFiles);
+  if (!config.markdown.highlight) copies.delete(HIGHLIGHT_STYLESHEET);
   for (const file of files) if (!file.isPage) copies.set(file.outputPath, file.absolutePath);
   const outputs = new Set<string>([...pages.map((page) => page.outputPath), ...copies.keys()]);
 
@@ -126,7 +130,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     pages: allSummaries,
     drafts,
     outputs: [...outputs].sort(),
-    stylesheets: copies.has(STYLESHEET) ? [STYLESHEET] : [],
+    stylesheets: [STYLESHEET, ...(config.markdown.highlight ? [HIGHLIGHT_STYLESHEET] : [])].filter((sheet) => copies.has(sheet)),
     ...(icon ? { icon } : {}),
     sourceLabel,
     ...(menu ? { menu } : {}),

@@ -45,6 +45,8 @@ export interface SiteConfig {
     alerts: boolean;
     /** PHP Markdown Extra's definition lists (`Term` then `: definition`), as `<dl>`. */
     definitionLists: boolean;
+    /** Syntax highlighting of fenced code blocks, at build time (CSS classes, the theme's highlight.css). */
+    highlight: boolean;
   };
 }
 
@@ -57,7 +59,7 @@ export const AUTHOR_KEYS = ['name', 'email', 'url'] as const;
 export const NAVIGATION_KEYS = ['title', 'path'] as const;
 export const FEED_KEYS = ['title', 'limit'] as const;
 export const BUDGET_KEYS = ['pageKb'] as const;
-export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb', 'alerts', 'definitionLists'] as const;
+export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb', 'alerts', 'definitionLists', 'highlight'] as const;
 
 export const DEFAULT_PAGE_BUDGET_KB = 14;
 export const DEFAULT_MAX_FILE_KB = 2048;
@@ -106,7 +108,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     urls: 'html',
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
-    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB, alerts: false, definitionLists: false },
+    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB, alerts: false, definitionLists: false, highlight: false },
   };
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');
 
@@ -181,6 +183,7 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     maxFileKb: positive(markdown, 'maxFileKb', 'markdown.maxFileKb', DEFAULT_MAX_FILE_KB),
     alerts: flag(markdown, 'alerts', 'markdown.alerts'),
     definitionLists: flag(markdown, 'definitionLists', 'markdown.definitionLists'),
+    highlight: flag(markdown, 'highlight', 'markdown.highlight'),
   };
   return config;
 }

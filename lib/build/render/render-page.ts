@@ -1,6 +1,7 @@
 /** Renders one page: Markdown → HTML with heading ids and rewritten links → Liquid layout. */
 import { gzipSync } from 'node:zlib';
 import { renderAlerts } from './alerts.js';
+import { highlightCode } from './highlight.js';
 import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
 import { renderLayout } from './layouts.js';
@@ -55,7 +56,8 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       footnoteBackLabel: site.words.footnoteBack,
       definitionLists: config.markdown.definitionLists,
     });
-    const withIds = addHeadingIds(config.markdown.alerts ? renderAlerts(markdown.html, site.words.alerts) : markdown.html);
+    const withAlerts = config.markdown.alerts ? renderAlerts(markdown.html, site.words.alerts) : markdown.html;
+    const withIds = addHeadingIds(config.markdown.highlight ? highlightCode(withAlerts) : withAlerts);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
       sourcePath: job.sourcePath,
