@@ -308,3 +308,20 @@ describe('rebuilding a migrated site', () => {
     expect(titleOf(await readFile(path.join(root, 'out/extra.html'), 'utf8'))).toMatch(/^Second title · /);
   });
 });
+
+describe('an include that cannot be expanded', () => {
+  it('is left out of the page with a warning naming the page, the line and why', async () => {
+    const root = await tempDir('fleuron-migration-include-');
+    const sourceDir = path.join(root, 'src');
+    await cp(path.join(FIXTURES, 'mdbook'), sourceDir, { recursive: true });
+    await writeFile(path.join(sourceDir, 'credits.md'), '# Credits\n\n{{#include missing.txt}}\n\n{{#include listings/controller.sh:nope}}\n\n{{#include ../../outside.txt}}\n');
+    const result = await buildSite({ sourceDir, outDir: path.join(root, 'out'), cacheDir: path.join(root, 'cache') });
+    const label = path.relative(process.cwd(), sourceDir);
+    expect(result.warnings.filter((line) => line.includes('{{#include'))).toEqual([
+      `${label}/credits.md:3: {{#include missing.txt}} cannot be read (ENOENT), left out of the page`,
+      `${label}/credits.md:5: {{#include listings/controller.sh:nope}} has no anchor "nope", left out of the page`,
+      `${label}/credits.md:7: {{#include ../../outside.txt}} is outside the site folder, left out of the page`,
+    ]);
+    expect(proseOf(await readFile(path.join(root, 'out/credits.html'), 'utf8'))).not.toContain('{{');
+  });
+});

@@ -15,6 +15,7 @@ const HUGO_INCLUDE = /\{\{[<%]\s*(?:include|readfile)\s+(?:file=)?["']([^"']+)["
 const ANCHOR_LINE = /\bANCHOR(?:_END)?:\s*[\w-]+/;
 
 export function hasIncludes(text: string): boolean {
+  if (!text.includes('{{')) return false;
   return text.includes('{{#include') || text.includes('{{#rustdoc_include') || /\{\{[<%]\s*(?:include|readfile)\s/.test(text);
 }
 
