@@ -138,6 +138,16 @@ describe('a Hugo content folder', () => {
     expect(pretty.pages.get('docs/smoke/index.html')).toContain('<a href="../hives/#frames">our hives</a>');
     expect(pretty.pages.get('docs/hives/index.html')).toContain('<link rel="stylesheet" href="../../theme.css">');
   });
+
+  it('lists pretty URLs in the sitemap and the feed', async () => {
+    const pretty = await buildFixture('hugo', { config: 'title: Hive Commons\nbaseUrl: https://hives.example.org/\nurls: pretty\n' });
+    expect(pretty.files).toEqual(expect.arrayContaining(['sitemap.xml', 'feed.xml']));
+    const sitemap = await readFile(path.join(pretty.result.outDir, 'sitemap.xml'), 'utf8');
+    expect(sitemap).toContain('<loc>https://hives.example.org/</loc>');
+    expect(sitemap).toContain('<loc>https://hives.example.org/docs/hives/</loc>');
+    expect(sitemap).not.toContain('index.html');
+    expect(await readFile(path.join(pretty.result.outDir, 'feed.xml'), 'utf8')).toContain('href="https://hives.example.org/blog/first-harvest/"');
+  });
 });
 
 describe('a Zola content folder', () => {

@@ -35,11 +35,16 @@ export function outputPathFor(sourcePath: string, urls: UrlStyle = 'html', slug?
   return urls === 'pretty' ? `${folder}${name}/index.html` : `${folder}${name}.html`;
 }
 
-/** The URL to write for a relative URL to an output file: `x/index.html` is `x/` with pretty URLs. */
-export function styledUrl(url: string, urls: UrlStyle): string {
+/** An output path or URL as written with `urls`: `docs/x/index.html` is `docs/x/` with pretty URLs, `index.html` is empty. */
+export function styledPath(url: string, urls: UrlStyle): string {
   if (urls !== 'pretty') return url;
-  if (url === 'index.html') return './';
+  if (url === 'index.html') return '';
   return url.endsWith('/index.html') ? url.slice(0, -'index.html'.length) : url;
+}
+
+/** The URL to write for a relative URL to an output file: `x/index.html` is `x/` with pretty URLs (`./` for this folder's). */
+export function styledUrl(url: string, urls: UrlStyle): string {
+  return styledPath(url, urls) || './';
 }
 
 /** Unicode paths are compared and written in NFC (macOS hands out NFD names), always with `/`. */
