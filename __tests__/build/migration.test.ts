@@ -7,7 +7,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildSite, type BuildResult } from '../../lib/build/index.js';
 import { runCli } from '../support/run-cli.js';
-import { readTree, tempDir } from './support/temp-site.js';
+import { readTree, tempDir, writeSite } from './support/temp-site.js';
 
 const FIXTURES = path.resolve('__tests__/fixtures/migration');
 
@@ -333,5 +333,30 @@ describe('an include that cannot be expanded', () => {
       `${label}/credits.md:7: {{#include ../../outside.txt}} is outside the site folder, left out of the page`,
     ]);
     expect(proseOf(await readFile(path.join(root, 'out/credits.html'), 'utf8'))).not.toContain('{{');
+  });
+});
+
+describe('section pages and slugs on a small forge-style site', () => {
+  it('keeps README.md beside an index.md as README.html, gives a slug\'s page its URL, refuses two pages at one path', async () => {
+    const root = await tempDir('fleuron-migration-forge-');
+    const sourceDir = await writeSite(
+      {
+        'index.md': '# Home\n\n[readme](README.md) [guide](docs/guide.md) [tools](tools/)',
+        'README.md': '# Read me',
+        'docs/guide.md': '---\nslug: mode-d-emploi\n---\n# Guide',
+        'tools/README.md': '# Tools\n\nThe tools folder.',
+      },
+      path.join(root, 'src'),
+    );
+    const result = await buildSite({ sourceDir, outDir: path.join(root, 'out'), cacheDir: path.join(root, 'cache') });
+    const tree = await readTree(result.outDir);
+    expect([...tree.keys()].filter((file) => file.endsWith('.html'))).toEqual(['404.html', 'README.html', 'docs/index.html', 'docs/mode-d-emploi.html', 'index.html', 'tools/index.html']);
+    expect(tree.get('index.html')!.toString()).toContain('<a href="README.html">readme</a> <a href="docs/mode-d-emploi.html">guide</a> <a href="tools/index.html">tools</a>');
+    expect(tree.get('tools/index.html')!.toString()).toContain('The tools folder.');
+
+    await writeFile(path.join(sourceDir, 'docs/mode-d-emploi.md'), '# Other');
+    await expect(buildSite({ sourceDir, outDir: path.join(root, 'out'), cacheDir: path.join(root, 'cache') })).rejects.toThrow(
+      'docs/guide.md and docs/mode-d-emploi.md would both become docs/mode-d-emploi.html',
+    );
   });
 });
