@@ -25,6 +25,7 @@ describe('frontMatterBlock', () => {
     expect(frontMatterBlock('# Title\n---\n')).toBeUndefined();
     expect(frontMatterBlock('+ item\n')).toBeUndefined();
     expect(frontMatterBlock('{not json}\n')).toBeUndefined();
+    expect(frontMatterBlock('{\na brace that no line closes\n')).toBeUndefined();
   });
 });
 

@@ -47,7 +47,8 @@ function jsonBlock(page: string): FrontMatterBlock | undefined {
   const opened = JSON_OPENING.exec(page);
   if (!opened) return undefined;
   const closed = JSON_CLOSING.exec(page.slice(opened[0].length));
-  if (!closed) return { format: 'json', text: page, bodyStart: page.length };
+  // A lone `{` line with no `}` line after it is no front matter: text that happens to start with a brace.
+  if (!closed) return undefined;
   const end = opened[0].length + closed.index + closed[0].length;
   const start = page.charCodeAt(0) === 0xfeff ? 1 : 0;
   return { format: 'json', text: page.slice(0, end), raw: page.slice(start, end), bodyStart: end + lineEndingAt(page, end) };

@@ -172,6 +172,7 @@ function applySlugs(pages: LoadedPage[], files: readonly SourceFile[], config: S
 
 /** A generated folder index sorts where its first page does (mdBook chapters, weighted Hugo sections without `_index.md`). */
 function weighFolderIndexes(generated: PageSummary[], pages: readonly PageSummary[]): void {
+  if (!pages.some((page) => page.weight !== undefined)) return;
   for (const index of generated) {
     if (index.kind !== 'folder-index' || index.outputPath === 'index.html') continue;
     const prefix = index.outputPath.slice(0, -'index.html'.length);
