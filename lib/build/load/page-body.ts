@@ -22,10 +22,13 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const ATX_TITLE = /^ {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_TITLE = /^ {0,3}=+[ \t]*$/;
 
-/** Facts about `text` (a whole page file) from `bodyStart` on; line numbers are the file's. */
-export function bodyFacts(text: string, bodyStart: number, originalText = text): BodyFacts {
+/**
+ * Facts about `text` (a whole page file) from `bodyStart` on; line numbers are the file's. The heading is looked
+ * for only when `wantsHeading` (a page whose front matter has a title needs none).
+ */
+export function bodyFacts(text: string, bodyStart: number, wantsHeading = true, originalText = text): BodyFacts {
   const facts: BodyFacts = {};
-  const heading = firstHeading(text.slice(bodyStart));
+  const heading = wantsHeading ? firstHeading(text.slice(bodyStart)) : undefined;
   if (heading) facts.heading = heading;
   // Tags are reported at the lines the author wrote: the file as read, before includes were expanded.
   const tags = findTemplateTags(originalText).filter((tag) => tag.start >= Math.min(bodyStart, originalText.length));

@@ -69,12 +69,13 @@ export async function loadPages(files: readonly SourceFile[], options: LoadPages
     if (body === undefined) {
       // Read now: its body facts are new, and its includes (if any) are expanded into the text to render.
       const original = page.text!;
-      body = bodyFacts(original, frontMatterBlock(original)?.bodyStart ?? 0);
+      const wantsHeading = split.frontMatter.title === undefined;
+      body = bodyFacts(original, frontMatterBlock(original)?.bodyStart ?? 0, wantsHeading);
       if (body.includes) {
         const expanded = expandIncludes(original, file.absolutePath, siteFolderOf(file));
         page.text = expanded.text;
         page.textHash = contentHash(expanded.text);
-        body = { ...body, ...bodyFacts(expanded.text, frontMatterBlock(expanded.text)?.bodyStart ?? 0, original) };
+        body = { ...body, ...bodyFacts(expanded.text, frontMatterBlock(expanded.text)?.bodyStart ?? 0, wantsHeading, original) };
         if (expanded.problems.length > 0) includeProblems = expanded.problems;
       }
     }
