@@ -109,6 +109,7 @@ describe('a Hugo content folder', () => {
   it('keeps the text inside paired shortcodes, expands the include shortcode, leaves code blocks alone', () => {
     const hives = mainOf(built.pages.get('docs/hives.html')!);
     expect(hives).toContain('<p>Ask the workshop first: offcuts are often enough.</p>');
+    expect(hives).toContain('<img src="../images/top-bar.svg" alt="A top-bar hive, seen from the side" />');
     expect(hives).toContain('<p>Wear a veil and gloves, and never visit a hive alone.</p>');
     expect(built.pages.get('docs/smoke.html')).toContain('{{&lt; warning &gt;}}this stays as it is, in a code block{{&lt; /warning &gt;}}');
   });
@@ -120,7 +121,7 @@ describe('a Hugo content folder', () => {
     ]);
     expect(warningsAbout(built, 'layout "single"')).toHaveLength(1);
     expect(warningsAbout(built, 'Hugo shortcode "note"')).toEqual([
-      expect.stringMatching(new RegExp(`: ${label}/docs/hives\\.md:14, ${label}/docs/hives\\.md:16$`)),
+      expect.stringMatching(new RegExp(`: ${label}/docs/hives\\.md:16, ${label}/docs/hives\\.md:18$`)),
     ]);
     expect(warningsAbout(built, 'Hugo shortcode').map((line) => /"([^"]+)"/.exec(line)![1])).toEqual(['newsletter-signup', 'note', 'warning']);
     // The warnings come last, after everything else the build had to say.

@@ -33,7 +33,8 @@ describe('findTemplateTags', () => {
 describe('replaceTemplateTags', () => {
   it('removes tags and keeps the text between a pair, keeping line numbers', () => {
     expect(replaceTemplateTags('A {{< note >}}kept{{< /note >}} B')).toBe('A kept B');
-    expect(replaceTemplateTags('{{< figure\n  src="a.png" >}}\nnext')).toBe('\n\nnext');
+    expect(replaceTemplateTags('{{< gallery\n  dir="photos" >}}\nnext')).toBe('\n\nnext');
+    expect(replaceTemplateTags('{{< figure\n  src="a.png" >}}\nnext')).toBe('![](<a.png>)\n\nnext');
   });
 
   it('turns ref and relref into links, highlight into a code fence, URL filters into their path, escapes into text', () => {
@@ -42,5 +43,7 @@ describe('replaceTemplateTags', () => {
     expect(replaceTemplateTags('{% highlight ruby %}\nputs 1\n{% endhighlight %}')).toBe('```ruby\nputs 1\n```');
     expect(replaceTemplateTags("[About]({{ '/about/' | url }}) [Docs]({{ site.baseurl }}/docs/)")).toBe('[About](/about/) [Docs](/docs/)');
     expect(replaceTemplateTags('{{</* note */>}}')).toBe('{{< note >}}');
+    expect(replaceTemplateTags('{{< figure src="/img/hive [1].jpg" caption="A top-bar hive" >}}')).toBe('![A top-bar hive](</img/hive [1].jpg>)');
+    expect(replaceTemplateTags("{{< figure src=frames.png alt='Bars [48 mm]' >}}")).toBe('![Bars \\[48 mm\\]](<frames.png>)');
   });
 });

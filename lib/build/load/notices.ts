@@ -19,7 +19,7 @@ const SYNTAX_NAMES: Record<TagSyntax, (name: string) => string> = {
 };
 
 /** Tags whose meaning is kept (links, code blocks, URLs) or that only close another: nothing lost, nothing to report. */
-const KEPT_TAGS = new Set(['hugo ref', 'hugo relref', 'hugo highlight', 'hugo (escaped)', 'hugo include', 'hugo readfile', 'liquid highlight', 'liquid raw', 'liquid (url)', 'zola end']);
+const KEPT_TAGS = new Set(['hugo ref', 'hugo relref', 'hugo highlight', 'hugo (escaped)', 'hugo include', 'hugo readfile', 'hugo figure', 'liquid highlight', 'liquid raw', 'liquid (url)', 'zola end']);
 
 export class Notices {
   private readonly keys = new Map<string, string[]>();

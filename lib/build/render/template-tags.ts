@@ -1,10 +1,12 @@
 /**
  * Template tags of other generators that fleuron does not run — Hugo shortcodes (`{{< … >}}`, `{{% … %}}`), Zola's
- * (`{{ name(…) }}`, `{% name(…) %}` … `{% end %}`), Liquid / Nunjucks tags (`{% … %}`), mdBook's `{{#…}}` — found outside code, so that they are reported, and
- * taken out of the text before rendering (the text of a paired tag, between its two tags, stays).
+ * (`{{ name(…) }}`, `{% name(…) %}` … `{% end %}`), Liquid / Nunjucks tags (`{% … %}`), mdBook's `{{#…}}` — found
+ * outside code, so that they are reported, and taken out of the text before rendering (the text of a paired tag,
+ * between its two tags, stays).
  *
  * A few have a meaning fleuron can keep without running anything: Hugo's `ref` / `relref` become links
- * (`@ref/path`, resolved in links.ts), a path through a URL filter (`{{ '/x/' | url }}`) is the path, `highlight` (Hugo and Liquid) becomes a fenced code block, and Hugo's
+ * (`@ref/path`, resolved in links.ts), a path through a URL filter (`{{ '/x/' | url }}`) is the path,
+ * `highlight` (Hugo and Liquid) becomes a fenced code block, Hugo's `figure` an image, and Hugo's
  * escaped shortcodes (a comment inside the delimiters) show as the shortcode's text, as Hugo prints them.
  */
 
@@ -75,6 +77,7 @@ function describe(match: RegExpExecArray, line: number): TemplateTag | undefined
     const args = (hugoArgs ?? '').trim();
     if (!closing && (hugoName === 'ref' || hugoName === 'relref')) return { syntax: 'hugo', name: hugoName, line, start, end, replacement: `@ref/${firstArgument(args).replace(/ /g, '%20')}` };
     if (hugoName === 'highlight') return { syntax: 'hugo', name: hugoName, line, start, end, replacement: closing ? '```' : `\`\`\`${firstArgument(args)}` };
+    if (hugoName === 'figure' && !closing) return { syntax: 'hugo', name: hugoName, line, start, end, replacement: (figureImage(args) ?? '') + blank };
     void delimiter;
     return { syntax: 'hugo', name: hugoName, line, start, end, replacement: blank };
   }
@@ -87,6 +90,15 @@ function describe(match: RegExpExecArray, line: number): TemplateTag | undefined
   }
   if (mdbookName !== undefined && !MDBOOK_INCLUDES.has(mdbookName)) return { syntax: 'mdbook', name: mdbookName, line, start, end, replacement: blank };
   return undefined;
+}
+
+/** Hugo's built-in `figure` as a Markdown image: its `src`, and its `alt`, else its `caption` or `title`, as the text. */
+function figureImage(args: string): string | undefined {
+  const attributes = new Map([...args.matchAll(/(\w+)=(?:"([^"]*)"|'([^']*)'|(\S+))/g)].map((match) => [match[1]!, match[2] ?? match[3] ?? match[4] ?? '']));
+  const src = attributes.get('src');
+  if (!src) return undefined;
+  const text = (attributes.get('alt') || attributes.get('caption') || attributes.get('title') || '').replace(/[[\]]/g, '\\$&').replace(/\s+/g, ' ');
+  return `![${text}](<${src.replace(/[<>]/g, '')}>)`;
 }
 
 /** `"docs/x.md"`, `docs/x.md`, `js linenos=table` → the first word, unquoted. */
