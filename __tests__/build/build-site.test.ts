@@ -306,11 +306,14 @@ describe('buildSite', () => {
     expect(error.message).toBe(`${path.relative(process.cwd(), src)}/notes/Réunion.md:3: front matter "date" must be a date such as 2024-03-05 or 2024-03-05T18:30:00+01:00`);
   });
 
-  it('names the page for a missing layout and the template for a template error', async () => {
-    const missing = await writeSite({ 'index.md': '---\nlayout: fancy\n---\n' });
-    const missingError = await failure(build(missing));
-    expect(missingError.message).toBe(`${path.relative(process.cwd(), missing)}/index.md: layout "fancy" does not exist`);
-    expect(missingError.hint).toContain('_layouts/fancy.liquid');
+  it('warns once about a layout the theme lacks and uses the default one; names the template for a template error', async () => {
+    const missing = await writeSite({ 'index.md': '---\nlayout: fancy\n---\n', 'a.md': '---\nlayout: fancy\n---\n# A' });
+    const { result, outDir } = await build(missing);
+    const label = path.relative(process.cwd(), missing);
+    expect(result.warnings.filter((line) => line.includes('"fancy"'))).toEqual([
+      `layout "fancy" is not one of the theme's (404, base, home, list, listing, page, post, toc); the default layout is used: ${label}/a.md, ${label}/index.md`,
+    ]);
+    expect(await readFile(path.join(outDir, 'a.html'), 'utf8')).toContain('<h1');
 
     const broken = await writeSite({ 'index.md': 'x', '_layouts/home.liquid': '<p>\n{% if %}\n</p>' });
     const brokenError = await failure(build(broken));

@@ -74,10 +74,10 @@ describe('parseFrontMatter', () => {
     expect(errorOf('---\nweight: heavy\n---\n').message).toMatch(/"weight" must be a number/);
   });
 
-  it('suggests the known key for a typo', () => {
-    const error = errorOf('---\ntitle: ok\n\ntitel: oops\n---\n');
-    expect(error.message).toBe('site/page.md:4: unknown front matter key "titel"');
-    expect(error.hint).toBe('did you mean "title"?');
+  it('keeps an unknown key (a typo, or another generator\'s) for layouts and names it with its line, without failing', () => {
+    const split = parseFrontMatter('---\ntitle: ok\n\ntitel: oops\n---\n', 'site/page.md');
+    expect(split.unknownKeys).toEqual([{ key: 'titel', line: 4 }]);
+    expect(split.frontMatter.extra).toEqual({ titel: 'oops' });
   });
 
   it('rejects a block that starts with a key but is never closed', () => {

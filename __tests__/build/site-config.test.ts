@@ -18,10 +18,11 @@ describe('parseSiteConfig', () => {
     expect(parseSiteConfig({}, 'f.yaml', 'my-site')).toEqual({
       title: 'my-site',
       language: 'en',
+      urls: 'html',
       feed: { limit: 20 },
       budget: { pageKb: 14 },
       pagination: { pageSize: 50 },
-      markdown: { allowHtml: false, toc: false, maxFileKb: 2048, pageTimeLimitSeconds: 10 },
+      markdown: { allowHtml: false, toc: false, maxFileKb: 2048, pageTimeLimitSeconds: 10, alerts: false, definitionLists: false, highlight: false },
     });
   });
 
@@ -35,10 +36,11 @@ describe('parseSiteConfig', () => {
         author: { name: 'A', email: 'a@example.org', url: 'https://a.example.org' },
         navigation: [{ title: 'Notes', path: 'notes/' }],
         editLink: 'https://git.example.org/{path}',
+        urls: 'pretty',
         feed: { title: 'Journal', limit: 5 },
         budget: { pageKb: 10 },
         pagination: { pageSize: 20 },
-        markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10 },
+        markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10, alerts: true, definitionLists: true, highlight: true },
         publish: { anything: 'goes' },
         redirects: [{ whatever: true }],
       },
@@ -52,10 +54,11 @@ describe('parseSiteConfig', () => {
       author: { name: 'A', email: 'a@example.org', url: 'https://a.example.org' },
       navigation: [{ title: 'Notes', path: 'notes/' }],
       editLink: 'https://git.example.org/{path}',
+      urls: 'pretty',
       feed: { title: 'Journal', limit: 5 },
       budget: { pageKb: 10 },
       pagination: { pageSize: 20 },
-      markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10 },
+      markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10, alerts: true, definitionLists: true, highlight: true },
     });
   });
 

@@ -14,10 +14,21 @@ describe('outputPathFor', () => {
     ['page.md', 'page.html'],
     ['dir/index.md', 'dir/index.html'],
     ['notes/Réunion 2.md', 'notes/Réunion 2.html'],
-    ['README.MARKDOWN', 'README.html'],
+    ['README.MARKDOWN', 'index.html'],
+    ['docs/README.md', 'docs/index.html'],
+    ['docs/_index.md', 'docs/index.html'],
+    ['404.md', '404.html'],
     ['images/logo.png', 'images/logo.png'],
     ['doc.md.txt', 'doc.md.txt'],
   ])('%s → %s', (source, output) => expect(outputPathFor(source)).toBe(output));
+
+  it('writes pretty URLs as folders, except for section pages and 404, and takes a slug for the file name', () => {
+    expect(outputPathFor('docs/x.md', 'pretty')).toBe('docs/x/index.html');
+    expect(outputPathFor('docs/_index.md', 'pretty')).toBe('docs/index.html');
+    expect(outputPathFor('404.md', 'pretty')).toBe('404.html');
+    expect(outputPathFor('docs/x.md', 'html', 'nouveau-nom')).toBe('docs/nouveau-nom.html');
+    expect(outputPathFor('docs/x.md', 'pretty', 'nouveau-nom')).toBe('docs/nouveau-nom/index.html');
+  });
 
   it('recognises Markdown by extension only', () => {
     expect(isMarkdownPath('a/b.md')).toBe(true);

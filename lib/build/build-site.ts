@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import { RenderCache } from './cache/render-cache.js';
-import { loadSite, STYLESHEET } from './load/load-site.js';
+import { loadSite } from './load/load-site.js';
 import { PLANET_CACHE_FILE } from './planet/feed-cache.js';
 import type { Redirect } from './render/aliases.js';
 import { linkProblems, renderSite } from './render/render-site.js';
@@ -111,12 +111,18 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const written = await writeOutput(outDir, { files, copies, kept: new Set([...kept, ...keptCopies]) });
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
-  const cssFile = plan.copies.get(STYLESHEET);
-  const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
+  // Every stylesheet a page links to counts against its budget (the theme's, and highlight.css when asked for).
+  let cssGzip = 0;
+  for (const sheet of plan.context.stylesheets) {
+    const cssFile = plan.copies.get(sheet);
+    if (cssFile) cssGzip += gzipSize(await readFile(cssFile));
+  }
   const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
   // One line for the whole set; the preview says it only when the set changes (warnBudget: false, it reads sizes).
   const overBudget = overBudgetWarning(sizes, plan.config.budget.pageKb);
   if (overBudget && options.warnBudget !== false) warn(overBudget);
+  // Listed last, where a reader of a long build's output sees them: what did not come over from the sources as written.
+  plan.notices.forEach(warn);
   const finished = performance.now();
   const result: BuildResult = {
     outDir,

@@ -14,7 +14,8 @@
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FrontMatter } from '../load/front-matter.js';
+import type { FrontMatter, UnknownKey } from '../load/front-matter.js';
+import type { BodyFacts } from '../load/page-body.js';
 import type { RememberedSource, SourceMemory } from '../load/pages.js';
 import type { LinkProblem } from '../render/links.js';
 import type { RenderedPage } from '../render/render-page.js';
@@ -61,13 +62,18 @@ interface StoredPage {
   c?: string;
 }
 
-/** A page file as stored: s stamp, t text hash, b front matter block hash, f front matter (defaults left out), l body line. */
+/**
+ * A page file as stored: s stamp, t text hash, b front matter block hash, f front matter (defaults left out), l body
+ * line, u unknown front matter keys, y body facts (both left out when empty).
+ */
 interface StoredSource {
   s?: FileStamp;
   t: string;
   b: string;
   f: Partial<FrontMatter>;
   l: number;
+  u?: UnknownKey[];
+  y?: BodyFacts;
 }
 
 interface Entries {
@@ -214,7 +220,8 @@ export class RenderCache {
       const stored = this.entries.sources.get(sourcePath);
       if (!stored) return undefined;
       const frontMatter: FrontMatter = { draft: false, aliases: [], extra: {}, ...stored.f };
-      return { ...(stored.s === undefined ? {} : { stamp: stored.s }), textHash: stored.t, blockHash: stored.b, split: { frontMatter, bodyLine: stored.l } };
+      const split = { frontMatter, bodyLine: stored.l, ...(stored.u ? { unknownKeys: stored.u } : {}) };
+      return { ...(stored.s === undefined ? {} : { stamp: stored.s }), textHash: stored.t, blockHash: stored.b, split, body: stored.y ?? {} };
     },
     set: (sourcePath, source) => {
       this.sourcesSeen.add(sourcePath);
@@ -222,7 +229,9 @@ export class RenderCache {
       if (old && old.s === source.stamp && old.t === source.textHash && old.b === source.blockHash) return;
       const { draft, aliases, extra, ...frontMatter } = source.split.frontMatter;
       const f: Partial<FrontMatter> = { ...frontMatter, ...(draft ? { draft } : {}), ...(aliases.length > 0 ? { aliases } : {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) };
-      this.store('sources', sourcePath, { ...(source.stamp === undefined ? {} : { s: source.stamp }), t: source.textHash, b: source.blockHash, f, l: source.split.bodyLine });
+      const { unknownKeys } = source.split;
+      const body = Object.keys(source.body).length > 0 ? { y: source.body } : {};
+      this.store('sources', sourcePath, { ...(source.stamp === undefined ? {} : { s: source.stamp }), t: source.textHash, b: source.blockHash, f, l: source.split.bodyLine, ...(unknownKeys ? { u: unknownKeys } : {}), ...body });
     },
     keep: (sourcePath) => {
       this.sourcesSeen.add(sourcePath);

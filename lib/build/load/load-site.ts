@@ -11,13 +11,19 @@ import { TemplateDeps } from '../render/template-deps.js';
 import { SITEMAP_PATH } from '../render/sitemap.js';
 import { wordsFor } from '../render/words.js';
 import type { PlanetSection } from '../planet/planet-section.js';
-import { loadPages, type LoadedPage, type SourceMemory } from './pages.js';
+import { outputPathFor } from '../render/url-map.js';
+import { BOOK_SUMMARY, parseBookSummary, type BookEntry } from './book-summary.js';
+import { Notices } from './notices.js';
+import { loadPages, readPageText, type LoadedPage, type SourceMemory } from './pages.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
-import { scanSources } from './sources.js';
+import { assertDistinctOutputs, scanSources, type SourceFile } from './sources.js';
 import { loadTemplates, themeAssets } from './templates.js';
 
 /** The theme's stylesheet, linked from every page (a site file of the same name replaces it). */
 export const STYLESHEET = 'theme.css';
+
+/** The theme's syntax highlighting styles, published and linked only with `markdown.highlight`. */
+export const HIGHLIGHT_STYLESHEET = 'highlight.css';
 
 /** Icons a site may put at its root, in order of preference; without one, pages declare an empty icon (see base.liquid). */
 export const SITE_ICONS = ['favicon.svg', 'favicon.ico', 'favicon.png'] as const;
@@ -54,6 +60,8 @@ export interface SitePlan {
   feed?: string;
   sitemap?: string;
   aliases: Redirect[];
+  /** Warnings about what fleuron did not take from the sources as they are, for the end of the build. */
+  notices: string[];
   /** Files copied as they are: output path → absolute source path. */
   copies: Map<string, string>;
   /** Other generated files (the planet's feed and OPML) by output path → content. */
@@ -66,24 +74,42 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
   const leftovers: string[] = [];
   const [files, templates, themeFiles, planet] = await Promise.all([
-    scanSources(sourceDir, { onLeftover: (sourcePath) => leftovers.push(sourcePath), warn: options.warn }),
+    scanSources(sourceDir, { onLeftover: (sourcePath) => leftovers.push(sourcePath), warn: options.warn, urls: config.urls }),
     loadTemplates(sourceDir),
     themeAssets(),
     loadPlanet(config, configLabel, options),
   ]);
   if (leftovers.length > 0) options.warn(leftoversWarning(leftovers, 'build'));
-  const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) });
+  const summaryFile = files.find((file) => file.sourcePath === BOOK_SUMMARY);
+  const book = summaryFile ? parseBookSummary(readPageText(summaryFile, sourceLabel)) : undefined;
+  const pageFiles = book && book.size > 0 ? files.filter((file) => file !== summaryFile) : files;
+  const loaded = await loadPages(pageFiles, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) });
+  applySlugs(loaded, files, config);
+  const notices = new Notices(sourceLabel);
+  for (const page of loaded) notices.addPage(page);
   const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
-  const pages = loaded.filter((page) => !isLeftOut(page));
+  // Snippets (Hugo's headless pages, Zola's `render = false`) exist only inside the pages that include them.
+  const pages = loaded.filter((page) => !isLeftOut(page) && !page.frontMatter.headless);
   const drafts = loaded.filter(isLeftOut).map((page) => page.sourcePath);
 
   const copies = new Map<string, string>(themeFiles);
+  if (!config.markdown.highlight) copies.delete(HIGHLIGHT_STYLESHEET);
   for (const file of files) if (!file.isPage) copies.set(file.outputPath, file.absolutePath);
   const outputs = new Set<string>([...pages.map((page) => page.outputPath), ...copies.keys()]);
   if (planet) addPlanetOutputs(planet, outputs, config.planet!.path, sourceLabel, configLabel);
 
-  const summaries = [...pages.map((page) => summaryOf(page, config)), ...(planet?.summaries ?? [])];
+  for (const page of pages) {
+    const { layout } = page.frontMatter;
+    // Not layouts.ts's hasLayout: that module loads liquidjs, which a rebuild with nothing to render never needs.
+    if (layout !== undefined && !Object.hasOwn(templates.sources, `${layout}.liquid`)) {
+      notices.addLayout(layout, page.sourcePath);
+      const { layout: _unknown, ...frontMatter } = page.frontMatter;
+      page.frontMatter = frontMatter;
+    }
+  }
+  const summaries = [...pages.map((page) => summaryOf(page, config, book?.get(page.sourcePath))), ...(planet?.summaries ?? [])];
   const generated = missingFolderIndexes(summaries, outputs, config.title);
+  weighFolderIndexes(generated, summaries);
   if (!outputs.has('404.html')) generated.push({ sourcePath: '', outputPath: '404.html', kind: 'not-found', title: wordsFor(config.language).notFoundTitle });
   for (const page of generated) outputs.add(page.outputPath);
   const allSummaries = [...summaries, ...generated].sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
@@ -123,7 +149,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     pages: allSummaries,
     drafts,
     outputs: [...outputs].sort(),
-    stylesheets: copies.has(STYLESHEET) ? [STYLESHEET] : [],
+    stylesheets: [STYLESHEET, ...(config.markdown.highlight ? [HIGHLIGHT_STYLESHEET] : [])].filter((sheet) => copies.has(sheet)),
     ...(icon ? { icon } : {}),
     sourceLabel,
     ...(menu ? { menu } : {}),
@@ -150,7 +176,8 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     ...(planet?.jobs ?? []),
   ];
   const generatedFiles = planet?.files ?? new Map<string, string>();
-  return { config, context, jobs, posts, aliases, copies, generatedFiles, ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+  const knownLayouts = Object.keys(templates.sources).map((name) => name.replace(/\.liquid$/, '')).sort();
+  return { config, context, jobs, posts, aliases, copies, generatedFiles, notices: notices.lines(knownLayouts), ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
 }
 
 /** The planet's pages and files, when the config has a planet and the build was given a place for its cache. */
@@ -197,23 +224,57 @@ function paginate(
   return listings;
 }
 
-/** What the rest of the site needs to know about a page; the title defaults to the folder or file name. */
-export function summaryOf(page: LoadedPage, config: SiteConfig): PageSummary {
+/** A page's `slug` replaces its file name in its output path; two pages may not end up at one path. */
+function applySlugs(pages: LoadedPage[], files: readonly SourceFile[], config: SiteConfig): void {
+  let changed = false;
+  for (const page of pages) {
+    const { slug } = page.frontMatter;
+    if (slug === undefined || isIndexSource(page.sourcePath, page.outputPath)) continue;
+    const outputPath = outputPathFor(page.sourcePath, config.urls, slug);
+    if (outputPath !== page.outputPath) {
+      page.outputPath = outputPath;
+      changed = true;
+    }
+  }
+  if (changed) {
+    const bySource = new Map(pages.map((page) => [page.sourcePath, page.outputPath]));
+    assertDistinctOutputs(files.map((file) => ({ sourcePath: file.sourcePath, outputPath: bySource.get(file.sourcePath) ?? file.outputPath })));
+  }
+}
+
+/** A generated folder index sorts where its first page does (mdBook chapters, weighted Hugo sections without `_index.md`). */
+function weighFolderIndexes(generated: PageSummary[], pages: readonly PageSummary[]): void {
+  if (!pages.some((page) => page.weight !== undefined)) return;
+  for (const index of generated) {
+    if (index.kind !== 'folder-index' || index.outputPath === 'index.html') continue;
+    const prefix = index.outputPath.slice(0, -'index.html'.length);
+    const weights = pages.filter((page) => page.outputPath.startsWith(prefix) && page.weight !== undefined).map((page) => page.weight!);
+    if (weights.length > 0) index.weight = Math.min(...weights);
+  }
+}
+
+/**
+ * What the rest of the site needs to know about a page. Its title: the front matter's, else the book summary's
+ * (mdBook), else its first `# heading`, else the folder or file name. Its weight: the front matter's, else its
+ * place in the book summary.
+ */
+export function summaryOf(page: Pick<LoadedPage, 'sourcePath' | 'outputPath' | 'frontMatter'> & { body?: LoadedPage['body'] }, config: SiteConfig, bookEntry?: BookEntry): PageSummary {
   const { frontMatter } = page;
   const fallback = () => {
     const folder = folderOf(page.outputPath);
-    if (isIndexSource(page.sourcePath)) return folder === '' ? config.title : folderTitle(folder);
+    if (isIndexSource(page.sourcePath, page.outputPath)) return folder === '' ? config.title : folderTitle(folder);
     return folderTitle(page.sourcePath.replace(/\.(md|markdown)$/i, ''));
   };
   const summary: PageSummary = {
     sourcePath: page.sourcePath,
     outputPath: page.outputPath,
     kind: page.sourcePath === '404.md' ? 'not-found' : 'page',
-    title: frontMatter.title ?? fallback(),
+    title: frontMatter.title ?? bookEntry?.title ?? page.body?.heading ?? fallback(),
   };
   if (frontMatter.description !== undefined) summary.description = frontMatter.description;
   if (frontMatter.date !== undefined) summary.date = frontMatter.date;
   if (frontMatter.updated !== undefined) summary.updated = frontMatter.updated;
-  if (frontMatter.weight !== undefined) summary.weight = frontMatter.weight;
+  const weight = frontMatter.weight ?? bookEntry?.order;
+  if (weight !== undefined) summary.weight = weight;
   return summary;
 }

@@ -4,6 +4,7 @@ import { checkKeys, isPlainObject } from '../../config/check-keys.js';
 import { readProjectFile } from '../../config/project-file.js';
 import { usageError } from '../../errors/fleuron-error.js';
 import { parsePlanetConfig, type PlanetConfig } from '../planet/planet-config.js';
+import type { UrlStyle } from '../render/url-map.js';
 
 export interface SiteAuthor {
   name: string;
@@ -30,6 +31,8 @@ export interface SiteConfig {
   /** "Edit this page" link template; `{path}` becomes the page's source path. */
   editLink?: string;
   feed: { title?: string; limit: number };
+  /** `html` (the default): `docs/x.md` is `docs/x.html`, which works from `file://` too; `pretty`: `docs/x/index.html`, linked as `docs/x/`. */
+  urls: UrlStyle;
   /** Warn about pages whose HTML + CSS gzipped exceeds this many kilobytes. */
   budget: { pageKb: number };
   /** Folder listings longer than this many entries are split over several pages (`folder/page/2.html` …). */
@@ -43,6 +46,12 @@ export interface SiteConfig {
     maxFileKb: number;
     /** A page (Markdown and layout) rendering longer than this in a worker fails the build (see render-pool.ts). */
     pageTimeLimitSeconds: number;
+    /** GitHub's alerts (`> [!NOTE]` …) as styled boxes instead of plain quotes. */
+    alerts: boolean;
+    /** PHP Markdown Extra's definition lists (`Term` then `: definition`), as `<dl>`. */
+    definitionLists: boolean;
+    /** Syntax highlighting of fenced code blocks, at build time (CSS classes, the theme's highlight.css). */
+    highlight: boolean;
   };
   /** The members' blogs gathered into the site at build time (see lib/build/planet/). */
   planet?: PlanetConfig;
@@ -50,7 +59,7 @@ export interface SiteConfig {
 
 /** Top-level keys of `fleuron.yaml`; `publish` and `redirects` belong to the publisher and are not checked here. */
 export const SITE_CONFIG_KEYS = [
-  'title', 'baseUrl', 'language', 'description', 'author', 'navigation', 'editLink', 'feed', 'budget', 'pagination',
+  'title', 'baseUrl', 'language', 'description', 'author', 'navigation', 'editLink', 'urls', 'feed', 'budget', 'pagination',
   'markdown', 'planet', 'publish', 'redirects',
 ] as const;
 export const AUTHOR_KEYS = ['name', 'email', 'url'] as const;
@@ -58,7 +67,7 @@ export const NAVIGATION_KEYS = ['title', 'path'] as const;
 export const FEED_KEYS = ['title', 'limit'] as const;
 export const BUDGET_KEYS = ['pageKb'] as const;
 export const PAGINATION_KEYS = ['pageSize'] as const;
-export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb', 'pageTimeLimitSeconds'] as const;
+export const MARKDOWN_KEYS = ['allowHtml', 'toc', 'maxFileKb', 'pageTimeLimitSeconds', 'alerts', 'definitionLists', 'highlight'] as const;
 
 export const DEFAULT_PAGE_BUDGET_KB = 14;
 /** 50 entries with a title, date and summary are 3–4 KB gzipped: a listing page stays well within the budget. */
@@ -107,10 +116,11 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
   const config: SiteConfig = {
     title: text(data, 'title') ?? fallbackTitle,
     language: text(data, 'language') ?? 'en',
+    urls: 'html',
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
     pagination: { pageSize: DEFAULT_LISTING_PAGE_SIZE },
-    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB, pageTimeLimitSeconds: DEFAULT_PAGE_TIME_LIMIT_SECONDS },
+    markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB, pageTimeLimitSeconds: DEFAULT_PAGE_TIME_LIMIT_SECONDS, alerts: false, definitionLists: false, highlight: false },
   };
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');
 
@@ -158,6 +168,12 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     });
   }
 
+  const urls = text(data, 'urls');
+  if (urls !== undefined) {
+    if (urls !== 'html' && urls !== 'pretty') throw fail('urls', 'html or pretty', `got ${JSON.stringify(urls)}; pretty writes docs/x.md as docs/x/index.html`);
+    config.urls = urls;
+  }
+
   const editLink = text(data, 'editLink');
   if (editLink !== undefined) {
     if (!editLink.includes('{path}')) throw fail('editLink', 'a URL template containing {path}', 'e.g. https://git.example.org/site/_edit/main/site-src/{path}');
@@ -183,6 +199,9 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     toc: flag(markdown, 'toc', 'markdown.toc'),
     maxFileKb: positive(markdown, 'maxFileKb', 'markdown.maxFileKb', DEFAULT_MAX_FILE_KB),
     pageTimeLimitSeconds: positive(markdown, 'pageTimeLimitSeconds', 'markdown.pageTimeLimitSeconds', DEFAULT_PAGE_TIME_LIMIT_SECONDS),
+    alerts: flag(markdown, 'alerts', 'markdown.alerts'),
+    definitionLists: flag(markdown, 'definitionLists', 'markdown.definitionLists'),
+    highlight: flag(markdown, 'highlight', 'markdown.highlight'),
   };
   const planet = parsePlanetConfig(data.planet, file);
   if (planet) config.planet = planet;

@@ -5,12 +5,15 @@ import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
 import { makePathClassifier } from '../../ignore/ignore-list.js';
 import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
-import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
+import { isMarkdownPath, normalizeSitePath, outputPathFor, type UrlStyle } from '../render/url-map.js';
 import { folderFiles } from './folder-files.js';
 import { linkedFolderWarning, resolveLinkedEntry } from './linked-file.js';
 
 /** The folder of a site that holds Liquid templates replacing the theme's, file by file. */
 export const LAYOUTS_FOLDER = '_layouts';
+
+/** Jekyll's and Eleventy's template partials and data files: what their templates read, never pages to publish. */
+export const GENERATOR_FOLDERS = ['_includes', '_data'] as const;
 
 /**
  * The one dot-folder a site publishes (`security.txt`, `openpgpkey/`, ACME challenges), copied whole and as it is:
@@ -43,7 +46,7 @@ export function isLeftOut(relativePath: string, isFolder: boolean): boolean {
 /** What the ignore list leaves out (dotfiles and dot-folders but `.well-known/`, dependencies, OS litter), the config, the layouts folder. */
 function isLeftOutByName(relativePath: string, isFolder: boolean): boolean {
   // A folder is left out when everything in it would be.
-  if (isFolder) return relativePath === LAYOUTS_FOLDER || classifyByDefault(`${relativePath}/-`) === 'ignore';
+  if (isFolder) return relativePath === LAYOUTS_FOLDER || (GENERATOR_FOLDERS as readonly string[]).includes(relativePath) || classifyByDefault(`${relativePath}/-`) === 'ignore';
   return classifyByDefault(relativePath) === 'ignore' || (PROJECT_FILE_NAMES as readonly string[]).includes(relativePath);
 }
 
@@ -65,6 +68,8 @@ export interface ScanSourcesOptions {
   /** Told each editor leftover (`plan.md~`) left out, for one warning. */
   onLeftover?: (sourcePath: string) => void;
   warn?: (line: string) => void;
+  /** `.html` output paths (the default) or pretty ones (`docs/x/index.html`). */
+  urls?: UrlStyle;
 }
 
 /**
@@ -74,6 +79,7 @@ export interface ScanSourcesOptions {
  */
 export async function scanSources(sourceDir: string, options: ScanSourcesOptions = {}): Promise<SourceFile[]> {
   const stampedAt = options.stampedAt ?? Date.now();
+  const urls = options.urls ?? 'html';
   const warn = options.warn ?? (() => {});
   const realRoot = realRootOf(sourceDir);
   const resolveLink = (relativePath: string, absolutePath: string) => {
@@ -97,7 +103,7 @@ export async function scanSources(sourceDir: string, options: ScanSourcesOptions
     return {
       sourcePath,
       absolutePath: file.absolutePath,
-      outputPath: isPage ? outputPathFor(sourcePath) : sourcePath,
+      outputPath: isPage ? outputPathFor(sourcePath, urls) : sourcePath,
       size: stats.size,
       isPage,
       stamp: trusted ?? stampOf(stats),
@@ -105,8 +111,23 @@ export async function scanSources(sourceDir: string, options: ScanSourcesOptions
     };
   });
   files.sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));
+  keepReadmesBesideIndexes(files, urls);
   assertDistinctOutputs(files);
   return files;
+}
+
+/**
+ * A folder's `README.md` is its section page, unless the folder has an `index.md` or `_index.md`: then it stays a
+ * page of its own (`README.html`), as a forge shows it beside the site's own index.
+ */
+function keepReadmesBesideIndexes(files: SourceFile[], urls: UrlStyle): void {
+  const indexes = new Set(files.filter((file) => file.isPage && /(^|\/)_?index\.(md|markdown)$/i.test(file.sourcePath)).map((file) => file.outputPath));
+  for (const file of files) {
+    if (file.isPage && /(^|\/)readme\.(md|markdown)$/i.test(file.sourcePath) && indexes.has(file.outputPath)) {
+      const name = file.sourcePath.replace(/\.(md|markdown)$/i, '');
+      file.outputPath = urls === 'pretty' ? `${name}/index.html` : `${name}.html`;
+    }
+  }
 }
 
 /** `a.md` and `a.html`, or two spellings of one accented name, would overwrite each other. */

@@ -73,16 +73,16 @@ export async function fetchFeed(url: string, options: FetchFeedOptions): Promise
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    if (response.body) {
-      for await (const chunk of response.body) {
-        size += chunk.byteLength;
-        // Stop reading (and drop the connection) as soon as the body passes the cap: a huge feed is never held.
-        if (size > options.maxBytes) {
-          await response.body.cancel().catch(() => {});
-          throw tooLarge();
-        }
-        chunks.push(chunk);
+    // A reader rather than `for await`: the DOM typings some dependencies bring give ReadableStream no async iterator.
+    const reader = response.body?.getReader();
+    for (let read = await reader?.read(); reader && read && !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      // Stop reading (and drop the connection) as soon as the body passes the cap: a huge feed is never held.
+      if (size > options.maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
       }
+      chunks.push(read.value);
     }
   } catch (error) {
     if (error instanceof FeedFetchError) throw error;

@@ -1,7 +1,7 @@
 /** The Atom feed of the blog: dated pages, newest first, absolute URLs from the base URL, dates from front matter only. */
 import type { SiteConfig } from '../load/site-config.js';
 import type { PageSummary } from './site-map.js';
-import { encodeUrlPath } from './url-map.js';
+import { encodeUrlPath, styledPath } from './url-map.js';
 import { toIsoDateTime } from './words.js';
 import { escapeXml } from './xml-text.js';
 
@@ -15,7 +15,7 @@ export interface FeedEntry {
 
 /** Newest first; `posts` must already be sorted that way. Needs `config.baseUrl`. */
 export function renderFeed(entries: readonly FeedEntry[], config: SiteConfig & { baseUrl: string }): string {
-  const absolute = (outputPath: string) => config.baseUrl + encodeUrlPath(outputPath);
+  const absolute = (outputPath: string) => config.baseUrl + styledPath(encodeUrlPath(outputPath), config.urls ?? 'html');
   const kept = entries.slice(0, config.feed.limit);
   const updatedOf = (post: PageSummary) => toIsoDateTime(post.updated ?? post.date!);
   const feedUpdated = kept.map((entry) => updatedOf(entry.post)).sort().at(-1) ?? '1970-01-01T00:00:00Z';

@@ -1,6 +1,7 @@
 /** Decides what each link of a page points to, rewrites internal ones to relative output URLs, and checks them. */
 import type { Destination } from './markdown.js';
 import { decodeEntities, escapeHtml } from './html-text.js';
+import { isIndexSource } from './site-map.js';
 import { decodeUrlPath, isMarkdownPath, resolveSitePath } from './url-map.js';
 
 /** What exists in this build, for resolving links. */
@@ -68,23 +69,64 @@ export function resolveLink(href: string, fromSource: string, targets: LinkTarge
   const fragment = rawFragment === undefined ? undefined : decodeUrlPath(rawFragment);
   if (linkPath === '') return fragment === undefined ? { kind: 'external' } : { kind: 'same-page', fragment };
 
-  const decoded = decodeUrlPath(linkPath);
-  const resolved = resolveSitePath(fromSource, decoded);
-  if (resolved === undefined) return { kind: 'broken', reason: 'points above the site folder' };
   const suffix = query + (rawFragment === undefined ? '' : `#${rawFragment}`);
   const internal = (targetOutput: string): LinkResolution =>
     fragment === undefined ? { kind: 'internal', targetOutput, suffix } : { kind: 'internal', targetOutput, suffix, fragment };
 
+  // Zola's `@/docs/x.md` is a path from the site folder; Hugo's `ref` (written `@ref/` by template-tags.ts) is one
+  // from the page's folder or the site folder, or a page's file name alone when only one page has it.
+  const decoded = decodeUrlPath(linkPath);
+  const isRef = decoded.startsWith(HUGO_REF);
+  const written = decoded.startsWith(ZOLA_ROOT) ? decoded.slice(1) : isRef ? decoded.slice(HUGO_REF.length) : decoded;
+  const resolved = resolveSitePath(fromSource, written);
+  const candidates = resolved === undefined ? [] : [resolved];
+  if (isRef && !written.startsWith('/')) candidates.push(written, ...pagesNamed(written, targets));
+  if (!written.startsWith('/') && !isMarkdownPath(written) && !isIndexSource(fromSource)) {
+    // A link written for pretty URLs (`../y/`) is relative to the page's own folder URL (`docs/x/`).
+    const prettyFolder = resolveSitePath(fromSource.replace(/\.(md|markdown)$/i, '/index.md'), written);
+    if (prettyFolder !== undefined) candidates.push(prettyFolder);
+  }
+  for (const candidate of candidates) {
+    const found = findTarget(candidate, targets);
+    if (found !== undefined) return internal(found);
+  }
+  if (resolved === undefined) return { kind: 'broken', reason: 'points above the site folder' };
   if (isMarkdownPath(resolved)) {
-    const page = targets.pages.get(resolved);
-    if (page !== undefined) return internal(page);
     if (targets.drafts.has(resolved)) return { kind: 'broken', reason: `${resolved} is a draft (build with --drafts to include it)` };
     return { kind: 'broken', reason: `no page ${resolved}` };
   }
-  if (resolved !== '' && targets.outputs.has(resolved)) return internal(resolved);
-  const folderIndex = resolved === '' ? 'index.html' : `${resolved.replace(/\/$/, '')}/index.html`;
-  if (targets.outputs.has(folderIndex)) return internal(folderIndex);
   return { kind: 'broken', reason: `no file ${resolved || '/'}` };
+}
+
+const ZOLA_ROOT = '@/';
+export const HUGO_REF = '@ref/';
+
+/**
+ * The output a site path stands for: a page by its source path, a file or folder index by its output path, or
+ * a page by the URL it would have as a pretty URL (`docs/x/` or `docs/x` for `docs/x.md`, `docs/` for `docs/_index.md`).
+ */
+function findTarget(sitePath: string, targets: LinkTargets): string | undefined {
+  if (isMarkdownPath(sitePath)) return targets.pages.get(sitePath);
+  if (sitePath !== '' && targets.outputs.has(sitePath)) return sitePath;
+  const bare = sitePath.replace(/\/$/, '');
+  const folderIndex = bare === '' ? 'index.html' : `${bare}/index.html`;
+  if (targets.outputs.has(folderIndex)) return folderIndex;
+  if (bare === '') return undefined;
+  for (const extension of ['.md', '.markdown', '/_index.md', '/index.md', '/README.md']) {
+    const page = targets.pages.get(bare + extension);
+    if (page !== undefined) return page;
+  }
+  return undefined;
+}
+
+/** Source paths of the pages whose path ends with `name` (`x.md`, `docs/x`): Hugo's `ref` finds a page by them. */
+function pagesNamed(name: string, targets: LinkTargets): string[] {
+  const bare = name.replace(/^\.\//, '').replace(/\/$/, '');
+  const matches = [...targets.pages.keys()].filter((source) => {
+    const withoutExtension = source.replace(/\.(md|markdown)$/i, '');
+    return source === bare || source.endsWith(`/${bare}`) || withoutExtension.endsWith(`/${bare}`) || withoutExtension === bare;
+  });
+  return matches.length === 1 ? matches : [];
 }
 
 /** Finds the source line of a link from the destinations micromark saw, then from the raw text. */

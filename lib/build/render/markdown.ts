@@ -1,5 +1,6 @@
 /** Markdown to HTML with micromark and GFM, plus the line of every link destination (for `file:line` errors). */
 import { compile, parse, postprocess, preprocess, type Options } from 'micromark';
+import { defList, defListHtml } from 'micromark-extension-definition-list';
 import { gfmHtml } from 'micromark-extension-gfm';
 import { gfmSyntaxFor, syntaxNeeds, type SyntaxNeeds } from './gfm-syntax.js';
 import { lineEndingFix } from './line-ending-fix.js';
@@ -10,6 +11,8 @@ export interface MarkdownOptions {
   /** Heading of the footnotes section and label of the back-links, in the site language. */
   footnoteLabel: string;
   footnoteBackLabel: string;
+  /** PHP Markdown Extra's definition lists (micromark-extension-definition-list). */
+  definitionLists?: boolean;
 }
 
 /** A link or image destination as written in the source, with its 1-based line. */
@@ -40,8 +43,11 @@ interface PreparedParser {
  */
 const parsers = new Map<string, PreparedParser>();
 
-function parserFor(options: MarkdownOptions, needs: SyntaxNeeds): PreparedParser {
-  const key = JSON.stringify([options.allowHtml, options.footnoteLabel, options.footnoteBackLabel, needs]);
+/** A definition (`: text`) starts a line: a page without one has no definition list, and is spared the construct. */
+const DEFINITION_LINE = /^ {0,3}:[ \t]/m;
+
+function parserFor(options: MarkdownOptions, needs: SyntaxNeeds, definitionLists = false): PreparedParser {
+  const key = JSON.stringify([options.allowHtml, options.footnoteLabel, options.footnoteBackLabel, needs, definitionLists]);
   let entry = parsers.get(key);
   if (!entry) {
     const micromarkOptions: Options = {
@@ -49,8 +55,8 @@ function parserFor(options: MarkdownOptions, needs: SyntaxNeeds): PreparedParser
       // micromark empties every link but http(s), mailto, irc(s) and xmpp, and every image but http(s): `tel:`,
       // `matrix:`, relative `a:b` paths, `data:` images. rewriteLinks decides instead (refusedScheme).
       allowDangerousProtocol: true,
-      extensions: gfmSyntaxFor(needs),
-      htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), lineEndingFix],
+      extensions: [...gfmSyntaxFor(needs), ...(definitionLists ? [defList] : [])],
+      htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), lineEndingFix, ...(definitionLists ? [defListHtml] : [])],
     };
     const parser = parse(micromarkOptions);
     entry = { options: micromarkOptions, parser, ownKeys: new Set(Object.keys(parser)) };
@@ -80,7 +86,8 @@ export function renderMarkdown(text: string, options: MarkdownOptions, bodyLine 
   // The front matter's own line endings are kept: micromark writes the first one it meets between blocks (CRLF files).
   const bodyStart = bodyLine > 1 ? offsetOfLine(text, bodyLine) : 0;
   const body = bodyStart > 0 ? text.slice(0, bodyStart).replace(/[^\r\n]+/g, '') + text.slice(bodyStart) : text;
-  const { options: micromarkOptions, parser } = parserFor(options, syntaxNeeds(body));
+  const definitionLists = options.definitionLists === true && DEFINITION_LINE.test(body);
+  const { options: micromarkOptions, parser } = parserFor(options, syntaxNeeds(body), definitionLists);
   const events = postprocess(parser.document().write(preprocess()(body, undefined, true)));
   const destinations: Destination[] = [];
   for (const [kind, token, context] of events) {

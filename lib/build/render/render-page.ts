@@ -1,6 +1,8 @@
 /** Renders one page: Markdown → HTML with heading ids and rewritten links → Liquid layout. */
 import { gzipSync } from 'node:zlib';
 import { isFleuronError } from '../../errors/fleuron-error.js';
+import { renderAlerts } from './alerts.js';
+import { highlightCode } from './highlight.js';
 import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
 import { renderLayout } from './layouts.js';
@@ -11,7 +13,8 @@ import { assertMarkdownWithinLimits } from './markdown-limits.js';
 import type { PageJob, PreparedSite } from './render-context.js';
 import { listedOn } from './site-lookups.js';
 import { defaultLayout, isCurrent, listingPageOutput, type SiteLink } from './site-map.js';
-import { encodeUrlPath, relativeUrl } from './url-map.js';
+import { markdownSource } from './markdown-source.js';
+import { encodeUrlPath, relativeUrl, styledUrl } from './url-map.js';
 import { formatDate } from './words.js';
 
 export interface RenderedPage {
@@ -47,7 +50,7 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
   const { config } = site.context;
   // 404.html is served at any depth, so its links start from the site's base path instead of being relative.
   const basePath = job.kind === 'not-found' && config.baseUrl ? new URL(config.baseUrl).pathname : undefined;
-  const urlTo = (output: string) => (basePath === undefined ? relativeUrl(job.outputPath, output) : basePath + encodeUrlPath(output));
+  const urlTo = (output: string) => styledUrl(basePath === undefined ? relativeUrl(job.outputPath, output) : basePath + encodeUrlPath(output), config.urls);
   const link = (item: SiteLink) => ({ ...item, url: urlTo(item.outputPath), dateText: item.date ? formatDate(item.date, config.language) : undefined });
 
   let content = '';
@@ -56,19 +59,23 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
   let problems: LinkProblem[] = [];
   if (job.text !== '') {
     assertMarkdownWithinLimits(job.text, pageFile);
-    const markdown = renderMarkdown(job.text, {
+    const text = markdownSource(job.text);
+    const markdown = renderMarkdown(text, {
       allowHtml: config.markdown.allowHtml,
       footnoteLabel: site.words.footnotes,
       footnoteBackLabel: site.words.footnoteBack,
+      definitionLists: config.markdown.definitionLists,
     }, job.bodyLine);
-    const withIds = addHeadingIds(config.markdown.allowHtml ? sanitizePageHtml(markdown.html) : markdown.html);
+    const safe = config.markdown.allowHtml ? sanitizePageHtml(markdown.html) : markdown.html;
+    const withAlerts = config.markdown.alerts ? renderAlerts(safe, site.words.alerts) : safe;
+    const withIds = addHeadingIds(config.markdown.highlight ? highlightCode(withAlerts) : withAlerts);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
       sourcePath: job.sourcePath,
       outputPath: job.outputPath,
       targets: site.targets,
       urlTo,
-      lineOf: lineFinder(markdown.destinations, job.text, job.bodyLine),
+      lineOf: lineFinder(markdown.destinations, text, job.bodyLine),
     });
     ({ html: content, links, problems } = rewritten);
   }

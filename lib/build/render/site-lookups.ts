@@ -46,5 +46,5 @@ export function siteLookups(context: RenderContext): SiteLookups {
 /** What an index page lists: all of its folder's listing, or its part of a listing split over several pages. */
 export function listedOn(job: Pick<PageJob, 'kind' | 'sourcePath' | 'outputPath' | 'listing'>, site: Pick<SiteLookups, 'listing'>): SiteLink[] {
   if (job.listing) return site.listing(job.listing.index).slice((job.listing.number - 1) * job.listing.size, job.listing.number * job.listing.size);
-  return job.kind === 'folder-index' || isIndexSource(job.sourcePath) ? site.listing(job.outputPath) : [];
+  return job.kind === 'folder-index' || isIndexSource(job.sourcePath, job.outputPath) ? site.listing(job.outputPath) : [];
 }

@@ -1,6 +1,7 @@
 /** The site as a list of page summaries, and the pure questions layouts ask of it: menu, breadcrumbs, folder listings, posts. */
 import path from 'node:path';
 import type { NavigationEntry } from '../load/site-config.js';
+import { isSectionSource } from './url-map.js';
 
 /**
  * `listing-page`: page 2, 3 … of a folder index whose listing is longer than one page (see paginateListings);
@@ -42,10 +43,9 @@ export interface SiteLink {
   isFolder?: boolean;
 }
 
-const INDEX_SOURCE = /(^|\/)index\.(md|markdown)$/i;
-
-export function isIndexSource(sourcePath: string): boolean {
-  return INDEX_SOURCE.test(sourcePath);
+/** Whether a page is its folder's section page (`index.md`, `_index.md`, `README.md`; see url-map.ts). */
+export function isIndexSource(sourcePath: string, outputPath?: string): boolean {
+  return isSectionSource(sourcePath) && (outputPath === undefined || outputPath === 'index.html' || outputPath.endsWith('/index.html'));
 }
 
 export function folderOf(outputPath: string): string {
@@ -89,14 +89,19 @@ export function missingFolderIndexes(pages: readonly PageSummary[], outputs: Rea
     }));
 }
 
-/** Dated pages first, newest first; then the others by weight, then title (in the site language's order). */
+/**
+ * By weight (none counts as 0), then dated pages first, newest first, then by title (in the site language's order):
+ * Hugo's and Zola's order, and a blog's when no page has a weight.
+ */
 export function compareForListing(language: string): (a: PageSummary, b: PageSummary) => number {
   const collator = new Intl.Collator(language, { sensitivity: 'base', numeric: true });
   return (a, b) => {
+    const byWeight = (a.weight ?? 0) - (b.weight ?? 0);
+    if (byWeight !== 0) return byWeight;
     if (a.date && b.date) return b.date.localeCompare(a.date) || collator.compare(a.title, b.title) || a.outputPath.localeCompare(b.outputPath);
     if (a.date) return -1;
     if (b.date) return 1;
-    return (a.weight ?? 0) - (b.weight ?? 0) || collator.compare(a.title, b.title) || a.outputPath.localeCompare(b.outputPath);
+    return collator.compare(a.title, b.title) || a.outputPath.localeCompare(b.outputPath);
   };
 }
 
@@ -224,7 +229,7 @@ export function paginateListings(
   const extra: PageSummary[] = [];
   const positions = new Map<string, ListingPosition>();
   for (const index of pages) {
-    if (!(index.kind === 'folder-index' || (index.kind === 'page' && isIndexSource(index.sourcePath)))) continue;
+    if (!(index.kind === 'folder-index' || (index.kind === 'page' && isIndexSource(index.sourcePath, index.outputPath)))) continue;
     const total = Math.ceil((counts.get(index.outputPath) ?? 0) / size);
     if (total <= 1 || !listsChildren(index)) continue;
     positions.set(index.outputPath, { index: index.outputPath, number: 1, total, size });
@@ -247,10 +252,10 @@ function listingIndexOf(outputPath: string): string | undefined {
 }
 
 /** The layout a page gets when its front matter names none. */
-export function defaultLayout(page: Pick<PageSummary, 'kind' | 'sourcePath'>, isPost: boolean): string {
+export function defaultLayout(page: Pick<PageSummary, 'kind' | 'sourcePath' | 'outputPath'>, isPost: boolean): string {
   if (page.kind === 'not-found') return '404';
   if (page.kind === 'folder-index' || page.kind === 'listing-page') return 'list';
-  if (page.sourcePath === 'index.md' || page.sourcePath === 'index.markdown') return 'home';
-  if (isIndexSource(page.sourcePath)) return 'list';
+  if (page.outputPath === 'index.html' && isIndexSource(page.sourcePath)) return 'home';
+  if (isIndexSource(page.sourcePath, page.outputPath)) return 'list';
   return isPost ? 'post' : 'page';
 }

@@ -1,15 +1,16 @@
 /** `sitemap.xml`: every page by absolute URL, `lastmod` from front matter (`updated`, else `date`), never from file times. */
 import type { PageSummary } from './site-map.js';
-import { encodeUrlPath } from './url-map.js';
+import { encodeUrlPath, styledPath, type UrlStyle } from './url-map.js';
 import { toIsoDateTime } from './words.js';
 import { escapeXml } from './xml-text.js';
 
 export const SITEMAP_PATH = 'sitemap.xml';
 
-export function renderSitemap(pages: readonly PageSummary[], baseUrl: string): string {
+/** With pretty URLs (`urls: pretty`), `docs/x/index.html` is listed as `docs/x/`. */
+export function renderSitemap(pages: readonly PageSummary[], baseUrl: string, urls: UrlStyle = 'html'): string {
   const entries = pages
     .filter((page) => page.kind !== 'not-found')
-    .map((page) => ({ url: baseUrl + encodeUrlPath(page.outputPath), lastmod: page.updated ?? page.date }))
+    .map((page) => ({ url: baseUrl + styledPath(encodeUrlPath(page.outputPath), urls), lastmod: page.updated ?? page.date }))
     .sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
   const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'];
   for (const entry of entries) {

@@ -18,6 +18,14 @@ export class HeadingSlugger {
     for (const id of reserved) this.taken.add(id);
   }
 
+  /** The id an author gave (`{#id}`), as given unless this page already used it. */
+  claim(id: string): string {
+    let candidate = id;
+    for (let count = 1; this.taken.has(candidate); count++) candidate = `${id}-${count}`;
+    this.taken.add(candidate);
+    return candidate;
+  }
+
   slug(text: string): string {
     const base = slugify(text) || 'section';
     let candidate = base;

@@ -8,9 +8,43 @@ export function isMarkdownPath(sourcePath: string): boolean {
   return MARKDOWN_EXTENSION.test(sourcePath);
 }
 
-/** `page.md` → `page.html`, `dir/index.md` → `dir/index.html`; other files keep their path. */
-export function outputPathFor(sourcePath: string): string {
-  return sourcePath.replace(MARKDOWN_EXTENSION, '.html');
+/** How pages' URLs are written: `docs/x.html` (works from `file://` too), or `docs/x/` (`docs/x/index.html` on disk). */
+export type UrlStyle = 'html' | 'pretty';
+
+/**
+ * A folder's section page: `index.md`, Hugo's and Zola's `_index.md`, and `README.md` (mdBook, forges) unless the
+ * folder also has an `index.md` or `_index.md` (see sources.ts).
+ */
+const SECTION_PAGE = /(^|\/)(?:_?index|readme)\.(?:md|markdown)$/i;
+
+export function isSectionSource(sourcePath: string): boolean {
+  return SECTION_PAGE.test(sourcePath);
+}
+
+/**
+ * `page.md` → `page.html` (`page/index.html` with pretty URLs), `dir/index.md`, `dir/_index.md`, `dir/README.md` →
+ * `dir/index.html`; other files keep their path. `404.md` is always `404.html`: servers look for it there.
+ * `slug` replaces the page's file name (Hugo, Zola, Jekyll); a section page keeps its folder's.
+ */
+export function outputPathFor(sourcePath: string, urls: UrlStyle = 'html', slug?: string): string {
+  if (!MARKDOWN_EXTENSION.test(sourcePath)) return sourcePath;
+  const folder = sourcePath.includes('/') ? sourcePath.slice(0, sourcePath.lastIndexOf('/') + 1) : '';
+  if (isSectionSource(sourcePath)) return `${folder}index.html`;
+  if (sourcePath === '404.md' || sourcePath === '404.markdown') return '404.html';
+  const name = slug !== undefined && slug.trim() !== '' && !slug.includes('/') ? slug.trim() : sourcePath.slice(folder.length).replace(MARKDOWN_EXTENSION, '');
+  return urls === 'pretty' ? `${folder}${name}/index.html` : `${folder}${name}.html`;
+}
+
+/** An output path or URL as written with `urls`: `docs/x/index.html` is `docs/x/` with pretty URLs, `index.html` is empty. */
+export function styledPath(url: string, urls: UrlStyle): string {
+  if (urls !== 'pretty') return url;
+  if (url === 'index.html') return '';
+  return url.endsWith('/index.html') ? url.slice(0, -'index.html'.length) : url;
+}
+
+/** The URL to write for a relative URL to an output file: `x/index.html` is `x/` with pretty URLs (`./` for this folder's). */
+export function styledUrl(url: string, urls: UrlStyle): string {
+  return styledPath(url, urls) || './';
 }
 
 /** Unicode paths are compared and written in NFC (macOS hands out NFD names), always with `/`. */

@@ -23,6 +23,8 @@ export interface ThemeWords {
   previousPage: string;
   nextPage: string;
   pageNumber: string;
+  /** Titles of GitHub's alerts (`> [!NOTE]`), see alerts.ts. */
+  alerts: Record<'note' | 'tip' | 'important' | 'warning' | 'caution', string>;
 }
 
 const WORDS: Record<'fr' | 'en', ThemeWords> = {
@@ -48,6 +50,7 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     previousPage: 'Page précédente',
     nextPage: 'Page suivante',
     pageNumber: 'Page',
+    alerts: { note: 'Remarque', tip: 'Astuce', important: 'Important', warning: 'Attention', caution: 'Prudence' },
   },
   en: {
     skipLink: 'Skip to content',
@@ -71,6 +74,7 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     previousPage: 'Previous page',
     nextPage: 'Next page',
     pageNumber: 'Page',
+    alerts: { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' },
   },
 };
 

@@ -22,7 +22,7 @@ export function siteFiles(plan: SitePlan, pages: readonly PageOutcome[]): { file
     const entries = plan.posts.map((post) => ({ post, content: content.get(post.outputPath) ?? '' }));
     files.set(plan.feed, renderFeed(entries, plan.config as SiteConfig & { baseUrl: string }));
   }
-  if (plan.sitemap) files.set(plan.sitemap, renderSitemap(plan.context.pages, plan.config.baseUrl!));
+  if (plan.sitemap) files.set(plan.sitemap, renderSitemap(plan.context.pages, plan.config.baseUrl!, plan.config.urls));
   for (const [outputPath, content] of plan.generatedFiles) files.set(outputPath, content);
   files.set(ALIASES_FILE, JSON.stringify(plan.aliases, null, 2) + '\n');
   return { files, kept };
