@@ -311,7 +311,7 @@ describe('buildSite', () => {
     const { result, outDir } = await build(missing);
     const label = path.relative(process.cwd(), missing);
     expect(result.warnings.filter((line) => line.includes('"fancy"'))).toEqual([
-      `layout "fancy" is not one of the theme's (404, base, home, list, listing, page, post, toc); the default layout is used: ${label}/a.md, ${label}/index.md`,
+      `layout "fancy" is not one of the theme's (404, base, home, list, listing, page, planet, post, toc); the default layout is used: ${label}/a.md, ${label}/index.md`,
     ]);
     expect(await readFile(path.join(outDir, 'a.html'), 'utf8')).toContain('<h1');
 
