@@ -81,3 +81,17 @@ export function createS3Connection(target: S3Endpoint, options: S3ClientOptions 
 
   return { client, counter };
 }
+
+/** The endpoint as fleuron shows it: without any user name or password written into the URL. */
+export function displayEndpoint(endpoint: string | undefined): string {
+  if (endpoint === undefined) return 'AWS S3';
+  try {
+    const url = new URL(endpoint);
+    if (!url.username && !url.password) return endpoint;
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, endpoint.endsWith('/') ? '/' : '');
+  } catch {
+    return endpoint.replace(/\/\/[^/@]*@/, '//');
+  }
+}
