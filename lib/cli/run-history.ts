@@ -6,7 +6,7 @@ import { checkLockLabel } from '../publish/publish-lock.js';
 import { rollback } from '../publish/rollback.js';
 import type { PublishSettings } from '../config/publish-settings.js';
 import { FleuronError, isFleuronError, usageError } from '../errors/fleuron-error.js';
-import { createS3Connection } from '../s3/client.js';
+import { createS3Connection, displayEndpoint } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import type { HistoryArgs, RollbackArgs } from './commands/history.js';
 import { checkTarget, readPublishSettings } from './publish-target.js';
@@ -22,7 +22,7 @@ async function connect(args: HistoryArgs) {
     { endpoint: settings.endpoint, region: settings.region, forcePathStyle: settings.forcePathStyle, credentials: settings.credentials },
     { maxSockets: settings.concurrency },
   );
-  const context = (doing: string) => ({ bucket: archive.bucket, endpoint: settings.endpoint ?? 'AWS S3', region: settings.region, doing });
+  const context = (doing: string) => ({ bucket: archive.bucket, endpoint: displayEndpoint(settings.endpoint), region: settings.region, doing });
   return { settings: settings as PublishSettings & { archive: NonNullable<PublishSettings['archive']> }, bucket, archive, client, context };
 }
 

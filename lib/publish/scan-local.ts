@@ -5,6 +5,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
+import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher } from './file-hasher.js';
 import { HashCache } from './hash-cache.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
@@ -14,6 +15,11 @@ import type { LocalFile } from './types.js';
 export const DEFAULT_EXCLUDE = ['**/.*', '**/.*/**', '**/node_modules/**', '**/Thumbs.db', '**/desktop.ini'] as const;
 /** Published although excluded above. */
 export const DEFAULT_INCLUDE = ['.well-known/**'] as const;
+/**
+ * Never published, whatever `include` says: environment files (secrets), and fleuron's own state folder, whose keys
+ * in the bucket are the manifest and the lock (a local `.fleuron/lock.json` would overwrite the lock).
+ */
+export const NEVER_PUBLISHED = ['**/.env*', '.fleuron', '.fleuron/**'] as const;
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 /** Files hashed per round trip to the hashing threads. */
@@ -41,17 +47,29 @@ export interface LocalScan {
   hashesFromCache: number;
 }
 
-/** `''` or `a/b/`: no leading slash, one trailing slash, NFC. */
+/**
+ * `''` or `a/b/`: one trailing slash, NFC. A leading `/`, an empty, `.` or `..` segment is refused: S3 keys have no
+ * folders to resolve them, so `../x` would be a folder named `..` that no URL reaches.
+ */
 export function normalizePrefix(prefix: string | undefined): string {
-  const trimmed = (prefix ?? '').normalize('NFC').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? '' : `${trimmed}/`;
+  const raw = (prefix ?? '').normalize('NFC');
+  const trimmed = raw.replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  const refuse = (what: string) => usageError('bad-prefix', `the prefix "${raw}" ${what}`, 'give a folder path such as blog or sites/blog (--prefix, FLEURON_PREFIX or publish.prefix)');
+  if (trimmed.startsWith('/')) throw refuse('starts with "/"');
+  if (trimmed.includes('\\')) throw refuse('holds a backslash');
+  const bad = trimmed.split('/').find((segment) => segment === '' || segment === '.' || segment === '..');
+  if (bad !== undefined) throw refuse(bad === '' ? 'has an empty segment ("//")' : `has a "${bad}" segment`);
+  if (!keyFitsXml(trimmed)) throw refuse('holds a control character');
+  return `${trimmed}/`;
 }
 
 /** Whether a relative path is published under the given patterns. */
 export function makePathFilter(exclude: readonly string[] = [], include: readonly string[] = []): (relative: string) => boolean {
   const excluded = picomatch([...DEFAULT_EXCLUDE, ...exclude], { dot: true });
   const included = picomatch([...DEFAULT_INCLUDE, ...include], { dot: true });
-  return (relative) => !excluded(relative) || included(relative);
+  const never = picomatch([...NEVER_PUBLISHED], { dot: true });
+  return (relative) => !never(relative) && (!excluded(relative) || included(relative));
 }
 
 export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
@@ -178,6 +196,11 @@ function keyFor(relative: string, prefix: string): string {
   const posix = relative.split(path.sep).join('/');
   if (posix.includes('\uFFFD')) {
     throw usageError('bad-file-name', `the file name "${posix}" is not valid UTF-8`, 'rename the file; object keys must be UTF-8');
+  }
+  if (!keyFitsXml(posix)) {
+    // S3's XML requests (DeleteObjects) cannot carry it: such an object could not be deleted with the others.
+    const shown = posix.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    throw usageError('bad-file-name', `the file name "${shown}" holds a control character`, 'rename the file; nothing was published');
   }
   const key = prefix + posix.normalize('NFC');
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {

@@ -42,7 +42,8 @@ export function createS3Connection(target: S3Endpoint, options: S3ClientOptions 
   const counter = options.counter ?? new RequestCounter();
   const maxSockets = options.maxSockets ?? 32;
   const client = new S3Client({
-    endpoint: target.endpoint,
+    // A user and password in the URL mean nothing to S3 (requests are signed) and must never be printed.
+    endpoint: target.endpoint === undefined ? undefined : displayEndpoint(target.endpoint),
     region: target.region,
     forcePathStyle: target.forcePathStyle,
     credentials: target.credentials,
