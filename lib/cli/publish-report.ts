@@ -32,6 +32,8 @@ export function createReporter(options: { tty: boolean; quiet: boolean; write: W
           bytesTotal = p.uploads.reduce((sum, action) => sum + action.file.size, 0);
           const total = p.uploads.length + p.headerUpdates.length + p.deletes.length;
           options.write(`plan: ${describePlanCounts(p)}`);
+          bar?.stop(); // one plan per publish; should another come, its bar replaces the old one
+          bar = undefined;
           if (options.tty && total > 0) {
             bar = new cliProgress.SingleBar(
               { format: '  {bar} {value}/{total} files | {done} of {size}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
