@@ -11,7 +11,7 @@ import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/clie
 import { readTextObject } from '../s3/read-text-object.js';
 import { describeS3Error, type S3ErrorContext } from '../s3/s3-error.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
-import { redirectObjects } from '../website/redirect-objects.js';
+import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
