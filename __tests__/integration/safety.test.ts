@@ -106,7 +106,10 @@ describe('one odd key does not block every delete', () => {
     const next = await makeFolder({ 'index.html': 'home' });
     const result = await runCli(['publish', next, '--json'], { env: cliEnv(bucket) });
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    expect(jsonSummary(result).deleted).toBe(2);
+    const summary = jsonSummary(result);
+    expect(summary.deleted).toBe(2);
+    // old.html in one DeleteObjects; the odd key alone in a DeleteObject (so is the lock, released)
+    expect(summary.requests.byOperation).toMatchObject({ DeleteObjects: 1, DeleteObject: 2 });
     expect(await siteKeys(bucket)).toEqual(['index.html']);
   });
 });
