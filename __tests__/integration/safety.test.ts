@@ -4,7 +4,8 @@
  */
 import { DeleteBucketWebsiteCommand, DeleteObjectCommand, GetBucketWebsiteCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import os from 'node:os';
-import { cliEnv, createTestBucket, listBucket, testClient } from '../support/test-s3.js';
+import { FaultProxy, startCli, stopChild, waitFor, type CliChild } from '../support/fault-proxy.js';
+import { cliEnv, createTestBucket, listBucket, testClient, testS3 } from '../support/test-s3.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
 
 const LOCK_KEY = '.fleuron/lock.json';
@@ -203,4 +204,31 @@ describe('rollback follows the rules of a publish', () => {
     const history = await runCli(['history'], { cwd: project, env: cliEnv(site) });
     expect(history.stdout).not.toMatch(/rollback of/);
   });
+
+  test('a rollback that fails midway says so (exit 1, the key and the cause), and history marks it failed, not completed', async () => {
+    const v3 = await makeFolder({ ...Object.fromEntries(Object.entries(files).map(([key, body]) => [key, body.replace('v1', 'v3')])) });
+    const third = jsonSummary(await runCli(['publish', v3, '--json', '--max-deletes', '-1'], { cwd: project, env: cliEnv(site) }));
+    const target = third.deployId!;
+    const proxy = await FaultProxy.start({ target: testS3().endpoint, seed: 7 });
+    let cli: CliChild | undefined;
+    try {
+      // Hold the restores (copies into the site bucket) until an archived copy has vanished, as expiry would do.
+      proxy.hold((request) => request.method === 'PUT' && request.path.startsWith(`/${site}/page-`));
+      cli = startCli(['rollback', target, '--dir', project], { cwd: project, env: cliEnv(site, { AWS_ENDPOINT_URL: proxy.url }) });
+      expect(await waitFor(() => proxy.heldCount() > 0 || cli!.child.exitCode !== null, 60_000)).toBe(true);
+      const client = testClient();
+      await client.send(new DeleteObjectCommand({ Bucket: archive, Key: `fleuron/${target}/page-0.html` }));
+      client.destroy();
+      proxy.release();
+      const result = await cli.done;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^fleuron: rolling back ${target} failed on page-0\\.html: NoSuchKey.* — .*the history marks this rollback failed`, 'm'));
+      const history = await runCli(['history'], { cwd: project, env: cliEnv(site) });
+      expect(history.stdout).toMatch(new RegExp(`rollback of ${target}: .*FAILED: rolling back`));
+    } finally {
+      proxy.release();
+      await stopChild(cli);
+      await proxy.close();
+    }
+  }, 120_000);
 });
