@@ -72,12 +72,32 @@ export function makePathFilter(exclude: readonly string[] = [], include: readonl
   return (relative) => !never(relative) && (!excluded(relative) || included(relative));
 }
 
+/** One file the walk found, to be hashed. */
+interface Candidate {
+  relative: string;
+  key: string;
+  absolute: string;
+  symlink: boolean;
+}
+
 export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const root = path.resolve(options.dir);
   const realRoot = await resolveRoot(root);
-  const publishable = makePathFilter(options.exclude, options.include);
   const warnings: string[] = [];
+  const candidates = await walkFolder(root, options, warnings);
+  options.onKeys?.(candidates.map(({ key }) => key));
+  const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
+  const files = await hashFiles(candidates, realRoot, hashCache, options, warnings);
+  checkDistinctKeys(files);
+  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  warnings.sort();
+  hashCache.save(realRoot);
+  return { files, warnings, hashesFromCache: hashCache.hits };
+}
 
+/** Every publishable file of the folder, with its object key (names checked); nothing is read yet. */
+async function walkFolder(root: string, options: LocalScanOptions, warnings: string[]): Promise<Candidate[]> {
+  const publishable = makePathFilter(options.exclude, options.include);
   const entries = await fg('**', {
     cwd: root,
     dot: true,
@@ -93,8 +113,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
       cause: error,
     });
   });
-
-  const candidates: { relative: string; key: string; absolute: string; symlink: boolean }[] = [];
+  const candidates: Candidate[] = [];
   for (const entry of entries) {
     const relative = entry.path;
     if (entry.dirent.isDirectory()) continue;
@@ -108,10 +127,11 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     }
     candidates.push({ relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.dirent.isSymbolicLink() });
   }
-  entries.length = 0;
-  options.onKeys?.(candidates.map(({ key }) => key));
+  return candidates;
+}
 
-  const seen = new Map<string, string>();
+/** Hashes the candidates in worker threads (or takes their hash from the cache), with the headers each object gets. */
+async function hashFiles(candidates: readonly Candidate[], realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   // One header object per distinct header set: 100,000 pages share a handful of them.
   const sharedHeaders = new Map<string, ObjectHeaders>();
   const headersFor = (key: string) => {
@@ -122,7 +142,6 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     sharedHeaders.set(id, headers);
     return headers;
   };
-  const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
   const hasher = FileHasher.start(candidates.length);
   const files: LocalFile[] = [];
   try {
@@ -163,19 +182,18 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   } finally {
     await hasher.close();
   }
+  return files;
+}
 
-
+/** Two names that differ only in Unicode normalisation map to one key: refused, not overwritten. */
+function checkDistinctKeys(files: readonly LocalFile[]): void {
+  const seen = new Set<string>();
   for (const file of files) {
-    const other = seen.get(file.key);
-    if (other !== undefined) {
+    if (seen.has(file.key)) {
       throw usageError('duplicate-key', `two files map to the object key "${file.key}" (their names differ only in Unicode normalisation)`, 'rename one of them');
     }
-    seen.set(file.key, file.key);
+    seen.add(file.key);
   }
-  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  warnings.sort();
-  hashCache.save(realRoot);
-  return { files, warnings, hashesFromCache: hashCache.hits };
 }
 
 async function resolveRoot(root: string): Promise<string> {
