@@ -52,6 +52,13 @@ const cases: Case[] = [
     message: /the file name "photo\\x01\.jpg" holds a control character — rename the file/,
   },
   {
+    // The walk used to skip such a name silently (and the publish then deleted its remote copy).
+    name: 'a file name with a newline',
+    setup: async (b) => ({ args: ['publish', await makeFolder({ 'index.html': 'home', 'notes\nold.html': 'x' })], env: cliEnv(b) }),
+    exit: 2,
+    message: /the file name "notes\\x0a\s?old\.html" holds a control character/,
+  },
+  {
     name: 'an endpoint URL with a user and password',
     setup: async (b) => ({ args: ['publish', await site(), '--endpoint', 'http://ana:Pa55word-in-url@127.0.0.1:9'], env: cliEnv(b) }),
     exit: 1,

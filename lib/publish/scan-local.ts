@@ -98,7 +98,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
 /** Every publishable file of the folder, with its object key (names checked); nothing is read yet. */
 async function walkFolder(root: string, options: LocalScanOptions, warnings: string[]): Promise<Candidate[]> {
   const publishable = makePathFilter(options.exclude, options.include);
-  const entries = await fg('**', {
+  // `**/*`, not `**`: `**` alone skips names holding a newline, which must be seen (and refused).
+  const entries = await fg('**/*', {
     cwd: root,
     dot: true,
     onlyFiles: false,
