@@ -2,7 +2,7 @@
 import cliProgress from 'cli-progress';
 import type { PublishEvent, PublishSummary } from '../publish/publish.js';
 import type { Action, Plan } from '../publish/types.js';
-import { formatBytes, formatDuration, plural } from './format.js';
+import { formatBytes, formatDuration, plural, printable } from './format.js';
 import { redact } from './redact.js';
 
 export interface Reporter {
@@ -68,7 +68,7 @@ export function formatPlan(plan: Plan): string[] {
   const line = (action: Action) => {
     const verb = action.kind === 'upload' ? 'upload' : action.kind === 'update-headers' ? 'headers' : 'delete';
     const size = action.kind === 'upload' ? `  ${formatBytes(action.file.size)}` : '';
-    return `${verb.padEnd(8)} ${action.key}${size}  (${action.reason})`;
+    return `${verb.padEnd(8)} ${printable(action.key)}${size}  (${action.reason})`;
   };
   return [...plan.uploads.map(line), ...plan.headerUpdates.map(line), ...plan.deletes.map(line)];
 }

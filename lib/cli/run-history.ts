@@ -10,6 +10,7 @@ import { createS3Connection, displayEndpoint } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import type { HistoryArgs, RollbackArgs } from './commands/history.js';
 import { checkTarget, readPublishSettings } from './publish-target.js';
+import { printable } from './format.js';
 import { redact } from './redact.js';
 import { lockLabelFrom, targetFlags } from './target-options.js';
 
@@ -83,7 +84,7 @@ async function rollBackAndReport(args: ArgumentsCamelCase<RollbackArgs>): Promis
       throw describeS3Error(error, context(`rolling back ${args.deployId}`));
     });
     if (args.json) return print(JSON.stringify({ ok: true, dryRun: args.dryRun === true, ...outcome }, null, 2));
-    if (args.dryRun) for (const step of outcome.steps) print(step.from ? `restore  ${step.key}  (from ${step.from})` : `delete   ${step.key}  (created by a later deploy)`);
+    if (args.dryRun) for (const step of outcome.steps) print(step.from ? `restore  ${printable(step.key)}  (from ${printable(step.from)})` : `delete   ${printable(step.key)}  (created by a later deploy)`);
     const verb = args.dryRun ? 'dry run, nothing changed — would restore' : 'rolled back: restored';
     print(`${verb} ${outcome.restored} and ${args.dryRun ? 'delete' : 'deleted'} ${outcome.deleted} objects of s3://${bucket}/${settings.prefix} to their state before ${args.deployId}${outcome.deployId ? ` (this rollback is deploy ${outcome.deployId})` : ''}`);
   } finally {
