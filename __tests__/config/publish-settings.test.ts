@@ -61,10 +61,14 @@ test.each([
   ['', ''],
   ['/', ''],
   ['site', 'site/'],
-  ['/a/b/', 'a/b/'],
+  ['a/b/', 'a/b/'],
   ['Re\u0301union', 'Réunion/'],
 ])('normalizePrefix(%j) = %j', (input, output) => {
   expect(normalizePrefix(input)).toBe(output);
+});
+
+test.each(['../x', 'a/../b', './a', '/a/b/', 'a//b', 'a\\b'])('normalizePrefix(%j) is refused: S3 has no folders to resolve it', (input) => {
+  expect(() => normalizePrefix(input)).toThrow(/^the prefix /);
 });
 
 test.each([

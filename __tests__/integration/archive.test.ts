@@ -40,9 +40,9 @@ describe('archive, history and rollback', () => {
     ids.push(second.deployId!);
     expect(second.requests.byOperation.CopyObject).toBe(2); // index.html and old.html into the archive
     const archived = await listBucket(archive);
-    expect(archived.get(`${second.deployId}/index.html`)?.etag).toBe(md5('v1 home'));
-    expect(archived.get(`${second.deployId}/old.html`)?.etag).toBe(md5('v1 old'));
-    expect(archived.has(`${second.deployId}.deploy.json`)).toBe(true);
+    expect(archived.get(`fleuron/${second.deployId}/index.html`)?.etag).toBe(md5('v1 home'));
+    expect(archived.get(`fleuron/${second.deployId}/old.html`)?.etag).toBe(md5('v1 old'));
+    expect(archived.has(`fleuron/${second.deployId}.deploy.json`)).toBe(true);
     // a deleted page is gone from the website bucket
     expect((await siteKeys(site)).has('old.html')).toBe(false);
   });

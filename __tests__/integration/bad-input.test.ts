@@ -42,6 +42,28 @@ const cases: Case[] = [
     exit: 1,
     message: /TLS error talking to https:\/\/127\.0\.0\.1:\d+ .* — check that the endpoint URL has the right scheme/,
   },
+  { name: '--prefix ../x', setup: async (b) => ({ args: ['publish', await site(), '--prefix', '../x'], env: cliEnv(b) }), exit: 2, message: /the prefix "\.\.\/x" has a "\.\." segment/ },
+  { name: '--prefix /abs', setup: async (b) => ({ args: ['publish', await site(), '--prefix', '/abs'], env: cliEnv(b) }), exit: 2, message: /the prefix "\/abs" starts with "\/"/ },
+  { name: 'FLEURON_PREFIX a/./b', setup: async (b) => ({ args: ['publish', await site()], env: cliEnv(b, { FLEURON_PREFIX: 'a/./b' }) }), exit: 2, message: /prefix "a\/\.\/b" has a "\." segment/ },
+  {
+    name: 'a file name with a control character',
+    setup: async (b) => ({ args: ['publish', await makeFolder({ 'index.html': 'home', 'photo\u0001.jpg': 'x' })], env: cliEnv(b) }),
+    exit: 2,
+    message: /the file name "photo\\x01\.jpg" holds a control character — rename the file/,
+  },
+  {
+    // The walk used to skip such a name silently (and the publish then deleted its remote copy).
+    name: 'a file name with a newline',
+    setup: async (b) => ({ args: ['publish', await makeFolder({ 'index.html': 'home', 'notes\nold.html': 'x' })], env: cliEnv(b) }),
+    exit: 2,
+    message: /the file name "notes\\x0a\s?old\.html" holds a control character/,
+  },
+  {
+    name: 'an endpoint URL with a user and password',
+    setup: async (b) => ({ args: ['publish', await site(), '--endpoint', 'http://ana:Pa55word-in-url@127.0.0.1:9'], env: cliEnv(b) }),
+    exit: 1,
+    message: /cannot reach the S3 endpoint http:\/\/127\.0\.0\.1:9\/? while/,
+  },
   { name: '--concurrency 0', setup: async (b) => ({ args: ['publish', await site(), '--concurrency', '0'], env: cliEnv(b) }), exit: 2, message: /--concurrency must be a whole number from 1 to 256 \(got 0\)/ },
   { name: '--concurrency abc', setup: async (b) => ({ args: ['publish', await site(), '--concurrency', 'abc'], env: cliEnv(b) }), exit: 2, message: /--concurrency must be a whole number from 1 to 256 \(got NaN\)/ },
   { name: '--max-deletes -5', setup: async (b) => ({ args: ['publish', await site(), '--max-deletes', '-5'], env: cliEnv(b) }), exit: 2, message: /--max-deletes must be a whole number, or -1 for no cap/ },
@@ -181,5 +203,11 @@ describe('bad input: one line, an exit code, nothing changed', () => {
     expect(secret.length).toBeGreaterThan(5);
     expect(allOutputs.length).toBeGreaterThan(cases.length);
     for (const output of allOutputs) expect(output).not.toContain(secret);
+  });
+
+  test('a password written into the endpoint URL appears in no output, --json included', async () => {
+    const result = await runCli(['publish', await site(), '--json', '--dry-run', '--endpoint', `${testS3().endpoint.replace('://', '://ana:Pa55word-in-url@')}`], { env: cliEnv(bucket) });
+    expect(result.stdout + result.stderr).toMatch(/endpoint/);
+    for (const output of allOutputs) expect(output).not.toContain('Pa55word-in-url');
   });
 });

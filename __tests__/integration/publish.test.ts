@@ -46,8 +46,8 @@ describe('publish: diff-based sync', () => {
     expect(summary.unchanged).toBe(6);
     expect(puts(summary)).toBe(0);
     expect(summary.requests.byOperation.CopyObject ?? 0).toBe(0);
-    // one listing page and the manifest: the website configuration is remembered in the manifest
-    expect(summary.requests.byOperation).toEqual({ ListObjectsV2: 1, GetObject: 1 });
+    // one listing page, the manifest, and the live website configuration (so that a configuration removed by hand is noticed)
+    expect(summary.requests.byOperation).toEqual({ GetBucketWebsite: 1, ListObjectsV2: 1, GetObject: 1 });
   });
 
   test('touching every mtime uploads nothing: content is compared by hash', async () => {

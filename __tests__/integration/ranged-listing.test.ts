@@ -5,7 +5,8 @@
  */
 import { paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import { compareKeys, normalizeEtag, PAGE_KEYS, rangeBounds, scanRemote, type RemoteScan } from '../../lib/publish/scan-remote.js';
+import { PAGE_KEYS, rangeBounds, scanRemote, type RemoteScan } from '../../lib/publish/scan-remote.js';
+import { compareKeys, normalizeEtag } from '../../lib/s3/object-keys.js';
 import type { RemoteObject } from '../../lib/publish/types.js';
 import { createTestBucket, testClient } from '../support/test-s3.js';
 

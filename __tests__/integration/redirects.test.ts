@@ -1,6 +1,6 @@
 /** Redirects published the best way the server supports, then followed through its website endpoint. */
 import { GetBucketWebsiteCommand } from '@aws-sdk/client-s3';
-import { cliEnv, createTestBucket, listBucket, testClient, websiteGet } from '../support/test-s3.js';
+import { cliEnv, createTestBucket, listBucket, testClient, testS3, websiteGet } from '../support/test-s3.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
 
 const site = { 'index.html': 'home', 'new.html': 'new page', 'docs/index.html': 'docs', '404.html': 'missing' };
@@ -61,4 +61,60 @@ describe('redirects', () => {
     await expect(client.send(new GetBucketWebsiteCommand({ Bucket: bucket }))).rejects.toMatchObject({ name: 'NoSuchWebsiteConfiguration' });
     client.destroy();
   });
+});
+
+/** A server that refuses routing rules as Garage 1.x does (501), in front of the test server. */
+async function garage1Proxy(): Promise<{ url: string; close: () => Promise<void> }> {
+  const http = await import('node:http');
+  const target = new URL(testS3().endpoint);
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (request.method === 'PUT' && /[?&]website\b/.test(request.url ?? '') && body.includes('<RoutingRules>')) {
+        response.writeHead(501, { 'content-type': 'application/xml' });
+        response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NotImplemented</Code><Message>routing rules</Message></Error>');
+        return;
+      }
+      const upstream = http.request({ hostname: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
+      upstream.on('error', () => response.destroy());
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+test('a server that refuses routing rules gets redirect objects; the plan is announced once, the one applied', async () => {
+  const { publish } = await import('../../lib/publish/publish.js');
+  const proxy = await garage1Proxy();
+  try {
+    const bucket = await createTestBucket('garage1');
+    const dir = await makeFolder(site);
+    const s3 = testS3();
+    const planned: number[] = [];
+    const outcome = await publish({
+      dir,
+      endpoint: { endpoint: proxy.url, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } },
+      bucket,
+      prefix: '',
+      concurrency: 4,
+      maxDeletes: 256,
+      website: { indexDocument: 'index.html', errorDocument: '404.html' },
+      redirects: [{ from: 'old.html', to: 'new.html', status: 301 }],
+      onEvent: (event) => {
+        if (event.type === 'planned') planned.push(event.plan.uploads.length);
+      },
+    });
+    expect(outcome.summary.redirects).toEqual({ count: 1, as: 'objects' });
+    expect(planned).toEqual([5]); // the four files and the redirect object, announced once
+    expect((await listBucket(bucket)).has('old.html')).toBe(true);
+  } finally {
+    await proxy.close();
+  }
 });

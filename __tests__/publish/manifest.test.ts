@@ -1,7 +1,7 @@
-import { manifestBody, manifestRangeEnds, parseManifest, sameManifest, serializeManifest } from '../../lib/publish/manifest.js';
+import { manifestKey, parseManifest, sameManifest, serializeManifest } from '../../lib/publish/manifest.js';
 
 test('round-trips and is stable (sorted keys)', () => {
-  const manifest = { version: 1 as const, objects: { 'b.html': { etag: 'e2', headers: 'h' }, 'a.bin': { etag: 'e1-2', headers: 'h', md5: 'm' } } };
+  const manifest = { version: 2 as const, objects: { 'b.html': { etag: 'e2', headers: 'h' }, 'a.bin': { etag: 'e1-2', headers: 'h', md5: 'm' } } };
   const text = serializeManifest(manifest);
   expect(text.indexOf('a.bin')).toBeLessThan(text.indexOf('b.html'));
   expect(parseManifest(text)).toEqual(manifest);
@@ -11,27 +11,37 @@ test('round-trips and is stable (sorted keys)', () => {
 test.each([
   ['missing', undefined],
   ['not JSON', '{oops'],
-  ['another version', '{"version":2,"objects":{}}'],
+  ['another version', '{"version":3,"objects":{}}'],
   ['objects not a map', '{"version":1,"objects":[]}'],
   ['null', 'null'],
 ])('a %s manifest is harmless: empty', (_label, text) => {
-  expect(parseManifest(text)).toEqual({ version: 1, objects: {} });
+  expect(parseManifest(text)).toEqual({ version: 2, objects: {} });
 });
 
 test('hand-edited entries that are malformed are dropped, the rest kept', () => {
-  const text = '{"version":1,"objects":{"a":{"etag":"x","headers":"h"},"b":{"etag":5},"c":null}}';
+  const text = '{"version":2,"objects":{"a":{"etag":"x","headers":"h"},"b":{"etag":5},"c":null}}';
   expect(parseManifest(text).objects).toEqual({ a: { etag: 'x', headers: 'h' } });
 });
 
+test('a version 1 manifest (keys in clear) is read with its keys hashed: no header is re-set after an upgrade', () => {
+  const text = '{"version":1,"objects":{"drafts/unlinked.html":{"etag":"x","headers":"h"}}}';
+  expect(parseManifest(text).objects).toEqual({ [manifestKey('drafts/unlinked.html')]: { etag: 'x', headers: 'h' } });
+});
+
+test('manifest keys are a hash: they do not name the object', () => {
+  expect(manifestKey('drafts/unlinked.html')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  expect(manifestKey('drafts/unlinked.html')).not.toBe(manifestKey('drafts/unlinked.htm'));
+});
+
 test('the website fingerprint round-trips and takes part in the bytes', () => {
-  const withWebsite = { version: 1 as const, website: 'abc', objects: { a: { etag: 'e', headers: 'h' } } };
+  const withWebsite = { version: 2 as const, website: 'abc', objects: { a: { etag: 'e', headers: 'h' } } };
   expect(parseManifest(serializeManifest(withWebsite))).toEqual(withWebsite);
-  expect(serializeManifest(withWebsite)).not.toBe(serializeManifest({ version: 1, objects: withWebsite.objects }));
+  expect(serializeManifest(withWebsite)).not.toBe(serializeManifest({ version: 2, objects: withWebsite.objects }));
 });
 
 test('sameManifest compares records, not text', () => {
-  const a = { version: 1 as const, website: 'w', objects: { x: { etag: 'e', headers: 'h' }, y: { etag: 'f', headers: 'h', md5: 'm' } } };
-  expect(sameManifest(a, { version: 1, website: 'w', objects: { y: { etag: 'f', headers: 'h', md5: 'm' }, x: { etag: 'e', headers: 'h' } } })).toBe(true);
+  const a = { version: 2 as const, website: 'w', objects: { x: { etag: 'e', headers: 'h' }, y: { etag: 'f', headers: 'h', md5: 'm' } } };
+  expect(sameManifest(a, { version: 2, website: 'w', objects: { y: { etag: 'f', headers: 'h', md5: 'm' }, x: { etag: 'e', headers: 'h' } } })).toBe(true);
   expect(sameManifest(a, { ...a, website: undefined })).toBe(false);
   expect(sameManifest(a, { ...a, objects: { ...a.objects, x: { etag: 'e', headers: 'other' } } })).toBe(false);
   expect(sameManifest(a, { ...a, objects: { x: a.objects.x } })).toBe(false);
@@ -40,42 +50,20 @@ test('sameManifest compares records, not text', () => {
 
 test('malformed entries and unknown fields are dropped; equal header fingerprints are shared', () => {
   const text = JSON.stringify({
-    version: 1,
+    version: 2,
     objects: { a: { etag: 'e1', headers: 'h1', extra: 1 }, b: { etag: 'e2', headers: 'h1' }, c: { etag: 3, headers: 'h' }, d: null, e: { etag: 'e', headers: 'h', md5: 5 } },
   });
   const manifest = parseManifest(text);
   expect(manifest.objects).toEqual({ a: { etag: 'e1', headers: 'h1' }, b: { etag: 'e2', headers: 'h1' } });
-  expect(parseManifest('{"version":1,"objects":[{"etag":"e","headers":"h"}]}').objects).toEqual({});
+  expect(parseManifest('{"version":2,"objects":[{"etag":"e","headers":"h"}]}').objects).toEqual({});
 });
 
 test('a manifest of many objects (written in slices) is one valid document with every entry, in key order', () => {
   const objects = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`p/${String(i).padStart(5, '0')}.html`, { etag: `e${i}`, headers: 'h' }]));
-  const text = serializeManifest({ version: 1, objects });
+  const text = serializeManifest({ version: 2, objects });
   expect(parseManifest(text).objects).toEqual(objects);
   const lines = text.split('\n');
   expect(lines).toHaveLength(5000 + 3);
   expect(lines[1]).toBe('"p/00000.html":{"etag":"e0","headers":"h"},');
   expect(lines[5000]).toBe('"p/04999.html":{"etag":"e4999","headers":"h"}');
-});
-
-describe('manifestRangeEnds', () => {
-  const manifestOf = (count: number) => {
-    const objects: Record<string, { etag: string; headers: string }> = {};
-    for (let i = 0; i < count; i++) objects[`p/${String(i).padStart(5, '0')} "é".html`] = { etag: 'e', headers: 'h' };
-    return { text: manifestBody({ version: 1, website: 'w', objects }).toString('utf8'), keys: Object.keys(objects).sort() };
-  };
-
-  it('samples every step-th key of a written manifest, the first a key early, never the last', () => {
-    const { text, keys } = manifestOf(2_500);
-    expect(manifestRangeEnds(text, 1000)).toEqual([keys[998], keys[1998]]);
-    const exact = manifestOf(1_999);
-    expect(manifestRangeEnds(exact.text, 1000)).toEqual([exact.keys[998]]);
-    expect(manifestRangeEnds(manifestOf(500).text, 1000)).toEqual([]);
-  });
-
-  it('gives nothing for a manifest in another layout (hand-edited, minified)', () => {
-    const { text } = manifestOf(2_500);
-    expect(manifestRangeEnds(JSON.stringify(JSON.parse(text)), 1000)).toEqual([]);
-    expect(manifestRangeEnds('not json\n' + 'x\n'.repeat(3000), 1000)).toEqual([]);
-  });
 });

@@ -1,5 +1,5 @@
 import { headersFingerprint } from '../../lib/headers/object-headers.js';
-import { emptyManifest } from '../../lib/publish/manifest.js';
+import { emptyManifest, manifestKey } from '../../lib/publish/manifest.js';
 import { plan, sameContent } from '../../lib/publish/plan.js';
 import type { LocalFile, Manifest, RemoteObject } from '../../lib/publish/types.js';
 
@@ -15,8 +15,8 @@ const file = (key: string, md5: string, extra: Partial<LocalFile> = {}): LocalFi
 const remote = (key: string, etag: string, size = 10): RemoteObject => ({ key, etag, size });
 const remoteMap = (...objects: RemoteObject[]) => new Map(objects.map((object) => [object.key, object]));
 const manifestOf = (entries: Record<string, { etag: string; headers?: string; md5?: string }>): Manifest => ({
-  version: 1,
-  objects: Object.fromEntries(Object.entries(entries).map(([key, entry]) => [key, { headers: headersFingerprint(headers), ...entry }])),
+  version: 2,
+  objects: Object.fromEntries(Object.entries(entries).map(([key, entry]) => [manifestKey(key), { headers: headersFingerprint(headers), ...entry }])),
 });
 
 describe('plan', () => {

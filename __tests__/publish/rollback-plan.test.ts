@@ -18,14 +18,14 @@ test('the earliest deploy at or after the target decides each key', () => {
     record('20260103T000000Z-cccc', [['a.html', true], ['b.html', true], ['c.html', true]]),
   ];
   expect(planRollback(records, '20260102T000000Z-bbbb')).toEqual([
-    { key: 'a.html', from: '20260102T000000Z-bbbb/a.html' },
+    { key: 'a.html', from: 'fleuron/20260102T000000Z-bbbb/a.html' },
     { key: 'b.html' }, // created by the target deploy: deleted
-    { key: 'c.html', from: '20260103T000000Z-cccc/c.html' },
+    { key: 'c.html', from: 'fleuron/20260103T000000Z-cccc/c.html' },
   ]);
   expect(planRollback(records, '20260103T000000Z-cccc')).toEqual([
-    { key: 'a.html', from: '20260103T000000Z-cccc/a.html' },
-    { key: 'b.html', from: '20260103T000000Z-cccc/b.html' },
-    { key: 'c.html', from: '20260103T000000Z-cccc/c.html' },
+    { key: 'a.html', from: 'fleuron/20260103T000000Z-cccc/a.html' },
+    { key: 'b.html', from: 'fleuron/20260103T000000Z-cccc/b.html' },
+    { key: 'c.html', from: 'fleuron/20260103T000000Z-cccc/c.html' },
   ]);
 });
 

@@ -26,3 +26,10 @@ test('files with the same header set share one header object (memory for 100,000
   expect(files.map((file) => file.key)).toEqual(['site/p0.html', 'site/p1.html', 'site/p2.html', 'site/p3.html', 'site/p4.html']);
   expect(new Set(files.map((file) => file.headers)).size).toBe(1);
 });
+
+test('.env files and fleuron\'s state folder are never published, whatever include says', async () => {
+  const { makePathFilter } = await import('../../lib/publish/scan-local.js');
+  const publishable = makePathFilter([], ['.fleuron/**', '**/.env*']);
+  for (const path of ['.env', '.env.local', '.well-known/.env', 'a/b/.env.production', '.fleuron/lock.json', '.fleuron/manifest.json']) expect([path, publishable(path)]).toEqual([path, false]);
+  for (const path of ['.well-known/security.txt', 'index.html']) expect([path, publishable(path)]).toEqual([path, true]);
+});

@@ -11,6 +11,10 @@ test.each([
   [sdkError('AccessDenied', 403), 'access-denied', 1, /access denied to bucket "site"/, /read and write permission/],
   [sdkError('Unknown', 403), 'access-denied', 1, /access denied/, /permissions/],
   [sdkError('NoSuchBucket', 404), 'no-such-bucket', 2, /does not exist/, /bucket name/],
+  // Other 404s are not about the bucket: an object or an upload went missing meanwhile, and running again helps.
+  [sdkError('NoSuchKey', 404), 'no-such-key', 1, /an object was missing while listing the bucket/, /run the same command again/],
+  [sdkError('NoSuchUpload', 404), 'upload-aborted', 1, /multipart upload was aborted while listing the bucket/, /run the same command again/],
+  [sdkError('NotFound', 404), 'not-found', 1, /not found \(HTTP 404\) while listing the bucket/, /run the same command again/],
   [sdkError('SlowDown', 503), 'server-busy', 1, /kept failing/, /run the same command again/],
   [sdkError('Error', undefined, 'ECONNREFUSED'), 'endpoint-unreachable', 1, /cannot reach the S3 endpoint https:\/\/garage\.example\.org/, /--endpoint/],
   [sdkError('Error', undefined, 'CERT_HAS_EXPIRED'), 'tls-error', 1, /TLS error/, /certificate/],

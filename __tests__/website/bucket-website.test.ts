@@ -28,3 +28,21 @@ test('routing rules refused (Garage 1.x answers 501) are told apart from a missi
   expect(await writeWebsite(failingWith('AccessDenied', 403), 'b', wanted)).toBe('not-permitted');
   await expect(writeWebsite(failingWith('InternalError', 500), 'b', wanted)).rejects.toThrow('InternalError');
 });
+
+test('routing rules of two sites in one bucket are merged by prefix: each publish replaces only its own', async () => {
+  const { mergeRoutingRules } = await import('../../lib/website/bucket-website.js');
+  const rule = (prefix: string, to: string) => ({ Condition: { KeyPrefixEquals: prefix, HttpErrorCodeReturnedEquals: '404' }, Redirect: { ReplaceKeyWith: to } });
+  const root = [rule('old.html', 'new.html')];
+  const blog = [rule('blog/2019.html', 'blog/archive.html')];
+  // the blog site (prefix blog/) owns blog/ keys only
+  const afterBlog = mergeRoutingRules(root, blog, (prefix) => prefix.startsWith('blog/'));
+  expect(afterBlog).toEqual(expect.arrayContaining([...root, ...blog]));
+  expect(afterBlog).toHaveLength(2);
+  // the root site keeps blog/** (it is another site's): it owns everything else
+  const rootAgain = [rule('older.html', 'new.html')];
+  const afterRoot = mergeRoutingRules(afterBlog, rootAgain, (prefix) => !prefix.startsWith('blog/'));
+  expect(afterRoot).toEqual(expect.arrayContaining([...rootAgain, ...blog]));
+  expect(afterRoot).toHaveLength(2);
+  // more specific prefixes first
+  expect(mergeRoutingRules([], [rule('old', 'a'), rule('old.html', 'b')], () => true).map((r) => r.Condition?.KeyPrefixEquals)).toEqual(['old.html', 'old']);
+});

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { routingRulesFor, sameWebsite } from '../../lib/website/bucket-website.js';
-import { redirectObjects } from '../../lib/website/redirect-objects.js';
+import { redirectObjects } from '../../lib/publish/redirect-objects.js';
 import { mergeRedirects, parseRedirectList, readDeuxfleursToml, redirectLocation, relativeHref } from '../../lib/website/redirects.js';
 import { FleuronError } from '../../lib/errors/fleuron-error.js';
 

@@ -20,6 +20,8 @@ export interface DeployRecord {
   kind: 'publish' | 'rollback';
   /** For a rollback: the deploy it undid. */
   rollbackOf?: string;
+  /** Set when the deploy stopped before it was complete (its record is written before any change). */
+  failed?: { message: string };
   changes: DeployChange[];
 }
 
@@ -30,13 +32,19 @@ export function makeDeployId(now: Date = new Date(), random: string = randomByte
 
 export const DEPLOY_ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
 
+/**
+ * Everything fleuron writes to the archive bucket is under this folder, so that its expiry rule can be scoped to it
+ * (a lifecycle rule filtered by prefix) and never touches anything else.
+ */
+export const ARCHIVE_FOLDER = 'fleuron/';
+
 /** Records sit beside the archived objects' folders, never inside one (a site may have any key). */
 export function recordKey(id: string): string {
-  return `${id}.deploy.json`;
+  return `${ARCHIVE_FOLDER}${id}.deploy.json`;
 }
 
 export function archivedKey(id: string, key: string): string {
-  return `${id}/${key}`;
+  return `${ARCHIVE_FOLDER}${id}/${key}`;
 }
 
 export function parseDeployRecord(text: string): DeployRecord | undefined {

@@ -1,4 +1,4 @@
-/** Human-readable sizes and durations for the terminal. */
+/** Human-readable sizes, durations and names for the terminal. */
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -18,4 +18,9 @@ export function formatDuration(ms: number): string {
 
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** A name as it can be printed: control characters (terminal escapes included) shown as `\xNN`, never sent raw. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -2,7 +2,7 @@
 import cliProgress from 'cli-progress';
 import type { PublishEvent, PublishSummary } from '../publish/publish.js';
 import type { Action, Plan } from '../publish/types.js';
-import { formatBytes, formatDuration, plural } from './format.js';
+import { formatBytes, formatDuration, plural, printable } from './format.js';
 import { redact } from './redact.js';
 
 export interface Reporter {
@@ -32,6 +32,8 @@ export function createReporter(options: { tty: boolean; quiet: boolean; write: W
           bytesTotal = p.uploads.reduce((sum, action) => sum + action.file.size, 0);
           const total = p.uploads.length + p.headerUpdates.length + p.deletes.length;
           options.write(`plan: ${describePlanCounts(p)}`);
+          bar?.stop(); // one plan per publish; should another come, its bar replaces the old one
+          bar = undefined;
           if (options.tty && total > 0) {
             bar = new cliProgress.SingleBar(
               { format: '  {bar} {value}/{total} files | {done} of {size}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
@@ -66,7 +68,7 @@ export function formatPlan(plan: Plan): string[] {
   const line = (action: Action) => {
     const verb = action.kind === 'upload' ? 'upload' : action.kind === 'update-headers' ? 'headers' : 'delete';
     const size = action.kind === 'upload' ? `  ${formatBytes(action.file.size)}` : '';
-    return `${verb.padEnd(8)} ${action.key}${size}  (${action.reason})`;
+    return `${verb.padEnd(8)} ${printable(action.key)}${size}  (${action.reason})`;
   };
   return [...plan.uploads.map(line), ...plan.headerUpdates.map(line), ...plan.deletes.map(line)];
 }

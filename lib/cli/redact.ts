@@ -7,9 +7,9 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
-/** `text` with every registered secret replaced by `***`. */
+/** `text` with every registered secret replaced by `***`, and any `user:password@` of a URL removed. */
 export function redact(text: string): string {
-  let result = text;
+  let result = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"]+@/gi, '$1');
   for (const secret of secrets) result = result.split(secret).join('***');
   return result;
 }

@@ -2,18 +2,20 @@
 import path from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import { listDeploys } from '../archive/archive.js';
-import { rollback } from '../archive/rollback.js';
+import { checkLockLabel } from '../publish/publish-lock.js';
+import { rollback } from '../publish/rollback.js';
 import type { PublishSettings } from '../config/publish-settings.js';
-import { usageError } from '../errors/fleuron-error.js';
-import { createS3Connection } from '../s3/client.js';
+import { FleuronError, isFleuronError, usageError } from '../errors/fleuron-error.js';
+import { createS3Connection, displayEndpoint } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import type { HistoryArgs, RollbackArgs } from './commands/history.js';
 import { checkTarget, readPublishSettings } from './publish-target.js';
+import { printable } from './format.js';
 import { redact } from './redact.js';
-import { targetFlags } from './target-options.js';
+import { lockLabelFrom, targetFlags } from './target-options.js';
 
 async function connect(args: HistoryArgs) {
-  const settings = await readPublishSettings(path.resolve(args.dir), targetFlags(args));
+  const settings = await readPublishSettings(path.resolve(args.dir), { ...targetFlags(args), maxDeletes: args.maxDeletes });
   const bucket = checkTarget(settings);
   const archive = settings.archive;
   if (!archive) throw usageError('no-archive', 'no archive bucket is configured, so no deploy was kept', 'add publish: { archive: { bucket: NAME } } to fleuron.yaml (or FLEURON_ARCHIVE_BUCKET)');
@@ -21,7 +23,7 @@ async function connect(args: HistoryArgs) {
     { endpoint: settings.endpoint, region: settings.region, forcePathStyle: settings.forcePathStyle, credentials: settings.credentials },
     { maxSockets: settings.concurrency },
   );
-  const context = (doing: string) => ({ bucket: archive.bucket, endpoint: settings.endpoint ?? 'AWS S3', region: settings.region, doing });
+  const context = (doing: string) => ({ bucket: archive.bucket, endpoint: displayEndpoint(settings.endpoint), region: settings.region, doing });
   return { settings: settings as PublishSettings & { archive: NonNullable<PublishSettings['archive']> }, bucket, archive, client, context };
 }
 
@@ -44,7 +46,7 @@ export async function runHistory(args: ArgumentsCamelCase<HistoryArgs>): Promise
         record.kind === 'rollback'
           ? `rollback of ${record.rollbackOf}: ${count('restore')} restored, ${count('delete')} deleted`
           : `${count('upload')} uploaded, ${count('update-headers')} headers updated, ${count('delete')} deleted`;
-      print(`${record.id}  ${record.time}  ${what}`);
+      print(`${record.id}  ${record.time}  ${what}${record.failed ? `  FAILED: ${record.failed.message}` : ''}`);
     }
   } finally {
     client.destroy();
@@ -52,6 +54,19 @@ export async function runHistory(args: ArgumentsCamelCase<HistoryArgs>): Promise
 }
 
 export async function runRollback(args: ArgumentsCamelCase<RollbackArgs>): Promise<void> {
+  try {
+    await rollBackAndReport(args);
+  } catch (error) {
+    if (args.json) {
+      const failure = isFleuronError(error) ? error : new FleuronError('unexpected', (error as Error).message);
+      print(JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message, hint: failure.hint } }));
+    }
+    throw error;
+  }
+}
+
+async function rollBackAndReport(args: ArgumentsCamelCase<RollbackArgs>): Promise<void> {
+  const lockLabel = checkLockLabel(lockLabelFrom(args));
   const { settings, bucket, archive, client, context } = await connect(args);
   try {
     const outcome = await rollback({
@@ -61,13 +76,15 @@ export async function runRollback(args: ArgumentsCamelCase<RollbackArgs>): Promi
       archive,
       targetId: args.deployId,
       concurrency: settings.concurrency,
+      maxDeletes: settings.maxDeletes,
       dryRun: args.dryRun,
       breakLock: args.breakLock,
+      lockLabel,
     }).catch((error) => {
       throw describeS3Error(error, context(`rolling back ${args.deployId}`));
     });
-    if (args.json) return print(JSON.stringify(outcome, null, 2));
-    if (args.dryRun) for (const step of outcome.steps) print(step.from ? `restore  ${step.key}  (from ${step.from})` : `delete   ${step.key}  (created by a later deploy)`);
+    if (args.json) return print(JSON.stringify({ ok: true, dryRun: args.dryRun === true, ...outcome }, null, 2));
+    if (args.dryRun) for (const step of outcome.steps) print(step.from ? `restore  ${printable(step.key)}  (from ${printable(step.from)})` : `delete   ${printable(step.key)}  (created by a later deploy)`);
     const verb = args.dryRun ? 'dry run, nothing changed — would restore' : 'rolled back: restored';
     print(`${verb} ${outcome.restored} and ${args.dryRun ? 'delete' : 'deleted'} ${outcome.deleted} objects of s3://${bucket}/${settings.prefix} to their state before ${args.deployId}${outcome.deployId ? ` (this rollback is deploy ${outcome.deployId})` : ''}`);
   } finally {

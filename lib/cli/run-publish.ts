@@ -12,7 +12,9 @@ import { describeS3Error } from '../s3/s3-error.js';
 import type { PublishArgs } from './commands/publish.js';
 import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
 import { checkTarget, readPublishSettings, readSiteRedirects } from './publish-target.js';
+import { checkLockLabel } from '../publish/publish-lock.js';
 import { redact } from './redact.js';
+import { lockLabelFrom } from './target-options.js';
 import { buildIfSource } from './site-source.js';
 
 export const LOCAL_BUCKET = 'site';
@@ -55,6 +57,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
         dryRun: args.dryRun,
         force: args.force,
         breakLock: args.breakLock,
+        lockLabel: checkLockLabel(lockLabelFrom(args)),
         headerRules: target.headers,
         gzip: target.gzip,
         exclude: target.exclude,

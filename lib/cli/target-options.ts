@@ -14,3 +14,8 @@ export function withTargetOptions<T>(yargs: Argv<T>) {
 export function targetFlags(args: PublishFlags): PublishFlags {
   return { endpoint: args.endpoint, region: args.region, bucket: args.bucket, prefix: args.prefix, pathStyle: args.pathStyle };
 }
+
+/** The lock label: --lock-label, else FLEURON_LOCK_LABEL. */
+export function lockLabelFrom(args: { lockLabel?: string }): string | undefined {
+  return args.lockLabel ?? (process.env.FLEURON_LOCK_LABEL || undefined);
+}

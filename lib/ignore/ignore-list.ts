@@ -8,6 +8,11 @@ import picomatch from 'picomatch';
 export const DEFAULT_EXCLUDE = ['**/.*', '**/.*/**', '**/node_modules/**', '**/Thumbs.db', '**/desktop.ini'] as const;
 /** Published although excluded above. */
 export const DEFAULT_INCLUDE = ['.well-known/**'] as const;
+/**
+ * Never published, whatever `include` says: environment files (secrets), and fleuron's own state folder, whose keys
+ * in the bucket are the manifest and the lock (a local `.fleuron/lock.json` would overwrite the lock).
+ */
+export const NEVER_PUBLISHED = ['**/.env*', '.fleuron', '.fleuron/**'] as const;
 
 /**
  * Editor backups, autosaves, swap files, lock files and merge or patch leftovers: copies of a page that may hold
@@ -35,7 +40,9 @@ export function makePathClassifier(exclude: readonly string[] = [], include: rea
   const excluded = picomatch([...DEFAULT_EXCLUDE, ...exclude], { dot: true });
   const includedByDefault = picomatch([...DEFAULT_INCLUDE], { dot: true });
   const includedByUser = include.length > 0 ? picomatch([...include], { dot: true }) : () => false;
+  const never = picomatch([...NEVER_PUBLISHED], { dot: true });
   return (relativePath) => {
+    if (never(relativePath)) return 'ignore';
     if (includedByUser(relativePath)) return 'publish';
     const published = !excluded(relativePath) || includedByDefault(relativePath);
     if (!published) return 'ignore';

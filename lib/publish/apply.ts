@@ -3,18 +3,20 @@
  * deletes last — and no delete at all if anything before failed, so a failed publish never removes
  * a page that a live page may still link to.
  */
-import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import pMap from 'p-map';
 import { FleuronError } from '../errors/fleuron-error.js';
 import type { BandwidthLimit } from './bandwidth-limit.js';
 import { md5Hex, PART_SIZE, readSmallBody } from './body-hash.js';
-import { manifestBody, MANIFEST_NAME } from './manifest.js';
-import { copySourceOf, storedHeaderParams } from './object-params.js';
+import { deleteKeys } from '../s3/delete-keys.js';
+import { manifestBody, manifestKey } from './manifest.js';
+import { storedHeaderParams } from './object-params.js';
 import { manifestEntryFor } from './plan.js';
-import { normalizeEtag, stateKey } from './scan-remote.js';
-import type { Action, DeleteAction, HeaderUpdateAction, LocalFile, Manifest, Plan, UploadAction } from './types.js';
+import { copySourceOf, normalizeEtag } from '../s3/object-keys.js';
+import { MANIFEST_NAME, stateKey } from './state-keys.js';
+import type { Action, HeaderUpdateAction, LocalFile, Manifest, Plan, UploadAction } from './types.js';
 
 export type ApplyEvent =
   | { type: 'action-done'; action: Action; bytes: number }
@@ -48,58 +50,89 @@ export interface ApplyResult {
   manifest: Manifest;
 }
 
+/** Applies the plan in its order, each step skipped once one has failed; deletes only after every other step succeeded. */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
-  const result: ApplyResult = { uploaded: 0, headersUpdated: 0, deleted: 0, bytesUploaded: 0, failures: [], manifest: plan.manifest };
-  const objects = { ...plan.manifest.objects };
-  const emit = options.onEvent ?? (() => {});
-  // Once one action has failed, no new one starts: the run stops quickly and nothing is deleted.
-  // p-map takes actions lazily, so 100,000 uploads do not mean 100,000 pending promises.
-  const runAll = async <A extends Action>(actions: A[], run: (action: A) => Promise<number>) => {
+  const run = new ApplyRun(plan, options);
+  const pages = plan.uploads.filter((action) => isPage(action.key));
+  const assets = plan.uploads.filter((action) => !isPage(action.key));
+  await run.step('uploads', assets, (action) => run.upload(action));
+  await run.step('pages', pages, (action) => run.upload(action));
+  await run.step('headers', plan.headerUpdates, (action) => run.updateHeaders(action));
+  await run.writeManifest();
+  await run.deleteAll();
+  return run.result;
+}
+
+const isPage = (key: string) => /\.html?$/i.test(key);
+
+/** The state of one apply: what was done, what failed, and the manifest as it will be written. */
+class ApplyRun {
+  readonly result: ApplyResult;
+  /** The manifest's entries, keyed by manifestKey, updated as actions succeed or fail. */
+  private readonly objects: Record<string, Manifest['objects'][string]>;
+  private readonly emit: (event: ApplyEvent) => void;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly options: ApplyOptions,
+  ) {
+    this.result = { uploaded: 0, headersUpdated: 0, deleted: 0, bytesUploaded: 0, failures: [], manifest: plan.manifest };
+    this.objects = { ...plan.manifest.objects };
+    this.emit = options.onEvent ?? (() => {});
+  }
+
+  /**
+   * Runs a step's actions. Once one action has failed, no new one starts: the run stops quickly and nothing is
+   * deleted. p-map takes actions lazily, so 100,000 uploads do not mean 100,000 pending promises.
+   */
+  async step<A extends Action>(phase: 'uploads' | 'pages' | 'headers', actions: A[], act: (action: A) => Promise<number>): Promise<void> {
+    this.emit({ type: 'phase', phase });
     await pMap(
       actions,
       async (action) => {
-        if (result.failures.length > 0) {
-          restoreEntry(objects, options.previousManifest, action.key);
-          return;
-        }
+        if (this.result.failures.length > 0) return this.restoreEntry(action.key);
         try {
-          const bytes = await run(action);
-          emit({ type: 'action-done', action, bytes });
+          const bytes = await act(action);
+          this.emit({ type: 'action-done', action, bytes });
         } catch (error) {
-          result.failures.push({ key: action.key, error });
-          restoreEntry(objects, options.previousManifest, action.key);
+          this.result.failures.push({ key: action.key, error });
+          this.restoreEntry(action.key);
         }
       },
-      { concurrency: options.concurrency },
+      { concurrency: this.options.concurrency },
     );
-  };
+  }
 
-  const upload = async (action: UploadAction) => {
-    const etag = await uploadObject(action.file, options);
+  async upload(action: UploadAction): Promise<number> {
+    const etag = await uploadObject(action.file, this.options);
     // The plan already holds the entry for the expected ETag: a second object per upload adds up at 100,000.
-    if (objects[action.key]?.etag !== etag) objects[action.key] = manifestEntryFor(action.file, etag);
-    result.uploaded++;
-    result.bytesUploaded += action.file.size;
+    const key = manifestKey(action.key);
+    if (this.objects[key]?.etag !== etag) this.objects[key] = manifestEntryFor(action.file, etag);
+    this.result.uploaded++;
+    this.result.bytesUploaded += action.file.size;
     return action.file.size;
-  };
-  const pages = plan.uploads.filter((action) => /\.html?$/i.test(action.key));
-  const assets = plan.uploads.filter((action) => !/\.html?$/i.test(action.key));
-  emit({ type: 'phase', phase: 'uploads' });
-  await runAll(assets, upload);
-  emit({ type: 'phase', phase: 'pages' });
-  await runAll(pages, upload);
+  }
 
-  emit({ type: 'phase', phase: 'headers' });
-  await runAll(plan.headerUpdates, async (action: HeaderUpdateAction) => {
-    const etag = await updateHeaders(action, options);
-    if (etag) objects[action.key] = manifestEntryFor(action.file, etag);
-    result.headersUpdated++;
+  async updateHeaders(action: HeaderUpdateAction): Promise<number> {
+    const etag = await updateHeaders(action, this.options);
+    if (etag) this.objects[manifestKey(action.key)] = manifestEntryFor(action.file, etag);
+    this.result.headersUpdated++;
     return 0;
-  });
+  }
 
-  result.manifest = { ...plan.manifest, objects };
-  if (plan.manifestChanged || result.uploaded + result.headersUpdated > 0) {
-    emit({ type: 'phase', phase: 'manifest' });
+  /** A failed action keeps what the previous manifest said of its object. */
+  private restoreEntry(key: string): void {
+    const hashed = manifestKey(key);
+    const old = this.options.previousManifest.objects[hashed];
+    if (old) this.objects[hashed] = old;
+    else delete this.objects[hashed];
+  }
+
+  async writeManifest(): Promise<void> {
+    const { result, options } = this;
+    result.manifest = { ...this.plan.manifest, objects: this.objects };
+    if (!this.plan.manifestChanged && result.uploaded + result.headersUpdated === 0) return;
+    this.emit({ type: 'phase', phase: 'manifest' });
     try {
       await options.client.send(
         new PutObjectCommand({
@@ -116,23 +149,24 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     }
   }
 
-  if (result.failures.length === 0 && plan.deletes.length > 0) {
+  /** The deletes, last, and only when everything before succeeded and the lock is still ours. */
+  async deleteAll(): Promise<void> {
+    const { result, options, plan } = this;
+    if (result.failures.length > 0 || plan.deletes.length === 0) return;
     try {
       await options.beforeDeletes?.();
     } catch (error) {
       result.failures.push({ key: `${plan.deletes.length} deletes`, error });
-      return result;
+      return;
     }
-    emit({ type: 'phase', phase: 'deletes' });
-    await deleteAll(plan.deletes, options, result, emit);
+    this.emit({ type: 'phase', phase: 'deletes' });
+    const byKey = new Map(plan.deletes.map((action) => [action.key, action]));
+    const outcome = await deleteKeys(options.client, options.bucket, [...byKey.keys()], {
+      onDeleted: (key) => this.emit({ type: 'action-done', action: byKey.get(key)!, bytes: 0 }),
+    });
+    result.deleted += outcome.deleted.length;
+    result.failures.push(...outcome.failures);
   }
-  return result;
-}
-
-function restoreEntry(objects: Record<string, Manifest['objects'][string]>, previous: Manifest, key: string): void {
-  const old = previous.objects[key];
-  if (old) objects[key] = old;
-  else delete objects[key];
 }
 
 /** Uploads one body and returns the ETag the server gave it (or the one we expect, when it gives none). */
@@ -182,28 +216,4 @@ async function updateHeaders(action: HeaderUpdateAction, options: ApplyOptions):
     }),
   );
   return normalizeEtag(response.CopyObjectResult?.ETag) || undefined;
-}
-
-async function deleteAll(deletes: DeleteAction[], options: ApplyOptions, result: ApplyResult, emit: (event: ApplyEvent) => void) {
-  for (let start = 0; start < deletes.length; start += 1000) {
-    const batch = deletes.slice(start, start + 1000);
-    try {
-      const response = await options.client.send(
-        new DeleteObjectsCommand({ Bucket: options.bucket, Delete: { Objects: batch.map((action) => ({ Key: action.key })), Quiet: true } }),
-      );
-      const failed = new Map((response.Errors ?? []).map((error) => [error.Key, error]));
-      for (const action of batch) {
-        const error = failed.get(action.key);
-        if (error) {
-          result.failures.push({ key: action.key, error: Object.assign(new Error(error.Message ?? 'delete failed'), { name: error.Code ?? 'DeleteFailed' }) });
-        } else {
-          result.deleted++;
-          emit({ type: 'action-done', action, bytes: 0 });
-        }
-      }
-    } catch (error) {
-      for (const action of batch) result.failures.push({ key: action.key, error });
-      return;
-    }
-  }
 }

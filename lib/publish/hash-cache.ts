@@ -65,13 +65,6 @@ export class HashCache {
     return this.#previous.get(relative);
   }
 
-  /** The hash recorded for this version of the file, if any (and keeps it for the next scan). */
-  lookup(relative: string, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
-    const hash = matchCacheEntry(this.#previous.get(relative), stamp, gzip);
-    if (hash) this.remember(relative, stamp, gzip, hash, true);
-    return hash;
-  }
-
   /** Keeps a file's hash for the next scan: `fromCache` when it came from this cache's entry. */
   remember(relative: string, stamp: FileStamp, gzip: boolean, hash: BodyHash, fromCache = false): void {
     if (fromCache) {

@@ -3,13 +3,21 @@
  * the manifest only says "this ETag was published with these headers". A missing, stale or hand-edited
  * manifest is harmless: entries that do not match the listing are ignored, and their objects get
  * their headers set again by a server-side copy.
+ *
+ * The manifest is readable by anyone (every key of a website bucket is public), so it names no object:
+ * entries are keyed by a hash of the object key. A visitor can confirm a key they already guessed (as a
+ * GET of its URL would), never read the list of pages nothing links to.
  */
+import { createHash, hash } from 'node:crypto';
 import type { Manifest, ManifestEntry } from './types.js';
 
-export const MANIFEST_NAME = 'manifest.json';
+/** The manifest's name for an object key: MD5 in base64url (22 characters), as cheap as a hash gets in Node. */
+export function manifestKey(key: string): string {
+  return typeof hash === 'function' ? hash('md5', key, 'base64url') : createHash('md5').update(key).digest('base64url');
+}
 
 export function emptyManifest(): Manifest {
-  return { version: 1, objects: {} };
+  return { version: 2, objects: {} };
 }
 
 /** Parses a manifest, keeping only well-formed entries; anything unreadable becomes an empty manifest. */
@@ -22,10 +30,11 @@ export function parseManifest(text: string | undefined): Manifest {
     return emptyManifest();
   }
   const raw = (data as { version?: unknown; objects?: unknown })?.objects;
-  if ((data as { version?: unknown })?.version !== 1 || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return emptyManifest();
+  const version = (data as { version?: unknown })?.version;
+  if ((version !== 1 && version !== 2) || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return emptyManifest();
   // The parsed entries are kept (not copied) and each distinct header fingerprint is stored once:
-  // at 100,000 objects copies would cost tens of MB.
-  const objects = raw as Record<string, ManifestEntry>;
+  // at 100,000 objects copies would cost tens of MB. Version 1 named the keys: they are hashed once, here.
+  const objects = version === 2 ? (raw as Record<string, ManifestEntry>) : Object.fromEntries(Object.entries(raw).map(([key, entry]) => [manifestKey(key), entry as ManifestEntry]));
   const fingerprints = new Map<string, string>();
   for (const key in objects) {
     const entry = objects[key] as Partial<ManifestEntry> | null;
@@ -39,7 +48,7 @@ export function parseManifest(text: string | undefined): Manifest {
     for (const field in entry) if (field !== 'etag' && field !== 'headers' && field !== 'md5') delete (entry as Record<string, unknown>)[field];
   }
   const website = (data as { website?: unknown }).website;
-  return typeof website === 'string' ? { version: 1, website, objects } : { version: 1, objects };
+  return typeof website === 'string' ? { version: 2, website, objects } : { version: 2, objects };
 }
 
 /** Stable text: keys sorted, one entry a line, so the same state gives the same bytes. */
@@ -55,7 +64,7 @@ export function serializeManifest(manifest: Manifest): string {
 export function manifestBody(manifest: Manifest): Buffer {
   const keys = Object.keys(manifest.objects).sort();
   const website = manifest.website === undefined ? '' : `"website":${JSON.stringify(manifest.website)},`;
-  const chunks: Buffer[] = [Buffer.from(`{"version":1,${website}"objects":{\n`)];
+  const chunks: Buffer[] = [Buffer.from(`{"version":2,${website}"objects":{\n`)];
   for (let start = 0; start < keys.length; start += 2048) {
     let text = '';
     for (let i = start; i < Math.min(start + 2048, keys.length); i++) {
@@ -79,38 +88,4 @@ export function sameManifest(a: Manifest, b: Manifest): boolean {
     if (!y || x.etag !== y.etag || x.headers !== y.headers || x.md5 !== y.md5) return false;
   }
   return true;
-}
-
-/** The JSON string that starts a line of manifestBody's layout: an entry's key. */
-const KEY_AT_LINE_START = /^"((?:[^"\\]|\\.)*)":/;
-
-/**
- * Where listing ranges end, read from a manifest in manifestBody's layout (one entry a line, keys sorted) without
- * parsing the rest of it: every `step`-th key, the first one a key early so that the first range also holds the
- * manifest itself, never the last key. Empty when the text has another layout (a hand-edited manifest): the
- * caller then splits on other keys. Keys are in JavaScript's order (see inKeyOrder).
- */
-export function manifestRangeEnds(text: string, step: number): string[] {
-  const ends: string[] = [];
-  let entry = 0;
-  let lastPicked = -1;
-  let lineStart = text.indexOf('\n') + 1;
-  while (lineStart > 0 && lineStart < text.length && text.charCodeAt(lineStart) === 34 /* " */) {
-    const lineEnd = text.indexOf('\n', lineStart);
-    if ((entry + 2) % step === 0) {
-      const match = KEY_AT_LINE_START.exec(text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd));
-      if (!match) return [];
-      try {
-        ends.push(JSON.parse(`"${match[1]}"`) as string);
-      } catch {
-        return [];
-      }
-      lastPicked = entry;
-    }
-    entry++;
-    if (lineEnd === -1) break;
-    lineStart = lineEnd + 1;
-  }
-  if (lastPicked === entry - 1) ends.pop();
-  return ends;
 }

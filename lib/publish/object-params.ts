@@ -21,8 +21,3 @@ export function storedHeaderParams(headers: ObjectHeaders): StoredHeaderParams {
   if (headers.metadata && Object.keys(headers.metadata).length > 0) params.Metadata = headers.metadata;
   return params;
 }
-
-/** `bucket/key` for CopySource, each key segment percent-encoded. */
-export function copySourceOf(bucket: string, key: string): string {
-  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-}

@@ -3,7 +3,7 @@
  * actions that make the bucket equal the folder, each with its reason. No I/O here.
  */
 import { headersFingerprint } from '../headers/object-headers.js';
-import { sameManifest } from './manifest.js';
+import { manifestKey, sameManifest } from './manifest.js';
 import type {
   DeleteAction,
   HeaderUpdateAction,
@@ -66,22 +66,23 @@ export function plan(input: PlanInput): Plan {
   for (const file of input.local) {
     localKeys.add(file.key);
     const remote = input.remote.get(file.key);
-    const entry = input.manifest.objects[file.key];
+    const hashedKey = manifestKey(file.key);
+    const entry = input.manifest.objects[hashedKey];
     if (remote === undefined || input.force || !sameContent(file, remote, entry)) {
       const reason = remote === undefined ? 'new' : input.force ? 'forced' : 'content differs';
       uploads.push({ kind: 'upload', key: file.key, file, reason });
-      objects[file.key] = manifestEntryFor(file, expectedEtag(file));
+      objects[hashedKey] = manifestEntryFor(file, expectedEtag(file));
       continue;
     }
     const fingerprint = headersFingerprint(file.headers);
     if (entry !== undefined && entry.etag === remote.etag && entry.headers === fingerprint) {
       unchanged++;
-      objects[file.key] = entry;
+      objects[hashedKey] = entry;
       continue;
     }
     const reason = entry !== undefined && entry.etag === remote.etag ? 'header rules changed' : 'headers unknown';
     headerUpdates.push({ kind: 'update-headers', key: file.key, file, reason });
-    objects[file.key] = manifestEntryFor(file, remote.etag);
+    objects[hashedKey] = manifestEntryFor(file, remote.etag);
   }
 
   for (const remote of input.remote.values()) {
@@ -91,7 +92,7 @@ export function plan(input: PlanInput): Plan {
 
   const assets = uploads.filter((action) => !isPage(action.key)).sort(byKey);
   const pages = uploads.filter((action) => isPage(action.key)).sort(byKey);
-  const manifest: Manifest = input.website === undefined ? { version: 1, objects } : { version: 1, website: input.website, objects };
+  const manifest: Manifest = input.website === undefined ? { version: 2, objects } : { version: 2, website: input.website, objects };
   const manifestChanged = !input.manifestFound || !sameManifest(manifest, input.manifest);
   return {
     uploads: [...assets, ...pages],

@@ -2,23 +2,37 @@
  * The advisory publish lock: `<prefix>.fleuron/lock.json`, holding who publishes and until when.
  * Garage ignores conditional PUTs, so two publishes starting in the same instant can both win: the
  * lock stops the common case (a second CI job, a member publishing during a deploy), not every race.
+ * Every key of a website bucket is public: the lock names no user and no host, only a random id,
+ * an optional label the user chose, and an opaque id of the machine and process.
  */
 import { AbortMultipartUploadCommand, DeleteObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { randomUUID } from 'node:crypto';
-import os from 'node:os';
-import { FleuronError } from '../errors/fleuron-error.js';
-import { readTextObject, stateKey } from './scan-remote.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { FleuronError, usageError } from '../errors/fleuron-error.js';
+import { readTextObject } from '../s3/read-text-object.js';
+import { LOCK_NAME, stateKey } from './state-keys.js';
 
-export const LOCK_NAME = 'lock.json';
 /** A lock not refreshed for this long is abandoned. */
 export const LOCK_TTL_MS = 2 * 60_000;
 const REFRESH_MS = 30_000;
+const MAX_LABEL_LENGTH = 64;
+
+/** Which process holds the lock, in terms no other machine (or container) can share. */
+export interface ProcessIdentity {
+  /** Hash of the kernel's boot id and the pid namespace: equal only where the pid means the same process. */
+  machine: string;
+  pid: number;
+  /** The process's start time (clock ticks since boot): a pid reused by another process differs. */
+  start: string;
+}
 
 export interface LockRecord {
+  /** Random, one per publish. */
   owner: string;
-  user: string;
-  host: string;
-  pid: number;
+  /** Chosen by the user (FLEURON_LOCK_LABEL, --lock-label), to say who publishes. */
+  label?: string;
+  /** Missing where the machine cannot be identified (not Linux): the lock then ends only by expiry. */
+  process?: ProcessIdentity;
   started: string;
   expires: string;
 }
@@ -29,18 +43,50 @@ export type LockState =
   /** Left by a publish that did not finish: expired, its process gone, or unreadable. */
   | { kind: 'abandoned'; why: string; record?: LockRecord };
 
-/** Whether a process of this host still runs (EPERM: it runs, as another user). */
-export function processIsAlive(pid: number): boolean {
+/** Where a liveness check can be trusted: this machine's id, and a check of pid + start time. */
+export interface LivenessProbe {
+  machine: string | undefined;
+  isAlive: (pid: number, start: string) => boolean;
+}
+
+/** The start time of a process from /proc (field 22 of its stat line), or undefined when it does not exist. */
+function processStart(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 
+let identity: ProcessIdentity | null | undefined;
+
+/**
+ * This process, identified by what another machine or container cannot share: the boot id (containers of one
+ * host share it) with the pid namespace (they do not), the pid and its start time. Undefined off Linux.
+ */
+export function thisProcess(): ProcessIdentity | undefined {
+  if (identity === undefined) {
+    try {
+      const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      const namespace = readlinkSync('/proc/self/ns/pid');
+      const start = processStart(process.pid);
+      identity = start === undefined ? null : { machine: createHash('sha256').update(`${boot}\n${namespace}`).digest('hex').slice(0, 16), pid: process.pid, start };
+    } catch {
+      identity = null;
+    }
+  }
+  return identity ?? undefined;
+}
+
+/** This machine's probe: pid and start time through /proc. */
+export function localProbe(): LivenessProbe {
+  return { machine: thisProcess()?.machine, isAlive: (pid, start) => processStart(pid) === start };
+}
+
 /** Pure: what a lock record found in the bucket means now. */
-export function judgeLock(text: string | undefined, now: Date, here: { host: string; isAlive: (pid: number) => boolean }): LockState {
+export function judgeLock(text: string | undefined, now: Date, here: LivenessProbe): LockState {
   if (text === undefined) return { kind: 'free' };
   let record: LockRecord;
   try {
@@ -50,21 +96,38 @@ export function judgeLock(text: string | undefined, now: Date, here: { host: str
     return { kind: 'abandoned', why: 'its lock is unreadable' };
   }
   if (Date.parse(record.expires) <= now.getTime()) return { kind: 'abandoned', why: `its lock expired at ${record.expires}`, record };
-  if (record.host === here.host && !here.isAlive(record.pid)) return { kind: 'abandoned', why: `its process ${record.pid} on ${record.host} is gone`, record };
+  const holder = record.process;
+  // Only on the same machine and pid namespace does a pid mean the same process; elsewhere the lease decides.
+  if (holder && here.machine !== undefined && holder.machine === here.machine && !here.isAlive(holder.pid, String(holder.start))) {
+    return { kind: 'abandoned', why: 'its process is gone', record };
+  }
   return { kind: 'held', record };
 }
 
 export async function readLockState(client: S3Client, bucket: string, prefix: string): Promise<LockState> {
   const text = await readTextObject(client, bucket, stateKey(prefix, LOCK_NAME));
-  return judgeLock(text, new Date(), { host: os.hostname(), isAlive: processIsAlive });
+  return judgeLock(text, new Date(), localProbe());
 }
 
-function currentUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
+/** A label is shown to whoever meets the lock (and to anyone who reads the public bucket): short, printable. */
+export function checkLockLabel(label: string | undefined): string | undefined {
+  if (label === undefined || label === '') return undefined;
+  if (label.length > MAX_LABEL_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(label)) {
+    throw usageError('bad-lock-label', `the lock label must be printable text of at most ${MAX_LABEL_LENGTH} characters`, 'e.g. FLEURON_LOCK_LABEL="CI main"; it is readable by anyone who can read the bucket');
   }
+  return label;
+}
+
+/** The record a new lock holds. */
+export function newLockRecord(now: Date, label?: string): LockRecord {
+  const holder = thisProcess();
+  return {
+    owner: randomUUID(),
+    ...(label ? { label } : {}),
+    ...(holder ? { process: holder } : {}),
+    started: now.toISOString(),
+    expires: new Date(now.getTime() + LOCK_TTL_MS).toISOString(),
+  };
 }
 
 /** Takes the lock, keeps it fresh while the publish runs, and gives it back. */
@@ -76,16 +139,9 @@ export class PublishLock {
     private readonly client: S3Client,
     private readonly bucket: string,
     private readonly prefix: string,
+    label?: string,
   ) {
-    const now = new Date();
-    this.record = {
-      owner: randomUUID(),
-      user: currentUser(),
-      host: os.hostname(),
-      pid: process.pid,
-      started: now.toISOString(),
-      expires: new Date(now.getTime() + LOCK_TTL_MS).toISOString(),
-    };
+    this.record = newLockRecord(new Date(), label);
   }
 
   private get key(): string {
@@ -168,7 +224,8 @@ export async function abortLeftoverUploads(client: S3Client, bucket: string, pre
 }
 
 export function describeHolder(record: LockRecord): string {
-  return `started ${record.started} by ${record.user}@${record.host}, pid ${record.pid}`;
+  const label = typeof record.label === 'string' ? ` by "${record.label.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')}"` : '';
+  return `started ${record.started}${label}, lock ${String(record.owner).slice(0, 8)}`;
 }
 
 /** The one-line refusal when another publish (or rollback) holds the lock. */
@@ -184,4 +241,26 @@ export function lockLostError(bucket: string, prefix: string, holder: LockRecord
   return new FleuronError('lock-lost', `the publish lock of s3://${bucket}/${prefix} ${by} while this publish ran; it stopped before deleting anything`, {
     hint: 'let the other publish finish, then run this one again',
   });
+}
+
+export interface LockTarget {
+  client: S3Client;
+  bucket: string;
+  prefix: string;
+  label?: string;
+}
+
+/**
+ * Runs `work` holding the publish lock: takes it (refusing when another publish took it meanwhile), keeps it fresh,
+ * and gives it back whatever happens. What was found before (a held or abandoned lock) is the caller's to judge.
+ */
+export async function withPublishLock<T>(target: LockTarget, work: (lock: PublishLock) => Promise<T>): Promise<T> {
+  const lock = new PublishLock(target.client, target.bucket, target.prefix, target.label);
+  const other = await lock.acquire();
+  if (other) throw lockedError(target.bucket, target.prefix, other);
+  try {
+    return await work(lock);
+  } finally {
+    await lock.release().catch(() => {}); // an unreleased lock expires by itself
+  }
 }

@@ -1,24 +1,29 @@
-/** One publish, start to end: scan the folder and the bucket, plan, check the safety rules, apply. */
-import picomatch from 'picomatch';
-import { ExitCode, FleuronError } from '../errors/fleuron-error.js';
-import { compileHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
+/**
+ * One publish, start to end, as a list of named steps: scan both sides, decide the website and redirect mode, plan,
+ * check the safety rules, then (holding the lock) configure the website, archive, apply; and summarise.
+ */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
-import { archiveBeforeChange, ensureRetention, type ArchiveSettings } from '../archive/archive.js';
-import { makeDeployId, type DeployRecord } from '../archive/deploy-record.js';
-import { createS3Connection, type S3Endpoint } from '../s3/client.js';
-import { describeS3Error } from '../s3/s3-error.js';
-import { applyPlan, type ApplyEvent } from './apply.js';
-import { BandwidthLimit } from './bandwidth-limit.js';
-import { manifestRangeEnds, MANIFEST_NAME, parseManifest } from './manifest.js';
-import { plan as makePlan, planChangesBucket } from './plan.js';
-import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, LOCK_NAME, PublishLock, readLockState, type LockRecord, type LockState } from './publish-lock.js';
-import { scanLocal } from './scan-local.js';
-import { inKeyOrder, PAGE_KEYS, rangeBounds, readTextObject, scanRemote, stateKey } from './scan-remote.js';
-import type { LocalFile, Plan } from './types.js';
-import { MAX_ROUTING_RULES, NOT_PERMITTED_WARNING, readWebsite, routingRulesFor, sameWebsite, writeWebsite, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
-import { redirectObjects } from '../website/redirect-objects.js';
+import picomatch from 'picomatch';
+import { checkArchiveBucket, markDeployFailed, recordDeploy, type ArchiveSettings } from '../archive/archive.js';
+import { FleuronError } from '../errors/fleuron-error.js';
+import { compileHeaderPolicy, type CompiledHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
+import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/client.js';
+import { readTextObject } from '../s3/read-text-object.js';
+import { describeS3Error, type S3ErrorContext } from '../s3/s3-error.js';
+import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
+import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
+import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
+import { BandwidthLimit } from './bandwidth-limit.js';
+import { parseManifest } from './manifest.js';
+import { plan as makePlan, planChangesBucket } from './plan.js';
+import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, readLockState, withPublishLock, type LockState, type PublishLock } from './publish-lock.js';
+import { checkSafety } from './safety.js';
+import { scanLocal, type LocalScan } from './scan-local.js';
+import { PAGE_KEYS, rangeBounds, scanRemote, type RemoteScan } from './scan-remote.js';
+import { LOCK_NAME, MANIFEST_NAME, stateKey } from './state-keys.js';
+import type { Manifest, Plan } from './types.js';
+import { decideWebsite, type RedirectMode, type WebsiteDecision, type WebsiteOverride } from './website-decision.js';
 
 export interface PublishOptions {
   /** The built site folder. */
@@ -34,6 +39,8 @@ export interface PublishOptions {
   force?: boolean;
   /** Publish even if another publish holds the lock. */
   breakLock?: boolean;
+  /** Shown to whoever finds the lock taken (the lock is public: no user or host name is written). */
+  lockLabel?: string;
   headerRules?: readonly HeaderRule[];
   gzip?: boolean;
   exclude?: readonly string[];
@@ -58,6 +65,7 @@ export interface PublishOptions {
 export type PublishEvent =
   | { type: 'scanned-local'; files: number; bytes: number }
   | { type: 'scanned-remote'; objects: number }
+  /** Once per publish, with the plan that is applied. */
   | { type: 'planned'; plan: Plan }
   | ApplyEvent;
 
@@ -82,7 +90,7 @@ export interface PublishSummary {
   /** What happened to the bucket's website configuration. */
   website?: 'unchanged' | 'configured' | 'would-configure' | 'not-permitted';
   /** How redirects were published. */
-  redirects?: { count: number; as: 'routing rules' | 'objects' };
+  redirects?: { count: number; as: RedirectMode };
 }
 
 export interface PublishOutcome {
@@ -90,261 +98,259 @@ export interface PublishOutcome {
   plan: Plan;
 }
 
+/** What both scans found. */
+interface Scanned {
+  local: LocalScan;
+  remote: RemoteScan;
+  manifest: Manifest;
+  manifestFound: boolean;
+  lock: LockState;
+  /** The live website configuration (undefined when fleuron does not configure it). */
+  website?: WebsiteState;
+}
+
+/** The plan and the website decision it was made for. */
+interface Decided {
+  website: WebsiteDecision;
+  plan: Plan;
+  warnings: string[];
+}
+
+/** What changing the bucket did. */
+interface Changed {
+  decided: Decided;
+  applied?: ApplyResult;
+  deployId?: string;
+  websiteWritten: boolean;
+  warnings: string[];
+}
+
+/** The parts of a publish every step needs. */
+interface PublishRun {
+  options: PublishOptions;
+  client: S3Client;
+  context: (doing: string) => S3ErrorContext;
+  emit: (event: PublishEvent) => void;
+  isOurs: (key: string) => boolean;
+}
+
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
   const started = Date.now();
-  const emit = options.onEvent ?? (() => {});
-  const endpointName = options.endpoint.endpoint ?? 'AWS S3';
-  const context = (doing: string) => ({ bucket: options.bucket, endpoint: endpointName, region: options.endpoint.region, doing });
-
-  const policy = compileHeaderPolicy({ rules: options.headerRules, gzip: options.gzip });
+  const endpoint = displayEndpoint(options.endpoint.endpoint);
   const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
+  const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
+  const run: PublishRun = {
+    options,
+    client,
+    context: (doing) => ({ bucket: options.bucket, endpoint, region: options.endpoint.region, doing }),
+    emit: options.onEvent ?? (() => {}),
+    isOurs: (key) => key.startsWith(options.prefix) && !keep?.(key.slice(options.prefix.length)),
+  };
   try {
-    // The folder and the bucket are scanned at the same time: one is disk and CPU, the other network.
-    // Fetched while the listing runs, a round trip less; used only if the listing shows it exists.
-    const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
-    const manifestText = readTextObject(client, options.bucket, manifestKey);
-    manifestText.catch(() => {});
-    // The listing is split on the keys the bucket should hold: the last publish's, sampled from its manifest without
-    // parsing it (files deleted since are still in the bucket), else the folder's. The manifest key itself is
-    // expected too: in the first range, it takes no page of its own. Only the range ends are kept, not the keys.
-    let announceLocalEnds: (ends: readonly string[]) => void = () => {};
-    const localEnds = new Promise<readonly string[]>((resolve) => (announceLocalEnds = resolve));
-    let manifestGaveEnds = false;
-    const rangeEnds = manifestText
-      .catch(() => undefined)
-      .then((text) => {
-        const published = text === undefined ? [] : manifestRangeEnds(text, PAGE_KEYS);
-        manifestGaveEnds = published.length > 0;
-        return manifestGaveEnds ? inKeyOrder(published) : localEnds;
+    const scanned = await scanBothSides(run, compileHeaderPolicy({ rules: options.headerRules, gzip: options.gzip }));
+    const warnings = [...scanned.local.warnings, ...checkLockFound(run, scanned.lock)];
+    const decided = decide(run, scanned);
+    const changesBucket = planChangesBucket(decided.plan) || decided.website.needsWrite || scanned.lock.kind !== 'free';
+    if (options.archive && hasActions(decided.plan)) {
+      await checkArchiveBucket(client, options.archive, options.bucket).catch((error) => {
+        throw describeS3Error(error, { ...run.context('checking the archive bucket'), bucket: options.archive!.bucket });
       });
-    const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds }).catch((error) => {
-      throw describeS3Error(error, context('listing the bucket'));
-    });
-    remoteScan.catch(() => {}); // reported below, after the local scan's own errors
-    const local = await scanLocal({
-      dir: options.dir,
-      prefix: options.prefix,
-      policy,
-      exclude: options.exclude,
-      include: options.include,
-      hashCache: options.hashCache,
-      // Sorting the folder's keys is skipped when the manifest, usually back by then, already gave the ends.
-      onKeys: (keys) => {
-        if (!manifestGaveEnds) announceLocalEnds(rangeBounds([...keys, manifestKey], PAGE_KEYS));
-      },
-    }).finally(() => announceLocalEnds([]));
-    const files = local.files;
-    emit({ type: 'scanned-local', files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) });
-    const remote = await remoteScan;
-    emit({ type: 'scanned-remote', objects: remote.objects.size });
-    const manifestFound = remote.state.has(manifestKey);
-    const manifest = parseManifest(
-      manifestFound
-        ? await manifestText.catch((error) => {
-            throw describeS3Error(error, context('reading the manifest'));
-          })
-        : undefined,
-    );
-
-    const lockState: LockState = remote.state.has(stateKey(options.prefix, LOCK_NAME))
-      ? await readLockState(client, options.bucket, options.prefix).catch((error) => {
-          throw describeS3Error(error, context('reading the publish lock'));
-        })
-      : { kind: 'free' };
-    const refuse = (record: LockRecord) => lockedError(options.bucket, options.prefix, record);
-    const warnings = [...local.warnings];
-    if (lockState.kind === 'held' && !options.breakLock) {
-      if (!options.dryRun) throw refuse(lockState.record);
-      warnings.push(`another publish is running (${describeHolder(lockState.record)})`);
     }
-
-    const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
-    const redirects = options.redirects ?? [];
-    const canTryRules = options.website !== undefined && redirects.length > 0 && redirects.length <= MAX_ROUTING_RULES;
-    const wantedFor = (mode: 'routing rules' | 'objects'): WebsiteConfig | undefined =>
-      options.website && { ...options.website, ...(mode === 'routing rules' ? { routingRules: routingRulesFor(redirects, options.prefix) } : {}) };
-    const fingerprintFor = (mode: 'routing rules' | 'objects') =>
-      createHash('sha256').update(JSON.stringify({ mode, website: wantedFor(mode), redirects })).digest('hex').slice(0, 16);
-    // The manifest remembers the configuration fleuron last applied: an unchanged one is not read back.
-    const remembered =
-      options.website && !options.force && manifest.website !== undefined
-        ? canTryRules && manifest.website === fingerprintFor('routing rules')
-          ? 'routing rules'
-          : manifest.website === fingerprintFor('objects')
-            ? 'objects'
-            : undefined
-        : undefined;
-    const website: WebsiteState | undefined = !options.website
-      ? undefined
-      : remembered
-        ? { kind: 'found', config: wantedFor(remembered)! }
-        : await readWebsite(client, options.bucket).catch((error) => {
-            throw describeS3Error(error, context('reading the website configuration'));
-          });
-    // Routing rules are tried first (Garage 2.x); a server that refuses them gets redirect objects.
-    let redirectMode: 'routing rules' | 'objects' = remembered ?? (canTryRules && website?.kind !== 'not-permitted' ? 'routing rules' : 'objects');
-    let websiteApplies = website !== undefined && website.kind !== 'not-permitted';
-    const wantedWebsite = () => wantedFor(redirectMode);
-    const planFor = () => {
-      const extra = redirectMode === 'objects' ? redirectObjects(redirects, files, options.prefix, options.siteRootPath ?? `/${options.prefix}`) : { objects: [], warnings: [] };
-      const result = makePlan({
-        local: [...files, ...extra.objects],
-        remote: remote.objects,
-        manifest,
-        manifestFound,
-        force: options.force,
-        keep: keep ? (key) => keep(key.slice(options.prefix.length)) : undefined,
-        website: websiteApplies ? fingerprintFor(redirectMode) : undefined,
-      });
-      checkSafety(result, files.length, remote.objects.size, options);
-      emit({ type: 'planned', plan: result });
-      return { plan: result, warnings: extra.warnings };
-    };
-    let { plan, warnings: redirectWarnings } = planFor();
-
-    const summary: PublishSummary = {
-      ok: true,
-      dryRun: options.dryRun === true,
-      bucket: options.bucket,
-      prefix: options.prefix,
-      endpoint: endpointName,
-      uploaded: 0,
-      headersUpdated: 0,
-      deleted: 0,
-      unchanged: 0,
-      bytesUploaded: 0,
-      hashesFromCache: local.hashesFromCache,
-      requests: { total: 0, byOperation: {} },
-      durationMs: 0,
-      warnings,
-    };
-    const websiteNeedsWrite = () => website !== undefined && website.kind !== 'not-permitted' && !sameWebsite(website, wantedWebsite()!);
-    if (website?.kind === 'not-permitted') {
-      summary.website = 'not-permitted';
-      warnings.push(NOT_PERMITTED_WARNING);
-    } else if (website) {
-      summary.website = websiteNeedsWrite() ? (options.dryRun ? 'would-configure' : 'configured') : 'unchanged';
-    }
-    const writeWebsiteConfig = async () => {
-      if (!websiteNeedsWrite()) return;
-      const write = (wanted: WebsiteConfig) =>
-        writeWebsite(client, options.bucket, wanted).catch((error) => {
-          throw describeS3Error(error, context('configuring website hosting'));
-        });
-      let outcome = await write(wantedWebsite()!);
-      if (outcome === 'rules-refused') {
-        redirectMode = 'objects';
-        ({ plan, warnings: redirectWarnings } = planFor());
-        outcome = await write(wantedWebsite()!);
-      }
-      if (outcome === 'not-permitted') {
-        summary.website = 'not-permitted';
-        warnings.push(NOT_PERMITTED_WARNING);
-        websiteApplies = false; // not remembered: the next publish checks again
-        ({ plan, warnings: redirectWarnings } = planFor());
-      }
-    };
-    const applyAndCheck = async (lock: PublishLock) => {
-      const result = await applyPlan(plan, {
-        client,
-        bucket: options.bucket,
-        prefix: options.prefix,
-        concurrency: options.concurrency,
-        previousManifest: manifest,
-        bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
-        onEvent: emit,
-        beforeDeletes: async () => {
-          const holder = await lock.holder();
-          if (holder !== undefined) throw lockLostError(options.bucket, options.prefix, holder);
+    let changed: Changed = { decided, websiteWritten: false, warnings: [] };
+    if (!options.dryRun && changesBucket) {
+      changed = await withPublishLock({ client, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }, (lock) => changeBucket(run, scanned, decided, lock)).catch(
+        (error) => {
+          throw describeS3Error(error, run.context('taking the publish lock'));
         },
-      });
-      Object.assign(summary, {
-        uploaded: result.uploaded,
-        headersUpdated: result.headersUpdated,
-        deleted: result.deleted,
-        bytesUploaded: result.bytesUploaded,
-      });
-      const failure = result.failures[0];
-      if (failure) {
-        const described = describeS3Error(failure.error, context(`publishing ${failure.key}`));
-        const others = result.failures.length > 1 ? ` (and ${result.failures.length - 1} more)` : '';
-        throw new FleuronError(described.code, `${described.message}${others}`, {
-          hint: [
-            `${summary.uploaded} files were uploaded and nothing was deleted: run the same command again to finish`,
-            ...(described.hint && !/run the same command again/.test(described.hint) ? [described.hint] : []),
-          ].join('; '),
-          exitCode: described.exitCode,
-          cause: failure.error,
-        });
-      }
-    };
-    const leftover = lockState.kind !== 'free';
-    if (!options.dryRun && (planChangesBucket(plan) || leftover || websiteNeedsWrite())) {
-      const lock = new PublishLock(client, options.bucket, options.prefix);
-      const other = await lock.acquire().catch((error) => {
-        throw describeS3Error(error, context('taking the publish lock'));
-      });
-      if (other) throw refuse(other);
-      try {
-        if (leftover) warnings.push(await cleanUpAfterUnfinished(client, options, lockState));
-        await writeWebsiteConfig();
-        if (options.archive && plan.uploads.length + plan.headerUpdates.length + plan.deletes.length > 0) {
-          summary.deployId = await archiveDeploy(client, options, plan, remote.objects).catch((error) => {
-            throw describeS3Error(error, context(`archiving the versions this publish replaces in bucket "${options.archive!.bucket}" (nothing was changed)`));
-          });
-        }
-        if (planChangesBucket(plan)) await applyAndCheck(lock);
-      } finally {
-        await lock.release().catch(() => {}); // an unreleased lock expires by itself
-      }
+      );
+    } else {
+      run.emit({ type: 'planned', plan: decided.plan });
     }
-    Object.assign(summary, {
-      unchanged: plan.unchanged,
-      redirects: redirects.length > 0 ? { count: redirects.length, as: redirectMode } : undefined,
-    });
-    if (options.dryRun) {
-      Object.assign(summary, {
-        uploaded: plan.uploads.length,
-        headersUpdated: plan.headerUpdates.length,
-        deleted: plan.deletes.length,
-        bytesUploaded: plan.uploads.reduce((sum, action) => sum + action.file.size, 0),
-      });
-    }
-    warnings.push(...redirectWarnings);
+    const summary = summarise(options, scanned, changed, [...warnings, ...changed.warnings, ...changed.decided.warnings], endpoint);
     summary.requests = { total: counter.total, byOperation: counter.byOperation() };
     summary.durationMs = Date.now() - started;
-    return { summary, plan };
+    return { summary, plan: changed.decided.plan };
   } finally {
     client.destroy();
   }
 }
 
-/** Archives what the plan will overwrite or delete, records the deploy, and keeps the retention rule set. */
-async function archiveDeploy(client: S3Client, options: PublishOptions, plan: Plan, remote: ReadonlyMap<string, unknown>): Promise<string> {
-  const archive = options.archive!;
-  const record: DeployRecord = {
-    version: 1,
-    id: makeDeployId(),
-    time: new Date().toISOString(),
+/**
+ * The folder and the bucket are scanned at the same time: one is disk and CPU, the other network. The manifest, the
+ * website configuration and the lock are read while the listing runs, a round trip less each.
+ */
+async function scanBothSides(run: PublishRun, policy: CompiledHeaderPolicy): Promise<Scanned> {
+  const { options, client } = run;
+  const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
+  const manifestText = readTextObject(client, options.bucket, manifestKey);
+  manifestText.catch(() => {}); // used only if the listing shows it exists
+  const website = options.website ? readWebsite(client, options.bucket) : Promise.resolve(undefined);
+  website.catch(() => {}); // reported below, in order
+  // The listing is split on the folder's keys (see scanRemote): only the range ends are kept, not the keys.
+  let announceEnds: (ends: readonly string[]) => void = () => {};
+  const rangeEnds = new Promise<readonly string[]>((resolve) => (announceEnds = resolve));
+  const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds });
+  remoteScan.catch(() => {}); // reported below, after the local scan's own errors
+  const local = await scanLocal({
+    dir: options.dir,
+    prefix: options.prefix,
+    policy,
+    exclude: options.exclude,
+    include: options.include,
+    hashCache: options.hashCache,
+    onKeys: (keys) => announceEnds(rangeBounds([...keys, manifestKey], PAGE_KEYS)),
+  }).finally(() => announceEnds([]));
+  run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
+  const remote = await remoteScan.catch((error) => {
+    throw describeS3Error(error, run.context('listing the bucket'));
+  });
+  run.emit({ type: 'scanned-remote', objects: remote.objects.size });
+  const manifestFound = remote.state.has(manifestKey);
+  const manifest = parseManifest(
+    manifestFound
+      ? await manifestText.catch((error) => {
+          throw describeS3Error(error, run.context('reading the manifest'));
+        })
+      : undefined,
+  );
+  const lock: LockState = remote.state.has(stateKey(options.prefix, LOCK_NAME))
+    ? await readLockState(client, options.bucket, options.prefix).catch((error) => {
+        throw describeS3Error(error, run.context('reading the publish lock'));
+      })
+    : { kind: 'free' };
+  const live = await website.catch((error) => {
+    throw describeS3Error(error, run.context('reading the website configuration'));
+  });
+  return { local, remote, manifest, manifestFound, lock, website: live };
+}
+
+/** A lock held by a running publish stops this one (a dry run only warns), unless --break-lock. */
+function checkLockFound(run: PublishRun, lock: LockState): string[] {
+  if (lock.kind !== 'held' || run.options.breakLock) return [];
+  if (!run.options.dryRun) throw lockedError(run.options.bucket, run.options.prefix, lock.record);
+  return [`another publish is running (${describeHolder(lock.record)})`];
+}
+
+/** Pure: the website decision, then the plan for it (redirect objects join the folder's files), safety checked. */
+function decide(run: PublishRun, scanned: Scanned, override: WebsiteOverride = {}): Decided {
+  const { options } = run;
+  const redirects = options.redirects ?? [];
+  const website = decideWebsite(
+    { website: options.website, redirects, prefix: options.prefix, live: scanned.website, remembered: scanned.manifest.website, isOurs: run.isOurs, force: options.force },
+    override,
+  );
+  const files = scanned.local.files;
+  const extra =
+    website.mode === 'objects' ? redirectObjects(redirects, files, options.prefix, options.siteRootPath ?? `/${options.prefix}`) : { objects: [], warnings: [] };
+  const plan = makePlan({
+    local: extra.objects.length > 0 ? [...files, ...extra.objects] : files,
+    remote: scanned.remote.objects,
+    manifest: scanned.manifest,
+    manifestFound: scanned.manifestFound,
+    force: options.force,
+    keep: (key) => !run.isOurs(key),
+    website: website.fingerprint,
+  });
+  checkSafety({
+    kind: 'publish',
+    deletes: plan.deletes.length,
+    existing: scanned.remote.objects.size,
+    remaining: files.length,
+    maxDeletes: options.maxDeletes,
+    emptyReason: `the folder ${options.dir} has nothing to publish`,
+  });
+  return { website, plan, warnings: extra.warnings };
+}
+
+/** Under the lock: clean up after an unfinished publish, configure the website, archive, apply. */
+async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, lock: PublishLock): Promise<Changed> {
+  const { options, client } = run;
+  const warnings: string[] = [];
+  if (scanned.lock.kind !== 'free') warnings.push(await cleanUpAfterUnfinished(run, scanned.lock));
+  const { decided, written, notPermitted } = await configureWebsite(run, scanned, first);
+  // Only a refusal met while writing: one found when reading is reported by summarise.
+  if (notPermitted) warnings.push(NOT_PERMITTED_WARNING);
+  run.emit({ type: 'planned', plan: decided.plan });
+  const { plan } = decided;
+  if (!planChangesBucket(plan)) return { decided, websiteWritten: written, warnings };
+
+  const deploy = options.archive && hasActions(plan)
+    ? await recordDeploy(client, options.archive, { bucket: options.bucket, prefix: options.prefix, kind: 'publish', changes: publishChanges(plan, scanned.remote.objects), concurrency: options.concurrency }).catch((error) => {
+        throw describeS3Error(error, run.context(`archiving the versions this publish replaces in bucket "${options.archive!.bucket}" (nothing was changed)`));
+      })
+    : undefined;
+  const applied = await applyPlan(plan, {
+    client,
     bucket: options.bucket,
     prefix: options.prefix,
-    kind: 'publish',
-    changes: [
-      ...plan.uploads.map((action) => ({ key: action.key, action: 'upload' as const, archived: remote.has(action.key) })),
-      ...plan.headerUpdates.map((action) => ({ key: action.key, action: 'update-headers' as const, archived: true })),
-      ...plan.deletes.map((action) => ({ key: action.key, action: 'delete' as const, archived: true })),
-    ],
-  };
-  await archiveBeforeChange(client, archive, record, options.concurrency);
-  await ensureRetention(client, archive);
-  return record.id;
+    concurrency: options.concurrency,
+    previousManifest: scanned.manifest,
+    bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
+    onEvent: run.emit,
+    beforeDeletes: async () => {
+      const holder = await lock.holder();
+      if (holder !== undefined) throw lockLostError(options.bucket, options.prefix, holder);
+    },
+  });
+  const failure = applied.failures[0];
+  if (failure) {
+    const error = applyFailure(run, applied, failure);
+    if (deploy) await markDeployFailed(client, options.archive!, deploy, error.message).catch(() => {});
+    throw error;
+  }
+  return { decided, applied, deployId: deploy?.id, websiteWritten: written, warnings };
+}
+
+/**
+ * Writes the website configuration when it differs from the live one. A server that refuses routing rules gets
+ * redirect objects instead (the plan changes with it); a key that may not configure it gets a warning.
+ */
+async function configureWebsite(run: PublishRun, scanned: Scanned, decided: Decided): Promise<{ decided: Decided; written: boolean; notPermitted: boolean }> {
+  if (!decided.website.needsWrite || !decided.website.wanted) return { decided, written: false, notPermitted: false };
+  const write = (wanted: WebsiteConfig) =>
+    writeWebsite(run.client, run.options.bucket, wanted).catch((error) => {
+      throw describeS3Error(error, run.context('configuring website hosting'));
+    });
+  let outcome = await write(decided.website.wanted);
+  if (outcome === 'rules-refused') {
+    decided = decide(run, scanned, { mode: 'objects' });
+    outcome = decided.website.wanted ? await write(decided.website.wanted) : 'unchanged';
+  }
+  if (outcome === 'not-permitted') return { decided: decide(run, scanned, { mode: decided.website.mode, notPermitted: true }), written: false, notPermitted: true };
+  return { decided, written: outcome === 'configured', notPermitted: false };
+}
+
+/** The failure of an apply as one line, saying what was done and that nothing was deleted. */
+function applyFailure(run: PublishRun, applied: ApplyResult, failure: ApplyResult['failures'][number]): FleuronError {
+  const described = describeS3Error(failure.error, run.context(`publishing ${failure.key}`));
+  const others = applied.failures.length > 1 ? ` (and ${applied.failures.length - 1} more)` : '';
+  const deleted = applied.deleted > 0 ? `${applied.deleted} were deleted before the failure` : 'nothing was deleted';
+  return new FleuronError(described.code, `${described.message}${others}`, {
+    hint: [
+      `${applied.uploaded} files were uploaded and ${deleted}: run the same command again to finish`,
+      ...(described.hint && !/run the same command again/.test(described.hint) ? [described.hint] : []),
+    ].join('; '),
+    exitCode: described.exitCode,
+    cause: failure.error,
+  });
+}
+
+const hasActions = (plan: Plan) => plan.uploads.length + plan.headerUpdates.length + plan.deletes.length > 0;
+
+/** What a publish deploy changes, for its record: the keys that existed before are archived. */
+function publishChanges(plan: Plan, remote: ReadonlyMap<string, unknown>) {
+  return [
+    ...plan.uploads.map((action) => ({ key: action.key, action: 'upload' as const, archived: remote.has(action.key) })),
+    ...plan.headerUpdates.map((action) => ({ key: action.key, action: 'update-headers' as const, archived: true })),
+    ...plan.deletes.map((action) => ({ key: action.key, action: 'delete' as const, archived: true })),
+  ];
 }
 
 /** A publish that did not finish leaves its lock and maybe multipart uploads: abort them. */
-async function cleanUpAfterUnfinished(client: S3Client, options: PublishOptions, state: LockState): Promise<string> {
+async function cleanUpAfterUnfinished(run: PublishRun, state: LockState): Promise<string> {
   const why = state.kind === 'abandoned' ? state.why : 'its lock was broken with --break-lock';
   try {
-    const aborted = await abortLeftoverUploads(client, options.bucket, options.prefix);
+    const aborted = await abortLeftoverUploads(run.client, run.options.bucket, run.options.prefix);
     return `a previous publish did not finish (${why}); aborted ${aborted} incomplete multipart uploads`;
   } catch (error) {
     const name = (error as { name?: string }).name ?? 'error';
@@ -352,16 +358,38 @@ async function cleanUpAfterUnfinished(client: S3Client, options: PublishOptions,
   }
 }
 
-function checkSafety(plan: Plan, localCount: number, remoteCount: number, options: PublishOptions): void {
-  if (localCount === 0 && remoteCount > 0) {
-    throw new FleuronError('empty-folder', `the folder ${options.dir} has nothing to publish, and the bucket holds ${remoteCount} objects`, {
-      hint: 'refusing to empty the site: check the folder (was the site built?)',
-      exitCode: ExitCode.usage,
-    });
-  }
-  if (options.maxDeletes >= 0 && plan.deletes.length > options.maxDeletes) {
-    throw new FleuronError('too-many-deletes', `this publish would delete ${plan.deletes.length} objects, more than the cap of ${options.maxDeletes}; nothing was changed`, {
-      hint: `check the folder and prefix; if the deletes are intended, run again with --max-deletes ${plan.deletes.length}`,
-    });
-  }
+/** Pure: the summary of what was done (or, on a dry run, what would be). */
+function summarise(options: PublishOptions, scanned: Scanned, changed: Changed, warnings: string[], endpoint: string): PublishSummary {
+  const { plan, website } = changed.decided;
+  const applied = changed.applied;
+  const dryRun = options.dryRun === true;
+  const redirects = options.redirects ?? [];
+  const websiteStatus: PublishSummary['website'] =
+    options.website === undefined
+      ? undefined
+      : scanned.website?.kind === 'not-permitted' || (website.wanted === undefined && !dryRun)
+        ? 'not-permitted'
+        : dryRun
+          ? website.needsWrite ? 'would-configure' : 'unchanged'
+          : changed.websiteWritten ? 'configured' : 'unchanged';
+  if (scanned.website?.kind === 'not-permitted') warnings.push(NOT_PERMITTED_WARNING);
+  return {
+    ok: true,
+    dryRun,
+    bucket: options.bucket,
+    prefix: options.prefix,
+    endpoint,
+    uploaded: dryRun ? plan.uploads.length : (applied?.uploaded ?? 0),
+    headersUpdated: dryRun ? plan.headerUpdates.length : (applied?.headersUpdated ?? 0),
+    deleted: dryRun ? plan.deletes.length : (applied?.deleted ?? 0),
+    unchanged: plan.unchanged,
+    bytesUploaded: dryRun ? plan.uploads.reduce((sum, action) => sum + action.file.size, 0) : (applied?.bytesUploaded ?? 0),
+    hashesFromCache: scanned.local.hashesFromCache,
+    requests: { total: 0, byOperation: {} },
+    durationMs: 0,
+    warnings,
+    ...(changed.deployId ? { deployId: changed.deployId } : {}),
+    ...(websiteStatus ? { website: websiteStatus } : {}),
+    ...(redirects.length > 0 ? { redirects: { count: redirects.length, as: website.mode } } : {}),
+  };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
 import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
+import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher } from './file-hasher.js';
 import { HashCache } from './hash-cache.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
@@ -39,20 +40,52 @@ export interface LocalScan {
   hashesFromCache: number;
 }
 
-/** `''` or `a/b/`: no leading slash, one trailing slash, NFC. */
+/**
+ * `''` or `a/b/`: one trailing slash, NFC. A leading `/`, an empty, `.` or `..` segment is refused: S3 keys have no
+ * folders to resolve them, so `../x` would be a folder named `..` that no URL reaches.
+ */
 export function normalizePrefix(prefix: string | undefined): string {
-  const trimmed = (prefix ?? '').normalize('NFC').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? '' : `${trimmed}/`;
+  const raw = (prefix ?? '').normalize('NFC');
+  const trimmed = raw.replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  const refuse = (what: string) => usageError('bad-prefix', `the prefix "${raw}" ${what}`, 'give a folder path such as blog or sites/blog (--prefix, FLEURON_PREFIX or publish.prefix)');
+  if (trimmed.startsWith('/')) throw refuse('starts with "/"');
+  if (trimmed.includes('\\')) throw refuse('holds a backslash');
+  const bad = trimmed.split('/').find((segment) => segment === '' || segment === '.' || segment === '..');
+  if (bad !== undefined) throw refuse(bad === '' ? 'has an empty segment ("//")' : `has a "${bad}" segment`);
+  if (!keyFitsXml(trimmed)) throw refuse('holds a control character');
+  return `${trimmed}/`;
+}
+
+/** One file the walk found, to be hashed. */
+interface Candidate {
+  relative: string;
+  key: string;
+  absolute: string;
+  symlink: boolean;
 }
 
 export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const root = path.resolve(options.dir);
   const realRoot = await resolveRoot(root);
-  const classify = makePathClassifier(options.exclude, options.include);
   const warnings: string[] = [];
-  const leftovers: string[] = [];
+  const candidates = await walkFolder(root, options, warnings);
+  options.onKeys?.(candidates.map(({ key }) => key));
+  const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
+  const files = await hashFiles(candidates, realRoot, hashCache, options, warnings);
+  checkDistinctKeys(files);
+  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  warnings.sort();
+  hashCache.save(realRoot);
+  return { files, warnings, hashesFromCache: hashCache.hits };
+}
 
-  const entries = await fg('**', {
+/** Every publishable file of the folder, with its object key (names checked); nothing is read yet. */
+async function walkFolder(root: string, options: LocalScanOptions, warnings: string[]): Promise<Candidate[]> {
+  const classify = makePathClassifier(options.exclude, options.include);
+  const leftovers: string[] = [];
+  // `**/*`, not `**`: `**` alone skips names holding a newline, which must be seen (and refused).
+  const entries = await fg('**/*', {
     cwd: root,
     dot: true,
     onlyFiles: false,
@@ -67,8 +100,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
       cause: error,
     });
   });
-
-  const candidates: { relative: string; key: string; absolute: string; symlink: boolean }[] = [];
+  const candidates: Candidate[] = [];
   for (const entry of entries) {
     const relative = entry.path;
     if (entry.dirent.isDirectory()) continue;
@@ -84,11 +116,12 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     }
     candidates.push({ relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.dirent.isSymbolicLink() });
   }
-  entries.length = 0;
   if (leftovers.length > 0) warnings.push(leftoversWarning(leftovers, 'publish'));
-  options.onKeys?.(candidates.map(({ key }) => key));
+  return candidates;
+}
 
-  const seen = new Map<string, string>();
+/** Hashes the candidates in worker threads (or takes their hash from the cache), with the headers each object gets. */
+async function hashFiles(candidates: readonly Candidate[], realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   // One header object per distinct header set: 100,000 pages share a handful of them.
   const sharedHeaders = new Map<string, ObjectHeaders>();
   const headersFor = (key: string) => {
@@ -99,7 +132,6 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
     sharedHeaders.set(id, headers);
     return headers;
   };
-  const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
   const hasher = FileHasher.start(candidates.length);
   const files: LocalFile[] = [];
   try {
@@ -140,19 +172,18 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   } finally {
     await hasher.close();
   }
+  return files;
+}
 
-
+/** Two names that differ only in Unicode normalisation map to one key: refused, not overwritten. */
+function checkDistinctKeys(files: readonly LocalFile[]): void {
+  const seen = new Set<string>();
   for (const file of files) {
-    const other = seen.get(file.key);
-    if (other !== undefined) {
+    if (seen.has(file.key)) {
       throw usageError('duplicate-key', `two files map to the object key "${file.key}" (their names differ only in Unicode normalisation)`, 'rename one of them');
     }
-    seen.set(file.key, file.key);
+    seen.add(file.key);
   }
-  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  warnings.sort();
-  hashCache.save(realRoot);
-  return { files, warnings, hashesFromCache: hashCache.hits };
 }
 
 async function resolveRoot(root: string): Promise<string> {
@@ -173,6 +204,11 @@ function keyFor(relative: string, prefix: string): string {
   const posix = relative.split(path.sep).join('/');
   if (posix.includes('\uFFFD')) {
     throw usageError('bad-file-name', `the file name "${posix}" is not valid UTF-8`, 'rename the file; object keys must be UTF-8');
+  }
+  if (!keyFitsXml(posix)) {
+    // S3's XML requests (DeleteObjects) cannot carry it: such an object could not be deleted with the others.
+    const shown = posix.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    throw usageError('bad-file-name', `the file name "${shown}" holds a control character`, 'rename the file; nothing was published');
   }
   const key = prefix + posix.normalize('NFC');
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {

@@ -39,9 +39,10 @@ export interface ManifestEntry {
 }
 
 export interface Manifest {
-  version: 1;
-  /** Fingerprint of the website configuration last applied (saves reading it back on every publish). */
+  version: 2;
+  /** Fingerprint of the website configuration last applied, and how redirects were published. */
   website?: string;
+  /** Keyed by `manifestKey(object key)`: the manifest is public and names no object. */
   objects: Record<string, ManifestEntry>;
 }
 

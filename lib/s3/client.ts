@@ -42,7 +42,8 @@ export function createS3Connection(target: S3Endpoint, options: S3ClientOptions 
   const counter = options.counter ?? new RequestCounter();
   const maxSockets = options.maxSockets ?? 32;
   const client = new S3Client({
-    endpoint: target.endpoint,
+    // A user and password in the URL mean nothing to S3 (requests are signed) and must never be printed.
+    endpoint: target.endpoint === undefined ? undefined : displayEndpoint(target.endpoint),
     region: target.region,
     forcePathStyle: target.forcePathStyle,
     credentials: target.credentials,
@@ -80,4 +81,18 @@ export function createS3Connection(target: S3Endpoint, options: S3ClientOptions 
   );
 
   return { client, counter };
+}
+
+/** The endpoint as fleuron shows it: without any user name or password written into the URL. */
+export function displayEndpoint(endpoint: string | undefined): string {
+  if (endpoint === undefined) return 'AWS S3';
+  try {
+    const url = new URL(endpoint);
+    if (!url.username && !url.password) return endpoint;
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, endpoint.endsWith('/') ? '/' : '');
+  } catch {
+    return endpoint.replace(/\/\/[^/@]*@/, '//');
+  }
 }

@@ -14,10 +14,6 @@ export class RequestCounter {
     return sum;
   }
 
-  count(operation: string): number {
-    return this.counts.get(operation) ?? 0;
-  }
-
   /** Counts by operation, sorted by name: `{ ListObjectsV2: 10, PutObject: 3 }`. */
   byOperation(): Record<string, number> {
     return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));

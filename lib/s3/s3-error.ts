@@ -53,6 +53,11 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Fleuro
       return make('wrong-region', `the server refused the signing region "${context.region}"`, 'Garage clusters almost always use region "garage": set AWS_REGION=garage or --region garage', ExitCode.usage);
     case 'NoSuchBucket':
       return make('no-such-bucket', `${where} does not exist`, 'check the bucket name (--bucket or FLEURON_BUCKET); your bucket admin creates buckets', ExitCode.usage);
+    // A 404 is about the bucket only when the server says so: an object or an upload can go missing mid-run.
+    case 'NoSuchKey':
+      return make('no-such-key', `an object was missing while ${context.doing} (NoSuchKey)`, 'it was deleted meanwhile (by another publish, or by hand): run the same command again');
+    case 'NoSuchUpload':
+      return make('upload-aborted', `a multipart upload was aborted while ${context.doing} (NoSuchUpload)`, 'another publish or a lifecycle rule aborted it: run the same command again');
     case 'AccessDenied':
     case 'Forbidden':
     case 'AllAccessDisabled':
@@ -69,7 +74,7 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Fleuro
     return make('access-denied', `access denied to ${where} while ${context.doing}`, 'check the key and its permissions on the bucket');
   }
   if (status === 404) {
-    return make('no-such-bucket', `${where} was not found while ${context.doing}`, 'check the bucket name and the endpoint', ExitCode.usage);
+    return make('not-found', `not found (HTTP 404) while ${context.doing} in ${where}`, 'something was removed meanwhile: run the same command again; if it persists, check the bucket name and the endpoint');
   }
   const message = (e.message ?? String(error)).split('\n')[0];
   return make('s3-error', `S3 request failed while ${context.doing}: ${code}${status ? ` (HTTP ${status})` : ''}: ${message}`, 'run again with --debug for details');

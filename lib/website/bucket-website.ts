@@ -105,6 +105,18 @@ export function routingRulesFor(redirects: readonly SiteRedirect[], prefix: stri
   });
 }
 
+/**
+ * Pure: the routing rules of a bucket shared by several sites (a root site and one under `blog/`, say), with this
+ * site's rules replaced by `ours` and every other site's rules kept. A rule is this site's when its key prefix is
+ * (the same test as for deleting an object at that key). Ordered by key prefix, longest first among prefixes of one
+ * another, so that `old.html`'s rule is met before `old`'s (S3 takes the first rule that matches).
+ */
+export function mergeRoutingRules(current: readonly RoutingRule[], ours: readonly RoutingRule[], isOurs: (keyPrefix: string) => boolean): RoutingRule[] {
+  const others = current.filter((rule) => !isOurs(rule.Condition?.KeyPrefixEquals ?? ''));
+  const prefixOf = (rule: RoutingRule) => rule.Condition?.KeyPrefixEquals ?? '';
+  return [...others, ...ours].sort((a, b) => (prefixOf(a) < prefixOf(b) ? 1 : prefixOf(a) > prefixOf(b) ? -1 : 0));
+}
+
 function isPermissionProblem(error: unknown): boolean {
   const status = errorStatus(error);
   return errorName(error) === 'AccessDenied' || errorName(error) === 'NotImplemented' || status === 403 || status === 501;

@@ -93,7 +93,7 @@ function planOf(parts: { uploads?: [string, 'new' | 'content differs'][]; delete
     headerUpdates: (parts.headers ?? []).map((key) => ({ kind: 'update-headers', key, file: file(key), reason: 'header rules changed' })),
     deletes: (parts.deletes ?? []).map((key) => ({ kind: 'delete', key, size: 10, reason: 'no longer in the folder' })),
     unchanged: 7,
-    manifest: { version: 1, objects: {} },
+    manifest: { version: 2, objects: {} },
     manifestChanged: true,
   };
 }

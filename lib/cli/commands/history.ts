@@ -12,6 +12,7 @@ export interface RollbackArgs extends HistoryArgs {
   deployId: string;
   dryRun?: boolean;
   breakLock?: boolean;
+  lockLabel?: string;
 }
 
 export const historyCommand: CommandModule<object, HistoryArgs> = {
@@ -38,6 +39,8 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
       .option('dry-run', { alias: 'n', type: 'boolean', describe: 'print what would be restored and deleted' })
       .option('json', { type: 'boolean', describe: 'print JSON' })
       .option('break-lock', { type: 'boolean', describe: 'roll back even though a publish holds the lock' })
+      .option('max-deletes', { type: 'number', describe: 'refuse to roll back if more objects would be deleted (-1: no cap; default 256) [env FLEURON_MAX_DELETES]' })
+      .option('lock-label', { type: 'string', describe: 'who rolls back, shown to a publish that finds the lock taken (public) [env FLEURON_LOCK_LABEL]' })
       .example('$0 rollback 20261125T144512Z-ab12', 'undo that deploy and every later one') as unknown as Argv<RollbackArgs>,
   handler: async (args: ArgumentsCamelCase<RollbackArgs>) => {
     const { runRollback } = await import('../run-history.js');

@@ -9,6 +9,7 @@ export interface PublishArgs extends PublishFlags {
   json?: boolean;
   force?: boolean;
   breakLock?: boolean;
+  lockLabel?: string;
   quiet?: boolean;
   local?: boolean;
   localPort?: number;
@@ -34,6 +35,7 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
       .option('hash-cache', { type: 'boolean', describe: 'skip re-reading files unchanged (size, mtime, ctime, inode) since the last publish; --no-hash-cache reads all (default on)' })
       .option('force', { type: 'boolean', describe: 'upload every file, even unchanged ones' })
       .option('break-lock', { type: 'boolean', describe: 'publish even though another publish holds the lock (when it is stale)' })
+      .option('lock-label', { type: 'string', describe: 'who publishes, shown to a publish that finds the lock taken (public: no secrets) [env FLEURON_LOCK_LABEL]' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print only the summary and errors' })
       .option('out', { type: 'string', describe: 'where to build, when DIR holds sources (default public)' })
       .option('drafts', { type: 'boolean', describe: 'include draft pages when building' })

@@ -7,7 +7,7 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { listDeploys } from '../../archive/archive.js';
 import type { DeployRecord } from '../../archive/deploy-record.js';
-import { rollback, type RollbackOutcome } from '../../archive/rollback.js';
+import { rollback, type RollbackOutcome } from '../../publish/rollback.js';
 import type { PublishSettings } from '../../config/publish-settings.js';
 import type { FleuronError } from '../../errors/fleuron-error.js';
 import { publish, type PublishEvent, type PublishOutcome } from '../../publish/publish.js';
@@ -90,7 +90,8 @@ export async function readHistory(settings: ArchivedSettings, bucket: string): P
 export async function runRollback(settings: ArchivedSettings, bucket: string, deployId: string, dryRun: boolean): Promise<RollbackOutcome> {
   const { client } = createS3Connection(endpointOf(settings), { maxSockets: settings.concurrency });
   try {
-    return await rollback({ client, bucket, prefix: settings.prefix, archive: settings.archive, targetId: deployId, concurrency: settings.concurrency, dryRun }).catch((error) => {
+    // The same safety rules as `fleuron rollback`: the delete cap, the empty-site refusal, the lock.
+    return await rollback({ client, bucket, prefix: settings.prefix, archive: settings.archive, targetId: deployId, concurrency: settings.concurrency, maxDeletes: settings.maxDeletes, dryRun }).catch((error: unknown) => {
       throw describeS3Error(error, contextOf(settings, settings.archive.bucket, `rolling back ${deployId}`));
     });
   } finally {

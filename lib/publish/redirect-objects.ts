@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { CACHE_REVALIDATE } from '../headers/header-rules.js';
-import type { LocalFile } from '../publish/types.js';
-import { redirectLocation, redirectPage, relativeHref, type SiteRedirect } from './redirects.js';
+import { redirectLocation, redirectPage, relativeHref, type SiteRedirect } from '../website/redirects.js';
+import type { LocalFile } from './types.js';
 
 export interface RedirectObjects {
   objects: LocalFile[];

@@ -1,0 +1,23 @@
+/** Reads a small object (fleuron's own records) as text, retrying a body cut off mid-way. */
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/**
+ * The body of a small object as text, or undefined when it does not exist. The SDK retries the
+ * request, not the reading of the body: a connection dropped mid-body is retried here.
+ */
+export async function readTextObject(client: S3Client, bucket: string, key: string, attempts = 4): Promise<string | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return await response.Body?.transformToString('utf8');
+    } catch (error) {
+      const { name, code } = error as { name?: string; code?: string };
+      if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
+      const network = NETWORK_CODES.has(code ?? '') || name === 'AbortError' || /aborted|socket hang up/i.test((error as Error).message ?? '');
+      if (!network || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
+    }
+  }
+}
