@@ -92,7 +92,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const written = await writeOutput(outDir, { files, copies, kept: new Set([...kept, ...keptCopies]) });
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
-  const cssFile = plan.copies.get(STYLESHEET);
+  const stylesheet = plan.assets.get(STYLESHEET);
+  const cssFile = stylesheet === undefined ? undefined : plan.copies.get(stylesheet);
   const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
   const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
   for (const page of sizes.overBudget) {

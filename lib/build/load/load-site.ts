@@ -1,6 +1,7 @@
 /** The load phase: config, sources, front matter and templates, turned into the plan of every file the build makes. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { usageError } from '../../errors/fleuron-error.js';
+import { FleuronError, usageError } from '../../errors/fleuron-error.js';
 import { contentHash } from '../cache/hash.js';
 import { collectAliases, type Redirect } from '../render/aliases.js';
 import { FEED_PATH } from '../render/feed.js';
@@ -8,12 +9,14 @@ import type { PageJob, RenderContext } from '../render/render-context.js';
 import { folderOf, folderTitle, isIndexSource, missingFolderIndexes, postsOf, resolveNavigation, type PageSummary, type SiteLink } from '../render/site-map.js';
 import { SITEMAP_PATH } from '../render/sitemap.js';
 import { wordsFor } from '../render/words.js';
+import { fingerprintedName } from './fingerprint.js';
+import { readImageSizes } from './image-sizes.js';
 import { loadPages, type LoadedPage, type SourceMemory } from './pages.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
 import { scanSources } from './sources.js';
 import { loadTemplates, themeAssets } from './templates.js';
 
-/** The theme's stylesheet, linked from every page (a site file of the same name replaces it). */
+/** The theme's stylesheet, linked from every page (a site file of the same name replaces it), under its fingerprinted name. */
 export const STYLESHEET = 'theme.css';
 
 /** Icons a site may put at its root, in order of preference; without one, pages declare an empty icon (see base.liquid). */
@@ -51,6 +54,8 @@ export interface SitePlan {
   aliases: Redirect[];
   /** Files copied as they are: output path → absolute source path. */
   copies: Map<string, string>;
+  /** The theme's assets (or the site's files replacing them): plain name (`theme.css`) → fingerprinted output path. */
+  assets: Map<string, string>;
 }
 
 export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
@@ -65,6 +70,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
 
   const copies = new Map<string, string>(themeFiles);
   for (const file of files) if (!file.isPage) copies.set(file.outputPath, file.absolutePath);
+  const assets = fingerprintAssets(copies, themeFiles.keys());
   const outputs = new Set<string>([...pages.map((page) => page.outputPath), ...copies.keys()]);
 
   const summaries = pages.map((page) => summaryOf(page, config));
@@ -98,13 +104,15 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   );
 
   const icon = SITE_ICONS.find((name) => copies.has(name));
+  const imageSizes = await readImageSizes(copies);
   const context: RenderContext = {
     config,
     templates,
     pages: allSummaries,
     drafts,
     outputs: [...outputs].sort(),
-    stylesheets: copies.has(STYLESHEET) ? [STYLESHEET] : [],
+    imageSizes,
+    stylesheets: assets.has(STYLESHEET) ? [assets.get(STYLESHEET)!] : [],
     ...(icon ? { icon } : {}),
     sourceLabel,
     ...(menu ? { menu } : {}),
@@ -122,7 +130,32 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
       bodyLine: 1,
     })),
   ];
-  return { config, context, jobs, posts, aliases, copies, ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+  return { config, context, jobs, posts, aliases, copies, assets, ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+}
+
+/**
+ * Moves each theme asset (or the site's file of the same name, which replaces it) to its fingerprinted name in
+ * `copies`; returns plain name → fingerprinted name. The bytes are read at every build: a theme has a few small files.
+ */
+function fingerprintAssets(copies: Map<string, string>, names: Iterable<string>): Map<string, string> {
+  const assets = new Map<string, string>();
+  for (const name of names) {
+    const source = copies.get(name)!;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(source);
+    } catch (error) {
+      throw new FleuronError('file-unreadable', `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        hint: 'check that the file is readable',
+        cause: error,
+      });
+    }
+    const fingerprinted = fingerprintedName(name, bytes);
+    copies.delete(name);
+    copies.set(fingerprinted, source);
+    assets.set(name, fingerprinted);
+  }
+  return assets;
 }
 
 /** What the rest of the site needs to know about a page; the title defaults to the folder or file name. */

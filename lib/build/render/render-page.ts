@@ -2,11 +2,15 @@
 import { gzipSync } from 'node:zlib';
 import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
+import { addImageDimensions } from './image-dimensions.js';
 import { renderLayout } from './layouts.js';
 import { lineFinder, rewriteLinks, type LinkProblem, type PageLink } from './links.js';
 import { renderMarkdown } from './markdown.js';
+import { descriptionFromContent } from './page-description.js';
 import type { PageJob, PreparedSite } from './render-context.js';
+import { addScrollRegions } from './scroll-regions.js';
 import { isCurrent, isIndexSource, type SiteLink } from './site-map.js';
+import { labelTaskCheckboxes } from './task-list.js';
 import { encodeUrlPath, relativeUrl } from './url-map.js';
 import { formatDate } from './words.js';
 
@@ -51,7 +55,10 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
       footnoteLabel: site.words.footnotes,
       footnoteBackLabel: site.words.footnoteBack,
     });
-    const withIds = addHeadingIds(markdown.html);
+    // For readers on old devices, slow lines and assistive technology: sized images, reachable scrolling boxes, named checkboxes.
+    const sized = addImageDimensions(markdown.html, job.sourcePath, site.targets, site.context.imageSizes);
+    const accessible = labelTaskCheckboxes(addScrollRegions(sized, site.words), (done) => (done ? site.words.taskDone : site.words.taskOpen));
+    const withIds = addHeadingIds(accessible);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
       sourcePath: job.sourcePath,
@@ -84,7 +91,7 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
     },
     page: {
       title: site.titles.get(job.outputPath) ?? frontMatter.title ?? '',
-      description: frontMatter.description,
+      description: frontMatter.description ?? descriptionFromContent(content),
       content,
       // A body that starts with its own `# Title` gets no second <h1> from the layout.
       bodyHasTitle: /^\s*<h1[\s>]/.test(content),

@@ -18,6 +18,12 @@ export interface ThemeWords {
   footnotes: string;
   footnoteBack: string;
   pagesInFolder: string;
+  /** Labels of the scrolling regions around code blocks and tables. */
+  codeBlock: string;
+  table: string;
+  /** A task-list checkbox's name when its item has no text. */
+  taskDone: string;
+  taskOpen: string;
 }
 
 const WORDS: Record<'fr' | 'en', ThemeWords> = {
@@ -39,6 +45,10 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     footnotes: 'Notes',
     footnoteBack: 'Retour au texte',
     pagesInFolder: 'Pages de cette rubrique',
+    codeBlock: 'Bloc de code',
+    table: 'Tableau',
+    taskDone: 'Tâche faite',
+    taskOpen: 'Tâche à faire',
   },
   en: {
     skipLink: 'Skip to content',
@@ -58,6 +68,10 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     footnotes: 'Footnotes',
     footnoteBack: 'Back to the text',
     pagesInFolder: 'Pages in this section',
+    codeBlock: 'Code block',
+    table: 'Table',
+    taskDone: 'Done',
+    taskOpen: 'To do',
   },
 };
 
