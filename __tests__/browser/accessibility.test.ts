@@ -1,7 +1,8 @@
 /**
  * axe-core over every page of the example site and of a documentation-style fixture site (code blocks, tables,
  * images, task lists, nested sections), as served by `fleuron preview`, at 320 px and 1280 px, in light and dark
- * schemes, with JavaScript off (axe is injected through page.evaluate, which runs even so). Also: local images
+ * schemes. JavaScript is on only because axe needs timers (a page with scripts off never runs them); the pages carry
+ * no script of their own (the preview's reload script is off, and example-site.test.ts opens them with scripts off). Also: local images
  * carry their intrinsic size and load lazily after the first, and the stylesheet is fingerprinted and served
  * `immutable` for a year, as Garage would serve it after a publish.
  */
@@ -75,7 +76,7 @@ describe.each(SITES)('%s', (_name, sourceOf) => {
     });
 
     async function openTab(width: number, colorScheme: 'light' | 'dark'): Promise<{ context: BrowserContext; tab: Page }> {
-      const context = await browser.newContext({ javaScriptEnabled: false, colorScheme, viewport: { width, height: width === NARROW ? 640 : 800 } });
+      const context = await browser.newContext({ javaScriptEnabled: true, colorScheme, viewport: { width, height: width === NARROW ? 640 : 800 } });
       return { context, tab: await context.newPage() };
     }
 
@@ -89,6 +90,7 @@ describe.each(SITES)('%s', (_name, sourceOf) => {
       const found: Record<string, AxeViolation[]> = {};
       for (const rawPath of pagePaths) {
         await tab.goto(new URL(rawPath, preview.url).href, { waitUntil: 'load' });
+        expect(await tab.locator('script').count()).toBe(0);
         const violations = await axeViolations(tab);
         if (violations.length > 0) found[decodeURI(rawPath)] = violations;
       }

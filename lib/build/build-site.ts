@@ -7,7 +7,7 @@ import { RenderCache } from './cache/render-cache.js';
 import { loadSite, STYLESHEET } from './load/load-site.js';
 import type { Redirect } from './render/aliases.js';
 import { linkProblems, renderSite } from './render/render-site.js';
-import { formatSizeReport, gzipSize, sizeReport, type SizeReport } from './write/size-report.js';
+import { formatSizeReport, gzipSize, servedSizeText, sizeReport, type SizeReport } from './write/size-report.js';
 import { siteFiles } from './write/site-files.js';
 import { unchangedCopies } from './write/unchanged-copies.js';
 import { writeOutput } from './write/write-output.js';
@@ -21,6 +21,11 @@ export interface BuildOptions {
   brokenLinks?: 'error' | 'warn';
   /** Where the incremental cache lives; defaults to `.fleuron/build-cache` in the current folder. */
   cacheDir?: string;
+  /**
+   * Whether the site is served gzipped (published with `--gzip`), for the size report; by default `publish.gzip`
+   * in fleuron.yaml.
+   */
+  gzip?: boolean;
   /** Worker threads for rendering; defaults to one less than the available parallelism (none on 2 cores). */
   threads?: number;
   log?: (line: string) => void;
@@ -94,11 +99,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await cache.save();
   const stylesheet = plan.assets.get(STYLESHEET);
   const cssFile = stylesheet === undefined ? undefined : plan.copies.get(stylesheet);
-  const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
-  const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
-  for (const page of sizes.overBudget) {
-    warn(`${page.outputPath} is ${(page.totalGzipBytes / 1024).toFixed(1)} KB gzipped with its CSS, over the ${plan.config.budget.pageKb} KB budget`);
-  }
+  const cssBytes = cssFile ? await readFile(cssFile) : Buffer.alloc(0);
+  const css = { bytes: cssBytes.length, gzipBytes: cssFile ? gzipSize(cssBytes) : 0 };
+  const pageSizes = new Map(rendered.pages.map((page) => [page.outputPath, { bytes: page.bytes, gzipBytes: page.gzipBytes }]));
+  const sizes = sizeReport(pageSizes, css, plan.config.budget.pageKb, options.gzip ?? plan.config.servedGzipped);
+  for (const page of sizes.overBudget) warn(`${page.outputPath} is ${servedSizeText(sizes, page)}, over the ${plan.config.budget.pageKb} KB budget`);
   const finished = performance.now();
   const result: BuildResult = {
     outDir,

@@ -39,11 +39,11 @@ export interface RememberedCopy {
 }
 
 /** Bump when the stored shapes change. */
-const FORMAT = 6;
+const FORMAT = 7;
 
 /**
  * A page as stored. The cache is read at every build and holds thousands of pages, so its keys are short and
- * empty values are left out: t text hash, s source path, h HTML hash, g gzipped size, o output stamp, i ids,
+ * empty values are left out: t text hash, s source path, h HTML hash, g gzipped size, b size, o output stamp, i ids,
  * l links (line, href, target output, fragment), p link problems, c body (posts only).
  */
 interface StoredPage {
@@ -51,6 +51,7 @@ interface StoredPage {
   s: string;
   h: string;
   g: number;
+  b: number;
   o?: FileStamp;
   i?: string[];
   l?: [number, string, string, string][];
@@ -172,6 +173,7 @@ export class RenderCache {
         content: stored.c ?? '',
         ids: stored.i ?? NONE,
         gzipBytes: stored.g,
+        bytes: stored.b,
         links: stored.l?.map(([line, href, targetOutput, fragment]) => ({ line, href, targetOutput, fragment })) ?? NONE,
         problems: stored.p ?? NONE,
         htmlHash: stored.h,
@@ -182,7 +184,7 @@ export class RenderCache {
 
   set(outputPath: string, entry: CachedPage): void {
     const { page } = entry;
-    const stored: StoredPage = { t: entry.textHash, s: page.sourcePath, h: page.htmlHash, g: page.gzipBytes };
+    const stored: StoredPage = { t: entry.textHash, s: page.sourcePath, h: page.htmlHash, g: page.gzipBytes, b: page.bytes };
     if (entry.output !== undefined) stored.o = entry.output;
     if (page.ids.length > 0) stored.i = page.ids;
     if (page.links.length > 0) stored.l = page.links.map((link) => [link.line, link.href, link.targetOutput, link.fragment]);

@@ -29,8 +29,10 @@ export interface SiteConfig {
   /** "Edit this page" link template; `{path}` becomes the page's source path. */
   editLink?: string;
   feed: { title?: string; limit: number };
-  /** Warn about pages whose HTML + CSS gzipped exceeds this many kilobytes. */
+  /** Warn about pages whose HTML + CSS, as served, exceeds this many kilobytes. */
   budget: { pageKb: number };
+  /** `publish: gzip: true`: the publisher stores text gzipped, so readers download gzipped bytes (for the size report). */
+  servedGzipped: boolean;
   markdown: {
     /** Pass raw HTML through instead of escaping it. */
     allowHtml: boolean;
@@ -98,6 +100,8 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     language: text(data, 'language') ?? 'en',
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
+    // Only read here: the publisher checks the publish section (a wrong value is its error to report).
+    servedGzipped: isPlainObject(data.publish) && data.publish.gzip === true,
     markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB },
   };
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');

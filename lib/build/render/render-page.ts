@@ -24,6 +24,8 @@ export interface RenderedPage {
   ids: string[];
   /** Size of the page gzipped, for the size report (computed here, in the worker that has the HTML). */
   gzipBytes: number;
+  /** Size of the page as written (served so when the site is not published gzipped). */
+  bytes: number;
   links: PageLink[];
   problems: LinkProblem[];
 }
@@ -112,5 +114,5 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
   };
   const layout = frontMatter.layout ?? defaultLayout(job, isPost);
   const html = renderLayout(site.engine, site.context.templates, layout, data, pageFile);
-  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), gzipBytes: gzipSync(html).length, links, problems };
+  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), gzipBytes: gzipSync(html).length, bytes: Buffer.byteLength(html), links, problems };
 }
