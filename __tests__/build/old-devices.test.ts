@@ -63,6 +63,7 @@ describe('fallback meta description', () => {
   it('is the text of the first paragraph that has any', () => {
     expect(descriptionFromContent('<h1>T</h1><p><img src="a.png" alt="" /></p>\n<p>First <a href="x">real</a> text &amp; more.</p><p>Second.</p>')).toBe('First real text & more.');
     expect(descriptionFromContent('<h1>Only a title</h1>')).toBeUndefined();
+    expect(descriptionFromContent(markdown('Repeated heading[^1], see below.\n\n[^1]: A note.\n'))).toBe('Repeated heading, see below.');
   });
 
   it('is cut at a word with an ellipsis when long', () => {

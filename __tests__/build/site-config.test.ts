@@ -20,6 +20,7 @@ describe('parseSiteConfig', () => {
       language: 'en',
       feed: { limit: 20 },
       budget: { pageKb: 14 },
+      servedGzipped: false,
       markdown: { allowHtml: false, toc: false, maxFileKb: 2048 },
     });
   });
@@ -52,8 +53,14 @@ describe('parseSiteConfig', () => {
       editLink: 'https://git.example.org/{path}',
       feed: { title: 'Journal', limit: 5 },
       budget: { pageKb: 10 },
+      servedGzipped: false,
       markdown: { allowHtml: true, toc: true, maxFileKb: 100 },
     });
+  });
+
+  it("reads publish.gzip (the publisher's setting) only to know whether pages are served gzipped", () => {
+    expect(parseSiteConfig({ publish: { gzip: true } }, 'f.yaml').servedGzipped).toBe(true);
+    expect(parseSiteConfig({ publish: { gzip: 'yes' } }, 'f.yaml').servedGzipped).toBe(false);
   });
 
   it('accepts an author given as a plain name', () => {
