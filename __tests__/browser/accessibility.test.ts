@@ -122,6 +122,24 @@ describe.each(SITES)('%s', (_name, sourceOf) => {
       expect(images).toBeGreaterThan(0);
     }, 120000);
 
+    it('gives menu links touch targets at least 44 px tall, spaces the menu without flexbox gap, and shades scrolling boxes', async () => {
+      for (const width of [NARROW, WIDE]) {
+        const { context, tab } = await openTab(width, 'light');
+        await tab.goto(preview.url, { waitUntil: 'load' });
+        const heights = (await tab.evaluate(`[...document.querySelectorAll('.menu a')].map((a) => a.getBoundingClientRect().height)`)) as number[];
+        expect(heights.length).toBeGreaterThan(1);
+        expect({ width, short: heights.filter((height) => height < 44) }).toEqual({ width, short: [] });
+        // iOS Safari before 14.5 and Android WebView before 84 ignore gap: the menu must not rely on it.
+        const gaps = (await tab.evaluate(`[...document.querySelectorAll('.site-header, .menu ul, .breadcrumb ol')].map((element) => getComputedStyle(element).columnGap)`)) as string[];
+        expect(gaps.every((gap) => gap === 'normal' || gap === '0px')).toBe(true);
+        await context.close();
+      }
+      const css = (await fetchRaw(preview.url, '/')).body.toString('utf8');
+      const stylesheet = (await fetchRaw(preview.url, `/${/<link rel="stylesheet" href="([^"]+)">/.exec(css)![1]}`)).body.toString('utf8');
+      expect(stylesheet).not.toMatch(/[{;]\s*(row-|column-)?gap\s*:/);
+      expect(stylesheet).toMatch(/pre,\.table\{background:[^}]*radial-gradient[^}]*background-attachment:local,local,scroll,scroll/);
+    }, 60000);
+
     it('links a fingerprinted stylesheet that the preview serves immutable for a year, as the published site would', async () => {
       const home = await fetchRaw(preview.url, '/');
       const sheets = [...home.body.toString('utf8').matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((match) => match[1]!);
