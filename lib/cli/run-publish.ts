@@ -31,7 +31,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
     const dir = path.resolve(args.dir);
     const settings = await readPublishSettings(dir, pickFlags(args));
 
-    const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, log: quiet ? () => {} : writeErr });
+    const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, gzip: settings.gzip, log: quiet ? () => {} : writeErr });
 
     let target: PublishSettings = settings;
     if (args.local) {
