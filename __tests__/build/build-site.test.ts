@@ -42,7 +42,7 @@ describe('buildSite', () => {
     const { result, outDir } = await build(src);
     const tree = await readTree(outDir);
     expect([...tree.keys()]).toEqual([
-      '.fleuron/aliases.json', '404.html', 'docs/image.png', 'docs/index.html', 'docs/page.html', 'index.html', 'sitemap.xml', 'theme.css',
+      '.fleuron/aliases.json', '404.html', 'docs/image.png', 'docs/index.html', 'docs/page.html', 'index.html', 'sitemap.xml', expect.stringMatching(/^theme\.[0-9a-f]{8,}\.css$/),
     ]);
     expect(result.pages).toBe(4);
     expect(result.files).toBe(8);
@@ -370,9 +370,25 @@ describe('buildSite', () => {
     const src = await writeSite({ 'fleuron.yaml': 'baseUrl: https://ex.org/prefix/\n', 'index.md': 'x', 'docs/a.md': 'a', '404.md': 'Go [home](index.md).' });
     const { outDir } = await build(src);
     const notFound = await text(path.join(outDir, '404.html'));
-    expect(notFound).toContain('<link rel="stylesheet" href="/prefix/theme.css">');
+    expect(notFound).toMatch(/<link rel="stylesheet" href="\/prefix\/theme\.[0-9a-f]{8,}\.css">/);
     expect(notFound).toContain('<a href="/prefix/index.html">home</a>');
-    expect(await text(path.join(outDir, 'docs/a.html'))).toContain('<link rel="stylesheet" href="../theme.css">');
+    expect(await text(path.join(outDir, 'docs/a.html'))).toMatch(/<link rel="stylesheet" href="\.\.\/theme\.[0-9a-f]{8,}\.css">/);
+  });
+
+  it("links the theme's stylesheet, or the site's theme.css replacing it, under a name that changes with its bytes", async () => {
+    const linked = async (files: Record<string, string>) => {
+      const { outDir } = await build(await writeSite({ 'index.md': 'x', ...files }));
+      const tree = await readTree(outDir);
+      const href = /<link rel="stylesheet" href="([^"]+)">/.exec(tree.get('index.html')!.toString())![1]!;
+      return { href, css: tree.get(href)?.toString(), plain: tree.has('theme.css') };
+    };
+    const theme = await linked({});
+    expect(theme).toMatchObject({ href: expect.stringMatching(/^theme\.[0-9a-f]{8,}\.css$/), plain: false });
+    const own = await linked({ 'theme.css': 'body{color:red}' });
+    expect(own).toMatchObject({ css: 'body{color:red}', plain: false });
+    expect(own.href).toMatch(/^theme\.[0-9a-f]{8,}\.css$/);
+    expect(own.href).not.toBe(theme.href);
+    expect((await linked({ 'theme.css': 'body{color:blue}' })).href).not.toBe(own.href);
   });
 
   it("declares an icon on every page: an empty one, or the site's own favicon, so browsers ask for no /favicon.ico", async () => {
@@ -394,7 +410,22 @@ describe('buildSite', () => {
     expect(result.sizes.overBudget.map((page) => page.outputPath)).toEqual(expect.arrayContaining(['big.html', 'bigger.html']));
     const budgetLines = result.warnings.filter((line) => line.includes('budget'));
     expect(budgetLines).toHaveLength(1);
-    expect(budgetLines[0]).toMatch(/^\d+ pages are over the 1 KB budget \(gzipped, with their CSS\): bigger\.html [\d.]+ KB, big\.html [\d.]+ KB/);
+    expect(budgetLines[0]).toMatch(/^\d+ pages are over the 1 KB budget \(as served, uncompressed, with their CSS\): bigger\.html [\d.]+ KB, big\.html [\d.]+ KB/);
+  });
+
+  it('checks the budget on the bytes readers download: uncompressed as Garage serves them, gzipped when published with gzip on', async () => {
+    // About 9 KB of HTML that gzips to about 1 KB: with the CSS, over an 8 KB budget as stored, well within it gzipped.
+    const pages = { 'index.md': 'small', 'long.md': Array.from({ length: 150 }, () => 'The same sentence again and again, as in a long changelog.').join('\n\n') };
+    const plain = await build(await writeSite({ 'fleuron.yaml': 'budget:\n  pageKb: 8\n', ...pages }));
+    expect(plain.result.sizes.gzip).toBe(false);
+    expect(plain.result.sizes.overBudget.map((page) => page.outputPath)).toEqual(['long.html']);
+    expect(plain.result.warnings.filter((line) => line.includes('budget'))).toEqual([expect.stringMatching(/^1 page is over the 8 KB budget \(as served, uncompressed, with their CSS\): long\.html [\d.]+ KB$/)]);
+    const gzipped = await build(await writeSite({ 'fleuron.yaml': 'budget:\n  pageKb: 8\npublish:\n  gzip: true\n', ...pages }));
+    expect(gzipped.result.sizes.gzip).toBe(true);
+    expect(gzipped.result.sizes.overBudget).toEqual([]);
+    const long = gzipped.result.sizes.pages.find((page) => page.outputPath === 'long.html')!;
+    expect(long.servedBytes).toBe(long.totalGzipBytes);
+    expect(long.totalBytes).toBeGreaterThan(8 * 1024);
   });
 
   it('adds no second <h1> when the body starts with its own title', async () => {

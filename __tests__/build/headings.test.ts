@@ -40,8 +40,8 @@ describe('addHeadingIds', () => {
   it('adds an id and a self-link to micromark headings and lists them', () => {
     const { html, headings } = addHeadingIds('<h2>Été <em>chaud</em></h2>\n<p>x</p>\n<h3>A &amp; B</h3>');
     expect(html).toBe(
-      '<h2 id="été-chaud">Été <em>chaud</em> <a class="self-link" href="#%C3%A9t%C3%A9-chaud" aria-labelledby="été-chaud">#</a></h2>\n<p>x</p>\n' +
-        '<h3 id="a--b">A &amp; B <a class="self-link" href="#a--b" aria-labelledby="a--b">#</a></h3>',
+      '<h2 id="été-chaud">Été <em>chaud</em> <a class="self-link" href="#%C3%A9t%C3%A9-chaud" aria-labelledby="été-chaud"></a></h2>\n<p>x</p>\n' +
+        '<h3 id="a--b">A &amp; B <a class="self-link" href="#a--b" aria-labelledby="a--b"></a></h3>',
     );
     expect(headings).toEqual([
       { level: 2, id: 'été-chaud', text: 'Été chaud' },

@@ -110,6 +110,17 @@ describe('rebuilds', () => {
     expect(await readTree(options.outDir)).toEqual(await coldTree(src));
   });
 
+  it('render a page again when an image it shows changes size, though its text did not change', async () => {
+    const { src, options } = await site();
+    await writeFile(path.join(src, 'faq.md'), '---\ntitle: FAQ\n---\n## Installer\n\n![Logo](images/logo.svg)\n');
+    await buildSite(options);
+    expect(await readFile(path.join(options.outDir, 'faq.html'), 'utf8')).toContain('<img src="images/logo.svg" alt="Logo" />');
+    await writeFile(path.join(src, 'images/logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"/>');
+    await buildSite(options);
+    expect(await readFile(path.join(options.outDir, 'faq.html'), 'utf8')).toContain('<img src="images/logo.svg" alt="Logo" width="120" height="40" />');
+    expect(await readTree(options.outDir)).toEqual(await coldTree(src));
+  });
+
   it('keep working after a build stopped while writing the cache journal', async () => {
     const { src, options } = await site();
     await buildSite(options);

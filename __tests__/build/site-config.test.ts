@@ -22,6 +22,7 @@ describe('parseSiteConfig', () => {
       feed: { limit: 20 },
       budget: { pageKb: 14 },
       pagination: { pageSize: 50 },
+      servedGzipped: false,
       markdown: { allowHtml: false, toc: false, maxFileKb: 2048, pageTimeLimitSeconds: 10, alerts: false, definitionLists: false, highlight: false },
     });
   });
@@ -58,8 +59,14 @@ describe('parseSiteConfig', () => {
       feed: { title: 'Journal', limit: 5 },
       budget: { pageKb: 10 },
       pagination: { pageSize: 20 },
+      servedGzipped: false,
       markdown: { allowHtml: true, toc: true, maxFileKb: 100, pageTimeLimitSeconds: 10, alerts: true, definitionLists: true, highlight: true },
     });
+  });
+
+  it("reads publish.gzip (the publisher's setting) only to know whether pages are served gzipped", () => {
+    expect(parseSiteConfig({ publish: { gzip: true } }, 'f.yaml').servedGzipped).toBe(true);
+    expect(parseSiteConfig({ publish: { gzip: 'yes' } }, 'f.yaml').servedGzipped).toBe(false);
   });
 
   it('accepts an author given as a plain name', () => {

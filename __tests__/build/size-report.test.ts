@@ -1,30 +1,48 @@
 import { formatSizeReport, sizeReport } from '../../lib/build/write/size-report.js';
 
 describe('sizeReport', () => {
+  // A documentation page compresses about 3:1; CSS a little better.
   const pages = new Map([
-    ['a.html', 1000],
-    ['b.html', 13000],
-    ['c.html', 3000],
+    ['a.html', { bytes: 3000, gzipBytes: 1000 }],
+    ['b.html', { bytes: 30000, gzipBytes: 11000 }],
+    ['c.html', { bytes: 9000, gzipBytes: 3000 }],
   ]);
+  const css = { bytes: 4800, gzipBytes: 2000 };
 
-  it('adds the CSS to each page, sorts largest first and lists pages over budget', () => {
-    const report = sizeReport(pages, 1500, 14);
+  it('served gzipped: adds the gzipped CSS to each page, sorts largest first and lists pages over budget', () => {
+    const report = sizeReport(pages, css, 14, true);
     expect(report.budgetBytes).toBe(14336);
-    expect(report.pages.map((page) => [page.outputPath, page.totalGzipBytes])).toEqual([
-      ['b.html', 14500],
-      ['c.html', 4500],
-      ['a.html', 2500],
+    expect(report.pages.map((page) => [page.outputPath, page.servedBytes])).toEqual([
+      ['b.html', 13000],
+      ['c.html', 5000],
+      ['a.html', 3000],
+    ]);
+    expect(report.overBudget).toEqual([]);
+  });
+
+  it('served as stored: checks the budget on the uncompressed bytes readers download', () => {
+    const report = sizeReport(pages, css, 14, false);
+    expect(report.pages.map((page) => [page.outputPath, page.servedBytes, page.totalGzipBytes])).toEqual([
+      ['b.html', 34800, 13000],
+      ['c.html', 13800, 5000],
+      ['a.html', 7800, 3000],
     ]);
     expect(report.overBudget.map((page) => page.outputPath)).toEqual(['b.html']);
   });
 
-  it('prints the budget, the largest pages and the verdict', () => {
-    expect(formatSizeReport(sizeReport(pages, 1500, 14), 2)).toEqual([
-      'size (gzipped, HTML + CSS; CSS 1.5 KB), budget 14.0 KB a page:',
-      '    14.2 KB  b.html',
-      '     4.4 KB  c.html',
+  it('prints how pages are served, the budget, the largest pages and the verdict', () => {
+    expect(formatSizeReport(sizeReport(pages, css, 12, true), 2)).toEqual([
+      'size as served (gzipped: publish.gzip is on; HTML + CSS, CSS 2.0 KB), budget 12.0 KB a page:',
+      '    12.7 KB  b.html',
+      '     4.9 KB  c.html',
       '  1 page(s) over budget',
     ]);
-    expect(formatSizeReport(sizeReport(pages, 0, 100)).at(-1)).toBe('  all 3 pages within budget');
+    expect(formatSizeReport(sizeReport(pages, css, 14, false), 2)).toEqual([
+      'size as served (uncompressed: publish.gzip is off; HTML + CSS, CSS 4.7 KB), budget 14.0 KB a page:',
+      '    34.0 KB  b.html (12.7 KB gzipped)',
+      '    13.5 KB  c.html (4.9 KB gzipped)',
+      '  1 page(s) over budget; 1 would fit served gzipped (publish: gzip: true)',
+    ]);
+    expect(formatSizeReport(sizeReport(pages, css, 100, false)).at(-1)).toBe('  all 3 pages within budget');
   });
 });

@@ -3,8 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startPreview, type Preview } from '../../lib/preview/index.js';
+import { scanBuiltFiles } from '../../lib/preview/built-site.js';
 import { VERSION_PATH } from '../../lib/preview/reload-script.js';
-import { copyExampleSite, fetchRaw, REPO_ROOT, tempFolder, waitFor } from './support/http.js';
+import { copyExampleSite, fetchRaw, REPO_ROOT, tempFolder, urlPathOf, waitFor } from './support/http.js';
 
 let root: string;
 let sourceDir: string;
@@ -29,12 +30,24 @@ describe('fleuron preview while editing', () => {
     const page = (await get('/')).body.toString();
     expect(page).toMatch(/<script>[^]*\/__fleuron\/version[^]*<\/script>\s*<\/body>/);
     expect(await readFile(path.join(outDir, 'index.html'), 'utf8')).not.toContain('<script');
-    expect((await get('/theme.css')).body.toString()).not.toContain('<script');
+    const stylesheet = /<link rel="stylesheet" href="([^"]+)">/.exec(page)![1]!;
+    expect((await get(`/${stylesheet}`)).status).toBe(200);
+    expect((await get(`/${stylesheet}`)).body.toString()).not.toContain('<script');
     const notFound = await get('/nope.html');
     expect(notFound.status).toBe(404);
     expect(notFound.body.toString()).not.toContain('<script');
     const version = await get(VERSION_PATH);
     expect([version.status, version.headers['cache-control'], version.body.toString()]).toEqual([200, 'no-store', String(preview.version)]);
+  });
+
+  it('leaves nothing of the reload script in the built folder, whatever it served (so nothing of it can be published)', async () => {
+    const keys = [...(await scanBuiltFiles(outDir, () => true)).keys()];
+    for (const key of keys) await get(urlPathOf(key));
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) {
+      const body = await readFile(path.join(outDir, key), 'utf8');
+      expect({ key, script: /<script|__fleuron/i.test(body) }).toEqual({ key, script: false });
+    }
   });
 
   it('rebuilds after a new source file is written, and the next request shows it', async () => {
@@ -58,8 +71,8 @@ describe('fleuron preview while editing', () => {
   });
 
   it('keeps serving the last good build when a rebuild fails', async () => {
-    const version = preview.version;
     const broken = path.join(sourceDir, 'casse.md');
+    const version = preview.version;
     await writeFile(broken, '---\ntitle: Cassée\n---\n\n[lien mort](nulle-part.md)\n');
     let outcome = await preview.nextBuild();
     // A late file event of the previous edit may have built once more first: that build is the last good one.

@@ -23,6 +23,11 @@ export interface BuildOptions {
   brokenLinks?: 'error' | 'warn';
   /** Where the incremental cache lives; defaults to `.fleuron/build-cache` in the current folder. */
   cacheDir?: string;
+  /**
+   * Whether the site is served gzipped (published with `--gzip`), for the size report; by default `publish.gzip`
+   * in fleuron.yaml.
+   */
+  gzip?: boolean;
   /** Worker threads for rendering; defaults to one less than the available parallelism (none on 2 cores). */
   threads?: number;
   /** Build the planet from its cache alone, fetching no feed (`--offline`). */
@@ -112,12 +117,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
   // Every stylesheet a page links to counts against its budget (the theme's, and highlight.css when asked for).
-  let cssGzip = 0;
+  const css = { bytes: 0, gzipBytes: 0 };
   for (const sheet of plan.context.stylesheets) {
-    const cssFile = plan.copies.get(sheet);
-    if (cssFile) cssGzip += gzipSize(await readFile(cssFile));
+    const file = plan.copies.get(sheet);
+    if (file === undefined) continue;
+    const bytes = await readFile(file);
+    css.bytes += bytes.length;
+    css.gzipBytes += gzipSize(bytes);
   }
-  const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
+  const pageSizes = new Map(rendered.pages.map((page) => [page.outputPath, { bytes: page.bytes, gzipBytes: page.gzipBytes }]));
+  const sizes = sizeReport(pageSizes, css, plan.config.budget.pageKb, options.gzip ?? plan.config.servedGzipped);
   // One line for the whole set; the preview says it only when the set changes (warnBudget: false, it reads sizes).
   const overBudget = overBudgetWarning(sizes, plan.config.budget.pageKb);
   if (overBudget && options.warnBudget !== false) warn(overBudget);

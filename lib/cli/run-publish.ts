@@ -33,7 +33,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
     const dir = path.resolve(args.dir);
     const settings = await readPublishSettings(dir, pickFlags(args));
 
-    const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, offline: args.offline ?? false, log: quiet ? () => {} : writeErr });
+    const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, offline: args.offline ?? false, gzip: settings.gzip, log: quiet ? () => {} : writeErr });
 
     let target: PublishSettings = settings;
     if (args.local) {

@@ -46,8 +46,8 @@ const FORMAT = 7;
 
 /**
  * A page as stored. The cache is read at every build and holds thousands of pages, so its keys are short and
- * empty values are left out: t text hash, d dependencies hash, s source path, h HTML hash, g gzipped size, o output
- * stamp, i ids, l links (line, href, target output, fragment), p link problems, c body (posts only).
+ * empty values are left out: t text hash, d dependencies hash, s source path, h HTML hash, g gzipped size, b size,
+ * o output stamp, i ids, l links (line, href, target output, fragment), p link problems, c body (posts only).
  */
 interface StoredPage {
   t: string;
@@ -55,6 +55,7 @@ interface StoredPage {
   s: string;
   h: string;
   g: number;
+  b: number;
   o?: FileStamp;
   i?: string[];
   l?: [number, string, string, string][];
@@ -187,6 +188,7 @@ export class RenderCache {
         content: stored.c ?? '',
         ids: stored.i ?? NONE,
         gzipBytes: stored.g,
+        bytes: stored.b,
         links: stored.l?.map(([line, href, targetOutput, fragment]) => ({ line, href, targetOutput, fragment })) ?? NONE,
         problems: stored.p ?? NONE,
         htmlHash: stored.h,
@@ -197,7 +199,7 @@ export class RenderCache {
 
   set(outputPath: string, entry: CachedPage): void {
     const { page } = entry;
-    const stored: StoredPage = { t: entry.textHash, d: entry.depsHash, s: page.sourcePath, h: page.htmlHash, g: page.gzipBytes };
+    const stored: StoredPage = { t: entry.textHash, d: entry.depsHash, s: page.sourcePath, h: page.htmlHash, g: page.gzipBytes, b: page.bytes };
     if (entry.output !== undefined) stored.o = entry.output;
     if (page.ids.length > 0) stored.i = page.ids;
     if (page.links.length > 0) stored.l = page.links.map((link) => [link.line, link.href, link.targetOutput, link.fragment]);

@@ -1,6 +1,7 @@
 /** The load phase: config, sources, front matter and templates, turned into the plan of every file the build makes. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { usageError } from '../../errors/fleuron-error.js';
+import { FleuronError, usageError } from '../../errors/fleuron-error.js';
 import { leftoversWarning } from '../../ignore/ignore-list.js';
 import { contentHash } from '../cache/hash.js';
 import { collectAliases, type Redirect } from '../render/aliases.js';
@@ -14,12 +15,14 @@ import type { PlanetSection } from '../planet/planet-section.js';
 import { outputPathFor } from '../render/url-map.js';
 import { BOOK_SUMMARY, parseBookSummary, type BookEntry } from './book-summary.js';
 import { Notices } from './notices.js';
+import { fingerprintedName } from './fingerprint.js';
+import { readImageSizes } from './image-sizes.js';
 import { loadPages, readPageText, type LoadedPage, type SourceMemory } from './pages.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
 import { assertDistinctOutputs, scanSources, type SourceFile } from './sources.js';
 import { loadTemplates, themeAssets } from './templates.js';
 
-/** The theme's stylesheet, linked from every page (a site file of the same name replaces it). */
+/** The theme's stylesheet, linked from every page (a site file of the same name replaces it), under its fingerprinted name. */
 export const STYLESHEET = 'theme.css';
 
 /** The theme's syntax highlighting styles, published and linked only with `markdown.highlight`. */
@@ -66,6 +69,8 @@ export interface SitePlan {
   copies: Map<string, string>;
   /** Other generated files (the planet's feed and OPML) by output path → content. */
   generatedFiles: Map<string, string>;
+  /** The theme's assets (or the site's files replacing them): plain name (`theme.css`) → fingerprinted output path. */
+  assets: Map<string, string>;
 }
 
 export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
@@ -95,6 +100,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const copies = new Map<string, string>(themeFiles);
   if (!config.markdown.highlight) copies.delete(HIGHLIGHT_STYLESHEET);
   for (const file of files) if (!file.isPage) copies.set(file.outputPath, file.absolutePath);
+  const assets = fingerprintAssets(copies, [...themeFiles.keys()].filter((name) => copies.has(name)));
   const outputs = new Set<string>([...pages.map((page) => page.outputPath), ...copies.keys()]);
   if (planet) addPlanetOutputs(planet, outputs, config.planet!.path, sourceLabel, configLabel);
 
@@ -143,13 +149,16 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   );
 
   const icon = SITE_ICONS.find((name) => copies.has(name));
+  const imageSizes = await readImageSizes(copies);
   const context: RenderContext = {
     config,
     templates,
     pages: allSummaries,
     drafts,
     outputs: [...outputs].sort(),
-    stylesheets: [STYLESHEET, ...(config.markdown.highlight ? [HIGHLIGHT_STYLESHEET] : [])].filter((sheet) => copies.has(sheet)),
+    imageSizes,
+    // Each linked by its fingerprinted name: the theme's, and highlight.css when asked for.
+    stylesheets: [STYLESHEET, ...(config.markdown.highlight ? [HIGHLIGHT_STYLESHEET] : [])].flatMap((sheet) => (assets.has(sheet) ? [assets.get(sheet)!] : [])),
     ...(icon ? { icon } : {}),
     sourceLabel,
     ...(menu ? { menu } : {}),
@@ -177,7 +186,32 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   ];
   const generatedFiles = planet?.files ?? new Map<string, string>();
   const knownLayouts = Object.keys(templates.sources).map((name) => name.replace(/\.liquid$/, '')).sort();
-  return { config, context, jobs, posts, aliases, copies, generatedFiles, notices: notices.lines(knownLayouts), ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+  return { config, context, jobs, posts, aliases, copies, assets, generatedFiles, notices: notices.lines(knownLayouts), ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+}
+
+/**
+ * Moves each theme asset (or the site's file of the same name, which replaces it) to its fingerprinted name in
+ * `copies`; returns plain name → fingerprinted name. The bytes are read at every build: a theme has a few small files.
+ */
+function fingerprintAssets(copies: Map<string, string>, names: Iterable<string>): Map<string, string> {
+  const assets = new Map<string, string>();
+  for (const name of names) {
+    const source = copies.get(name)!;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(source);
+    } catch (error) {
+      throw new FleuronError('file-unreadable', `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        hint: 'check that the file is readable',
+        cause: error,
+      });
+    }
+    const fingerprinted = fingerprintedName(name, bytes);
+    copies.delete(name);
+    copies.set(fingerprinted, source);
+    assets.set(name, fingerprinted);
+  }
+  return assets;
 }
 
 /** The planet's pages and files, when the config has a planet and the build was given a place for its cache. */

@@ -33,10 +33,12 @@ export interface SiteConfig {
   feed: { title?: string; limit: number };
   /** `html` (the default): `docs/x.md` is `docs/x.html`, which works from `file://` too; `pretty`: `docs/x/index.html`, linked as `docs/x/`. */
   urls: UrlStyle;
-  /** Warn about pages whose HTML + CSS gzipped exceeds this many kilobytes. */
+  /** Warn about pages whose HTML + CSS, as served, exceeds this many kilobytes. */
   budget: { pageKb: number };
   /** Folder listings longer than this many entries are split over several pages (`folder/page/2.html` …). */
   pagination: { pageSize: number };
+  /** `publish: gzip: true`: the publisher stores text gzipped, so readers download gzipped bytes (for the size report). */
+  servedGzipped: boolean;
   markdown: {
     /** Pass raw HTML through instead of escaping it. */
     allowHtml: boolean;
@@ -120,6 +122,8 @@ export function parseSiteConfig(data: Record<string, unknown>, file: string, fal
     feed: { limit: 20 },
     budget: { pageKb: DEFAULT_PAGE_BUDGET_KB },
     pagination: { pageSize: DEFAULT_LISTING_PAGE_SIZE },
+    // Only read here: the publisher checks the publish section (a wrong value is its error to report).
+    servedGzipped: isPlainObject(data.publish) && data.publish.gzip === true,
     markdown: { allowHtml: false, toc: false, maxFileKb: DEFAULT_MAX_FILE_KB, pageTimeLimitSeconds: DEFAULT_PAGE_TIME_LIMIT_SECONDS, alerts: false, definitionLists: false, highlight: false },
   };
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(config.language)) throw fail('language', 'a language tag such as fr or en-GB');

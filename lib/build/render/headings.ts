@@ -1,4 +1,4 @@
-/** Gives each heading of rendered Markdown a unique id and a self-link, and lists them for the table of contents. */
+/** Gives each heading of rendered Markdown a unique id and a self-link (its `#` drawn by CSS), and lists them for the table of contents. */
 import { decodeEntities, escapeHtml, htmlToText } from './html-text.js';
 import { HeadingSlugger } from './slugger.js';
 
@@ -28,7 +28,8 @@ export function addHeadingIds(html: string, reserved: Iterable<string> = LAYOUT_
     const id = attributes ? slugger.claim(decodeEntities(attributes[1]!)) : slugger.slug(text);
     headings.push({ level: Number(level), id, text });
     const href = escapeHtml(`#${encodeURIComponent(id)}`);
-    return `<h${level} id="${escapeHtml(id)}">${inner} <a class="self-link" href="${href}" aria-labelledby="${escapeHtml(id)}">#</a></h${level}>`;
+    // The link's `#` is drawn by the theme's CSS: in a text browser, or without CSS, a heading does not end in a bare `#`.
+    return `<h${level} id="${escapeHtml(id)}">${inner} <a class="self-link" href="${href}" aria-labelledby="${escapeHtml(id)}"></a></h${level}>`;
   });
   return { html: withIds, headings };
 }

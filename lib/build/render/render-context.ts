@@ -2,6 +2,7 @@
 import type { Liquid } from 'liquidjs';
 import type { FrontMatter } from '../load/front-matter.js';
 import type { SiteConfig } from '../load/site-config.js';
+import type { ImageSizes } from './image-dimensions.js';
 import { createLayoutEngine, type TemplateSet } from './layouts.js';
 import type { ListingPosition, PageKind, PageSummary, SiteLink } from './site-map.js';
 import { siteLookups, type SiteLookups } from './site-lookups.js';
@@ -17,6 +18,8 @@ export interface RenderContext {
   outputs: string[];
   /** The config's navigation resolved to output paths, when it has one. */
   menu?: SiteLink[];
+  /** Intrinsic sizes of the site's images, by output path (written into their `<img>`). */
+  imageSizes: ImageSizes;
   /** Stylesheets every page links to, by output path. */
   stylesheets: string[];
   /** Output path of the Atom feed, when the site has one. */

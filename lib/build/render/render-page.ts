@@ -5,15 +5,19 @@ import { renderAlerts } from './alerts.js';
 import { highlightCode } from './highlight.js';
 import { collectIds } from './html-text.js';
 import { addHeadingIds, type Heading } from './headings.js';
+import { addImageDimensions } from './image-dimensions.js';
 import { renderLayout } from './layouts.js';
 import { lineFinder, rewriteLinks, type LinkProblem, type PageLink } from './links.js';
 import { sanitizePageHtml } from './html-sanitizer.js';
 import { renderMarkdown } from './markdown.js';
 import { assertMarkdownWithinLimits } from './markdown-limits.js';
+import { descriptionFromContent } from './page-description.js';
 import type { PageJob, PreparedSite } from './render-context.js';
+import { addScrollRegions } from './scroll-regions.js';
 import { listedOn } from './site-lookups.js';
 import { defaultLayout, isCurrent, listingPageOutput, type SiteLink } from './site-map.js';
 import { markdownSource } from './markdown-source.js';
+import { labelTaskCheckboxes } from './task-list.js';
 import { encodeUrlPath, relativeUrl, styledUrl } from './url-map.js';
 import { formatDate } from './words.js';
 
@@ -27,6 +31,8 @@ export interface RenderedPage {
   ids: string[];
   /** Size of the page gzipped, for the size report (computed here, in the worker that has the HTML). */
   gzipBytes: number;
+  /** Size of the page as written (served so when the site is not published gzipped). */
+  bytes: number;
   links: PageLink[];
   problems: LinkProblem[];
 }
@@ -68,7 +74,11 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
     }, job.bodyLine);
     const safe = config.markdown.allowHtml ? sanitizePageHtml(markdown.html) : markdown.html;
     const withAlerts = config.markdown.alerts ? renderAlerts(safe, site.words.alerts) : safe;
-    const withIds = addHeadingIds(config.markdown.highlight ? highlightCode(withAlerts) : withAlerts);
+    const highlighted = config.markdown.highlight ? highlightCode(withAlerts) : withAlerts;
+    // For readers on old devices, slow lines and assistive technology: sized images, reachable scrolling boxes, named checkboxes.
+    const sized = addImageDimensions(highlighted, job.sourcePath, site.targets, site.context.imageSizes);
+    const accessible = labelTaskCheckboxes(addScrollRegions(sized, site.words), (done) => (done ? site.words.taskDone : site.words.taskOpen));
+    const withIds = addHeadingIds(accessible);
     headings = withIds.headings;
     const rewritten = rewriteLinks(withIds.html, {
       sourcePath: job.sourcePath,
@@ -108,7 +118,7 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
     },
     page: {
       title: site.titles.get(job.outputPath) ?? frontMatter.title ?? '',
-      description: frontMatter.description,
+      description: frontMatter.description ?? descriptionFromContent(content),
       content,
       // A body that starts with its own `# Title` gets no second <h1> from the layout.
       bodyHasTitle: /^\s*<h1[\s>]/.test(content),
@@ -130,5 +140,5 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
   };
   const layout = frontMatter.layout ?? defaultLayout(job, isPost);
   const html = renderLayout(site.engine, site.context.templates, layout, data, pageFile);
-  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), gzipBytes: gzipSync(html).length, links, problems };
+  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), gzipBytes: gzipSync(html).length, bytes: Buffer.byteLength(html), links, problems };
 }

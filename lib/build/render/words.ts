@@ -25,6 +25,12 @@ export interface ThemeWords {
   pageNumber: string;
   /** Titles of GitHub's alerts (`> [!NOTE]`), see alerts.ts. */
   alerts: Record<'note' | 'tip' | 'important' | 'warning' | 'caution', string>;
+  /** Labels of the scrolling regions around code blocks and tables. */
+  codeBlock: string;
+  table: string;
+  /** A task-list checkbox's name when its item has no text. */
+  taskDone: string;
+  taskOpen: string;
 }
 
 const WORDS: Record<'fr' | 'en', ThemeWords> = {
@@ -51,6 +57,10 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     nextPage: 'Page suivante',
     pageNumber: 'Page',
     alerts: { note: 'Remarque', tip: 'Astuce', important: 'Important', warning: 'Attention', caution: 'Prudence' },
+    codeBlock: 'Bloc de code',
+    table: 'Tableau',
+    taskDone: 'Tâche faite',
+    taskOpen: 'Tâche à faire',
   },
   en: {
     skipLink: 'Skip to content',
@@ -75,6 +85,10 @@ const WORDS: Record<'fr' | 'en', ThemeWords> = {
     nextPage: 'Next page',
     pageNumber: 'Page',
     alerts: { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' },
+    codeBlock: 'Code block',
+    table: 'Table',
+    taskDone: 'Done',
+    taskOpen: 'To do',
   },
 };
 
