@@ -27,10 +27,21 @@ export async function buildRenderer(): Promise<RenderBody> {
 }
 
 /** What fleuron adds to headings on purpose: an id and a self-link (lib/build/render/headings.ts). */
-const HEADING_WITH_ID = /<h([1-6]) id="[^"]*">([\s\S]*?) <a class="self-link" href="[^"]*" aria-labelledby="[^"]*">#<\/a><\/h\1>/g;
+const HEADING_WITH_ID = /<h([1-6]) id="[^"]*">([\s\S]*?) <a class="self-link" href="[^"]*" aria-labelledby="[^"]*">#?<\/a><\/h\1>/g;
+/** And for readers on old devices and of assistive technology: scrolling regions (scroll-regions.ts), named checkboxes (task-list.ts), image sizes and lazy loading (image-dimensions.ts). */
+const SCROLLING_CODE = /<pre tabindex="0" role="region" aria-label="[^"]*">/g;
+const SCROLLING_TABLE = /<div class="table" tabindex="0" role="region" aria-label="[^"]*">(<table>[\s\S]*?<\/table>)<\/div>/g;
+const CHECKBOX_NAME = /(<input type="checkbox" disabled=""(?: checked="")?) aria-label="[^"]*"/g;
+const LAZY_IMAGE = /(<img [^>]*?) loading="lazy"/g;
 
+/** The page body without what fleuron adds on purpose, to compare with the spec's HTML. */
 export function withoutHeadingIds(html: string): string {
-  return html.replace(HEADING_WITH_ID, '<h$1>$2</h$1>');
+  return html
+    .replace(HEADING_WITH_ID, '<h$1>$2</h$1>')
+    .replace(SCROLLING_CODE, '<pre>')
+    .replace(SCROLLING_TABLE, '$1')
+    .replace(CHECKBOX_NAME, '$1')
+    .replace(LAZY_IMAGE, '$1');
 }
 
 const START_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:="[^"]*")?)+)\s*(\/?)>/g;
