@@ -13,7 +13,7 @@ import { redact } from './redact.js';
 import { targetFlags } from './target-options.js';
 
 async function connect(args: HistoryArgs) {
-  const settings = await readPublishSettings(path.resolve(args.dir), targetFlags(args));
+  const { settings } = await readPublishSettings(path.resolve(args.dir), targetFlags(args));
   const bucket = checkTarget(settings);
   const archive = settings.archive;
   if (!archive) throw usageError('no-archive', 'no archive bucket is configured, so no deploy was kept', 'add publish: { archive: { bucket: NAME } } to fleuron.yaml (or FLEURON_ARCHIVE_BUCKET)');

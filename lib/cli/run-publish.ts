@@ -9,9 +9,10 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalS3, type LocalS3 } from '../
 import { publish, type PublishOutcome } from '../publish/publish.js';
 import { createS3Connection } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
+import { siteRedirects } from '../site-settings/site-settings.js';
 import type { PublishArgs } from './commands/publish.js';
 import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
-import { checkTarget, readPublishSettings, readSiteRedirects } from './publish-target.js';
+import { checkTarget, readPublishSettings } from './publish-target.js';
 import { redact } from './redact.js';
 import { buildIfSource } from './site-source.js';
 
@@ -29,7 +30,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
   let local: LocalS3 | undefined;
   try {
     const dir = path.resolve(args.dir);
-    const settings = await readPublishSettings(dir, pickFlags(args));
+    const { settings, files } = await readPublishSettings(dir, pickFlags(args));
 
     const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, log: quiet ? () => {} : writeErr });
 
@@ -40,7 +41,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
       await ensureLocalBucket(target);
     }
     const bucket = checkTarget(target);
-    const site = await readSiteRedirects(dir, built.publishDir);
+    const redirects = siteRedirects(files, built.publishDir);
 
     const reporter = createReporter({ tty, quiet, write: writeErr });
     let outcome: PublishOutcome;
@@ -63,10 +64,8 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
         bandwidth: target.bandwidth,
         hashCache: args.hashCache,
         archive: target.archive,
-        website: target.website.configure
-          ? { indexDocument: site.indexPage ?? target.website.indexDocument, errorDocument: site.errorPage ?? target.website.errorDocument }
-          : undefined,
-        redirects: site.redirects,
+        website: target.website.configure ? { indexDocument: target.website.indexDocument, errorDocument: target.website.errorDocument } : undefined,
+        redirects,
         // s3rver serves websites path-style, under /<bucket>/
         siteRootPath: local ? `/${bucket}/${target.prefix}` : undefined,
         onEvent: (event) => reporter.onEvent(event),

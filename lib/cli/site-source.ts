@@ -2,6 +2,7 @@
 import fg from 'fast-glob';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { hasProjectFile } from '../config/project-file.js';
 
 export interface BuiltFolder {
   /** The folder to publish. */
@@ -13,7 +14,7 @@ export interface BuiltFolder {
 
 /** A source folder has a fleuron.yaml, or Markdown pages and no index.html. */
 export async function isSourceFolder(dir: string): Promise<boolean> {
-  if (existsSync(path.join(dir, 'fleuron.yaml')) || existsSync(path.join(dir, 'fleuron.yml'))) return true;
+  if (hasProjectFile(dir)) return true;
   if (!existsSync(dir) || existsSync(path.join(dir, 'index.html'))) return false;
   const markdown = await fg('**/*.md', { cwd: dir, deep: 3, ignore: ['**/node_modules/**'] });
   return markdown.length > 0;

@@ -1,4 +1,5 @@
-/** Reads the project config file, `fleuron.yaml`, from a folder. */
+/** Reads the project config file, `fleuron.yaml`, and says where a site's project files are looked for. */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -6,6 +7,20 @@ import { usageError } from '../errors/fleuron-error.js';
 import { isPlainObject } from './check-keys.js';
 
 export const PROJECT_FILE_NAMES = ['fleuron.yaml', 'fleuron.yml'] as const;
+
+/**
+ * The folder whose project file a site uses: the site folder when it has one, else the working directory (a
+ * built folder such as public/ is published with the fleuron.yaml next to it). Build, preview and publish all
+ * ask here, so they read the same file.
+ */
+export function projectFileDir(siteDir: string, cwd = process.cwd()): string {
+  return hasProjectFile(siteDir) ? siteDir : cwd;
+}
+
+/** Whether `dir` holds a fleuron.yaml (or fleuron.yml). */
+export function hasProjectFile(dir: string): boolean {
+  return PROJECT_FILE_NAMES.some((name) => existsSync(path.join(dir, name)));
+}
 
 export interface ProjectFile {
   /** Absolute path of the file that was read. */

@@ -1,6 +1,8 @@
 /**
- * Resolves where and how to publish. Sources, highest first: command-line flags, the environment,
- * `.env` in the working directory, the `publish:` section of fleuron.yaml (which holds no secrets).
+ * Resolves where and how to publish, and how the site is served. Sources, highest first — the one precedence
+ * of fleuron, which the README's table repeats: command-line flags, the environment, `.env` in the working
+ * directory, the `publish:` section of fleuron.yaml (which holds no secrets), Deuxfleurs' deuxfleurs.toml
+ * (index and error documents only), the defaults. Pure: lib/site-settings reads the files.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -65,6 +67,8 @@ const SECRET_KEYS = ['accessKeyId', 'secretAccessKey', 'secret', 'sessionToken',
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MAX_DELETES = 256;
 export const DEFAULT_REGION = 'garage';
+export const DEFAULT_INDEX_DOCUMENT = 'index.html';
+export const DEFAULT_ERROR_DOCUMENT = '404.html';
 
 /** Reads `.env` in `dir` without touching process.env; missing file → empty. */
 export function readDotEnv(dir: string): Record<string, string> {
@@ -83,6 +87,8 @@ export interface ResolveInput {
   dotEnv: Record<string, string>;
   /** The `publish:` section of fleuron.yaml, and the file's path for messages. */
   file?: { path: string; section: unknown };
+  /** What deuxfleurs.toml names (`index_page`, `error_page`): below fleuron.yaml, above the defaults. */
+  deuxfleurs?: { indexPage?: string; errorPage?: string };
 }
 
 export function resolvePublishSettings(input: ResolveInput): PublishSettings {
@@ -158,8 +164,9 @@ export function resolvePublishSettings(input: ResolveInput): PublishSettings {
     bandwidth,
     website: {
       configure: optionalBoolean(website.configure, `${where}.website.configure`) ?? true,
-      indexDocument: optionalString(website.indexDocument, `${where}.website.indexDocument`) ?? 'index.html',
-      errorDocument: optionalString(website.errorDocument, `${where}.website.errorDocument`) ?? '404.html',
+      indexDocument: optionalString(website.indexDocument, `${where}.website.indexDocument`) ?? input.deuxfleurs?.indexPage ?? DEFAULT_INDEX_DOCUMENT,
+      // A key, as the bucket's website configuration wants it: deuxfleurs.toml may write `/404.html`.
+      errorDocument: (optionalString(website.errorDocument, `${where}.website.errorDocument`) ?? input.deuxfleurs?.errorPage ?? DEFAULT_ERROR_DOCUMENT).replace(/^\/+/, ''),
     },
   };
 }

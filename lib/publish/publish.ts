@@ -186,7 +186,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     let websiteApplies = website !== undefined && website.kind !== 'not-permitted';
     const wantedWebsite = () => wantedFor(redirectMode);
     const planFor = () => {
-      const extra = redirectMode === 'objects' ? redirectObjects(redirects, files, options.prefix, options.siteRootPath ?? `/${options.prefix}`) : { objects: [], warnings: [] };
+      const extra = redirectMode === 'objects' ? redirectObjects(redirects, files, options.prefix, options.siteRootPath ?? `/${options.prefix}`, options.website?.indexDocument) : { objects: [], warnings: [] };
       const result = makePlan({
         local: [...files, ...extra.objects],
         remote: remote.objects,
