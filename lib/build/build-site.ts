@@ -3,10 +3,11 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
-import { RenderCache } from './cache/render-cache.js';
+import { RenderCache } from './render-cache.js';
 import { loadSite, STYLESHEET } from './load/load-site.js';
-import type { Redirect } from './render/aliases.js';
-import { linkProblems, renderSite } from './render/render-site.js';
+import { THEME_DIR } from './theme-location.js';
+import type { Redirect } from './load/aliases.js';
+import { linkProblems, renderSite } from './render-site.js';
 import { formatSizeReport, gzipSize, sizeReport, type SizeReport } from './write/size-report.js';
 import { siteFiles } from './write/site-files.js';
 import { unchangedCopies } from './write/unchanged-copies.js';
@@ -67,6 +68,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     sourceDir,
     sourceLabel,
     drafts: options.drafts ?? false,
+    themeDir: THEME_DIR,
     memory: cache.sources,
     warn,
   });

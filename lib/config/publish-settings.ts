@@ -10,10 +10,9 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { usageError } from '../errors/fleuron-error.js';
 import { HEADER_RULE_KEYS, type HeaderRule } from '../headers/header-rules.js';
-import { parseBandwidth } from '../publish/bandwidth-limit.js';
-import { normalizePrefix } from '../publish/scan-local.js';
 import type { S3Credentials } from '../s3/client.js';
 import { checkKeys, isPlainObject } from './check-keys.js';
+import { normalizePrefix, parseBandwidth } from './setting-values.js';
 
 export interface WebsiteSettings {
   /** Set the bucket's website configuration (index and error documents) when publishing. */

@@ -41,12 +41,6 @@ export interface LocalScan {
   hashesFromCache: number;
 }
 
-/** `''` or `a/b/`: no leading slash, one trailing slash, NFC. */
-export function normalizePrefix(prefix: string | undefined): string {
-  const trimmed = (prefix ?? '').normalize('NFC').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? '' : `${trimmed}/`;
-}
-
 /** Whether a relative path is published under the given patterns. */
 export function makePathFilter(exclude: readonly string[] = [], include: readonly string[] = []): (relative: string) => boolean {
   const excluded = picomatch([...DEFAULT_EXCLUDE, ...exclude], { dot: true });

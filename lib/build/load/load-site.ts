@@ -2,16 +2,15 @@
 import path from 'node:path';
 import { usageError } from '../../errors/fleuron-error.js';
 import { contentHash } from '../cache/hash.js';
-import { collectAliases, type Redirect } from '../render/aliases.js';
-import { FEED_PATH } from '../render/feed.js';
-import type { PageJob, RenderContext } from '../render/render-context.js';
-import { folderOf, folderTitle, isIndexSource, missingFolderIndexes, postsOf, resolveNavigation, type PageSummary, type SiteLink } from '../render/site-map.js';
-import { SITEMAP_PATH } from '../render/sitemap.js';
-import { wordsFor } from '../render/words.js';
+import { collectAliases, type Redirect } from './aliases.js';
+import type { FrontMatter } from './front-matter.js';
+import { FEED_PATH, SITEMAP_PATH } from './url-map.js';
+import { folderOf, folderTitle, isIndexSource, missingFolderIndexes, postsOf, resolveNavigation, type PageKind, type PageSummary, type SiteLink } from './site-map.js';
+import { wordsFor } from './words.js';
 import { loadPages, type LoadedPage, type SourceMemory } from './pages.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
 import { scanSources } from './sources.js';
-import { loadTemplates, themeAssets } from './templates.js';
+import { loadTemplates, themeAssets, type TemplateSet } from './templates.js';
 
 /** The theme's stylesheet, linked from every page (a site file of the same name replaces it). */
 export const STYLESHEET = 'theme.css';
@@ -24,9 +23,44 @@ export interface LoadSiteOptions {
   /** How the site folder is named in messages (`site-src`). */
   sourceLabel: string;
   drafts: boolean;
+  /** The theme's folder (templates and assets). */
+  themeDir: string;
   /** The page files earlier builds read: those unchanged since are not read again. */
   memory?: SourceMemory;
   warn: (line: string) => void;
+}
+
+/** Everything a page render needs besides the page itself; plain data so it can be sent to worker threads. */
+export interface RenderContext {
+  config: SiteConfig;
+  templates: TemplateSet;
+  /** Every page of the build: sources, generated folder indexes and 404. */
+  pages: PageSummary[];
+  /** Source paths of drafts left out. */
+  drafts: string[];
+  /** Every output path of the build (pages and copied files). */
+  outputs: string[];
+  /** The config's navigation resolved to output paths, when it has one. */
+  menu?: SiteLink[];
+  /** Stylesheets every page links to, by output path. */
+  stylesheets: string[];
+  /** Output path of the Atom feed, when the site has one. */
+  feed?: string;
+  /** Output path of the site's own icon (`favicon.svg`, `.ico` or `.png` at its root), when it has one. */
+  icon?: string;
+  /** The site folder, as the reader should see it in messages (`site-src`). */
+  sourceLabel: string;
+}
+
+/** One page to render. */
+export interface PageJob {
+  sourcePath: string;
+  outputPath: string;
+  kind: PageKind;
+  /** The whole Markdown file (empty for generated pages). */
+  text: string;
+  frontMatter: FrontMatter;
+  bodyLine: number;
 }
 
 /** A page to render, whose text is only read if it has to be rendered (see loadPages). */
@@ -57,7 +91,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const { sourceDir, sourceLabel } = options;
   const { config, file: configFile } = await loadSiteConfig(sourceDir);
   const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
-  const [files, templates, themeFiles] = await Promise.all([scanSources(sourceDir), loadTemplates(sourceDir), themeAssets()]);
+  const [files, templates, themeFiles] = await Promise.all([scanSources(sourceDir), loadTemplates(sourceDir, options.themeDir), themeAssets(options.themeDir)]);
   const loaded = await loadPages(files, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) });
   const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
   const pages = loaded.filter((page) => !isLeftOut(page));

@@ -2,7 +2,7 @@
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
 import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
-import { isMarkdownPath, normalizeSitePath, outputPathFor } from '../render/url-map.js';
+import { isMarkdownPath, normalizeSitePath, outputPathFor } from './url-map.js';
 import { folderFiles } from './folder-files.js';
 
 /** The folder of a site that holds Liquid templates replacing the theme's, file by file. */

@@ -1,11 +1,9 @@
 /** The Atom feed of the blog: dated pages, newest first, absolute URLs from the base URL, dates from front matter only. */
 import type { SiteConfig } from '../load/site-config.js';
-import type { PageSummary } from './site-map.js';
-import { encodeUrlPath } from './url-map.js';
-import { toIsoDateTime } from './words.js';
+import type { PageSummary } from '../load/site-map.js';
+import { encodeUrlPath, FEED_PATH } from '../load/url-map.js';
+import { toIsoDateTime } from '../load/words.js';
 import { escapeXml } from './xml-text.js';
-
-export const FEED_PATH = 'feed.xml';
 
 export interface FeedEntry {
   post: PageSummary;

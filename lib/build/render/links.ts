@@ -1,7 +1,7 @@
 /** Decides what each link of a page points to, rewrites internal ones to relative output URLs, and checks them. */
 import type { Destination } from './markdown.js';
 import { decodeEntities, escapeHtml } from './html-text.js';
-import { decodeUrlPath, isMarkdownPath, resolveSitePath } from './url-map.js';
+import { decodeUrlPath, isMarkdownPath, resolveSitePath } from '../load/url-map.js';
 
 /** What exists in this build, for resolving links. */
 export interface LinkTargets {

@@ -6,9 +6,9 @@ import { renderLayout } from './layouts.js';
 import { lineFinder, rewriteLinks, type LinkProblem, type PageLink } from './links.js';
 import { renderMarkdown } from './markdown.js';
 import type { PageJob, PreparedSite } from './render-context.js';
-import { isCurrent, isIndexSource, type SiteLink } from './site-map.js';
-import { encodeUrlPath, relativeUrl } from './url-map.js';
-import { formatDate } from './words.js';
+import { isCurrent, isIndexSource, type SiteLink } from '../load/site-map.js';
+import { encodeUrlPath, relativeUrl } from '../load/url-map.js';
+import { formatDate } from '../load/words.js';
 
 export interface RenderedPage {
   sourcePath: string;

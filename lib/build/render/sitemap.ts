@@ -1,10 +1,9 @@
 /** `sitemap.xml`: every page by absolute URL, `lastmod` from front matter (`updated`, else `date`), never from file times. */
-import type { PageSummary } from './site-map.js';
-import { encodeUrlPath } from './url-map.js';
-import { toIsoDateTime } from './words.js';
+import type { PageSummary } from '../load/site-map.js';
+import { encodeUrlPath } from '../load/url-map.js';
+import { toIsoDateTime } from '../load/words.js';
 import { escapeXml } from './xml-text.js';
 
-export const SITEMAP_PATH = 'sitemap.xml';
 
 export function renderSitemap(pages: readonly PageSummary[], baseUrl: string): string {
   const entries = pages

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { folderFilePaths } from '../load/folder-files.js';
-import { normalizeSitePath } from '../render/url-map.js';
+import { normalizeSitePath } from '../load/url-map.js';
 
 /** The file that marks a folder as built by fleuron (and lists the redirects for the publisher). */
 export const ALIASES_FILE = '.fleuron/aliases.json';

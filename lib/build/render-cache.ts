@@ -14,12 +14,13 @@
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FrontMatter } from '../load/front-matter.js';
-import type { RememberedSource, SourceMemory } from '../load/pages.js';
-import type { LinkProblem } from '../render/links.js';
-import type { RenderedPage } from '../render/render-page.js';
-import type { FileStamp } from './file-stamp.js';
-import { builderFingerprint, hashOf } from './hash.js';
+import type { FrontMatter } from './load/front-matter.js';
+import type { RememberedSource, SourceMemory } from './load/pages.js';
+import type { LinkProblem } from './render/links.js';
+import type { RenderedPage } from './render/render-page.js';
+import type { FileStamp } from './cache/file-stamp.js';
+import { builderFingerprint, hashOf } from './cache/hash.js';
+import type { RememberedCopy } from './write/unchanged-copies.js';
 
 /** A rendered page as remembered: everything but the HTML, which is in the output folder. */
 export type RememberedPage = Omit<RenderedPage, 'html'> & { htmlHash: string };
@@ -32,11 +33,7 @@ export interface CachedPage {
   output?: FileStamp;
 }
 
-/** A copied file whose copy was found to hold the source's bytes, with the stamps both had then. */
-export interface RememberedCopy {
-  source: FileStamp;
-  output: FileStamp;
-}
+export type { RememberedCopy };
 
 /** Bump when the stored shapes change. */
 const FORMAT = 6;

@@ -4,14 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileStats, stampOf, trustedStamp } from '../cache/file-stamp.js';
-import { builderFingerprint, contentHash, hashOf } from '../cache/hash.js';
-import type { CachedPage, RememberedPage, RenderCache } from '../cache/render-cache.js';
-import type { PlannedPage, SitePlan } from '../load/load-site.js';
-import { readPageText } from '../load/pages.js';
-import { checkFragments, type LinkProblem } from './links.js';
-import type { PageJob, RenderContext } from './render-context.js';
-import type { RenderedPage } from './render-page.js';
+import { fileStats, stampOf, trustedStamp } from './cache/file-stamp.js';
+import { builderFingerprint, contentHash, hashOf } from './cache/hash.js';
+import type { CachedPage, RememberedPage, RenderCache } from './render-cache.js';
+import type { PlannedPage, SitePlan } from './load/load-site.js';
+import { readPageText } from './load/pages.js';
+import { checkFragments, type LinkProblem } from './render/links.js';
+import type { PageJob, RenderContext } from './render/render-context.js';
+import type { RenderedPage } from './render/render-page.js';
 
 /** A page of this build: freshly rendered (with its HTML), or remembered (its output file already holds it). */
 export type PageOutcome = RenderedPage | (RememberedPage & { html?: undefined });
@@ -60,7 +60,7 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
 
 /** Markdown and Liquid are loaded only when some page has to be rendered: a rebuild with nothing to render needs neither. */
 async function render(jobs: PageJob[], context: RenderContext, threads: number | undefined) {
-  const { renderPages } = await import('./render-pool.js');
+  const { renderPages } = await import('./render/render-pool.js');
   return renderPages(jobs, context, threads === undefined ? {} : { threads });
 }
 
