@@ -253,7 +253,7 @@ describe('buildSite', () => {
     const src = await writeSite({ 'fleuron.yaml': 'markdown:\n  maxFileKb: 1\n', 'index.md': 'x', 'big.md': 'a'.repeat(2048) });
     const error = await failure(build(src));
     expect(error.code).toBe('page-too-large');
-    expect(error.message).toMatch(/big\.md: 2 KB is more than the 1 KB limit/);
+    expect(error.message).toMatch(/big\.md: 2 KiB is more than the 1 KiB limit/);
   });
 
   it('names an unreadable page', async () => {
@@ -298,7 +298,7 @@ describe('buildSite', () => {
     const src = await writeSite({ 'fleuron.yaml': 'budget:\n  pageKb: 1\n', 'index.md': 'small', 'big.md': Array.from({ length: 400 }, (_, index) => `Paragraph ${index} ${'word '.repeat(index % 17)}.`).join('\n\n') });
     const { result } = await build(src);
     expect(result.sizes.overBudget.map((page) => page.outputPath)).toContain('big.html');
-    expect(result.warnings.some((line) => /^big\.html is [\d.]+ KB gzipped with its CSS, over the 1 KB budget$/.test(line))).toBe(true);
+    expect(result.warnings.some((line) => /^big\.html is [\d.]+ KiB gzipped with its CSS, over the 1 KiB budget$/.test(line))).toBe(true);
   });
 
   it('adds no second <h1> when the body starts with its own title', async () => {

@@ -54,7 +54,7 @@ describe('the example site', () => {
     }
   });
 
-  it('keeps every page, with its CSS, within 14 KB gzipped', () => {
+  it('keeps every page, with its CSS, within 14 KiB gzipped', () => {
     const css = gzipSync(tree.get('theme.css')!).length;
     for (const { name, html } of htmlPages()) {
       const total = gzipSync(html).length + css;

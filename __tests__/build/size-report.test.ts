@@ -20,9 +20,9 @@ describe('sizeReport', () => {
 
   it('prints the budget, the largest pages and the verdict', () => {
     expect(formatSizeReport(sizeReport(pages, 1500, 14), 2)).toEqual([
-      'size (gzipped, HTML + CSS; CSS 1.5 KB), budget 14.0 KB a page:',
-      '    14.2 KB  b.html',
-      '     4.4 KB  c.html',
+      'size (gzipped, HTML + CSS; CSS 1.5 KiB), budget 14.0 KiB a page:',
+      '    14.2 KiB  b.html',
+      '     4.4 KiB  c.html',
       '  1 page(s) over budget',
     ]);
     expect(formatSizeReport(sizeReport(pages, 0, 100)).at(-1)).toBe('  all 3 pages within budget');

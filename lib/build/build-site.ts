@@ -98,7 +98,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
   const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
   for (const page of sizes.overBudget) {
-    warn(`${page.outputPath} is ${(page.totalGzipBytes / 1024).toFixed(1)} KB gzipped with its CSS, over the ${plan.config.budget.pageKb} KB budget`);
+    warn(`${page.outputPath} is ${(page.totalGzipBytes / 1024).toFixed(1)} KiB gzipped with its CSS, over the ${plan.config.budget.pageKb} KiB budget`);
   }
   const finished = performance.now();
   const result: BuildResult = {

@@ -18,7 +18,7 @@ import type { FrontMatter } from './load/front-matter.js';
 import type { RememberedSource, SourceMemory } from './load/pages.js';
 import type { LinkProblem } from './render/links.js';
 import type { RenderedPage } from './render/render-page.js';
-import type { FileStamp } from './cache/file-stamp.js';
+import type { StampKey } from '../files/file-stamp.js';
 import { builderFingerprint, hashOf } from './cache/hash.js';
 import type { RememberedCopy } from './write/unchanged-copies.js';
 
@@ -30,7 +30,7 @@ export interface CachedPage {
   textHash: string;
   page: RememberedPage;
   /** The output file's stamp when it was last found to hold the page's HTML (absent until then). */
-  output?: FileStamp;
+  output?: StampKey;
 }
 
 export type { RememberedCopy };
@@ -48,7 +48,7 @@ interface StoredPage {
   s: string;
   h: string;
   g: number;
-  o?: FileStamp;
+  o?: StampKey;
   i?: string[];
   l?: [number, string, string, string][];
   p?: LinkProblem[];
@@ -57,7 +57,7 @@ interface StoredPage {
 
 /** A page file as stored: s stamp, t text hash, b front matter block hash, f front matter (defaults left out), l body line. */
 interface StoredSource {
-  s?: FileStamp;
+  s?: StampKey;
   t: string;
   b: string;
   f: Partial<FrontMatter>;
@@ -189,7 +189,7 @@ export class RenderCache {
   }
 
   /** Remembers that the output file of a cached page holds its HTML, with this stamp. */
-  setOutputStamp(outputPath: string, stamp: FileStamp | undefined): void {
+  setOutputStamp(outputPath: string, stamp: StampKey | undefined): void {
     const stored = this.entries.pages.get(outputPath);
     if (!stored || stored.o === stamp) return;
     const { o: _old, ...rest } = stored;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileStats, stampOf, trustedStamp } from './cache/file-stamp.js';
+import { fileStats, stampOf, trustedStamp } from '../files/file-stamp.js';
 import { builderFingerprint, contentHash, hashOf } from './cache/hash.js';
 import type { CachedPage, RememberedPage, RenderCache } from './render-cache.js';
 import type { PlannedPage, SitePlan } from './load/load-site.js';

@@ -7,8 +7,6 @@ import { hasProjectFile } from '../config/project-file.js';
 export interface BuiltFolder {
   /** The folder to publish. */
   publishDir: string;
-  /** Whether it was built just now. */
-  built: boolean;
   warnings: string[];
 }
 
@@ -21,10 +19,10 @@ export async function isSourceFolder(dir: string): Promise<boolean> {
 }
 
 export async function buildIfSource(dir: string, options: { out?: string; drafts?: boolean; log: (line: string) => void }): Promise<BuiltFolder> {
-  if (!(await isSourceFolder(dir))) return { publishDir: dir, built: false, warnings: [] };
+  if (!(await isSourceFolder(dir))) return { publishDir: dir, warnings: [] };
   const { buildSite } = await import('../build/index.js');
   const outDir = path.resolve(options.out ?? 'public');
   const result = await buildSite({ sourceDir: dir, outDir, drafts: options.drafts, log: options.log });
   options.log(`built ${result.pages} pages into ${path.relative(process.cwd(), outDir) || '.'}`);
-  return { publishDir: outDir, built: true, warnings: result.warnings };
+  return { publishDir: outDir, warnings: result.warnings };
 }

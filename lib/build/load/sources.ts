@@ -1,7 +1,7 @@
 /** Lists the files of a site folder: Markdown pages and files copied as-is; never the config, dotfiles (but `.well-known/`) or layout overrides. */
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
-import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
+import { stampOf, trustedStamp, type StampKey } from '../../files/file-stamp.js';
 import { isMarkdownPath, normalizeSitePath, outputPathFor } from './url-map.js';
 import { folderFiles } from './folder-files.js';
 
@@ -23,9 +23,9 @@ export interface SourceFile {
   size: number;
   isPage: boolean;
   /** As scanned: a stamp unchanged since an earlier build means unchanged bytes (see file-stamp.ts). */
-  stamp?: FileStamp;
+  stamp?: StampKey;
   /** The stamp to remember for the next build; absent when the file changed too recently to trust it. */
-  trustedStamp?: FileStamp;
+  trustedStamp?: StampKey;
 }
 
 /** Whether a relative path of the site folder is left out of the build (`isFolder`: the path names a folder). */

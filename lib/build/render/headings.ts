@@ -1,5 +1,6 @@
 /** Gives each heading of rendered Markdown a unique id and a self-link, and lists them for the table of contents. */
-import { escapeHtml, htmlToText } from './html-text.js';
+import { escapeMarkup } from '../../text/escape.js';
+import { htmlToText } from './html-text.js';
 import { HeadingSlugger } from './slugger.js';
 
 export interface Heading {
@@ -21,8 +22,8 @@ export function addHeadingIds(html: string, reserved: Iterable<string> = LAYOUT_
     const text = htmlToText(inner);
     const id = slugger.slug(text);
     headings.push({ level: Number(level), id, text });
-    const href = escapeHtml(`#${encodeURIComponent(id)}`);
-    return `<h${level} id="${escapeHtml(id)}">${inner} <a class="self-link" href="${href}" aria-labelledby="${escapeHtml(id)}">#</a></h${level}>`;
+    const href = escapeMarkup(`#${encodeURIComponent(id)}`);
+    return `<h${level} id="${escapeMarkup(id)}">${inner} <a class="self-link" href="${href}" aria-labelledby="${escapeMarkup(id)}">#</a></h${level}>`;
   });
   return { html: withIds, headings };
 }

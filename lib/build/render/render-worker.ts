@@ -1,18 +1,9 @@
 /** Worker thread entry: prepares the site once, then renders the batches of pages it is sent. */
-import { parentPort, workerData } from 'node:worker_threads';
-import { isFleuronError } from '../../errors/fleuron-error.js';
+import { workerData } from 'node:worker_threads';
+import { serveBatches } from '../../workers/batch-worker.js';
 import { prepareSite, type PageJob, type RenderContext } from './render-context.js';
 import { renderPage } from './render-page.js';
 
 const site = prepareSite((workerData as { context: RenderContext }).context);
 
-parentPort!.on('message', (jobs: PageJob[]) => {
-  try {
-    parentPort!.postMessage({ results: jobs.map((job) => renderPage(job, site)) });
-  } catch (error) {
-    const failure = isFleuronError(error)
-      ? { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode }
-      : { message: error instanceof Error ? error.message : String(error) };
-    parentPort!.postMessage({ error: failure });
-  }
-});
+serveBatches((job: PageJob) => renderPage(job, site));

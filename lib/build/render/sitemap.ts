@@ -2,7 +2,7 @@
 import type { PageSummary } from '../load/site-map.js';
 import { encodeUrlPath } from '../load/url-map.js';
 import { toIsoDateTime } from '../load/words.js';
-import { escapeXml } from './xml-text.js';
+import { escapeMarkup } from '../../text/escape.js';
 
 
 export function renderSitemap(pages: readonly PageSummary[], baseUrl: string): string {
@@ -13,7 +13,7 @@ export function renderSitemap(pages: readonly PageSummary[], baseUrl: string): s
   const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'];
   for (const entry of entries) {
     const lastmod = entry.lastmod ? `<lastmod>${toIsoDateTime(entry.lastmod)}</lastmod>` : '';
-    lines.push(`<url><loc>${escapeXml(entry.url)}</loc>${lastmod}</url>`);
+    lines.push(`<url><loc>${escapeMarkup(entry.url)}</loc>${lastmod}</url>`);
   }
   lines.push('</urlset>');
   return lines.join('\n') + '\n';

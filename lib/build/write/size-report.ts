@@ -29,12 +29,12 @@ export function sizeReport(pages: ReadonlyMap<string, number>, cssGzipBytes: num
   return { budgetBytes, cssGzipBytes, pages: sizes, overBudget: sizes.filter((page) => page.totalGzipBytes > budgetBytes) };
 }
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** A few lines for the terminal: the budget, the largest pages, and every page over budget. */
 export function formatSizeReport(report: SizeReport, largest = 3): string[] {
   const lines = [`size (gzipped, HTML + CSS; CSS ${kb(report.cssGzipBytes)}), budget ${kb(report.budgetBytes)} a page:`];
-  for (const page of report.pages.slice(0, largest)) lines.push(`  ${kb(page.totalGzipBytes).padStart(9)}  ${page.outputPath}`);
+  for (const page of report.pages.slice(0, largest)) lines.push(`  ${kb(page.totalGzipBytes).padStart(10)}  ${page.outputPath}`);
   if (report.overBudget.length === 0) lines.push(`  all ${report.pages.length} pages within budget`);
   else lines.push(`  ${report.overBudget.length} page(s) over budget`);
   return lines;

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileStats, stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
+import { fileStats, stampOf, trustedStamp, type StampKey } from '../../files/file-stamp.js';
 
 /** A copied file whose copy was found to hold the source's bytes, with the stamps both had then. */
 export interface RememberedCopy {
-  source: FileStamp;
-  output: FileStamp;
+  source: StampKey;
+  output: StampKey;
 }
 
 export interface CopyMemory {
