@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import { RenderCache } from './render-cache.js';
-import { loadSite, STYLESHEET } from './load/load-site.js';
+import { loadSite, STYLESHEET, type SitePlan } from './load/load-site.js';
 import { THEME_DIR } from './theme-location.js';
 import type { Redirect } from './load/aliases.js';
 import { linkProblems, renderSite } from './render-site.js';
@@ -75,17 +75,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const loadedAt = performance.now();
 
   const rendered = await renderSite(plan, cache, outDir, options.threads);
-  const problems = linkProblems(rendered.pages, sourceLabel);
-  if (problems.length > 0) {
-    if (options.brokenLinks === 'warn') problems.forEach(warn);
-    else {
-      await cache.save();
-      if (problems.length > 1) problems.forEach((problem) => log(`error: ${problem}`));
-      throw new FleuronError('broken-links', problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more)` : problems[0]!, {
-        hint: 'fix the link, or build with --broken-links warn',
-      });
-    }
-  }
+  await checkLinks(linkProblems(rendered.pages, sourceLabel), options.brokenLinks === 'warn', cache, warn, log);
   const renderedAt = performance.now();
 
   const { files, kept } = siteFiles(plan, rendered.pages);
@@ -94,12 +84,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const written = await writeOutput(outDir, { files, copies, kept: new Set([...kept, ...keptCopies]) });
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
-  const cssFile = plan.copies.get(STYLESHEET);
-  const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
-  const sizes = sizeReport(new Map(rendered.pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
-  for (const page of sizes.overBudget) {
-    warn(`${page.outputPath} is ${(page.totalGzipBytes / 1024).toFixed(1)} KiB gzipped with its CSS, over the ${plan.config.budget.pageKb} KiB budget`);
-  }
+  const sizes = await checkSizes(plan, rendered.pages, warn);
   const finished = performance.now();
   const result: BuildResult = {
     outDir,
@@ -120,6 +105,28 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     },
   };
   return result;
+}
+
+/** Broken links fail the build (after saving what was rendered), or are warnings with `--broken-links warn`. */
+async function checkLinks(problems: string[], onlyWarn: boolean, cache: RenderCache, warn: (line: string) => void, log: (line: string) => void): Promise<void> {
+  if (problems.length === 0) return;
+  if (onlyWarn) return problems.forEach(warn);
+  await cache.save();
+  if (problems.length > 1) problems.forEach((problem) => log(`error: ${problem}`));
+  throw new FleuronError('broken-links', problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more)` : problems[0]!, {
+    hint: 'fix the link, or build with --broken-links warn',
+  });
+}
+
+/** Each page's gzipped size with the stylesheet, and a warning for each page over the budget. */
+async function checkSizes(plan: SitePlan, pages: readonly { outputPath: string; gzipBytes: number }[], warn: (line: string) => void): Promise<SizeReport> {
+  const cssFile = plan.copies.get(STYLESHEET);
+  const cssGzip = cssFile ? gzipSize(await readFile(cssFile)) : 0;
+  const sizes = sizeReport(new Map(pages.map((page) => [page.outputPath, page.gzipBytes])), cssGzip, plan.config.budget.pageKb);
+  for (const page of sizes.overBudget) {
+    warn(`${page.outputPath} is ${(page.totalGzipBytes / 1024).toFixed(1)} KiB gzipped with its CSS, over the ${plan.config.budget.pageKb} KiB budget`);
+  }
+  return sizes;
 }
 
 export { formatSizeReport };

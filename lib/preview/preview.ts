@@ -84,7 +84,36 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const first = await buildOnce();
   if (!first.ok) throw first.error;
 
-  // Builds run one at a time; changes during a build queue exactly one more build after it.
+  const builds = oneBuildAtATime(buildOnce);
+
+  const server = await startPreviewServer({
+    site: () => site!,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? DEFAULT_PREVIEW_PORT,
+    reload: options.reload ?? true,
+    onError: (error) => log(`error: ${error.message}`),
+  });
+
+  const watcher = (options.watch ?? true) ? watchAndRebuild(sourceDir, options.debounceMs, builds.rebuild, log) : undefined;
+
+  return {
+    url: server.url,
+    port: server.port,
+    get version() {
+      return version;
+    },
+    nextBuild: builds.next,
+    rebuild: builds.rebuild,
+    async close() {
+      watcher?.close();
+      await builds.running();
+      await server.close();
+    },
+  };
+}
+
+/** Builds run one at a time; changes during a build queue exactly one more build after it. */
+function oneBuildAtATime(buildOnce: () => Promise<BuildOutcome>) {
   let building: Promise<BuildOutcome> | undefined;
   let queued: Promise<BuildOutcome> | undefined;
   let waiters: ((outcome: BuildOutcome) => void)[] = [];
@@ -99,51 +128,33 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     building = build;
     return build;
   };
-  const rebuild = (): Promise<BuildOutcome> => {
-    if (queued) return queued;
-    if (!building) return startBuild();
-    queued = building.then(() => {
-      queued = undefined;
-      return startBuild();
-    });
-    return queued;
-  };
-
-  const server = await startPreviewServer({
-    site: () => site!,
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? DEFAULT_PREVIEW_PORT,
-    reload: options.reload ?? true,
-    onError: (error) => log(`error: ${error.message}`),
-  });
-
-  let watcher: SourceWatcher | undefined;
-  if (options.watch ?? true) {
-    watcher = watchSources(sourceDir, {
-      debounceMs: options.debounceMs,
-      onChange: (paths) => {
-        const what = paths.length === 1 && paths[0] ? paths[0] : `${paths.length} files`;
-        void rebuild().then((outcome) => {
-          if (outcome.ok) log(`${what} changed: rebuilt in ${outcome.durationMs} ms`);
-          else log(`${what} changed: the build failed, still serving the last good build: ${outcome.error.message}`);
-        });
-      },
-      onError: (error) => log(`warning: no longer watching ${sourceDir} (${error.message}); restart the preview to see changes`),
-    });
-  }
-
   return {
-    url: server.url,
-    port: server.port,
-    get version() {
-      return version;
+    rebuild: (): Promise<BuildOutcome> => {
+      if (queued) return queued;
+      if (!building) return startBuild();
+      queued = building.then(() => {
+        queued = undefined;
+        return startBuild();
+      });
+      return queued;
     },
-    nextBuild: () => queued ?? building ?? new Promise<BuildOutcome>((resolve) => waiters.push(resolve)),
-    rebuild,
-    async close() {
-      watcher?.close();
-      await (queued ?? building);
-      await server.close();
-    },
+    /** The build running or queued, else the next one to start. */
+    next: (): Promise<BuildOutcome> => queued ?? building ?? new Promise<BuildOutcome>((resolve) => waiters.push(resolve)),
+    running: (): Promise<BuildOutcome> | undefined => queued ?? building,
   };
+}
+
+/** Rebuilds when a source changes, and says so. */
+function watchAndRebuild(sourceDir: string, debounceMs: number | undefined, rebuild: () => Promise<BuildOutcome>, log: (line: string) => void): SourceWatcher {
+  return watchSources(sourceDir, {
+    debounceMs,
+    onChange: (paths) => {
+      const what = paths.length === 1 && paths[0] ? paths[0] : `${paths.length} files`;
+      void rebuild().then((outcome) => {
+        if (outcome.ok) log(`${what} changed: rebuilt in ${outcome.durationMs} ms`);
+        else log(`${what} changed: the build failed, still serving the last good build: ${outcome.error.message}`);
+      });
+    },
+    onError: (error) => log(`warning: no longer watching ${sourceDir} (${error.message}); restart the preview to see changes`),
+  });
 }

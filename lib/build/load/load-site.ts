@@ -114,17 +114,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   if (feed) outputs.add(feed);
   if (sitemap) outputs.add(sitemap);
 
-  let menu: SiteLink[] | undefined;
-  if (config.navigation) {
-    const resolved = resolveNavigation(config.navigation, new Map(pages.map((page) => [page.sourcePath, page.outputPath])), outputs);
-    if (resolved.missing.length > 0) {
-      throw usageError('config-invalid', `${configLabel}: navigation entry "${resolved.missing[0]}" matches no page of ${sourceLabel}`, 'write the source path of a page (about.md) or folder (notes/)');
-    }
-    menu = resolved.links;
-    // A generated folder index takes the title the menu gives its folder (`Réunions` rather than `Reunions`).
-    const menuTitles = new Map(menu.map((link) => [link.outputPath, link.title]));
-    for (const page of generated) if (page.kind === 'folder-index') page.title = menuTitles.get(page.outputPath) ?? page.title;
-  }
+  const menu = config.navigation ? siteNavigation(config.navigation, pages, generated, outputs, configLabel, sourceLabel) : undefined;
   const aliases = collectAliases(
     pages.map((page) => ({ sourcePath: page.sourcePath, outputPath: page.outputPath, aliases: page.frontMatter.aliases })),
     outputs,
@@ -146,17 +136,36 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   };
   const jobs: PlannedPage[] = [
     ...pages.map((page) => ({ ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const) })),
-    ...generated.map((page) => ({
-      sourcePath: page.sourcePath,
-      outputPath: page.outputPath,
-      kind: page.kind,
-      text: '',
-      textHash: contentHash(''),
-      frontMatter: { title: page.title, draft: false, aliases: [], extra: {} },
-      bodyLine: 1,
-    })),
+    ...generated.map(generatedJob),
   ];
   return { config, context, jobs, posts, aliases, copies, ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+}
+
+/** A page the site gets without a source (a folder index, 404): no text, a title only. */
+function generatedJob(page: PageSummary): PlannedPage {
+  return {
+    sourcePath: page.sourcePath,
+    outputPath: page.outputPath,
+    kind: page.kind,
+    text: '',
+    textHash: contentHash(''),
+    frontMatter: { title: page.title, draft: false, aliases: [], extra: {} },
+    bodyLine: 1,
+  };
+}
+
+/**
+ * The config's navigation as links to output paths (an entry naming no page is a config error). A generated folder
+ * index takes the title the menu gives its folder (`Réunions` rather than `Reunions`).
+ */
+function siteNavigation(navigation: NonNullable<SiteConfig['navigation']>, pages: readonly LoadedPage[], generated: PageSummary[], outputs: ReadonlySet<string>, configLabel: string, sourceLabel: string): SiteLink[] {
+  const resolved = resolveNavigation(navigation, new Map(pages.map((page) => [page.sourcePath, page.outputPath])), outputs);
+  if (resolved.missing.length > 0) {
+    throw usageError('config-invalid', `${configLabel}: navigation entry "${resolved.missing[0]}" matches no page of ${sourceLabel}`, 'write the source path of a page (about.md) or folder (notes/)');
+  }
+  const menuTitles = new Map(resolved.links.map((link) => [link.outputPath, link.title]));
+  for (const page of generated) if (page.kind === 'folder-index') page.title = menuTitles.get(page.outputPath) ?? page.title;
+  return resolved.links;
 }
 
 /** What the rest of the site needs to know about a page; the title defaults to the folder or file name. */

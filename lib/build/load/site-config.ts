@@ -63,6 +63,7 @@ export async function loadSiteConfig(sourceDir: string): Promise<{ config: SiteC
 }
 
 /** Validates the parsed YAML of a config file named `file`; throws a usage error naming the file and key. */
+// long because: one check per key of fleuron.yaml, in the README's order, sharing the `fail`/`text` helpers above them.
 export function parseSiteConfig(data: Record<string, unknown>, file: string, fallbackTitle = 'Site'): SiteConfig {
   checkKeys(data, SITE_CONFIG_KEYS, file);
   const fail = (key: string, expected: string, hint?: string) =>

@@ -33,6 +33,7 @@ export function defaultLayout(job: Pick<PageJob, 'kind' | 'sourcePath'>, isPost:
   return isPost ? 'post' : 'page';
 }
 
+// long because: the layout's data is one literal naming every variable a theme may use; splitting it hides that list.
 export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
   const { config, sourceLabel } = site.context;
   const pageFile = `${sourceLabel}/${job.sourcePath || '(site root)'}`;
