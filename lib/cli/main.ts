@@ -7,6 +7,7 @@ import { redact } from './redact.js';
 import { commands } from './commands/index.js';
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  for (const stream of [process.stdout, process.stderr]) dropOutputOnClosedPipe(stream);
   let parser = yargs(argv)
     .scriptName('fleuron')
     .usage('$0 <command> [options]\n\nBuild a folder of Markdown into a small, JavaScript-free website and publish it to an S3 bucket (Garage first).')
@@ -30,6 +31,16 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   } catch (error) {
     return reportError(error, argv.includes('--debug'));
   }
+}
+
+/**
+ * A reader that stops early (`fleuron history | head -1`) closes the pipe: what is left to print is dropped, and the
+ * command finishes its work (a publish is not cut in half) with its own exit code, without a stack trace.
+ */
+function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
 }
 
 /** For an unknown flag, the closest known one; else a pointer to --help. */
