@@ -16,3 +16,14 @@ test('a reader that stops early (`fleuron … | head -1`) ends the output quietl
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   expect({ code, stderr: stderr.split('\n').filter((line) => /EPIPE|Unhandled|^\s+at /.test(line)) }).toEqual({ code: 0, stderr: [] });
 });
+
+test('a file name cannot write terminal escape sequences into --dry-run output: control characters are printed escaped', async () => {
+  const hostile = 'red\u001b[31m\u001b]0;owned\u0007\u009b2J.txt';
+  const dir = await makeFolder({ 'index.html': '<p>home', [hostile]: 'x' });
+  const bucket = await createTestBucket('escape');
+  const result = await runCli(['publish', dir, '--dry-run'], { env: cliEnv(bucket) });
+  expect(result.code).toBe(0);
+  const output = result.stdout + result.stderr;
+  expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  expect(result.stdout).toContain('red\\u001b[31m\\u001b]0;owned\\u0007\\u009b2J.txt');
+});

@@ -3,7 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import { closestMatch } from '../config/closest-match.js';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, FleuronError, formatErrorLine, isFleuronError } from '../errors/fleuron-error.js';
-import { redact } from './redact.js';
+import { printErr } from './output.js';
 import { commands } from './commands/index.js';
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
@@ -58,12 +58,12 @@ function usageHint(message: string, instance: Argv): string {
 
 function reportError(error: unknown, debug: boolean): number {
   if (isFleuronError(error)) {
-    process.stderr.write(redact(formatErrorLine(error)) + '\n');
-    if (debug && error.cause) process.stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n');
+    printErr(formatErrorLine(error));
+    if (debug && error.cause) printErr(String((error.cause as Error).stack ?? error.cause));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(redact(`fleuron: unexpected error: ${message.split('\n')[0]} — run again with --debug and report it`) + '\n');
-  if (debug && error instanceof Error) process.stderr.write(redact(String(error.stack)) + '\n');
+  printErr(`fleuron: unexpected error: ${message.split('\n')[0]} — run again with --debug and report it`);
+  if (debug && error instanceof Error) printErr(String(error.stack));
   return ExitCode.failed;
 }

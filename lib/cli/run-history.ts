@@ -9,7 +9,7 @@ import { createS3Connection } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import type { HistoryArgs, RollbackArgs } from './commands/history.js';
 import { checkTarget, readPublishSettings } from './publish-target.js';
-import { redact } from './redact.js';
+import { printOut } from './output.js';
 import { targetFlags } from './target-options.js';
 
 async function connect(args: HistoryArgs) {
@@ -26,7 +26,7 @@ async function connect(args: HistoryArgs) {
 }
 
 const print = (text: string): void => {
-  process.stdout.write(`${redact(text)}\n`);
+  printOut(text);
 };
 
 export async function runHistory(args: ArgumentsCamelCase<HistoryArgs>): Promise<void> {

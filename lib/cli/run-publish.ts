@@ -14,7 +14,7 @@ import type { SiteRedirect } from '../website/redirects.js';
 import type { PublishArgs } from './commands/publish.js';
 import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
 import { checkTarget, readPublishSettings } from './publish-target.js';
-import { redact } from './redact.js';
+import { printErr, printOut } from './output.js';
 import { buildIfSource } from './site-source.js';
 
 export const LOCAL_BUCKET = 'site';
@@ -25,7 +25,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
   // allocates fast and would peak above 500 MB for ~150 MB of live data. A 20 % growth step keeps the peak near the
   // live size, for a few more (short) collections. Not for `fleuron build`: it would pay for them with nothing to gain.
   setFlagsFromString('--heap-growing-percent=20');
-  const writeErr = (line: string) => process.stderr.write(`${redact(line)}\n`);
+  const writeErr = printErr;
   const tty = Boolean(process.stderr.isTTY) && !process.env.CI;
   const quiet = Boolean(args.quiet || args.json);
   let local: LocalS3 | undefined;
@@ -58,7 +58,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
   } catch (error) {
     if (args.json) {
       const failure = isFleuronError(error) ? error : new FleuronError('unexpected', (error as Error).message);
-      process.stdout.write(`${redact(JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message, hint: failure.hint } }))}\n`);
+      printOut(JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message, hint: failure.hint } }));
     }
     throw error;
   } finally {
@@ -97,12 +97,12 @@ function publishOptions(args: PublishArgs, target: PublishSettings, bucket: stri
 function printOutcome(args: PublishArgs, { summary, plan }: PublishOutcome, siteUrl: string | undefined, writeErr: (line: string) => void): void {
   for (const warning of summary.warnings) writeErr(`warning: ${warning}`);
   if (args.json) {
-    process.stdout.write(`${redact(JSON.stringify({ ...summary, ...(siteUrl ? { url: siteUrl } : {}), ...(args.dryRun ? { plan: planAsJson(plan) } : {}) }, null, 2))}\n`);
+    printOut(JSON.stringify({ ...summary, ...(siteUrl ? { url: siteUrl } : {}), ...(args.dryRun ? { plan: planAsJson(plan) } : {}) }, null, 2));
     return;
   }
-  if (args.dryRun) for (const line of formatPlan(plan)) process.stdout.write(`${redact(line)}\n`);
-  process.stdout.write(`${formatSummary(summary)}\n`);
-  if (siteUrl) process.stdout.write(`site: ${siteUrl}\n`);
+  if (args.dryRun) for (const line of formatPlan(plan)) printOut(line);
+  printOut(formatSummary(summary));
+  if (siteUrl) printOut(`site: ${siteUrl}`);
 }
 
 /** Keeps serving the site from the embedded server until Ctrl-C. */

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { usageError } from '../../errors/fleuron-error.js';
+import { printErr, printOut } from '../output.js';
 
 export interface PreviewArgs {
   src: string;
@@ -31,7 +32,7 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
     if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
       throw usageError('bad-flag', `--port must be a whole number from 0 to 65535 (got ${String(args.port)})`, 'e.g. --port 8080');
     }
-    const writeErr = (line: string) => process.stderr.write(`${line}\n`);
+    const writeErr = printErr;
     // Loaded on use: the builder (Markdown, Liquid) is not needed by --help.
     const { startPreview } = await import('../../preview/index.js');
     const preview = await startPreview({
@@ -45,7 +46,7 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
       log: writeErr,
     });
     const source = path.relative(process.cwd(), path.resolve(args.src)) || '.';
-    process.stdout.write(`preview: ${preview.url}\n`);
+    printOut(`preview: ${preview.url}`);
     writeErr(`serving ${source} as it will be published${args.watch ? ', rebuilding on change' : ''}; press Ctrl-C to stop`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
