@@ -49,11 +49,26 @@ export async function readProjectFile(dir: string): Promise<ProjectFile | undefi
       const line = first.linePos?.[0].line ?? 1;
       throw usageError('config-invalid', `${file}:${line}: invalid YAML: ${first.message.split('\n')[0]}`, 'fix the YAML syntax at that line');
     }
-    const data: unknown = document.toJS() ?? {};
+    const data = toData(document, file);
     if (!isPlainObject(data)) {
       throw usageError('config-invalid', `${file}: the top level must be a mapping of keys`, 'see the README for an example fleuron.yaml');
     }
     return { path: file, data };
   }
   return undefined;
+}
+
+/** Aliases a file may expand: a config needs a handful; a file made to expand into millions is refused. */
+const MAX_ALIASES = 100;
+
+function toData(document: import('yaml').Document, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (error) {
+    // yaml throws a ReferenceError for an alias expanding past maxAliasCount (a "billion laughs" file).
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw usageError('config-invalid', `${file}: too many aliases expanded (more than ${MAX_ALIASES})`, 'write the values out, or use fewer YAML aliases (*name)');
+    }
+    throw usageError('config-invalid', `${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`, 'fix the YAML at that place');
+  }
 }
