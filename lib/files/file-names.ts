@@ -23,7 +23,7 @@ export function nameProblem(name: string, dir: string): string | undefined {
 
 /** The error for a name with a problem; `relativePath` is the path within the site folder. */
 export function badNameError(relativePath: string, problem: string): FleuronError {
-  return usageError('bad-file-name', `the file name "${printable(relativePath)}" ${problem}`, 'rename it: names must be UTF-8, without control characters; nothing was changed');
+  return usageError('bad-file-name', `the file name "${printable(relativePath)}" ${problem}`, 'rename the file: names must be UTF-8, without control characters; nothing was changed');
 }
 
 function isUtf8OnDisk(name: string, dir: string): boolean {
