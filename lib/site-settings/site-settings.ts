@@ -3,7 +3,7 @@
  * in which order their values win (see resolvePublishSettings and the README's table).
  */
 import path from 'node:path';
-import { projectFileDir, readProjectFile, type ProjectFile } from '../config/project-file.js';
+import { PROJECT_FILE_NAMES, projectFileDir, readProjectFile, type ProjectFile } from '../config/project-file.js';
 import { resolvePublishSettings, type PublishFlags, type PublishSettings } from '../config/publish-settings.js';
 import { mergeRedirects, parseRedirectList, readBuiltAliases, readDeuxfleursToml, type DeuxfleursConfig, type SiteRedirect } from '../website/redirects.js';
 
@@ -48,6 +48,6 @@ export function resolveSiteSettings(input: SiteSettingsInput): PublishSettings {
  * `builtDir`, deuxfleurs.toml's `[[redirects]]`, fleuron.yaml's `redirects:`.
  */
 export function siteRedirects(files: SiteFiles, builtDir: string): SiteRedirect[] {
-  const configured = parseRedirectList(files.project?.data.redirects, `${files.project?.path ?? 'fleuron.yaml'}: redirects`);
+  const configured = parseRedirectList(files.project?.data.redirects, `${files.project?.path ?? PROJECT_FILE_NAMES[0]}: redirects`);
   return mergeRedirects(readBuiltAliases(builtDir), files.deuxfleurs?.redirects ?? [], configured);
 }

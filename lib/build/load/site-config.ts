@@ -1,7 +1,7 @@
 /** The site settings of `fleuron.yaml`: every key the builder reads, its type, its default. */
 import path from 'node:path';
 import { checkKeys, isPlainObject } from '../../config/check-keys.js';
-import { projectFileDir, readProjectFile } from '../../config/project-file.js';
+import { PROJECT_FILE_NAMES, projectFileDir, readProjectFile } from '../../config/project-file.js';
 import { usageError } from '../../errors/fleuron-error.js';
 
 export interface SiteAuthor {
@@ -58,7 +58,7 @@ export const DEFAULT_MAX_FILE_KB = 2048;
 /** Reads and validates the site's `fleuron.yaml` (found as preview and publish find it); a site without one gets the defaults. */
 export async function loadSiteConfig(sourceDir: string): Promise<{ config: SiteConfig; file?: string }> {
   const projectFile = await readProjectFile(projectFileDir(sourceDir));
-  if (!projectFile) return { config: parseSiteConfig({}, 'fleuron.yaml', path.basename(path.resolve(sourceDir))) };
+  if (!projectFile) return { config: parseSiteConfig({}, PROJECT_FILE_NAMES[0], path.basename(path.resolve(sourceDir))) };
   return { config: parseSiteConfig(projectFile.data, projectFile.path), file: projectFile.path };
 }
 
