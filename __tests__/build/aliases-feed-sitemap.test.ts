@@ -1,9 +1,9 @@
-import { collectAliases, normalizeAlias } from '../../lib/build/render/aliases.js';
+import { collectAliases, normalizeAlias } from '../../lib/build/load/aliases.js';
 import { renderFeed } from '../../lib/build/render/feed.js';
 import { parseSiteConfig } from '../../lib/build/load/site-config.js';
 import { renderSitemap } from '../../lib/build/render/sitemap.js';
-import type { PageSummary } from '../../lib/build/render/site-map.js';
-import { formatDate, toIsoDateTime, wordsFor } from '../../lib/build/render/words.js';
+import type { PageSummary } from '../../lib/build/load/site-map.js';
+import { formatDate, toIsoDateTime, wordsFor } from '../../lib/build/load/words.js';
 
 describe('aliases', () => {
   it.each([

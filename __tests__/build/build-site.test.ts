@@ -346,7 +346,7 @@ describe('buildSite', () => {
     const src = await writeSite({ 'fleuron.yaml': 'markdown:\n  maxFileKb: 1\n', 'index.md': 'x', 'big.md': 'a'.repeat(2048) });
     const error = await failure(build(src));
     expect(error.code).toBe('page-too-large');
-    expect(error.message).toMatch(/big\.md: 2 KB is more than the 1 KB limit/);
+    expect(error.message).toMatch(/big\.md: 2 KiB is more than the 1 KiB limit/);
   });
 
   it('names an unreadable page', async () => {
@@ -410,16 +410,16 @@ describe('buildSite', () => {
     expect(result.sizes.overBudget.map((page) => page.outputPath)).toEqual(expect.arrayContaining(['big.html', 'bigger.html']));
     const budgetLines = result.warnings.filter((line) => line.includes('budget'));
     expect(budgetLines).toHaveLength(1);
-    expect(budgetLines[0]).toMatch(/^\d+ pages are over the 1 KB budget \(as served, uncompressed, with their CSS\): bigger\.html [\d.]+ KB, big\.html [\d.]+ KB/);
+    expect(budgetLines[0]).toMatch(/^\d+ pages are over the 1 KiB budget \(as served, uncompressed, with their CSS\): bigger\.html [\d.]+ KiB, big\.html [\d.]+ KiB/);
   });
 
   it('checks the budget on the bytes readers download: uncompressed as Garage serves them, gzipped when published with gzip on', async () => {
-    // About 9 KB of HTML that gzips to about 1 KB: with the CSS, over an 8 KB budget as stored, well within it gzipped.
+    // About 9 KB of HTML that gzips to about 1 KB: with the CSS, over an 8 KiB budget as stored, well within it gzipped.
     const pages = { 'index.md': 'small', 'long.md': Array.from({ length: 150 }, () => 'The same sentence again and again, as in a long changelog.').join('\n\n') };
     const plain = await build(await writeSite({ 'fleuron.yaml': 'budget:\n  pageKb: 8\n', ...pages }));
     expect(plain.result.sizes.gzip).toBe(false);
     expect(plain.result.sizes.overBudget.map((page) => page.outputPath)).toEqual(['long.html']);
-    expect(plain.result.warnings.filter((line) => line.includes('budget'))).toEqual([expect.stringMatching(/^1 page is over the 8 KB budget \(as served, uncompressed, with their CSS\): long\.html [\d.]+ KB$/)]);
+    expect(plain.result.warnings.filter((line) => line.includes('budget'))).toEqual([expect.stringMatching(/^1 page is over the 8 KiB budget \(as served, uncompressed, with their CSS\): long\.html [\d.]+ KiB$/)]);
     const gzipped = await build(await writeSite({ 'fleuron.yaml': 'budget:\n  pageKb: 8\npublish:\n  gzip: true\n', ...pages }));
     expect(gzipped.result.sizes.gzip).toBe(true);
     expect(gzipped.result.sizes.overBudget).toEqual([]);

@@ -25,7 +25,7 @@ describe('fleuron build', () => {
     const { code, stdout, stderr } = await fleuron(['build'], cwd);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^built 4 pages \(4 rendered, 0 from cache\), \d+ files into public in \d+ ms$/m);
-    expect(stdout).toContain('budget 14.0 KB a page');
+    expect(stdout).toContain('budget 14.0 KiB a page');
     expect(existsSync(path.join(cwd, 'public/notes/Réunion 2.html'))).toBe(true);
     expect(existsSync(path.join(cwd, '.fleuron/build-cache'))).toBe(true);
     const again = await fleuron(['build'], cwd);

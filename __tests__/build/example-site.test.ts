@@ -54,7 +54,7 @@ describe('the example site', () => {
     }
   });
 
-  it('keeps every page, with its CSS, within 14 KB gzipped, and even uncompressed as Garage serves it by default', () => {
+  it('keeps every page, with its CSS, within 14 KiB gzipped, and even uncompressed as Garage serves it by default', () => {
     const stylesheet = [...tree.keys()].find((name) => /^theme\.[0-9a-f]{8,}\.css$/.test(name))!;
     const css = tree.get(stylesheet)!;
     for (const { name, html } of htmlPages()) {

@@ -1,6 +1,6 @@
 import { checkFragments, lineFinder, refusedScheme, resolveLink, rewriteLinks, type LinkTargets } from '../../lib/build/render/links.js';
 import { renderMarkdown } from '../../lib/build/render/markdown.js';
-import { relativeUrl } from '../../lib/build/render/url-map.js';
+import { relativeUrl } from '../../lib/build/load/url-map.js';
 
 const targets: LinkTargets = {
   pages: new Map([

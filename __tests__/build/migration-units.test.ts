@@ -8,8 +8,8 @@ import { renderAlerts } from '../../lib/build/render/alerts.js';
 import { addHeadingIds } from '../../lib/build/render/headings.js';
 import { resolveLink, type LinkTargets } from '../../lib/build/render/links.js';
 import { renderMarkdown } from '../../lib/build/render/markdown.js';
-import { compareForListing, type PageSummary } from '../../lib/build/render/site-map.js';
-import { styledUrl } from '../../lib/build/render/url-map.js';
+import { compareForListing, type PageSummary } from '../../lib/build/load/site-map.js';
+import { styledUrl } from '../../lib/build/load/url-map.js';
 import { FleuronError } from '../../lib/errors/fleuron-error.js';
 
 describe('frontMatterBlock', () => {

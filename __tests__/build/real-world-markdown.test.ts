@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildSite } from '../../lib/build/index.js';
+import { THEME_DIR } from '../../lib/build/theme-location.js';
 import { loadSite } from '../../lib/build/load/load-site.js';
 import { renderMarkdown } from '../../lib/build/render/markdown.js';
 import { prepareSite } from '../../lib/build/render/render-context.js';
@@ -66,7 +67,7 @@ describe('a footnote label seen on one page', () => {
 describe('an unexpected error while rendering', () => {
   it('names the page being rendered', async () => {
     const sourceDir = await writeSite({ 'index.md': 'x', 'notes/broken.md': 'y' });
-    const plan = await loadSite({ sourceDir, sourceLabel: 'site', drafts: false, warn: () => {} });
+    const plan = await loadSite({ sourceDir, sourceLabel: 'site', drafts: false, themeDir: THEME_DIR, warn: () => {} });
     const job = plan.jobs.find((page) => page.sourcePath === 'notes/broken.md')!;
     // A page text that is no string stands for any bug below renderPage (ours or a library's).
     const broken = { ...job, text: 42 as unknown as string };

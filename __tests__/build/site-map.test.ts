@@ -9,7 +9,7 @@ import {
   resolveNavigation,
   siteMenu,
   type PageSummary,
-} from '../../lib/build/render/site-map.js';
+} from '../../lib/build/load/site-map.js';
 
 const page = (outputPath: string, title: string, extra: Partial<PageSummary> = {}): PageSummary => ({
   sourcePath: outputPath.replace(/\.html$/, '.md'),

@@ -32,9 +32,9 @@ describe('sizeReport', () => {
 
   it('prints how pages are served, the budget, the largest pages and the verdict', () => {
     expect(formatSizeReport(sizeReport(pages, css, 12, true), 2)).toEqual([
-      'size as served (gzipped: publish.gzip is on; HTML + CSS, CSS 2.0 KB), budget 12.0 KB a page:',
-      '    12.7 KB  b.html',
-      '     4.9 KB  c.html',
+      'size as served (gzipped: publish.gzip is on; HTML + CSS, CSS 2.0 KiB), budget 12.0 KiB a page:',
+      '    12.7 KiB  b.html',
+      '     4.9 KiB  c.html',
       '  1 page(s) over budget',
     ]);
     expect(formatSizeReport(sizeReport(pages, css, 14, false), 2)).toEqual([

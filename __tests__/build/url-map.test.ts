@@ -7,7 +7,7 @@ import {
   relativeUrl,
   resolveSitePath,
   rootPrefix,
-} from '../../lib/build/render/url-map.js';
+} from '../../lib/build/load/url-map.js';
 
 describe('outputPathFor', () => {
   it.each([

@@ -1,8 +1,7 @@
 import { closestMatch } from '../../lib/config/closest-match.js';
 import { resolvePublishSettings } from '../../lib/config/publish-settings.js';
 import { FleuronError } from '../../lib/errors/fleuron-error.js';
-import { parseBandwidth } from '../../lib/publish/bandwidth-limit.js';
-import { normalizePrefix } from '../../lib/publish/scan-local.js';
+import { normalizePrefix, parseBandwidth } from '../../lib/config/setting-values.js';
 
 const file = (section: unknown) => ({ path: '/x/fleuron.yaml', section });
 

@@ -89,3 +89,8 @@ test('a redirect from a folder path sits where the folder is served from: its in
   const body = result.objects[0]!.source.kind === 'bytes' ? result.objects[0]!.source.body.toString() : '';
   expect(body).toContain('url=../new/');
 });
+
+test('… or at the index document the bucket is configured with', () => {
+  const result = redirectObjects([{ from: 'old/', to: 'new/', status: 301 }], [], '', '/', 'accueil.html');
+  expect(result.objects.map((object) => object.key)).toEqual(['old/accueil.html']);
+});

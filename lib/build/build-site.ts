@@ -3,11 +3,12 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
-import { RenderCache } from './cache/render-cache.js';
-import { loadSite } from './load/load-site.js';
+import { RenderCache } from './render-cache.js';
+import { loadSite, type SitePlan } from './load/load-site.js';
+import { THEME_DIR } from './theme-location.js';
+import type { Redirect } from './load/aliases.js';
 import { PLANET_CACHE_FILE } from './planet/feed-cache.js';
-import type { Redirect } from './render/aliases.js';
-import { linkProblems, renderSite } from './render/render-site.js';
+import { linkProblems, renderSite } from './render-site.js';
 import type { RenderWorkerSession } from './render/render-pool.js';
 import { formatSizeReport, gzipSize, overBudgetWarning, sizeReport, type SizeReport } from './write/size-report.js';
 import { siteFiles } from './write/site-files.js';
@@ -86,6 +87,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     sourceDir,
     sourceLabel,
     drafts: options.drafts ?? false,
+    themeDir: THEME_DIR,
     memory: cache.sources,
     planet: { cacheFile: path.join(cacheDir, PLANET_CACHE_FILE), offline: options.offline ?? false },
     warn,
@@ -97,17 +99,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     isolate: options.isolateRendering ?? false,
     ...(options.renderWorker ? { session: options.renderWorker } : {}),
   });
-  const problems = linkProblems(rendered.pages, sourceLabel);
-  if (problems.length > 0) {
-    if (options.brokenLinks === 'warn') problems.forEach(warn);
-    else {
-      await cache.save();
-      if (problems.length > 1) problems.forEach((problem) => log(`error: ${problem}`));
-      throw new FleuronError('broken-links', problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more)` : problems[0]!, {
-        hint: 'fix the link, or build with --broken-links warn',
-      });
-    }
-  }
+  await checkLinks(linkProblems(rendered.pages, sourceLabel), options.brokenLinks === 'warn', cache, warn, log);
   const renderedAt = performance.now();
 
   const { files, kept } = siteFiles(plan, rendered.pages);
@@ -116,20 +108,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const written = await writeOutput(outDir, { files, copies, kept: new Set([...kept, ...keptCopies]) });
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
-  // Every stylesheet a page links to counts against its budget (the theme's, and highlight.css when asked for).
-  const css = { bytes: 0, gzipBytes: 0 };
-  for (const sheet of plan.context.stylesheets) {
-    const file = plan.copies.get(sheet);
-    if (file === undefined) continue;
-    const bytes = await readFile(file);
-    css.bytes += bytes.length;
-    css.gzipBytes += gzipSize(bytes);
-  }
-  const pageSizes = new Map(rendered.pages.map((page) => [page.outputPath, { bytes: page.bytes, gzipBytes: page.gzipBytes }]));
-  const sizes = sizeReport(pageSizes, css, plan.config.budget.pageKb, options.gzip ?? plan.config.servedGzipped);
-  // One line for the whole set; the preview says it only when the set changes (warnBudget: false, it reads sizes).
-  const overBudget = overBudgetWarning(sizes, plan.config.budget.pageKb);
-  if (overBudget && options.warnBudget !== false) warn(overBudget);
+  const sizes = await checkSizes(plan, rendered.pages, options, warn);
   // Listed last, where a reader of a long build's output sees them: what did not come over from the sources as written.
   plan.notices.forEach(warn);
   const finished = performance.now();
@@ -152,6 +131,37 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     },
   };
   return result;
+}
+
+/** Broken links fail the build (after saving what was rendered), or are warnings with `--broken-links warn`. */
+async function checkLinks(problems: string[], onlyWarn: boolean, cache: RenderCache, warn: (line: string) => void, log: (line: string) => void): Promise<void> {
+  if (problems.length === 0) return;
+  if (onlyWarn) return problems.forEach(warn);
+  await cache.save();
+  if (problems.length > 1) problems.forEach((problem) => log(`error: ${problem}`));
+  throw new FleuronError('broken-links', problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more)` : problems[0]!, {
+    hint: 'fix the link, or build with --broken-links warn',
+  });
+}
+
+/**
+ * Each page's size as served (with every stylesheet it links: the theme's, and highlight.css when asked for), and one
+ * warning for the whole set of pages over the budget; the preview says it only when the set changes (warnBudget: false).
+ */
+async function checkSizes(plan: SitePlan, pages: readonly { outputPath: string; bytes: number; gzipBytes: number }[], options: BuildOptions, warn: (line: string) => void): Promise<SizeReport> {
+  const css = { bytes: 0, gzipBytes: 0 };
+  for (const sheet of plan.context.stylesheets) {
+    const file = plan.copies.get(sheet);
+    if (file === undefined) continue;
+    const bytes = await readFile(file);
+    css.bytes += bytes.length;
+    css.gzipBytes += gzipSize(bytes);
+  }
+  const pageSizes = new Map(pages.map((page) => [page.outputPath, { bytes: page.bytes, gzipBytes: page.gzipBytes }]));
+  const sizes = sizeReport(pageSizes, css, plan.config.budget.pageKb, options.gzip ?? plan.config.servedGzipped);
+  const overBudget = overBudgetWarning(sizes, plan.config.budget.pageKb);
+  if (overBudget && options.warnBudget !== false) warn(overBudget);
+  return sizes;
 }
 
 export { formatSizeReport, overBudgetWarning };

@@ -1,8 +1,8 @@
-/** Human-readable sizes, durations and names for the terminal. */
+/** Human-readable sizes (binary units: 1 KiB = 1,024 bytes, as everywhere in fleuron), durations and names for the terminal. */
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes / 1024;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {

@@ -3,10 +3,11 @@ import yargs, { type Argv } from 'yargs';
 import { closestMatch } from '../config/closest-match.js';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, FleuronError, formatErrorLine, isFleuronError } from '../errors/fleuron-error.js';
-import { redact } from './redact.js';
+import { printErr } from './output.js';
 import { commands } from './commands/index.js';
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  for (const stream of [process.stdout, process.stderr]) dropOutputOnClosedPipe(stream);
   let parser = yargs(argv)
     .scriptName('fleuron')
     .usage('$0 <command> [options]\n\nBuild a folder of Markdown into a small, JavaScript-free website and publish it to an S3 bucket (Garage first).')
@@ -32,6 +33,16 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   }
 }
 
+/**
+ * A reader that stops early (`fleuron history | head -1`) closes the pipe: what is left to print is dropped, and the
+ * command finishes its work (a publish is not cut in half) with its own exit code, without a stack trace.
+ */
+function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 /** For an unknown flag, the closest known one; else a pointer to --help. */
 function usageHint(message: string, instance: Argv): string {
   const unknown = /^Unknown arguments?: (.+)$/.exec(message)?.[1]?.split(', ')[0];
@@ -47,12 +58,12 @@ function usageHint(message: string, instance: Argv): string {
 
 function reportError(error: unknown, debug: boolean): number {
   if (isFleuronError(error)) {
-    process.stderr.write(redact(formatErrorLine(error)) + '\n');
-    if (debug && error.cause) process.stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n');
+    printErr(formatErrorLine(error));
+    if (debug && error.cause) printErr(String((error.cause as Error).stack ?? error.cause));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(redact(`fleuron: unexpected error: ${message.split('\n')[0]} — run again with --debug and report it`) + '\n');
-  if (debug && error instanceof Error) process.stderr.write(redact(String(error.stack)) + '\n');
+  printErr(`fleuron: unexpected error: ${message.split('\n')[0]} — run again with --debug and report it`);
+  if (debug && error instanceof Error) printErr(String(error.stack));
   return ExitCode.failed;
 }

@@ -1,44 +1,19 @@
 /** Reads the publish settings the way every bucket command needs them (flags, environment, .env, fleuron.yaml). */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { readProjectFile } from '../config/project-file.js';
-import { hasProfileCredentials, readDotEnv, resolvePublishSettings, type PublishFlags, type PublishSettings } from '../config/publish-settings.js';
+import { hasProfileCredentials, readDotEnv, type PublishFlags, type PublishSettings } from '../config/publish-settings.js';
 import { usageError } from '../errors/fleuron-error.js';
-import { mergeRedirects, parseRedirectList, readBuiltAliases, readDeuxfleursToml, type SiteRedirect } from '../website/redirects.js';
+import { readSiteFiles, resolveSiteSettings, type SiteFiles } from '../site-settings/site-settings.js';
 import { registerSecret } from './redact.js';
 
-function projectDir(dir: string): string {
-  return existsSync(path.join(dir, 'fleuron.yaml')) || existsSync(path.join(dir, 'fleuron.yml')) ? dir : process.cwd();
-}
-
 /**
- * Every redirect of the site: `redirects:` in fleuron.yaml, Deuxfleurs' deuxfleurs.toml (in the site
- * folder or the working directory), and the aliases the builder wrote into the built folder.
- * Also the index and error documents deuxfleurs.toml names, if any.
+ * Settings for the site in `dir` (see lib/site-settings for which files count), and the files they came from
+ * (their redirects are read once the site is built). Secrets are registered for redaction.
  */
-export async function readSiteRedirects(dir: string, builtDir: string): Promise<{ redirects: SiteRedirect[]; indexPage?: string; errorPage?: string }> {
-  const project = await readProjectFile(projectDir(dir));
-  const configured = parseRedirectList(project?.data.redirects, `${project?.path ?? 'fleuron.yaml'}: redirects`);
-  const deuxfleurs = readDeuxfleursToml(dir) ?? readDeuxfleursToml(process.cwd());
-  return {
-    redirects: mergeRedirects(readBuiltAliases(builtDir), deuxfleurs?.redirects ?? [], configured),
-    indexPage: deuxfleurs?.indexPage,
-    errorPage: deuxfleurs?.errorPage,
-  };
-}
-
-/** Settings for the site in `dir` (its fleuron.yaml, else the one in the working directory). Secrets are registered for redaction. */
-export async function readPublishSettings(dir: string, flags: PublishFlags): Promise<PublishSettings> {
-  const project = await readProjectFile(projectDir(dir));
-  const settings = resolvePublishSettings({
-    flags,
-    env: process.env,
-    dotEnv: readDotEnv(process.cwd()),
-    file: project ? { path: project.path, section: project.data.publish } : undefined,
-  });
+export async function readPublishSettings(dir: string, flags: PublishFlags): Promise<{ settings: PublishSettings; files: SiteFiles }> {
+  const files = await readSiteFiles(dir);
+  const settings = resolveSiteSettings({ files, flags, env: process.env, dotEnv: readDotEnv(process.cwd()) });
   registerSecret(settings.credentials?.secretAccessKey);
   registerSecret(settings.credentials?.sessionToken);
-  return settings;
+  return { settings, files };
 }
 
 /** The checks before any request: a bucket, credentials, an archive that is not the site itself. */

@@ -11,11 +11,11 @@ import { describeS3Error } from '../s3/s3-error.js';
 import type { HistoryArgs, RollbackArgs } from './commands/history.js';
 import { checkTarget, readPublishSettings } from './publish-target.js';
 import { printable } from './format.js';
-import { redact } from './redact.js';
+import { printOut } from './output.js';
 import { lockLabelFrom, targetFlags } from './target-options.js';
 
 async function connect(args: HistoryArgs) {
-  const settings = await readPublishSettings(path.resolve(args.dir), { ...targetFlags(args), maxDeletes: args.maxDeletes });
+  const { settings } = await readPublishSettings(path.resolve(args.dir), { ...targetFlags(args), maxDeletes: args.maxDeletes });
   const bucket = checkTarget(settings);
   const archive = settings.archive;
   if (!archive) throw usageError('no-archive', 'no archive bucket is configured, so no deploy was kept', 'add publish: { archive: { bucket: NAME } } to fleuron.yaml (or FLEURON_ARCHIVE_BUCKET)');
@@ -28,7 +28,7 @@ async function connect(args: HistoryArgs) {
 }
 
 const print = (text: string): void => {
-  process.stdout.write(`${redact(text)}\n`);
+  printOut(text);
 };
 
 export async function runHistory(args: ArgumentsCamelCase<HistoryArgs>): Promise<void> {

@@ -6,14 +6,16 @@ import type { ArgumentsCamelCase } from 'yargs';
 import type { PublishFlags, PublishSettings } from '../config/publish-settings.js';
 import { FleuronError, isFleuronError } from '../errors/fleuron-error.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalS3, type LocalS3 } from '../local-server/local-s3.js';
-import { publish, type PublishOutcome } from '../publish/publish.js';
+import { publish, type PublishOptions, type PublishOutcome } from '../publish/publish.js';
 import { createS3Connection } from '../s3/client.js';
 import { describeS3Error } from '../s3/s3-error.js';
+import { siteRedirects } from '../site-settings/site-settings.js';
+import type { SiteRedirect } from '../website/redirects.js';
 import type { PublishArgs } from './commands/publish.js';
 import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
-import { checkTarget, readPublishSettings, readSiteRedirects } from './publish-target.js';
+import { checkTarget, readPublishSettings } from './publish-target.js';
 import { checkLockLabel } from '../publish/publish-lock.js';
-import { redact } from './redact.js';
+import { printErr, printOut } from './output.js';
 import { lockLabelFrom } from './target-options.js';
 import { buildIfSource } from './site-source.js';
 
@@ -25,13 +27,13 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
   // allocates fast and would peak above 500 MB for ~150 MB of live data. A 20 % growth step keeps the peak near the
   // live size, for a few more (short) collections. Not for `fleuron build`: it would pay for them with nothing to gain.
   setFlagsFromString('--heap-growing-percent=20');
-  const writeErr = (line: string) => process.stderr.write(`${redact(line)}\n`);
+  const writeErr = printErr;
   const tty = Boolean(process.stderr.isTTY) && !process.env.CI;
   const quiet = Boolean(args.quiet || args.json);
   let local: LocalS3 | undefined;
   try {
     const dir = path.resolve(args.dir);
-    const settings = await readPublishSettings(dir, pickFlags(args));
+    const { settings, files } = await readPublishSettings(dir, pickFlags(args));
 
     const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, offline: args.offline ?? false, gzip: settings.gzip, log: quiet ? () => {} : writeErr });
 
@@ -42,77 +44,80 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
       await ensureLocalBucket(target);
     }
     const bucket = checkTarget(target);
-    const site = await readSiteRedirects(dir, built.publishDir);
+    const redirects = siteRedirects(files, built.publishDir);
 
     const reporter = createReporter({ tty, quiet, write: writeErr });
     let outcome: PublishOutcome;
     try {
-      outcome = await publish({
-        dir: built.publishDir,
-        endpoint: { endpoint: target.endpoint, region: target.region, forcePathStyle: target.forcePathStyle, credentials: target.credentials },
-        bucket,
-        prefix: target.prefix,
-        concurrency: target.concurrency,
-        maxDeletes: target.maxDeletes,
-        dryRun: args.dryRun,
-        force: args.force,
-        breakLock: args.breakLock,
-        lockLabel: checkLockLabel(lockLabelFrom(args)),
-        headerRules: target.headers,
-        gzip: target.gzip,
-        exclude: target.exclude,
-        include: target.include,
-        keep: target.keep,
-        bandwidth: target.bandwidth,
-        hashCache: args.hashCache,
-        archive: target.archive,
-        website: target.website.configure
-          ? { indexDocument: site.indexPage ?? target.website.indexDocument, errorDocument: site.errorPage ?? target.website.errorDocument }
-          : undefined,
-        redirects: site.redirects,
-        // s3rver serves websites path-style, under /<bucket>/
-        siteRootPath: local ? `/${bucket}/${target.prefix}` : undefined,
-        onEvent: (event) => reporter.onEvent(event),
-      });
+      const options = publishOptions(args, target, bucket, built.publishDir, redirects, local);
+      outcome = await publish({ ...options, onEvent: (event) => reporter.onEvent(event) });
     } finally {
       reporter.stop();
     }
-
-    const { summary, plan } = outcome;
-    const siteUrl = local?.websiteUrl(bucket, target.prefix);
-    summary.warnings.unshift(...built.warnings);
-    // Warnings go to stderr in every mode: stdout may be a JSON document.
-    for (const warning of summary.warnings) writeErr(`warning: ${warning}`);
-    if (args.json) {
-      process.stdout.write(`${redact(JSON.stringify({ ...summary, ...(siteUrl ? { url: siteUrl } : {}), ...(args.dryRun ? { plan: planAsJson(plan) } : {}) }, null, 2))}\n`);
-    } else {
-      if (args.dryRun) for (const line of formatPlan(plan)) process.stdout.write(`${redact(line)}\n`);
-      process.stdout.write(`${formatSummary(summary)}\n`);
-      if (siteUrl) process.stdout.write(`site: ${siteUrl}\n`);
-    }
-
-    if (local) {
-      const serve = args.serve ?? (Boolean(process.stdout.isTTY) && !process.env.CI);
-      if (serve) {
-        writeErr('serving the site from the embedded S3 server; press Ctrl-C to stop');
-        // The server runs in an unreferenced child: hold the event loop open until Ctrl-C.
-        const keepAlive = setInterval(() => {}, 1 << 30);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
-        clearInterval(keepAlive);
-      }
-    }
+    outcome.summary.warnings.unshift(...built.warnings);
+    printOutcome(args, outcome, local?.websiteUrl(bucket, target.prefix), writeErr);
+    if (local && (args.serve ?? (Boolean(process.stdout.isTTY) && !process.env.CI))) await serveUntilStopped(writeErr);
   } catch (error) {
     if (args.json) {
       const failure = isFleuronError(error) ? error : new FleuronError('unexpected', (error as Error).message);
-      process.stdout.write(`${redact(JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message, hint: failure.hint } }))}\n`);
+      printOut(JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message, hint: failure.hint } }));
     }
     throw error;
   } finally {
     await local?.stop();
   }
+}
+
+/** What to publish where, from the resolved settings and the command line. */
+function publishOptions(args: PublishArgs, target: PublishSettings, bucket: string, dir: string, redirects: SiteRedirect[], local: LocalS3 | undefined): PublishOptions {
+  return {
+    dir,
+    endpoint: { endpoint: target.endpoint, region: target.region, forcePathStyle: target.forcePathStyle, credentials: target.credentials },
+    bucket,
+    prefix: target.prefix,
+    concurrency: target.concurrency,
+    maxDeletes: target.maxDeletes,
+    dryRun: args.dryRun,
+    force: args.force,
+    breakLock: args.breakLock,
+    lockLabel: checkLockLabel(lockLabelFrom(args)),
+    headerRules: target.headers,
+    gzip: target.gzip,
+    exclude: target.exclude,
+    include: target.include,
+    keep: target.keep,
+    bandwidth: target.bandwidth,
+    hashCache: args.hashCache,
+    archive: target.archive,
+    website: target.website.configure ? { indexDocument: target.website.indexDocument, errorDocument: target.website.errorDocument } : undefined,
+    redirects,
+    // s3rver serves websites path-style, under /<bucket>/
+    siteRootPath: local ? `/${bucket}/${target.prefix}` : undefined,
+  };
+}
+
+/** The summary (and the plan of a dry run) on stdout, warnings on stderr in every mode: stdout may be a JSON document. */
+function printOutcome(args: PublishArgs, { summary, plan }: PublishOutcome, siteUrl: string | undefined, writeErr: (line: string) => void): void {
+  for (const warning of summary.warnings) writeErr(`warning: ${warning}`);
+  if (args.json) {
+    printOut(JSON.stringify({ ...summary, ...(siteUrl ? { url: siteUrl } : {}), ...(args.dryRun ? { plan: planAsJson(plan) } : {}) }, null, 2));
+    return;
+  }
+  if (args.dryRun) for (const line of formatPlan(plan)) printOut(line);
+  printOut(formatSummary(summary));
+  if (siteUrl) printOut(`site: ${siteUrl}`);
+}
+
+/** Keeps serving the site from the embedded server until Ctrl-C. */
+async function serveUntilStopped(writeErr: (line: string) => void): Promise<void> {
+  writeErr('serving the site from the embedded S3 server; press Ctrl-C to stop');
+  // The server runs in an unreferenced child: hold the event loop open until Ctrl-C.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(keepAlive);
 }
 
 function pickFlags(args: PublishArgs): PublishFlags {

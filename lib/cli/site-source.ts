@@ -2,28 +2,27 @@
 import fg from 'fast-glob';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { hasProjectFile } from '../config/project-file.js';
 
 export interface BuiltFolder {
   /** The folder to publish. */
   publishDir: string;
-  /** Whether it was built just now. */
-  built: boolean;
   warnings: string[];
 }
 
 /** A source folder has a fleuron.yaml, or Markdown pages and no index.html. */
 export async function isSourceFolder(dir: string): Promise<boolean> {
-  if (existsSync(path.join(dir, 'fleuron.yaml')) || existsSync(path.join(dir, 'fleuron.yml'))) return true;
+  if (hasProjectFile(dir)) return true;
   if (!existsSync(dir) || existsSync(path.join(dir, 'index.html'))) return false;
   const markdown = await fg('**/*.md', { cwd: dir, deep: 3, ignore: ['**/node_modules/**'] });
   return markdown.length > 0;
 }
 
 export async function buildIfSource(dir: string, options: { out?: string; drafts?: boolean; offline?: boolean; gzip?: boolean; log: (line: string) => void }): Promise<BuiltFolder> {
-  if (!(await isSourceFolder(dir))) return { publishDir: dir, built: false, warnings: [] };
+  if (!(await isSourceFolder(dir))) return { publishDir: dir, warnings: [] };
   const { buildSite } = await import('../build/index.js');
   const outDir = path.resolve(options.out ?? 'public');
   const result = await buildSite({ sourceDir: dir, outDir, drafts: options.drafts, offline: options.offline ?? false, ...(options.gzip === undefined ? {} : { gzip: options.gzip }), log: options.log });
   options.log(`built ${result.pages} pages into ${path.relative(process.cwd(), outDir) || '.'}`);
-  return { publishDir: outDir, built: true, warnings: result.warnings };
+  return { publishDir: outDir, warnings: result.warnings };
 }

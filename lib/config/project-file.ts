@@ -1,4 +1,5 @@
-/** Reads the project config file, `fleuron.yaml`, from a folder. */
+/** Reads the project config file, `fleuron.yaml`, and says where a site's project files are looked for. */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -6,6 +7,20 @@ import { usageError } from '../errors/fleuron-error.js';
 import { isPlainObject } from './check-keys.js';
 
 export const PROJECT_FILE_NAMES = ['fleuron.yaml', 'fleuron.yml'] as const;
+
+/**
+ * The folder whose project file a site uses: the site folder when it has one, else the working directory (a
+ * built folder such as public/ is published with the fleuron.yaml next to it). Build, preview and publish all
+ * ask here, so they read the same file.
+ */
+export function projectFileDir(siteDir: string, cwd = process.cwd()): string {
+  return hasProjectFile(siteDir) ? siteDir : cwd;
+}
+
+/** Whether `dir` holds a fleuron.yaml (or fleuron.yml). */
+export function hasProjectFile(dir: string): boolean {
+  return PROJECT_FILE_NAMES.some((name) => existsSync(path.join(dir, name)));
+}
 
 export interface ProjectFile {
   /** Absolute path of the file that was read. */
@@ -34,11 +49,26 @@ export async function readProjectFile(dir: string): Promise<ProjectFile | undefi
       const line = first.linePos?.[0].line ?? 1;
       throw usageError('config-invalid', `${file}:${line}: invalid YAML: ${first.message.split('\n')[0]}`, 'fix the YAML syntax at that line');
     }
-    const data: unknown = document.toJS() ?? {};
+    const data = toData(document, file);
     if (!isPlainObject(data)) {
       throw usageError('config-invalid', `${file}: the top level must be a mapping of keys`, 'see the README for an example fleuron.yaml');
     }
     return { path: file, data };
   }
   return undefined;
+}
+
+/** Aliases a file may expand: a config needs a handful; a file made to expand into millions is refused. */
+const MAX_ALIASES = 100;
+
+function toData(document: import('yaml').Document, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (error) {
+    // yaml throws a ReferenceError for an alias expanding past maxAliasCount (a "billion laughs" file).
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw usageError('config-invalid', `${file}: too many aliases expanded (more than ${MAX_ALIASES})`, 'write the values out, or use fewer YAML aliases (*name)');
+    }
+    throw usageError('config-invalid', `${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`, 'fix the YAML at that place');
+  }
 }

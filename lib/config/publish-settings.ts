@@ -1,6 +1,8 @@
 /**
- * Resolves where and how to publish. Sources, highest first: command-line flags, the environment,
- * `.env` in the working directory, the `publish:` section of fleuron.yaml (which holds no secrets).
+ * Resolves where and how to publish, and how the site is served. Sources, highest first — the one precedence
+ * of fleuron, which the README's table repeats: command-line flags, the environment, `.env` in the working
+ * directory, the `publish:` section of fleuron.yaml (which holds no secrets), Deuxfleurs' deuxfleurs.toml
+ * (index and error documents only), the defaults. Pure: lib/site-settings reads the files.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -8,10 +10,9 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { usageError } from '../errors/fleuron-error.js';
 import { HEADER_RULE_KEYS, type HeaderRule } from '../headers/header-rules.js';
-import { parseBandwidth } from '../publish/bandwidth-limit.js';
-import { normalizePrefix } from '../publish/scan-local.js';
 import type { S3Credentials } from '../s3/client.js';
 import { checkKeys, isPlainObject } from './check-keys.js';
+import { normalizePrefix, parseBandwidth } from './setting-values.js';
 
 export interface WebsiteSettings {
   /** Set the bucket's website configuration (index and error documents) when publishing. */
@@ -65,6 +66,8 @@ const SECRET_KEYS = ['accessKeyId', 'secretAccessKey', 'secret', 'sessionToken',
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MAX_DELETES = 256;
 export const DEFAULT_REGION = 'garage';
+export const DEFAULT_INDEX_DOCUMENT = 'index.html';
+export const DEFAULT_ERROR_DOCUMENT = '404.html';
 
 /** Reads `.env` in `dir` without touching process.env; missing file → empty. */
 export function readDotEnv(dir: string): Record<string, string> {
@@ -83,6 +86,8 @@ export interface ResolveInput {
   dotEnv: Record<string, string>;
   /** The `publish:` section of fleuron.yaml, and the file's path for messages. */
   file?: { path: string; section: unknown };
+  /** What deuxfleurs.toml names (`index_page`, `error_page`): below fleuron.yaml, above the defaults. */
+  deuxfleurs?: { indexPage?: string; errorPage?: string };
 }
 
 export function resolvePublishSettings(input: ResolveInput): PublishSettings {
@@ -93,7 +98,7 @@ export function resolvePublishSettings(input: ResolveInput): PublishSettings {
   if (secret) throw usageError('secret-in-config', `${where}: "${secret}" is a secret and does not belong in fleuron.yaml`, 'put AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in .env (never committed) or in the CI secret store');
   checkKeys(section, PUBLISH_KEYS, where);
 
-  const lookup = (name: string): string | undefined => {
+  const lookup: Lookup = (name) => {
     const value = input.env[name] ?? input.dotEnv[name];
     return value === undefined || value === '' ? undefined : value;
   };
@@ -113,32 +118,12 @@ export function resolvePublishSettings(input: ResolveInput): PublishSettings {
     throw usageError('bad-flag', `--bandwidth must be a rate such as 500K or 2M (bytes per second), got "${bandwidthText}"`, 'e.g. --bandwidth 1M');
   }
 
-  const accessKeyId = lookup('AWS_ACCESS_KEY_ID');
-  const secretAccessKey = lookup('AWS_SECRET_ACCESS_KEY');
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-    const missing = accessKeyId === undefined ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY';
-    throw usageError('missing-credentials', `${missing} is not set (the other half of the key is)`, 'set both in .env or the environment; see .env.example');
-  }
-  const sessionToken = lookup('AWS_SESSION_TOKEN');
-  const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined;
-
+  const credentials = credentialsFrom(lookup);
+  const archive = archiveSettings(section, lookup, where);
   const pathStyleText = lookup('FLEURON_PATH_STYLE');
   const website = isPlainObject(section.website) ? section.website : {};
   if (section.website !== undefined && !isPlainObject(section.website)) throw usageError('config-invalid', `${where}.website must be a mapping`, 'e.g. website: { indexDocument: index.html }');
   checkKeys(website, WEBSITE_KEYS, `${where}.website`);
-
-  let archive: PublishSettings['archive'];
-  const archiveBucket = lookup('FLEURON_ARCHIVE_BUCKET');
-  if (section.archive !== undefined || archiveBucket) {
-    const raw = section.archive ?? {};
-    if (!isPlainObject(raw)) throw usageError('config-invalid', `${where}.archive must be a mapping`, 'e.g. archive: { bucket: my-site-archive, retentionDays: 30 }');
-    checkKeys(raw, ARCHIVE_KEYS, `${where}.archive`);
-    const bucket = archiveBucket ?? optionalString(raw.bucket, `${where}.archive.bucket`);
-    if (!bucket) throw usageError('config-invalid', `${where}.archive.bucket is missing`, 'name a second bucket (not the website bucket) to keep replaced files in');
-    const retentionDays = optionalNumber(raw.retentionDays, `${where}.archive.retentionDays`) ?? 30;
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) throw usageError('config-invalid', `${where}.archive.retentionDays must be a whole number of days, at least 1`, 'e.g. retentionDays: 30');
-    archive = { bucket, retentionDays };
-  }
 
   return {
     archive,
@@ -158,10 +143,43 @@ export function resolvePublishSettings(input: ResolveInput): PublishSettings {
     bandwidth,
     website: {
       configure: optionalBoolean(website.configure, `${where}.website.configure`) ?? true,
-      indexDocument: optionalString(website.indexDocument, `${where}.website.indexDocument`) ?? 'index.html',
-      errorDocument: optionalString(website.errorDocument, `${where}.website.errorDocument`) ?? '404.html',
+      indexDocument: optionalString(website.indexDocument, `${where}.website.indexDocument`) ?? input.deuxfleurs?.indexPage ?? DEFAULT_INDEX_DOCUMENT,
+      // A key, as the bucket's website configuration wants it: deuxfleurs.toml may write `/404.html`.
+      errorDocument: (optionalString(website.errorDocument, `${where}.website.errorDocument`) ?? input.deuxfleurs?.errorPage ?? DEFAULT_ERROR_DOCUMENT).replace(/^\/+/, ''),
     },
   };
+}
+
+/** A setting from the environment, else `.env`; empty counts as unset. */
+type Lookup = (name: string) => string | undefined;
+
+/** The key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (both or neither), and a session token if any. */
+function credentialsFrom(lookup: Lookup): S3Credentials | undefined {
+  const accessKeyId = lookup('AWS_ACCESS_KEY_ID');
+  const secretAccessKey = lookup('AWS_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    const missing = accessKeyId === undefined ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY';
+    throw usageError('missing-credentials', `${missing} is not set (the other half of the key is)`, 'set both in .env or the environment; see .env.example');
+  }
+  const sessionToken = lookup('AWS_SESSION_TOKEN');
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined;
+
+}
+
+/** The archive bucket (FLEURON_ARCHIVE_BUCKET over `archive.bucket`) and retention, when one is configured. */
+function archiveSettings(section: Record<string, unknown>, lookup: Lookup, where: string): PublishSettings['archive'] {
+  const archiveBucket = lookup('FLEURON_ARCHIVE_BUCKET');
+  if (section.archive !== undefined || archiveBucket) {
+    const raw = section.archive ?? {};
+    if (!isPlainObject(raw)) throw usageError('config-invalid', `${where}.archive must be a mapping`, 'e.g. archive: { bucket: my-site-archive, retentionDays: 30 }');
+    checkKeys(raw, ARCHIVE_KEYS, `${where}.archive`);
+    const bucket = archiveBucket ?? optionalString(raw.bucket, `${where}.archive.bucket`);
+    if (!bucket) throw usageError('config-invalid', `${where}.archive.bucket is missing`, 'name a second bucket (not the website bucket) to keep replaced files in');
+    const retentionDays = optionalNumber(raw.retentionDays, `${where}.archive.retentionDays`) ?? 30;
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) throw usageError('config-invalid', `${where}.archive.retentionDays must be a whole number of days, at least 1`, 'e.g. retentionDays: 30');
+    return { bucket, retentionDays };
+  }
+  return undefined;
 }
 
 /** Whether the SDK could find credentials elsewhere (a profile) when none are set explicitly. */

@@ -3,10 +3,11 @@
  * answer for the published site (routing in ./website-routing.ts, conditions in
  * ./conditional-request.ts, bodies and headers in ./stored-object.ts).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { usageError } from '../errors/fleuron-error.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
+import { escapeMarkup } from '../text/escape.js';
 import type { BuiltFiles } from './built-site.js';
 import type { PublishPage } from './publish-page/publish-page.js';
 import { evaluatePreconditions, parseRange } from './conditional-request.js';
@@ -203,22 +204,8 @@ async function sendClientError(response: ServerResponse, method: string, status:
 
 /** Garage's own error page, for errors that get no error document. */
 function sendGarageError(response: ServerResponse, method: string, status: number, code: string, message: string): void {
-  const reason = STATUS_TEXT[status] ?? 'Error';
-  const body = Buffer.from(`<title>${status} ${reason}</title>\n<h1>${status} ${reason}</h1>\n<ul>\n<li>Code: ${code}</li>\n<li>Message: ${escapeHtml(message)}.</li>\n</ul>`);
+  const reason = STATUS_CODES[status] ?? 'Error';
+  const body = Buffer.from(`<title>${status} ${reason}</title>\n<h1>${status} ${reason}</h1>\n<ul>\n<li>Code: ${code}</li>\n<li>Message: ${escapeMarkup(message)}.</li>\n</ul>`);
   response.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': body.length });
   response.end(method === 'HEAD' ? undefined : body);
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  412: 'Precondition Failed',
-  416: 'Range Not Satisfiable',
-  500: 'Internal Server Error',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -2,19 +2,14 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import type { FileStamp } from '../files/file-stamp.js';
 
 /** Bodies above this size are uploaded in parts (and never gzipped). */
 export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 /** Part size of multipart uploads; the multipart ETag depends on it. */
 export const PART_SIZE = 8 * 1024 * 1024;
 
-/** What identifies one version of a file on disk without reading it. */
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-}
+export type { FileStamp };
 
 export interface BodyHash {
   size: number;

@@ -4,10 +4,8 @@
  * stays free for the bucket listing that runs at the same time. Small scans, and runs from the
  * TypeScript sources (tests), hash in this thread.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { BatchPool, compiledWorker } from '../workers/batch-pool.js';
 import { hashFile, type BodyHash, type FileStamp } from './body-hash.js';
 import { matchCacheEntry } from './hash-cache.js';
 
@@ -37,18 +35,11 @@ export async function hashJob(job: HashJob): Promise<HashResult> {
   }
 }
 
-/** The compiled worker, when this module runs from `dist/` (or the bundle, where it is an entry of its own). */
-function workerFile(): string | undefined {
-  if (!import.meta.url.endsWith('.js')) return undefined;
-  const file = fileURLToPath(new URL('./hash-worker.js', import.meta.url));
-  return existsSync(file) ? file : undefined;
-}
-
 export class FileHasher {
-  readonly #workers: Worker[];
+  readonly #pool: BatchPool<HashJob, HashResult> | undefined;
 
-  private constructor(workers: Worker[]) {
-    this.#workers = workers;
+  private constructor(pool: BatchPool<HashJob, HashResult> | undefined) {
+    this.#pool = pool;
   }
 
   /**
@@ -57,48 +48,18 @@ export class FileHasher {
    * (the benchmark's s3rver, a preview), hashing on every core slowed the listing it waits for.
    */
   static start(files: number, threads = Math.min(4, availableParallelism() - 1)): FileHasher {
-    const file = workerFile();
-    if (file === undefined || files < MIN_JOBS_FOR_WORKERS || threads < 1) return new FileHasher([]);
-    // Workers inherit Node's flags; --input-type (from `node --input-type=module -e …`) would refuse a worker file.
-    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-    return new FileHasher(Array.from({ length: threads }, () => new Worker(file, { execArgv })));
+    const file = compiledWorker(new URL('./hash-worker.js', import.meta.url));
+    if (file === undefined || files < MIN_JOBS_FOR_WORKERS || threads < 1) return new FileHasher(undefined);
+    return new FileHasher(new BatchPool(file, threads, 'hashing'));
   }
 
   /** The results of `jobs`, in their order. */
   async hashAll(jobs: readonly HashJob[]): Promise<HashResult[]> {
-    if (this.#workers.length === 0) return hashInThisThread(jobs);
-    const results: HashResult[] = new Array(jobs.length);
-    let next = 0;
-    await Promise.all(
-      this.#workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            let start = 0;
-            const onExit = (code: number) => reject(new Error(`a hashing thread stopped (exit code ${code})`));
-            const sendNext = () => {
-              if (next >= jobs.length) {
-                worker.off('message', onMessage).off('error', reject).off('exit', onExit);
-                resolve();
-                return;
-              }
-              start = next;
-              next = Math.min(jobs.length, next + BATCH_SIZE);
-              worker.postMessage(jobs.slice(start, next));
-            };
-            const onMessage = (batch: HashResult[]) => {
-              batch.forEach((result, index) => (results[start + index] = result));
-              sendNext();
-            };
-            worker.on('message', onMessage).on('error', reject).on('exit', onExit);
-            sendNext();
-          }),
-      ),
-    );
-    return results;
+    return this.#pool ? this.#pool.runAll(jobs, BATCH_SIZE) : hashInThisThread(jobs);
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+    await this.#pool?.close();
   }
 }
 

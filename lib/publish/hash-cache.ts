@@ -12,18 +12,14 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BodyHash, FileStamp } from './body-hash.js';
+import { changedJustBefore, stampOf, type FileStamp } from '../files/file-stamp.js';
+import type { BodyHash } from './body-hash.js';
 
 /**
  * One line per file, `<stamp>\t<hash>\t<JSON path>`: a compact text format, because a folder of
  * 100,000 files would otherwise cost an 18 MB JSON document and 100,000 objects in memory.
  */
 const HEADER = 'fleuron-hash-cache 2';
-/**
- * A file changed this close to the moment it was hashed may change again within the same
- * timestamp tick (Linux stamps files from a coarse clock): such hashes are not kept.
- */
-const RACY_WINDOW_MS = 2000;
 const HASH = /^([0-9a-f]{32}):(\d+):((?:[0-9a-f]{32}-\d+)?)$/;
 /**
  * A cache file not written for this long belongs to a folder no longer published from here (a
@@ -73,7 +69,8 @@ export class HashCache {
       return;
     }
     if (this.#file === undefined) return;
-    if (Math.max(stamp.mtimeMs, stamp.ctimeMs) > this.#startedAt - RACY_WINDOW_MS) return;
+    // A file changed just before the scan may change again within the same timestamp tick: its hash is not kept.
+    if (changedJustBefore(stamp, this.#startedAt)) return;
     this.#next.push(relative, `${stampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`);
   }
 
@@ -137,7 +134,7 @@ export function matchCacheEntry(entry: string | undefined, stamp: FileStamp, gzi
 }
 
 function stampText(stamp: FileStamp, gzip: boolean): string {
-  return `${stamp.size}:${stamp.mtimeMs}:${stamp.ctimeMs}:${stamp.ino}:${gzip ? 'z' : '-'}`;
+  return `${stampOf(stamp)}:${gzip ? 'z' : '-'}`;
 }
 
 /** `$XDG_CACHE_HOME/fleuron/hashes-<digest of the folder path>`, else under `~/.cache`. */

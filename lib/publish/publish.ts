@@ -241,7 +241,7 @@ function decide(run: PublishRun, scanned: Scanned, override: WebsiteOverride = {
   );
   const files = scanned.local.files;
   const extra =
-    website.mode === 'objects' ? redirectObjects(redirects, files, options.prefix, options.siteRootPath ?? `/${options.prefix}`) : { objects: [], warnings: [] };
+    website.mode === 'objects' ? redirectObjects(redirects, files, options.prefix, options.siteRootPath ?? `/${options.prefix}`, options.website?.indexDocument) : { objects: [], warnings: [] };
   const plan = makePlan({
     local: extra.objects.length > 0 ? [...files, ...extra.objects] : files,
     remote: scanned.remote.objects,

@@ -4,6 +4,7 @@
  * `x-amz-website-redirect-location`, which Garage 1.1+ answers with a 301.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_INDEX_DOCUMENT } from '../config/publish-settings.js';
 import { CACHE_REVALIDATE } from '../headers/header-rules.js';
 import { redirectLocation, redirectPage, relativeHref, type SiteRedirect } from '../website/redirects.js';
 import type { LocalFile } from './types.js';
@@ -16,14 +17,15 @@ export interface RedirectObjects {
 /**
  * @param files the folder's own objects: a real file at a redirect's `from` wins.
  * @param rootPath URL path of the site root, e.g. `/` or `/blog/` (`/<bucket>/` on a path-style endpoint).
+ * @param indexDocument the bucket's index document: `/old/` is served from `old/<indexDocument>`.
  */
-export function redirectObjects(redirects: readonly SiteRedirect[], files: readonly LocalFile[], prefix: string, rootPath: string): RedirectObjects {
+export function redirectObjects(redirects: readonly SiteRedirect[], files: readonly LocalFile[], prefix: string, rootPath: string, indexDocument = DEFAULT_INDEX_DOCUMENT): RedirectObjects {
   const existing = new Set(files.map((file) => file.key));
   const objects: LocalFile[] = [];
   const warnings: string[] = [];
   for (const redirect of redirects) {
-    // `/old/` is served from `old/index.html`: that is where its redirect object must sit.
-    const key = `${prefix}${redirect.from.endsWith('/') ? `${redirect.from}index.html` : redirect.from}`;
+    // `/old/` is served from `old/<index document>`: that is where its redirect object must sit.
+    const key = `${prefix}${redirect.from.endsWith('/') ? `${redirect.from}${indexDocument}` : redirect.from}`;
     if (existing.has(key)) {
       warnings.push(`redirect from ${redirect.from} ignored: a file of the site has that path`);
       continue;

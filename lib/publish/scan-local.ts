@@ -1,5 +1,6 @@
 /** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
 import fg from 'fast-glob';
+import { readdir, type Dirent } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
@@ -7,6 +8,7 @@ import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
 import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher } from './file-hasher.js';
+import { badNameError, nameProblem } from '../files/file-names.js';
 import { HashCache } from './hash-cache.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
@@ -38,23 +40,6 @@ export interface LocalScan {
   warnings: string[];
   /** Files whose hash came from the hash cache instead of being read. */
   hashesFromCache: number;
-}
-
-/**
- * `''` or `a/b/`: one trailing slash, NFC. A leading `/`, an empty, `.` or `..` segment is refused: S3 keys have no
- * folders to resolve them, so `../x` would be a folder named `..` that no URL reaches.
- */
-export function normalizePrefix(prefix: string | undefined): string {
-  const raw = (prefix ?? '').normalize('NFC');
-  const trimmed = raw.replace(/\/+$/, '');
-  if (trimmed === '') return '';
-  const refuse = (what: string) => usageError('bad-prefix', `the prefix "${raw}" ${what}`, 'give a folder path such as blog or sites/blog (--prefix, FLEURON_PREFIX or publish.prefix)');
-  if (trimmed.startsWith('/')) throw refuse('starts with "/"');
-  if (trimmed.includes('\\')) throw refuse('holds a backslash');
-  const bad = trimmed.split('/').find((segment) => segment === '' || segment === '.' || segment === '..');
-  if (bad !== undefined) throw refuse(bad === '' ? 'has an empty segment ("//")' : `has a "${bad}" segment`);
-  if (!keyFitsXml(trimmed)) throw refuse('holds a control character');
-  return `${trimmed}/`;
 }
 
 /** One file the walk found, to be hashed. */
@@ -94,7 +79,11 @@ async function walkFolder(root: string, options: LocalScanOptions, warnings: str
     // No `stats: true`: fast-glob then returns nothing at all when one lstat fails (e.g. a name that is not UTF-8).
     ignore: ['**/.git/**', '**/node_modules/**'],
     suppressErrors: false,
+    // Every name the walk reads is checked by the builder's rule: its matcher would silently pass over a name with a
+    // newline, and it cannot enter a folder whose name is not UTF-8.
+    fs: { readdir: readdirCheckingNames(root) },
   }).catch((error: NodeJS.ErrnoException) => {
+    if (error instanceof FleuronError) throw error;
     throw new FleuronError('scan-failed', `cannot read the folder ${error.path ?? root}: ${error.code ?? error.message}`, {
       hint: 'check its permissions; nothing was published',
       cause: error,
@@ -199,17 +188,27 @@ async function resolveRoot(root: string): Promise<string> {
   }
 }
 
+/** fs.readdir for fast-glob, failing on the first name lib/files/file-names.ts refuses. */
+function readdirCheckingNames(root: string): typeof readdir {
+  return ((dir: string, options: unknown, callback?: (error: Error | null, entries?: (string | Dirent)[]) => void) => {
+    const done = (typeof options === 'function' ? options : callback) as (error: Error | null, entries?: (string | Dirent)[]) => void;
+    const settle = (error: Error | null, entries?: (string | Dirent)[]) => {
+      if (error) return done(error);
+      for (const entry of entries!) {
+        const name = typeof entry === 'string' ? entry : entry.name;
+        const problem = nameProblem(name, dir);
+        if (problem) return done(badNameError(path.relative(root, path.join(dir, name)).split(path.sep).join('/'), problem));
+      }
+      done(null, entries);
+    };
+    if (typeof options === 'function') readdir(dir, settle as never);
+    else readdir(dir, options as never, settle as never);
+  }) as typeof readdir;
+}
+
 /** The key of a relative path: `/` separators, NFC (macOS hands out NFD names), prefix, length and encoding checked. */
 function keyFor(relative: string, prefix: string): string {
   const posix = relative.split(path.sep).join('/');
-  if (posix.includes('\uFFFD')) {
-    throw usageError('bad-file-name', `the file name "${posix}" is not valid UTF-8`, 'rename the file; object keys must be UTF-8');
-  }
-  if (!keyFitsXml(posix)) {
-    // S3's XML requests (DeleteObjects) cannot carry it: such an object could not be deleted with the others.
-    const shown = posix.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-    throw usageError('bad-file-name', `the file name "${shown}" holds a control character`, 'rename the file; nothing was published');
-  }
   const key = prefix + posix.normalize('NFC');
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
     throw usageError('key-too-long', `the object key for "${posix.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');

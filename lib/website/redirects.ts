@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { usageError } from '../errors/fleuron-error.js';
+import { escapeMarkup } from '../text/escape.js';
 import { checkKeys, isPlainObject } from '../config/check-keys.js';
 
 export interface SiteRedirect {
@@ -112,6 +113,6 @@ export function relativeHref(from: string, to: string): string {
  * ignore `x-amz-website-redirect-location` (Garage before 1.1) and for any static host.
  */
 export function redirectPage(location: string): string {
-  const href = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const href = escapeMarkup(location);
   return `<!doctype html><html><head><meta charset="utf-8"><title>Redirection</title><link rel="canonical" href="${href}"><meta http-equiv="refresh" content="0; url=${href}"><meta name="robots" content="noindex"></head><body><p><a href="${href}">${href}</a></p></body></html>\n`;
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseFrontMatter } from '../../../lib/build/load/front-matter.js';
+import { THEME_DIR } from '../../../lib/build/theme-location.js';
 import { loadSite } from '../../../lib/build/load/load-site.js';
 import { prepareSite } from '../../../lib/build/render/render-context.js';
 import { renderPage } from '../../../lib/build/render/render-page.js';
@@ -18,7 +19,7 @@ export async function buildRenderer(): Promise<RenderBody> {
   const sourceDir = mkdtempSync(path.join(os.tmpdir(), 'fleuron-spec-'));
   writeFileSync(path.join(sourceDir, 'fleuron.yaml'), 'title: Spec\nlanguage: en\nmarkdown:\n  allowHtml: true\n');
   writeFileSync(path.join(sourceDir, 'example.md'), '');
-  const plan = await loadSite({ sourceDir, sourceLabel: 'spec', drafts: false, warn: () => {} });
+  const plan = await loadSite({ sourceDir, sourceLabel: 'spec', drafts: false, themeDir: THEME_DIR, warn: () => {} });
   const site = prepareSite(plan.context);
   const job = plan.jobs.find((page) => page.sourcePath === 'example.md')!;
   // Where the body starts is the loader's to say; the rest of the front matter (a layout, a title) shapes the page

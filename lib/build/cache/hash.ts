@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stampOf } from './file-stamp.js';
+import { stampOf } from '../../files/file-stamp.js';
 
 /**
  * Hashes are the first 128 bits of SHA-256 in base64url (22 characters): plenty to tell versions of a text apart,

@@ -2,7 +2,7 @@
  * mdBook's `SUMMARY.md` at the root of the site folder: the book's table of contents. It is not a page; it gives
  * the pages it lists their order (as weights) and their titles, as mdBook does.
  */
-import { decodeUrlPath, isMarkdownPath, resolveSitePath } from '../render/url-map.js';
+import { decodeUrlPath, isMarkdownPath, resolveSitePath } from './url-map.js';
 
 export const BOOK_SUMMARY = 'SUMMARY.md';
 

@@ -6,6 +6,7 @@
 import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
+import { badNameError, nameProblem } from '../../files/file-names.js';
 
 export interface FolderFile {
   /** Relative to the listed folder, with `/` (not normalised: as the file system spells it). */
@@ -72,6 +73,8 @@ function walk(dir: string, skip: FolderFilesOptions['skip'], onEntry: (relativeP
     for (const entry of entries) {
       const relativePath = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
       if (skip?.(relativePath, entry.isDirectory())) continue;
+      const problem = nameProblem(entry.name, absoluteDir);
+      if (problem) throw badNameError(relativePath, problem);
       if (entry.isDirectory()) visit(prefix + entry.name, relativePath);
       else onEntry(relativePath, prefix + entry.name, entry);
     }

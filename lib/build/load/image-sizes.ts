@@ -1,14 +1,17 @@
 /** Reads the intrinsic size of the site's images (PNG, JPEG, GIF, WebP, AVIF, SVG with width/height or a viewBox). */
 import { imageSizeFromFile } from 'image-size/fromFile';
 import pLimit from 'p-limit';
-import type { ImageSizes } from '../render/image-dimensions.js';
 
 const IMAGE = /\.(png|jpe?g|gif|webp|avif|svg)$/i;
+
+/** Width and height in CSS pixels, by output path of the image. */
+export type ImageSizes = Readonly<Record<string, readonly [number, number]>>;
 
 /**
  * Output path → [width, height] of every copied image whose size can be read (image-size reads only the file's
  * first bytes). An unreadable or odd image simply gets no size: the page still works, it may only jump.
  */
+
 export async function readImageSizes(copies: ReadonlyMap<string, string>): Promise<ImageSizes> {
   const limit = pLimit(8);
   const sizes: Record<string, readonly [number, number]> = {};

@@ -4,23 +4,21 @@ import path from 'node:path';
 import { FleuronError, usageError } from '../../errors/fleuron-error.js';
 import { leftoversWarning } from '../../ignore/ignore-list.js';
 import { contentHash } from '../cache/hash.js';
-import { collectAliases, type Redirect } from '../render/aliases.js';
-import { FEED_PATH } from '../render/feed.js';
-import type { PageJob, RenderContext } from '../render/render-context.js';
-import { defaultLayout, folderOf, folderTitle, isIndexSource, missingFolderIndexes, paginateListings, postsOf, resolveNavigation, type ListingPosition, type PageSummary, type SiteLink } from '../render/site-map.js';
-import { TemplateDeps } from '../render/template-deps.js';
-import { SITEMAP_PATH } from '../render/sitemap.js';
-import { wordsFor } from '../render/words.js';
+import { collectAliases, type Redirect } from './aliases.js';
+import type { FrontMatter } from './front-matter.js';
+import { FEED_PATH, outputPathFor, SITEMAP_PATH } from './url-map.js';
+import { defaultLayout, folderOf, folderTitle, isIndexSource, missingFolderIndexes, paginateListings, postsOf, resolveNavigation, type ListingPosition, type PageKind, type PageSummary, type SiteLink } from './site-map.js';
+import { TemplateDeps } from './template-deps.js';
+import { wordsFor } from './words.js';
 import type { PlanetSection } from '../planet/planet-section.js';
-import { outputPathFor } from '../render/url-map.js';
 import { BOOK_SUMMARY, parseBookSummary, type BookEntry } from './book-summary.js';
 import { Notices } from './notices.js';
 import { fingerprintedName } from './fingerprint.js';
-import { readImageSizes } from './image-sizes.js';
+import { readImageSizes, type ImageSizes } from './image-sizes.js';
 import { loadPages, readPageText, type LoadedPage, type SourceMemory } from './pages.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
 import { assertDistinctOutputs, scanSources, type SourceFile } from './sources.js';
-import { loadTemplates, themeAssets } from './templates.js';
+import { loadTemplates, themeAssets, type TemplateSet } from './templates.js';
 
 /** The theme's stylesheet, linked from every page (a site file of the same name replaces it), under its fingerprinted name. */
 export const STYLESHEET = 'theme.css';
@@ -36,11 +34,50 @@ export interface LoadSiteOptions {
   /** How the site folder is named in messages (`site-src`). */
   sourceLabel: string;
   drafts: boolean;
+  /** The theme's folder (templates and assets). */
+  themeDir: string;
   /** The page files earlier builds read: those unchanged since are not read again. */
   memory?: SourceMemory;
   /** Where the planet keeps its feeds between builds, and whether to fetch them (see lib/build/planet/). */
   planet?: { cacheFile: string; offline: boolean };
   warn: (line: string) => void;
+}
+
+/** Everything a page render needs besides the page itself; plain data so it can be sent to worker threads. */
+export interface RenderContext {
+  config: SiteConfig;
+  templates: TemplateSet;
+  /** Every page of the build: sources, generated folder indexes and 404. */
+  pages: PageSummary[];
+  /** Source paths of drafts left out. */
+  drafts: string[];
+  /** Every output path of the build (pages and copied files). */
+  outputs: string[];
+  /** The config's navigation resolved to output paths, when it has one. */
+  menu?: SiteLink[];
+  /** Intrinsic sizes of the site's images, by output path (written into their `<img>`). */
+  imageSizes: ImageSizes;
+  /** Stylesheets every page links to, by output path. */
+  stylesheets: string[];
+  /** Output path of the Atom feed, when the site has one. */
+  feed?: string;
+  /** Output path of the site's own icon (`favicon.svg`, `.ico` or `.png` at its root), when it has one. */
+  icon?: string;
+  /** The site folder, as the reader should see it in messages (`site-src`). */
+  sourceLabel: string;
+}
+
+/** One page to render. */
+export interface PageJob {
+  sourcePath: string;
+  outputPath: string;
+  kind: PageKind;
+  /** The whole Markdown file (empty for generated pages). */
+  text: string;
+  frontMatter: FrontMatter;
+  bodyLine: number;
+  /** On the pages of a listing split over several pages: which part of the folder's listing this page shows. */
+  listing?: ListingPosition;
 }
 
 /** A page to render, whose text is only read if it has to be rendered (see loadPages). */
@@ -80,8 +117,8 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const leftovers: string[] = [];
   const [files, templates, themeFiles, planet] = await Promise.all([
     scanSources(sourceDir, { onLeftover: (sourcePath) => leftovers.push(sourcePath), warn: options.warn, urls: config.urls }),
-    loadTemplates(sourceDir),
-    themeAssets(),
+    loadTemplates(sourceDir, options.themeDir),
+    themeAssets(options.themeDir),
     loadPlanet(config, configLabel, options),
   ]);
   if (leftovers.length > 0) options.warn(leftoversWarning(leftovers, 'build'));
@@ -127,17 +164,7 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   if (feed) outputs.add(feed);
   if (sitemap) outputs.add(sitemap);
 
-  let menu: SiteLink[] | undefined;
-  if (config.navigation) {
-    const resolved = resolveNavigation(config.navigation, new Map(pages.map((page) => [page.sourcePath, page.outputPath])), outputs);
-    if (resolved.missing.length > 0) {
-      throw usageError('config-invalid', `${configLabel}: navigation entry "${resolved.missing[0]}" matches no page of ${sourceLabel}`, 'write the source path of a page (about.md) or folder (notes/)');
-    }
-    menu = resolved.links;
-    // A generated folder index takes the title the menu gives its folder (`Réunions` rather than `Reunions`).
-    const menuTitles = new Map(menu.map((link) => [link.outputPath, link.title]));
-    for (const page of generated) if (page.kind === 'folder-index') page.title = menuTitles.get(page.outputPath) ?? page.title;
-  }
+  const menu = config.navigation ? siteNavigation(config.navigation, pages, generated, outputs, configLabel, sourceLabel) : undefined;
   const listings = paginate([...summaries, ...generated], pages, templates, config.pagination.pageSize, outputs, sourceLabel);
   for (const page of listings.extra) outputs.add(page.outputPath);
   allSummaries.push(...listings.extra);
@@ -171,17 +198,8 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   const sourceFrontMatter = new Map(pages.map((page) => [page.outputPath, page.frontMatter]));
   const jobs: PlannedPage[] = [
     ...pages.map((page) => ({ ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const), ...listingOf(page.outputPath) })),
-    ...[...generated, ...listings.extra].map((page) => ({
-      sourcePath: page.sourcePath,
-      outputPath: page.outputPath,
-      kind: page.kind,
-      text: '',
-      textHash: contentHash(''),
-      // A later page of a listing has its first page's layout (without its text: the text shows on page 1 only).
-      frontMatter: { title: page.title, draft: false, aliases: [], extra: {}, ...layoutOf(page.listing && sourceFrontMatter.get(page.listing.index)) },
-      bodyLine: 1,
-      ...listingOf(page.outputPath),
-    })),
+    ...generated.map((page) => generatedJob({ ...page, ...listingOf(page.outputPath) })),
+    ...listings.extra.map((page) => generatedJob(page, page.listing && sourceFrontMatter.get(page.listing.index))),
     ...(planet?.jobs ?? []),
   ];
   const generatedFiles = planet?.files ?? new Map<string, string>();
@@ -285,6 +303,35 @@ function weighFolderIndexes(generated: PageSummary[], pages: readonly PageSummar
     const weights = pages.filter((page) => page.outputPath.startsWith(prefix) && page.weight !== undefined).map((page) => page.weight!);
     if (weights.length > 0) index.weight = Math.min(...weights);
   }
+}
+
+/** A page the site gets without a source (a folder index, 404): no text, a title only. */
+function generatedJob(page: PageSummary, firstPageFrontMatter?: { layout?: string }): PlannedPage {
+  return {
+    sourcePath: page.sourcePath,
+    outputPath: page.outputPath,
+    kind: page.kind,
+    text: '',
+    textHash: contentHash(''),
+    // A later page of a listing has its first page's layout (without its text: the text shows on page 1 only).
+    frontMatter: { title: page.title, draft: false, aliases: [], extra: {}, ...layoutOf(firstPageFrontMatter) },
+    bodyLine: 1,
+    ...(page.listing ? { listing: page.listing } : {}),
+  };
+}
+
+/**
+ * The config's navigation as links to output paths (an entry naming no page is a config error). A generated folder
+ * index takes the title the menu gives its folder (`Réunions` rather than `Reunions`).
+ */
+function siteNavigation(navigation: NonNullable<SiteConfig['navigation']>, pages: readonly LoadedPage[], generated: PageSummary[], outputs: ReadonlySet<string>, configLabel: string, sourceLabel: string): SiteLink[] {
+  const resolved = resolveNavigation(navigation, new Map(pages.map((page) => [page.sourcePath, page.outputPath])), outputs);
+  if (resolved.missing.length > 0) {
+    throw usageError('config-invalid', `${configLabel}: navigation entry "${resolved.missing[0]}" matches no page of ${sourceLabel}`, 'write the source path of a page (about.md) or folder (notes/)');
+  }
+  const menuTitles = new Map(resolved.links.map((link) => [link.outputPath, link.title]));
+  for (const page of generated) if (page.kind === 'folder-index') page.title = menuTitles.get(page.outputPath) ?? page.title;
+  return resolved.links;
 }
 
 /**

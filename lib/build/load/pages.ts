@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { contentHash, hashOf } from '../cache/hash.js';
-import type { FileStamp } from '../cache/file-stamp.js';
+import type { StampKey } from '../../files/file-stamp.js';
 import type { FrontMatter, SplitPage } from './front-matter.js';
 import { frontMatterBlock } from './front-matter-block.js';
 import { expandIncludes, type IncludeProblem } from './includes.js';
@@ -30,7 +30,7 @@ export interface LoadedPage {
 /** What a build remembers of a page file for the next one (see RenderCache). */
 export interface RememberedSource {
   /** The file's stamp when it was read; absent when it was too fresh to trust (see trustedStamp). */
-  stamp?: FileStamp;
+  stamp?: StampKey;
   textHash: string;
   /** Hash of the front matter block `split` was parsed from. */
   blockHash: string;
@@ -98,7 +98,7 @@ interface ReadPage {
 
 function readPage(file: SourceFile, options: LoadPagesOptions): ReadPage {
   if (file.size > options.maxFileBytes) {
-    throw new FleuronError('page-too-large', `${options.sourceLabel}/${file.sourcePath}: ${Math.ceil(file.size / 1024)} KB is more than the ${Math.floor(options.maxFileBytes / 1024)} KB limit for a Markdown page`, {
+    throw new FleuronError('page-too-large', `${options.sourceLabel}/${file.sourcePath}: ${Math.ceil(file.size / 1024)} KiB is more than the ${Math.floor(options.maxFileBytes / 1024)} KiB limit for a Markdown page`, {
       hint: 'split the page, or raise markdown.maxFileKb in fleuron.yaml',
     });
   }

@@ -1,10 +1,10 @@
 /** The site settings of `fleuron.yaml`: every key the builder reads, its type, its default. */
 import path from 'node:path';
 import { checkKeys, isPlainObject } from '../../config/check-keys.js';
-import { readProjectFile } from '../../config/project-file.js';
+import { PROJECT_FILE_NAMES, projectFileDir, readProjectFile } from '../../config/project-file.js';
 import { usageError } from '../../errors/fleuron-error.js';
 import { parsePlanetConfig, type PlanetConfig } from '../planet/planet-config.js';
-import type { UrlStyle } from '../render/url-map.js';
+import type { UrlStyle } from './url-map.js';
 
 export interface SiteAuthor {
   name: string;
@@ -77,14 +77,15 @@ export const DEFAULT_LISTING_PAGE_SIZE = 50;
 export const DEFAULT_MAX_FILE_KB = 2048;
 export const DEFAULT_PAGE_TIME_LIMIT_SECONDS = 10;
 
-/** Reads and validates `fleuron.yaml` in `sourceDir`; a site without one gets the defaults. */
+/** Reads and validates the site's `fleuron.yaml` (found as preview and publish find it); a site without one gets the defaults. */
 export async function loadSiteConfig(sourceDir: string): Promise<{ config: SiteConfig; file?: string }> {
-  const projectFile = await readProjectFile(sourceDir);
-  if (!projectFile) return { config: parseSiteConfig({}, 'fleuron.yaml', path.basename(path.resolve(sourceDir))) };
+  const projectFile = await readProjectFile(projectFileDir(sourceDir));
+  if (!projectFile) return { config: parseSiteConfig({}, PROJECT_FILE_NAMES[0], path.basename(path.resolve(sourceDir))) };
   return { config: parseSiteConfig(projectFile.data, projectFile.path), file: projectFile.path };
 }
 
 /** Validates the parsed YAML of a config file named `file`; throws a usage error naming the file and key. */
+// long because: one check per key of fleuron.yaml, in the README's order, sharing the `fail`/`text` helpers above them.
 export function parseSiteConfig(data: Record<string, unknown>, file: string, fallbackTitle = 'Site'): SiteConfig {
   checkKeys(data, SITE_CONFIG_KEYS, file);
   const fail = (key: string, expected: string, hint?: string) =>

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { PROJECT_FILE_NAMES } from '../../config/project-file.js';
 import { makePathClassifier } from '../../ignore/ignore-list.js';
-import { stampOf, trustedStamp, type FileStamp } from '../cache/file-stamp.js';
-import { isMarkdownPath, normalizeSitePath, outputPathFor, type UrlStyle } from '../render/url-map.js';
+import { stampOf, trustedStamp, type StampKey } from '../../files/file-stamp.js';
+import { isMarkdownPath, normalizeSitePath, outputPathFor, type UrlStyle } from './url-map.js';
 import { folderFiles } from './folder-files.js';
 import { linkedFolderWarning, resolveLinkedEntry } from './linked-file.js';
 
@@ -30,9 +30,9 @@ export interface SourceFile {
   size: number;
   isPage: boolean;
   /** As scanned: a stamp unchanged since an earlier build means unchanged bytes (see file-stamp.ts). */
-  stamp?: FileStamp;
+  stamp?: StampKey;
   /** The stamp to remember for the next build; absent when the file changed too recently to trust it. */
-  trustedStamp?: FileStamp;
+  trustedStamp?: StampKey;
 }
 
 /** The publisher's default ignore list (lib/ignore/), which the build follows too: what is not published is not built. */

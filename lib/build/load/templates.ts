@@ -2,12 +2,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FleuronError } from '../../errors/fleuron-error.js';
-import type { TemplateSet } from '../render/layouts.js';
-import { THEME_DIR } from '../theme-location.js';
 import { folderFiles } from './folder-files.js';
 import { LAYOUTS_FOLDER } from './sources.js';
 
-export async function loadTemplates(sourceDir: string, themeDir = THEME_DIR): Promise<TemplateSet> {
+/** Template sources by name (`page.liquid`) and the file each came from, for error messages. */
+export interface TemplateSet {
+  sources: Record<string, string>;
+  files: Record<string, string>;
+}
+
+/** @param themeDir the theme's folder (`THEME_DIR` in lib/build/theme-location.ts for the default theme). */
+export async function loadTemplates(sourceDir: string, themeDir: string): Promise<TemplateSet> {
   const templates: TemplateSet = { sources: {}, files: {} };
   for (const dir of [path.join(themeDir, 'layouts'), path.join(sourceDir, LAYOUTS_FOLDER)]) {
     const skip = (name: string, isFolder: boolean) => isFolder || name.startsWith('.') || !name.endsWith('.liquid');
@@ -22,7 +27,7 @@ export async function loadTemplates(sourceDir: string, themeDir = THEME_DIR): Pr
 }
 
 /** The theme's static files (`theme.css`) by output path → absolute path. */
-export async function themeAssets(themeDir = THEME_DIR): Promise<Map<string, string>> {
+export async function themeAssets(themeDir: string): Promise<Map<string, string>> {
   const dir = path.join(themeDir, 'assets');
   const names = folderFiles(dir, { skip: (name) => name.split('/').some((part) => part.startsWith('.')) }, (file) => file.relativePath).sort();
   return new Map(names.map((name) => [name, path.join(dir, name)]));

@@ -5,9 +5,9 @@
 import { contentHash } from '../cache/hash.js';
 import type { PlannedPage } from '../load/load-site.js';
 import type { SiteConfig } from '../load/site-config.js';
-import type { PageSummary } from '../render/site-map.js';
-import { relativeUrl } from '../render/url-map.js';
-import { formatDate } from '../render/words.js';
+import type { PageSummary } from '../load/site-map.js';
+import { relativeUrl } from '../load/url-map.js';
+import { formatDate } from '../load/words.js';
 import { gatherFeeds, type MemberFeed } from './gather-feeds.js';
 import { mergeEntries, paginate, planetPaths, type PlanetEntry } from './merge-entries.js';
 import type { PlanetConfig } from './planet-config.js';

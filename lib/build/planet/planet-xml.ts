@@ -1,6 +1,6 @@
 /** The planet's machine-readable files: its Atom feed (the merged entries) and the OPML list of its subscriptions. */
-import { encodeUrlPath } from '../render/url-map.js';
-import { escapeXml } from '../render/xml-text.js';
+import { encodeUrlPath } from '../load/url-map.js';
+import { escapeMarkup } from '../../text/escape.js';
 import type { MemberFeed } from './gather-feeds.js';
 import type { PlanetEntry, PlanetPaths } from './merge-entries.js';
 
@@ -23,26 +23,26 @@ export function renderPlanetFeed(entries: readonly PlanetEntry[], info: PlanetFe
   const updated = entries[0]?.date ?? '1970-01-01T00:00:00.000Z';
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(info.language)}">`,
-    `<title>${escapeXml(info.title)}</title>`,
-    info.description ? `<subtitle>${escapeXml(info.description)}</subtitle>` : '',
-    `<id>${escapeXml(home)}</id>`,
-    `<link rel="self" href="${escapeXml(absolute(info.paths.feed))}"/>`,
-    `<link rel="alternate" href="${escapeXml(home)}"/>`,
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeMarkup(info.language)}">`,
+    `<title>${escapeMarkup(info.title)}</title>`,
+    info.description ? `<subtitle>${escapeMarkup(info.description)}</subtitle>` : '',
+    `<id>${escapeMarkup(home)}</id>`,
+    `<link rel="self" href="${escapeMarkup(absolute(info.paths.feed))}"/>`,
+    `<link rel="alternate" href="${escapeMarkup(home)}"/>`,
     `<updated>${updated}</updated>`,
   ].filter((line) => line !== '');
   for (const entry of entries) {
     lines.push(
       '<entry>',
-      `<title>${escapeXml(entry.title)}</title>`,
+      `<title>${escapeMarkup(entry.title)}</title>`,
       // Atom ids are IRIs; an RSS guid or JSON Feed id often is not, the link always is.
-      `<id>${escapeXml(/^[a-z][a-z0-9+.-]*:\S+$/i.test(entry.id) ? entry.id : entry.link)}</id>`,
-      `<link rel="alternate" href="${escapeXml(entry.link)}"/>`,
+      `<id>${escapeMarkup(/^[a-z][a-z0-9+.-]*:\S+$/i.test(entry.id) ? entry.id : entry.link)}</id>`,
+      `<link rel="alternate" href="${escapeMarkup(entry.link)}"/>`,
       `<published>${entry.date}</published>`,
       `<updated>${entry.date}</updated>`,
-      `<author><name>${escapeXml(entry.author ?? entry.member)}</name></author>`,
-      ...(entry.excerpt ? [`<summary type="text">${escapeXml(entry.excerpt)}</summary>`] : []),
-      `<source><title>${escapeXml(entry.member)}</title>${entry.memberSite ? `<link rel="alternate" href="${escapeXml(entry.memberSite)}"/>` : ''}</source>`,
+      `<author><name>${escapeMarkup(entry.author ?? entry.member)}</name></author>`,
+      ...(entry.excerpt ? [`<summary type="text">${escapeMarkup(entry.excerpt)}</summary>`] : []),
+      `<source><title>${escapeMarkup(entry.member)}</title>${entry.memberSite ? `<link rel="alternate" href="${escapeMarkup(entry.memberSite)}"/>` : ''}</source>`,
       '</entry>',
     );
   }
@@ -52,11 +52,11 @@ export function renderPlanetFeed(entries: readonly PlanetEntry[], info: PlanetFe
 
 /** OPML 2.0, the file feed readers import: one outline per member, in the config's order. No date: same bytes. */
 export function renderPlanetOpml(feeds: readonly MemberFeed[], title: string): string {
-  const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<opml version="2.0">', '<head>', `<title>${escapeXml(title)}</title>`, '</head>', '<body>'];
+  const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<opml version="2.0">', '<head>', `<title>${escapeMarkup(title)}</title>`, '</head>', '<body>'];
   for (const feed of feeds) {
     const site = feed.member.site ?? feed.site;
-    const name = escapeXml(feed.member.name);
-    lines.push(`<outline type="rss" text="${name}" title="${name}" xmlUrl="${escapeXml(feed.member.url)}"${site ? ` htmlUrl="${escapeXml(site)}"` : ''}/>`);
+    const name = escapeMarkup(feed.member.name);
+    lines.push(`<outline type="rss" text="${name}" title="${name}" xmlUrl="${escapeMarkup(feed.member.url)}"${site ? ` htmlUrl="${escapeMarkup(site)}"` : ''}/>`);
   }
   lines.push('</body>', '</opml>');
   return lines.join('\n') + '\n';

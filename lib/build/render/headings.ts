@@ -1,5 +1,6 @@
 /** Gives each heading of rendered Markdown a unique id and a self-link (its `#` drawn by CSS), and lists them for the table of contents. */
-import { decodeEntities, escapeHtml, htmlToText } from './html-text.js';
+import { escapeMarkup } from '../../text/escape.js';
+import { decodeEntities, htmlToText } from './html-text.js';
 import { HeadingSlugger } from './slugger.js';
 
 export interface Heading {
@@ -27,9 +28,9 @@ export function addHeadingIds(html: string, reserved: Iterable<string> = LAYOUT_
     const text = htmlToText(inner);
     const id = attributes ? slugger.claim(decodeEntities(attributes[1]!)) : slugger.slug(text);
     headings.push({ level: Number(level), id, text });
-    const href = escapeHtml(`#${encodeURIComponent(id)}`);
+    const href = escapeMarkup(`#${encodeURIComponent(id)}`);
     // The link's `#` is drawn by the theme's CSS: in a text browser, or without CSS, a heading does not end in a bare `#`.
-    return `<h${level} id="${escapeHtml(id)}">${inner} <a class="self-link" href="${href}" aria-labelledby="${escapeHtml(id)}"></a></h${level}>`;
+    return `<h${level} id="${escapeMarkup(id)}">${inner} <a class="self-link" href="${href}" aria-labelledby="${escapeMarkup(id)}"></a></h${level}>`;
   });
   return { html: withIds, headings };
 }

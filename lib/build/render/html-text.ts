@@ -1,10 +1,6 @@
-/** Small helpers for the HTML micromark produces: escaping, and turning a fragment back into plain text. */
+/** Small helpers for the HTML micromark produces: turning a fragment back into plain text (escaping is lib/text/escape.ts). */
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** Decodes the character references micromark emits (named basics and numeric). */
 export function decodeEntities(html: string): string {

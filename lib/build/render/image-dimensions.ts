@@ -5,8 +5,9 @@
 import { decodeEntities } from './html-text.js';
 import { resolveLink, type LinkTargets } from './links.js';
 
-/** Width and height in CSS pixels, by output path of the image. */
-export type ImageSizes = Readonly<Record<string, readonly [number, number]>>;
+import type { ImageSizes } from '../load/image-sizes.js';
+
+export type { ImageSizes };
 
 const IMG = /<img\b([^>]*?)(\s*\/?)>/gi;
 const SRC = /\ssrc="([^"]*)"/i;

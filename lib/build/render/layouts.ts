@@ -2,16 +2,13 @@
 import { createRequire } from 'node:module';
 import type { Liquid as LiquidEngine, Template } from 'liquidjs';
 import { FleuronError } from '../../errors/fleuron-error.js';
+import type { TemplateSet } from '../load/templates.js';
 
 // liquidjs is a CommonJS bundle: imported from ESM, Node first scans all of it for its export names, which costs
 // about three times as much as loading it (some 70 ms of a one-page rebuild on the 2-core bench machine).
 const { Liquid } = createRequire(import.meta.url)('liquidjs') as typeof import('liquidjs');
 
-/** Template sources by name (`page.liquid`) and the file each came from, for error messages. */
-export interface TemplateSet {
-  sources: Record<string, string>;
-  files: Record<string, string>;
-}
+export type { TemplateSet };
 
 /**
  * Bounds on one page's layout work, so that a runaway loop in a layout override fails with its file named instead

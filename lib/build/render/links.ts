@@ -1,8 +1,9 @@
 /** Decides what each link of a page points to, rewrites internal ones to relative output URLs, and checks them. */
 import type { Destination } from './markdown.js';
-import { decodeEntities, escapeHtml } from './html-text.js';
-import { isIndexSource } from './site-map.js';
-import { decodeUrlPath, isMarkdownPath, resolveSitePath } from './url-map.js';
+import { escapeMarkup } from '../../text/escape.js';
+import { decodeEntities } from './html-text.js';
+import { isIndexSource } from '../load/site-map.js';
+import { decodeUrlPath, isMarkdownPath, resolveSitePath } from '../load/url-map.js';
 
 /** What exists in this build, for resolving links. */
 export interface LinkTargets {
@@ -196,7 +197,7 @@ export function rewriteLinks(html: string, context: RewriteContext): { html: str
         if (resolution.fragment) {
           links.push({ line: context.lineOf(href), href, targetOutput: resolution.targetOutput, fragment: resolution.fragment });
         }
-        return `${opening}${escapeHtml(context.urlTo(resolution.targetOutput) + resolution.suffix)}"`;
+        return `${opening}${escapeMarkup(context.urlTo(resolution.targetOutput) + resolution.suffix)}"`;
       }
     }
   });

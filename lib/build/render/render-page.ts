@@ -15,11 +15,11 @@ import { descriptionFromContent } from './page-description.js';
 import type { PageJob, PreparedSite } from './render-context.js';
 import { addScrollRegions } from './scroll-regions.js';
 import { listedOn } from './site-lookups.js';
-import { defaultLayout, isCurrent, listingPageOutput, type SiteLink } from './site-map.js';
+import { defaultLayout, isCurrent, listingPageOutput, type SiteLink } from '../load/site-map.js';
 import { markdownSource } from './markdown-source.js';
 import { labelTaskCheckboxes } from './task-list.js';
-import { encodeUrlPath, relativeUrl, styledUrl } from './url-map.js';
-import { formatDate } from './words.js';
+import { encodeUrlPath, relativeUrl, styledUrl } from '../load/url-map.js';
+import { formatDate } from '../load/words.js';
 
 export interface RenderedPage {
   sourcePath: string;
@@ -52,6 +52,7 @@ export function renderPage(job: PageJob, site: PreparedSite): RenderedPage {
 
 const pageFileOf = (job: PageJob, site: PreparedSite) => `${site.context.sourceLabel}/${job.sourcePath || '(site root)'}`;
 
+// long because: the layout's data is one literal naming every variable a theme may use; splitting it hides that list.
 function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): RenderedPage {
   const { config } = site.context;
   // 404.html is served at any depth, so its links start from the site's base path instead of being relative.

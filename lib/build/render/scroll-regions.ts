@@ -2,7 +2,7 @@
  * Code blocks and tables that may scroll sideways on a narrow screen become focusable, labelled regions: keyboard
  * users of every browser can scroll them (axe `scrollable-region-focusable`), and screen readers name them.
  */
-import { escapeHtml } from './html-text.js';
+import { escapeMarkup } from '../../text/escape.js';
 
 export interface ScrollRegionWords {
   /** `Code block`: followed by a number when a page has several, and by the code's language when it says one. */
@@ -23,8 +23,8 @@ export function addScrollRegions(html: string, words: ScrollRegionWords): string
   return html
     .replace(CODE_BLOCK, (whole, language: string | undefined) => {
       const label = numbered(words.codeBlock, ++code, codeBlocks) + (language ? ` (${language})` : '');
-      return `<pre tabindex="0" role="region" aria-label="${escapeHtml(label)}">${whole.slice('<pre>'.length)}`;
+      return `<pre tabindex="0" role="region" aria-label="${escapeMarkup(label)}">${whole.slice('<pre>'.length)}`;
     })
     // The table keeps its own semantics: a wrapper scrolls it (a table made `display: block` loses them in some browsers).
-    .replace(TABLE, (whole) => `<div class="table" tabindex="0" role="region" aria-label="${escapeHtml(numbered(words.table, ++table, tables))}">${whole}</div>`);
+    .replace(TABLE, (whole) => `<div class="table" tabindex="0" role="region" aria-label="${escapeMarkup(numbered(words.table, ++table, tables))}">${whole}</div>`);
 }

@@ -1,8 +1,8 @@
 /** What pages ask of the site (menu, titles, breadcrumbs, listings): plain lookups, without the template engine or Markdown. */
 import type { LinkTargets } from './links.js';
-import type { PageJob, RenderContext } from './render-context.js';
-import { breadcrumbsFor, folderListing, isIndexSource, postsOf, siteMenu, type SiteLink } from './site-map.js';
-import { wordsFor, type ThemeWords } from './words.js';
+import type { PageJob, RenderContext } from '../load/load-site.js';
+import { breadcrumbsFor, folderListing, isIndexSource, postsOf, siteMenu, type SiteLink } from '../load/site-map.js';
+import { wordsFor, type ThemeWords } from '../load/words.js';
 
 /** What pages ask of the site (menu, titles, listings), built once per build. */
 export interface SiteLookups {

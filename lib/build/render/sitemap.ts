@@ -1,10 +1,9 @@
 /** `sitemap.xml`: every page by absolute URL, `lastmod` from front matter (`updated`, else `date`), never from file times. */
-import type { PageSummary } from './site-map.js';
-import { encodeUrlPath, styledPath, type UrlStyle } from './url-map.js';
-import { toIsoDateTime } from './words.js';
-import { escapeXml } from './xml-text.js';
+import type { PageSummary } from '../load/site-map.js';
+import { encodeUrlPath, styledPath, type UrlStyle } from '../load/url-map.js';
+import { toIsoDateTime } from '../load/words.js';
+import { escapeMarkup } from '../../text/escape.js';
 
-export const SITEMAP_PATH = 'sitemap.xml';
 
 /** With pretty URLs (`urls: pretty`), `docs/x/index.html` is listed as `docs/x/`. */
 export function renderSitemap(pages: readonly PageSummary[], baseUrl: string, urls: UrlStyle = 'html'): string {
@@ -15,7 +14,7 @@ export function renderSitemap(pages: readonly PageSummary[], baseUrl: string, ur
   const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'];
   for (const entry of entries) {
     const lastmod = entry.lastmod ? `<lastmod>${toIsoDateTime(entry.lastmod)}</lastmod>` : '';
-    lines.push(`<url><loc>${escapeXml(entry.url)}</loc>${lastmod}</url>`);
+    lines.push(`<url><loc>${escapeMarkup(entry.url)}</loc>${lastmod}</url>`);
   }
   lines.push('</urlset>');
   return lines.join('\n') + '\n';

@@ -2,15 +2,22 @@
 import type { SitePlan } from '../load/load-site.js';
 import type { SiteConfig } from '../load/site-config.js';
 import { renderFeed } from '../render/feed.js';
-import type { PageOutcome } from '../render/render-site.js';
 import { renderSitemap } from '../render/sitemap.js';
 import { ALIASES_FILE } from './write-output.js';
+
+/** What siteFiles needs of a page: rendered now (`html`), or kept from an earlier build (`html` undefined). */
+export interface PageOutput {
+  outputPath: string;
+  html?: string;
+  /** The body HTML, for the feed. */
+  content: string;
+}
 
 /**
  * Output path → content of the generated files to write: freshly rendered pages, feed, sitemap, aliases. Pages
  * remembered from the cache are already in the output folder, intact: they are listed in `kept`.
  */
-export function siteFiles(plan: SitePlan, pages: readonly PageOutcome[]): { files: Map<string, string>; kept: Set<string> } {
+export function siteFiles(plan: SitePlan, pages: readonly PageOutput[]): { files: Map<string, string>; kept: Set<string> } {
   const files = new Map<string, string>();
   const kept = new Set<string>();
   for (const page of pages) {

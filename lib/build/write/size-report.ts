@@ -53,7 +53,7 @@ export function sizeReport(pages: ReadonlyMap<string, BodySize>, css: BodySize, 
   return { budgetBytes, gzip, cssGzipBytes: css.gzipBytes, cssBytes: css.bytes, pages: sizes, overBudget: sizes.filter((page) => page.servedBytes > budgetBytes) };
 }
 
-export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** How a page's served size is described in a warning: `12.3 KB uncompressed with its CSS`. */
 export function servedSizeText(report: SizeReport, page: PageSize): string {
@@ -84,5 +84,5 @@ export function overBudgetWarning(report: SizeReport, budgetKb: number, named = 
   const list = over.slice(0, named).map((page) => `${page.outputPath} ${kb(page.servedBytes)}`).join(', ');
   const more = over.length > named ? ` (and ${over.length - named} more)` : '';
   const served = report.gzip ? 'as served, gzipped' : 'as served, uncompressed';
-  return `${over.length} ${over.length === 1 ? 'page is' : 'pages are'} over the ${budgetKb} KB budget (${served}, with their CSS): ${list}${more}`;
+  return `${over.length} ${over.length === 1 ? 'page is' : 'pages are'} over the ${budgetKb} KiB budget (${served}, with their CSS): ${list}${more}`;
 }

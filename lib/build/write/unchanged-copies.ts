@@ -5,8 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileStats, stampOf, trustedStamp } from '../cache/file-stamp.js';
-import type { RememberedCopy } from '../cache/render-cache.js';
+import { fileStats, stampOf, trustedStamp, type StampKey } from '../../files/file-stamp.js';
+
+/** A copied file whose copy was found to hold the source's bytes, with the stamps both had then. */
+export interface RememberedCopy {
+  source: StampKey;
+  output: StampKey;
+}
 
 export interface CopyMemory {
   getCopy(outputPath: string): RememberedCopy | undefined;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { folderFilePaths } from '../load/folder-files.js';
-import { normalizeSitePath } from '../render/url-map.js';
+import { normalizeSitePath } from '../load/url-map.js';
 
 /** The file that marks a folder as built by fleuron (and lists the redirects for the publisher). */
 export const ALIASES_FILE = '.fleuron/aliases.json';
@@ -46,20 +46,7 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
     return made;
   };
   const tasks: Promise<void>[] = [];
-  // Generated files are written synchronously, like the loader's reads: thousands of small files go several times
-  // faster than through fs.promises' open/write/close round trips. Their folders are made first.
-  const generatedDirs = new Set([...plan.files.keys()].map((outputPath) => path.dirname(path.join(outDir, outputPath))));
-  for (const dir of generatedDirs) mkdirSync(dir, { recursive: true });
-  for (const [outputPath, content] of plan.files) {
-    const target = path.join(outDir, outputPath);
-    const bytes = Buffer.from(content);
-    if (existingSet.has(outputPath) && sameBytes(target, bytes)) {
-      summary.unchanged++;
-      continue;
-    }
-    writeFileSync(target, bytes);
-    summary.written++;
-  }
+  writeGenerated(outDir, plan.files, existingSet, summary);
   for (const [outputPath, source] of plan.copies) {
     tasks.push(limit(async () => {
       const target = path.join(outDir, outputPath);
@@ -88,6 +75,25 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
   // Only removing files leaves folders empty: a build that removed none need not walk the folder again.
   if (stale.length > 0) await removeEmptyFolders(outDir);
   return summary;
+}
+
+/**
+ * Generated files are written synchronously, like the loader's reads: thousands of small files go several times
+ * faster than through fs.promises' open/write/close round trips. Their folders are made first.
+ */
+function writeGenerated(outDir: string, files: ReadonlyMap<string, string>, existing: ReadonlySet<string>, summary: WriteSummary): void {
+  const generatedDirs = new Set([...files.keys()].map((outputPath) => path.dirname(path.join(outDir, outputPath))));
+  for (const dir of generatedDirs) mkdirSync(dir, { recursive: true });
+  for (const [outputPath, content] of files) {
+    const target = path.join(outDir, outputPath);
+    const bytes = Buffer.from(content);
+    if (existing.has(outputPath) && sameBytes(target, bytes)) {
+      summary.unchanged++;
+      continue;
+    }
+    writeFileSync(target, bytes);
+    summary.written++;
+  }
 }
 
 async function listExisting(outDir: string): Promise<string[]> {

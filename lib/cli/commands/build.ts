@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { usageError } from '../../errors/fleuron-error.js';
+import { printErr, printOut } from '../output.js';
 
 interface BuildArguments {
   src: string;
@@ -28,7 +29,7 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
     if (brokenLinks !== 'error' && brokenLinks !== 'warn') {
       throw usageError('usage', `--broken-links must be error or warn, not "${brokenLinks}"`, 'e.g. --broken-links warn');
     }
-    const print = (line: string) => process.stdout.write(line + '\n');
+    const print = printOut;
     // Loaded on demand: `fleuron --help` and `fleuron publish DIST` need no Markdown or Liquid.
     const { buildSite, formatSizeReport } = await import('../../build/index.js');
     const result = await buildSite({
@@ -37,7 +38,7 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
       drafts: argv.drafts,
       brokenLinks,
       offline: argv.offline,
-      log: (line) => process.stderr.write(line + '\n'),
+      log: printErr,
     });
     const where = path.relative(process.cwd(), result.outDir) || '.';
     const threads = result.workers > 0 ? ` on ${result.workers} threads` : '';

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { usageError } from '../../errors/fleuron-error.js';
+import { printOut } from '../output.js';
 
 interface InitArgs {
   dir: string;
@@ -26,7 +27,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
     const files = [...scaffoldFiles({ title, language: args.lang as 'fr' | 'en' }), ...(await ciExampleFiles())];
     await writeScaffold(dir, files);
     const where = path.relative(process.cwd(), dir) || '.';
-    process.stdout.write(`created ${files.length} files in ${where}:\n${files.map((file) => `  ${file.path}`).join('\n')}\n`);
-    process.stdout.write(`next: ${where === '.' ? '' : `cd ${where} && `}fleuron publish --local\n`);
+    printOut(`created ${files.length} files in ${where}:\n${files.map((file) => `  ${file.path}`).join('\n')}`);
+    printOut(`next: ${where === '.' ? '' : `cd ${where} && `}fleuron publish --local`);
   },
 };

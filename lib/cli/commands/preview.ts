@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { usageError } from '../../errors/fleuron-error.js';
+import { printErr, printOut } from '../output.js';
 
 export interface PreviewArgs {
   src: string;
@@ -35,12 +36,13 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
     if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
       throw usageError('bad-flag', `--port must be a whole number from 0 to 65535 (got ${String(args.port)})`, 'e.g. --port 8080');
     }
-    const writeErr = (line: string) => process.stderr.write(`${line}\n`);
+    const writeErr = printErr;
     // Loaded on use: the builder (Markdown, Liquid) is not needed by --help.
     const { startPreview } = await import('../../preview/index.js');
     const sourceDir = path.resolve(args.src);
     // The publish page publishes exactly as `fleuron publish SRC` would: the same settings, checks and redirects.
-    const { checkTarget, readPublishSettings, readSiteRedirects } = await import('../publish-target.js');
+    const { checkTarget, readPublishSettings } = await import('../publish-target.js');
+    const { readSiteFiles, siteRedirects } = await import('../../site-settings/site-settings.js');
     const preview = await startPreview({
       sourceDir: args.src,
       outDir: args.out,
@@ -52,12 +54,18 @@ export const previewCommand: CommandModule<object, PreviewArgs> = {
       ...(args.gzip !== undefined ? { gzip: args.gzip } : {}),
       log: writeErr,
       publishTarget: args.publishPage
-        ? { projectDir: process.cwd(), readSettings: () => readPublishSettings(sourceDir, {}), checkTarget, readRedirects: (builtDir) => readSiteRedirects(sourceDir, builtDir) }
+        ? {
+            projectDir: process.cwd(),
+            readSettings: async () => (await readPublishSettings(sourceDir, {})).settings,
+            checkTarget,
+            // Index and error documents are in the settings already (the one resolver reads deuxfleurs.toml too).
+            readRedirects: async (builtDir) => ({ redirects: siteRedirects(await readSiteFiles(sourceDir), builtDir) }),
+          }
         : undefined,
     });
     const source = path.relative(process.cwd(), path.resolve(args.src)) || '.';
-    process.stdout.write(`preview: ${preview.url}\n`);
-    if (args.publishPage) process.stdout.write(`publish page: ${preview.url}.fleuron/publish/\n`);
+    printOut(`preview: ${preview.url}`);
+    if (args.publishPage) printOut(`publish page: ${preview.url}.fleuron/publish/`);
     writeErr(`serving ${source} as it will be published${args.watch ? ', rebuilding on change' : ''}; press Ctrl-C to stop`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -4,15 +4,15 @@
  */
 import type { DeployRecord } from '../../archive/deploy-record.js';
 import type { RestoreStep } from '../../archive/rollback-plan.js';
+import { escapeMarkup } from '../../text/escape.js';
 import type { PlanView } from './plan-groups.js';
 
 export const PAGE_PATH = '/.fleuron/publish/';
 /** Items shown per group or list; the rest is counted. */
 export const MAX_ITEMS = 25;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+/** The one markup escaper (attributes on this page are always double-quoted). */
+export const escapeHtml = escapeMarkup;
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

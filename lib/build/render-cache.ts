@@ -14,13 +14,14 @@
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FrontMatter, UnknownKey } from '../load/front-matter.js';
-import type { BodyFacts } from '../load/page-body.js';
-import type { RememberedSource, SourceMemory } from '../load/pages.js';
-import type { LinkProblem } from '../render/links.js';
-import type { RenderedPage } from '../render/render-page.js';
-import type { FileStamp } from './file-stamp.js';
-import { builderFingerprint, hashOf } from './hash.js';
+import type { FrontMatter, UnknownKey } from './load/front-matter.js';
+import type { BodyFacts } from './load/page-body.js';
+import type { RememberedSource, SourceMemory } from './load/pages.js';
+import type { LinkProblem } from './render/links.js';
+import type { RenderedPage } from './render/render-page.js';
+import type { StampKey } from '../files/file-stamp.js';
+import { builderFingerprint, hashOf } from './cache/hash.js';
+import type { RememberedCopy } from './write/unchanged-copies.js';
 
 /** A rendered page as remembered: everything but the HTML, which is in the output folder. */
 export type RememberedPage = Omit<RenderedPage, 'html'> & { htmlHash: string };
@@ -32,14 +33,10 @@ export interface CachedPage {
   depsHash: string;
   page: RememberedPage;
   /** The output file's stamp when it was last found to hold the page's HTML (absent until then). */
-  output?: FileStamp;
+  output?: StampKey;
 }
 
-/** A copied file whose copy was found to hold the source's bytes, with the stamps both had then. */
-export interface RememberedCopy {
-  source: FileStamp;
-  output: FileStamp;
-}
+export type { RememberedCopy };
 
 /** Bump when the stored shapes change. */
 const FORMAT = 7;
@@ -56,7 +53,7 @@ interface StoredPage {
   h: string;
   g: number;
   b: number;
-  o?: FileStamp;
+  o?: StampKey;
   i?: string[];
   l?: [number, string, string, string][];
   p?: LinkProblem[];
@@ -68,7 +65,7 @@ interface StoredPage {
  * line, u unknown front matter keys, y body facts (both left out when empty).
  */
 interface StoredSource {
-  s?: FileStamp;
+  s?: StampKey;
   t: string;
   b: string;
   f: Partial<FrontMatter>;
@@ -209,7 +206,7 @@ export class RenderCache {
   }
 
   /** Remembers that the output file of a cached page holds its HTML, with this stamp. */
-  setOutputStamp(outputPath: string, stamp: FileStamp | undefined): void {
+  setOutputStamp(outputPath: string, stamp: StampKey | undefined): void {
     const stored = this.entries.pages.get(outputPath);
     if (!stored || stored.o === stamp) return;
     const { o: _old, ...rest } = stored;

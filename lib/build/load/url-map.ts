@@ -1,6 +1,10 @@
 /** Maps source paths to output paths and builds the relative, percent-encoded URLs between output files. */
 import path from 'node:path';
 
+/** Where the Atom feed and the sitemap go, when the site has them. */
+export const FEED_PATH = 'feed.xml';
+export const SITEMAP_PATH = 'sitemap.xml';
+
 const MARKDOWN_EXTENSION = /\.(md|markdown)$/i;
 
 /** True for a Markdown source path (`page.md`, `notes/Réunion 2.markdown`). */

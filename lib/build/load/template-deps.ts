@@ -4,7 +4,7 @@
  * editing one layout re-renders only the pages that use it.
  */
 import { hashOf } from '../cache/hash.js';
-import type { TemplateSet } from './layouts.js';
+import type { TemplateSet } from './templates.js';
 
 const REFERENCE = /\{%-?\s*(layout|include|render)\s+(["'])([^"']+)\2|\{%-?\s*(?:layout|include|render)\s+[^"'\s%]/g;
 

@@ -6,18 +6,18 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileStats, stampOf, trustedStamp } from '../cache/file-stamp.js';
-import { builderFingerprint, contentHash, hashOf } from '../cache/hash.js';
-import type { CachedPage, RememberedPage, RenderCache } from '../cache/render-cache.js';
-import type { PlannedPage, SitePlan } from '../load/load-site.js';
-import { readPageText } from '../load/pages.js';
-import { checkFragments, type LinkProblem } from './links.js';
-import type { PageJob, RenderContext } from './render-context.js';
-import { listedOn, siteLookups, type SiteLookups } from './site-lookups.js';
-import type { RenderedPage } from './render-page.js';
-import type { RenderWorkerSession } from './render-pool.js';
-import { defaultLayout, type SiteLink } from './site-map.js';
-import { TemplateDeps } from './template-deps.js';
+import { fileStats, stampOf, trustedStamp } from '../files/file-stamp.js';
+import { builderFingerprint, contentHash, hashOf } from './cache/hash.js';
+import type { CachedPage, RememberedPage, RenderCache } from './render-cache.js';
+import type { PlannedPage, SitePlan } from './load/load-site.js';
+import { readPageText } from './load/pages.js';
+import { defaultLayout, type SiteLink } from './load/site-map.js';
+import { TemplateDeps } from './load/template-deps.js';
+import { checkFragments, type LinkProblem } from './render/links.js';
+import type { PageJob, RenderContext } from './render/render-context.js';
+import type { RenderedPage } from './render/render-page.js';
+import type { RenderWorkerSession } from './render/render-pool.js';
+import { listedOn, siteLookups, type SiteLookups } from './render/site-lookups.js';
 
 /** A page of this build: freshly rendered (with its HTML), or remembered (its output file already holds it). */
 export type PageOutcome = RenderedPage | (RememberedPage & { html?: undefined });
@@ -116,7 +116,7 @@ export async function renderSite(plan: SitePlan, cache: RenderCache, outDir: str
 /** Markdown and Liquid are loaded only when some page has to be rendered: a rebuild with nothing to render needs neither. */
 async function render(jobs: PageJob[], context: RenderContext, using: RenderWith) {
   if (using.session) return { pages: await using.session.render(jobs, context), workers: 1 };
-  const { renderPages } = await import('./render-pool.js');
+  const { renderPages } = await import('./render/render-pool.js');
   return renderPages(jobs, context, { ...(using.threads === undefined ? {} : { threads: using.threads }), isolate: using.isolate ?? false });
 }
 

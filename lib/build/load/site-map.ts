@@ -1,6 +1,6 @@
 /** The site as a list of page summaries, and the pure questions layouts ask of it: menu, breadcrumbs, folder listings, posts. */
 import path from 'node:path';
-import type { NavigationEntry } from '../load/site-config.js';
+import type { NavigationEntry } from './site-config.js';
 import { isSectionSource } from './url-map.js';
 
 /**
