@@ -2,9 +2,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { gatherFeeds } from '../../lib/build/planet/gather-feeds.js';
-import { decodeBody, fetchFeed } from '../../lib/build/planet/fetch-feed.js';
-import { parsePlanetConfig } from '../../lib/build/planet/planet-config.js';
+import { gatherFeeds } from '../../lib/build/load/planet/gather-feeds.js';
+import { decodeBody, fetchFeed } from '../../lib/build/load/planet/fetch-feed.js';
+import { parsePlanetConfig } from '../../lib/build/load/planet/planet-config.js';
 import { startFeedServer, type FeedServer } from './support/feed-server.js';
 import { tempDir } from './support/temp-site.js';
 

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { parseSiteConfig } from '../../lib/build/load/site-config.js';
-import type { MemberFeed } from '../../lib/build/planet/gather-feeds.js';
-import { excerptOf, mergeEntries, paginate } from '../../lib/build/planet/merge-entries.js';
-import { parseFeedBody, plainText } from '../../lib/build/planet/parse-feed.js';
-import { parsePlanetConfig } from '../../lib/build/planet/planet-config.js';
-import { planPlanet } from '../../lib/build/planet/planet-section.js';
+import type { MemberFeed } from '../../lib/build/load/planet/gather-feeds.js';
+import { excerptOf, mergeEntries, paginate } from '../../lib/build/load/planet/merge-entries.js';
+import { parseFeedBody, plainText } from '../../lib/build/load/planet/parse-feed.js';
+import { parsePlanetConfig } from '../../lib/build/load/planet/planet-config.js';
+import { planPlanet } from '../../lib/build/load/planet/planet-section.js';
 import { scaffoldFiles } from '../../lib/init/scaffold.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/planet');

@@ -1,4 +1,4 @@
-import { codeRanges, findTemplateTags, replaceTemplateTags } from '../../lib/build/render/template-tags.js';
+import { codeRanges, findTemplateTags, replaceTemplateTags } from '../../lib/build/load/template-tags.js';
 
 const names = (text: string) => findTemplateTags(text).map((tag) => `${tag.syntax}:${tag.name}:${tag.line}`);
 

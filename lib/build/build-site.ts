@@ -7,7 +7,7 @@ import { RenderCache } from './render-cache.js';
 import { loadSite, type SitePlan } from './load/load-site.js';
 import { THEME_DIR } from './theme-location.js';
 import type { Redirect } from './load/aliases.js';
-import { PLANET_CACHE_FILE } from './planet/feed-cache.js';
+import { PLANET_CACHE_FILE } from './load/planet/feed-cache.js';
 import { linkProblems, renderSite } from './render-site.js';
 import type { RenderWorkerSession } from './render/render-pool.js';
 import { formatSizeReport, gzipSize, overBudgetWarning, sizeReport, type SizeReport } from './write/size-report.js';

@@ -10,7 +10,7 @@ import { FEED_PATH, outputPathFor, SITEMAP_PATH } from './url-map.js';
 import { defaultLayout, folderOf, folderTitle, isIndexSource, missingFolderIndexes, paginateListings, postsOf, resolveNavigation, type ListingPosition, type PageKind, type PageSummary, type SiteLink } from './site-map.js';
 import { TemplateDeps } from './template-deps.js';
 import { wordsFor } from './words.js';
-import type { PlanetSection } from '../planet/planet-section.js';
+import type { PlanetSection } from './planet/planet-section.js';
 import { BOOK_SUMMARY, parseBookSummary, type BookEntry } from './book-summary.js';
 import { Notices } from './notices.js';
 import { fingerprintedName } from './fingerprint.js';
@@ -38,7 +38,7 @@ export interface LoadSiteOptions {
   themeDir: string;
   /** The page files earlier builds read: those unchanged since are not read again. */
   memory?: SourceMemory;
-  /** Where the planet keeps its feeds between builds, and whether to fetch them (see lib/build/planet/). */
+  /** Where the planet keeps its feeds between builds, and whether to fetch them (see lib/build/load/planet/). */
   planet?: { cacheFile: string; offline: boolean };
   warn: (line: string) => void;
 }
@@ -236,7 +236,7 @@ function fingerprintAssets(copies: Map<string, string>, names: Iterable<string>)
 async function loadPlanet(config: SiteConfig, configLabel: string, options: LoadSiteOptions): Promise<PlanetSection | undefined> {
   if (!config.planet || !options.planet) return undefined;
   // Loaded on use: the feed parser and the HTML-to-text converter are not needed by a site without a planet.
-  const { planetSection } = await import('../planet/planet-section.js');
+  const { planetSection } = await import('./planet/planet-section.js');
   return planetSection(config as SiteConfig & { planet: NonNullable<SiteConfig['planet']> }, { ...options.planet, configLabel, warn: options.warn });
 }
 

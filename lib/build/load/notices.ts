@@ -6,7 +6,7 @@
 import { closestMatch } from '../../config/closest-match.js';
 import { KNOWN_FRONT_MATTER_KEYS } from './front-matter-keys.js';
 import type { LoadedPage } from './pages.js';
-import type { TagSyntax } from '../render/template-tags.js';
+import type { TagSyntax } from './template-tags.js';
 
 /** Places listed in one warning; more are counted. */
 const MAX_PLACES = 10;

@@ -3,7 +3,7 @@
  * of a page whose front matter gives none), the template tags fleuron does not run (reported at the end of the
  * build), and whether it includes other files (read again at every build, see includes.ts).
  */
-import { findTemplateTags, type TagSyntax } from '../render/template-tags.js';
+import { findTemplateTags, type TagSyntax } from './template-tags.js';
 import { hasIncludes } from './includes.js';
 
 export interface TagUse {

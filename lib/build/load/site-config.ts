@@ -3,7 +3,7 @@ import path from 'node:path';
 import { checkKeys, isPlainObject } from '../../config/check-keys.js';
 import { PROJECT_FILE_NAMES, projectFileDir, readProjectFile } from '../../config/project-file.js';
 import { usageError } from '../../errors/fleuron-error.js';
-import { parsePlanetConfig, type PlanetConfig } from '../planet/planet-config.js';
+import { parsePlanetConfig, type PlanetConfig } from './planet/planet-config.js';
 import type { UrlStyle } from './url-map.js';
 
 export interface SiteAuthor {
@@ -55,7 +55,7 @@ export interface SiteConfig {
     /** Syntax highlighting of fenced code blocks, at build time (CSS classes, the theme's highlight.css). */
     highlight: boolean;
   };
-  /** The members' blogs gathered into the site at build time (see lib/build/planet/). */
+  /** The members' blogs gathered into the site at build time (see lib/build/load/planet/). */
   planet?: PlanetConfig;
 }
 

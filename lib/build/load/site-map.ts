@@ -5,7 +5,7 @@ import { isSectionSource } from './url-map.js';
 
 /**
  * `listing-page`: page 2, 3 … of a folder index whose listing is longer than one page (see paginateListings);
- * `planet`: a page of the planet section (see lib/build/planet/), generated from the members' feeds.
+ * `planet`: a page of the planet section (see lib/build/load/planet/), generated from the members' feeds.
  */
 export type PageKind = 'page' | 'folder-index' | 'not-found' | 'listing-page' | 'planet';
 

@@ -4,7 +4,7 @@
  * does not run replaced (see template-tags.ts). A page with neither is returned as it is, unscanned.
  */
 import { frontMatterBlock } from '../load/front-matter-block.js';
-import { findTemplateTags, mayHaveTemplateTags, replaceTemplateTags } from './template-tags.js';
+import { findTemplateTags, mayHaveTemplateTags, replaceTemplateTags } from '../load/template-tags.js';
 
 export function markdownSource(text: string): string {
   let result = text;

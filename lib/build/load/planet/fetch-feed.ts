@@ -24,8 +24,8 @@ let userAgent: string | undefined;
 export function planetUserAgent(): string {
   if (userAgent === undefined) {
     let version = 'unknown';
-    // The package root: three levels up from lib/build/planet/ and dist/build/planet/, two from the bundle in dist/bundle/.
-    for (const candidate of ['../../../package.json', '../../package.json']) {
+    // The package root: four levels up from lib/build/load/planet/ and dist/build/load/planet/, two from the bundle in dist/bundle/.
+    for (const candidate of ['../../../../package.json', '../../package.json']) {
       try {
         const found = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: string; version?: string };
         if (found.name === 'fleuron' && found.version) {

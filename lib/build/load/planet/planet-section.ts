@@ -2,12 +2,12 @@
  * The planet as a section of the site: gathers the feeds, then plans its pages (listing pages, members page,
  * rendered with the theme's `planet` layout like any other page) and its files (Atom feed, OPML).
  */
-import { contentHash } from '../cache/hash.js';
-import type { PlannedPage } from '../load/load-site.js';
-import type { SiteConfig } from '../load/site-config.js';
-import type { PageSummary } from '../load/site-map.js';
-import { relativeUrl } from '../load/url-map.js';
-import { formatDate } from '../load/words.js';
+import { contentHash } from '../../cache/hash.js';
+import type { PlannedPage } from '../load-site.js';
+import type { SiteConfig } from '../site-config.js';
+import type { PageSummary } from '../site-map.js';
+import { relativeUrl } from '../url-map.js';
+import { formatDate } from '../words.js';
 import { gatherFeeds, type MemberFeed } from './gather-feeds.js';
 import { mergeEntries, paginate, planetPaths, type PlanetEntry } from './merge-entries.js';
 import type { PlanetConfig } from './planet-config.js';

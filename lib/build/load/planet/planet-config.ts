@@ -1,6 +1,6 @@
 /** The `planet:` section of `fleuron.yaml`: the members' feeds and how they are gathered, validated strictly. */
-import { checkKeys, isPlainObject } from '../../config/check-keys.js';
-import { usageError } from '../../errors/fleuron-error.js';
+import { checkKeys, isPlainObject } from '../../../config/check-keys.js';
+import { usageError } from '../../../errors/fleuron-error.js';
 
 export interface PlanetMember {
   /** The member's feed (Atom, RSS 2.0 or JSON Feed), an http(s) URL. */

@@ -1,6 +1,6 @@
 /** The planet's machine-readable files: its Atom feed (the merged entries) and the OPML list of its subscriptions. */
-import { encodeUrlPath } from '../load/url-map.js';
-import { escapeMarkup } from '../../text/escape.js';
+import { encodeUrlPath } from '../url-map.js';
+import { escapeMarkup } from '../../../text/escape.js';
 import type { MemberFeed } from './gather-feeds.js';
 import type { PlanetEntry, PlanetPaths } from './merge-entries.js';
 
