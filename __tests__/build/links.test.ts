@@ -125,8 +125,8 @@ describe('rewriteLinks', () => {
     const { html, problems } = rewrite('<a href="javascript:alert(1)">x</a> <img src="data:image/png;base64,AA==" /> <a href="tel:+331">t</a> <a href="">e</a>');
     expect(html).toBe('<a href="">x</a> <img src="data:image/png;base64,AA==" /> <a href="tel:+331">t</a> <a href="">e</a>');
     expect(problems).toEqual([
-      { line: 7, href: 'javascript:alert(1)', reason: 'javascript: URLs are not allowed in links, so it was emptied' },
-      { line: 7, href: '', reason: 'the link is empty' },
+      { line: 7, href: 'javascript:alert(1)', reason: 'javascript: URLs are not allowed in links, so it was emptied', severity: 'warning' },
+      { line: 7, href: '', reason: 'the link is empty', severity: 'warning' },
     ]);
   });
 

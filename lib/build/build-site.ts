@@ -99,7 +99,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     isolate: options.isolateRendering ?? false,
     ...(options.renderWorker ? { session: options.renderWorker } : {}),
   });
-  await checkLinks(linkProblems(rendered.pages, sourceLabel), options.brokenLinks === 'warn', cache, warn, log);
+  const links = linkProblems(rendered.pages, sourceLabel);
+  links.warnings.forEach(warn);
+  await checkLinks(links.errors, options.brokenLinks === 'warn', cache, warn, log);
   const renderedAt = performance.now();
 
   const { files, kept } = siteFiles(plan, rendered.pages);

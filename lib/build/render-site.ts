@@ -146,8 +146,8 @@ function holdsPage(file: string, hit: CachedPage, cache: RenderCache): boolean {
   return true;
 }
 
-/** Broken links and missing `#fragments` of all pages, as `file:line: …` lines sorted by file and line. */
-export function linkProblems(pages: readonly PageOutcome[], sourceLabel: string): string[] {
+/** Broken links and missing `#fragments` of all pages (errors), and emptied or empty URLs (warnings), as `file:line: …` lines sorted by file and line. */
+export function linkProblems(pages: readonly PageOutcome[], sourceLabel: string): { errors: string[]; warnings: string[] } {
   // The ids of a page as a set only when some link needs them: most pages are no link's target.
   const pageIds = new Map(pages.map((page) => [page.outputPath, page.ids]));
   const idSets = new Map<string, Set<string>>();
@@ -165,5 +165,7 @@ export function linkProblems(pages: readonly PageOutcome[], sourceLabel: string)
     for (const problem of checkFragments(page.links, ids)) found.push({ file: page.sourcePath, problem });
   }
   found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.problem.line - b.problem.line));
-  return found.map(({ file, problem }) => `${sourceLabel}/${file}:${problem.line}: broken link "${problem.href}": ${problem.reason}`);
+  const line = ({ file, problem }: (typeof found)[number]) =>
+    `${sourceLabel}/${file}:${problem.line}: ${problem.severity === 'warning' ? 'link' : 'broken link'} "${problem.href}": ${problem.reason}`;
+  return { errors: found.filter(({ problem }) => problem.severity !== 'warning').map(line), warnings: found.filter(({ problem }) => problem.severity === 'warning').map(line) };
 }

@@ -33,6 +33,8 @@ export interface LinkProblem {
   line: number;
   href: string;
   reason: string;
+  /** An emptied or empty URL is a warning (the page still works, with a dead link); every other problem breaks the build. */
+  severity?: 'warning';
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
@@ -178,7 +180,7 @@ export function rewriteLinks(html: string, context: RewriteContext): { html: str
     const href = decodeEntities(value);
     const refused = refusedScheme(href, element);
     if (refused !== undefined) {
-      problems.push({ line: context.lineOf(href), href, reason: `${refused}: URLs are not allowed ${element.toLowerCase() === 'a' ? 'in links' : `in <${element.toLowerCase()}>`}, so it was emptied` });
+      problems.push({ line: context.lineOf(href), href, reason: `${refused}: URLs are not allowed ${element.toLowerCase() === 'a' ? 'in links' : `in <${element.toLowerCase()}>`}, so it was emptied`, severity: 'warning' });
       return `${opening}"`;
     }
     const resolution = resolveLink(href, context.sourcePath, context.targets);
@@ -186,7 +188,7 @@ export function rewriteLinks(html: string, context: RewriteContext): { html: str
       case 'external':
         return whole;
       case 'broken':
-        problems.push({ line: context.lineOf(href), href, reason: resolution.reason });
+        problems.push({ line: context.lineOf(href), href, reason: resolution.reason, ...(href.trim() === '' ? { severity: 'warning' as const } : {}) });
         return whole;
       case 'same-page':
         if (resolution.fragment !== '') {
