@@ -10,5 +10,5 @@ test('a key that holds terminal escapes (another tool uploaded it) is printed es
     manifest: emptyManifest(),
     manifestChanged: false,
   });
-  expect(lines).toEqual(['delete   x\\x1b[2J\\x1b]0;pwned\\x07.html  (no longer in the folder)']);
+  expect(lines).toEqual(['delete   x\\u001b[2J\\u001b]0;pwned\\u0007.html  (no longer in the folder)']);
 });

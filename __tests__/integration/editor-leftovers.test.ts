@@ -17,7 +17,7 @@ describe('publish: editor leftovers', () => {
     const summary = jsonSummary(result);
     expect(result.code).toBe(0);
     const keys = await siteKeys(bucket);
-    expect(keys).toEqual(['404.html', 'index.html', 'notes/index.html', 'theme.css']);
+    expect(keys).toEqual(['404.html', 'index.html', 'notes/index.html', expect.stringMatching(/^theme\.[0-9a-f]{8,}\.css$/)]);
     const warnings = result.stderr.split('\n').filter((line) => line.includes('plan.md.bak'));
     expect(warnings).toHaveLength(1);
     for (const name of LEFTOVERS) expect(warnings[0]).toContain(name);

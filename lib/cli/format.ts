@@ -20,7 +20,5 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** A name as it can be printed: control characters (terminal escapes included) shown as `\xNN`, never sent raw. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Names printed to a terminal: one function for every line (lib/text/terminal.ts). */
+export { printable } from '../text/terminal.js';
