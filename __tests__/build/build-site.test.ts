@@ -88,7 +88,7 @@ describe('buildSite', () => {
     const lines: string[] = [];
     const { result, outDir } = await build(src, { log: (line) => lines.push(line) });
     const tree = await readTree(outDir);
-    expect([...tree.keys()].filter((name) => !name.startsWith('.fleuron/'))).toEqual(['404.html', 'img/logo.png', 'index.html', 'theme.css']);
+    expect([...tree.keys()].filter((name) => !name.startsWith('.fleuron/'))).toEqual(['404.html', 'img/logo.png', 'index.html', expect.stringMatching(/^theme\.[0-9a-f]{8,}\.css$/)]);
     for (const body of tree.values()) expect(body.toString()).not.toContain('Les mots privés');
     const leftoverWarnings = result.warnings.filter((line) => line.includes('plan.md.bak'));
     expect(leftoverWarnings).toHaveLength(1);

@@ -38,9 +38,9 @@ describe('sizeReport', () => {
       '  1 page(s) over budget',
     ]);
     expect(formatSizeReport(sizeReport(pages, css, 14, false), 2)).toEqual([
-      'size as served (uncompressed: publish.gzip is off; HTML + CSS, CSS 4.7 KB), budget 14.0 KB a page:',
-      '    34.0 KB  b.html (12.7 KB gzipped)',
-      '    13.5 KB  c.html (4.9 KB gzipped)',
+      'size as served (uncompressed: publish.gzip is off; HTML + CSS, CSS 4.7 KiB), budget 14.0 KiB a page:',
+      '    34.0 KiB  b.html (12.7 KiB gzipped)',
+      '    13.5 KiB  c.html (4.9 KiB gzipped)',
       '  1 page(s) over budget; 1 would fit served gzipped (publish: gzip: true)',
     ]);
     expect(formatSizeReport(sizeReport(pages, css, 100, false)).at(-1)).toBe('  all 3 pages within budget');

@@ -59,12 +59,13 @@ describe('fleuron preview after a sequence of edits', () => {
 
   it('says which pages are over budget once, and again only when that set changes', async () => {
     const big = (words: number) => Array.from({ length: words }, (_, index) => `Mot${index} ${'texte '.repeat(index % 13)}.`).join('\n\n');
-    const src = await writeSite({ 'fleuron.yaml': 'title: T\nbudget: { pageKb: 3 }\n', 'index.md': 'Petit.', 'gros.md': big(400) });
+    // The budget counts the bytes as served (uncompressed by default), the stylesheet included.
+    const src = await writeSite({ 'fleuron.yaml': 'title: T\nbudget: { pageKb: 12 }\n', 'index.md': 'Petit.', 'gros.md': big(400) });
     const root = await tempDir();
     const lines: string[] = [];
     const p = (preview = await startPreview({ sourceDir: src, outDir: path.join(root, 'out'), cacheDir: path.join(root, 'cache'), port: 0, reload: false, watch: true, log: (line) => lines.push(line) }));
     const budgetLines = () => lines.filter((line) => line.includes('budget'));
-    expect(budgetLines()).toEqual([expect.stringMatching(/^warning: 1 page is over the 3 KB budget .*gros\.html/)]);
+    expect(budgetLines()).toEqual([expect.stringMatching(/^warning: 1 page is over the 12 KiB budget .*gros\.html/)]);
 
     await settle(p, () => appendFile(path.join(src, 'gros.md'), '\n\nEncore un peu.\n'));
     await settle(p, () => appendFile(path.join(src, 'index.md'), '\n\nUn peu plus.\n'));
@@ -72,7 +73,7 @@ describe('fleuron preview after a sequence of edits', () => {
 
     await settle(p, () => writeFile(path.join(src, 'autre.md'), big(500)));
     expect(budgetLines()).toHaveLength(2);
-    expect(budgetLines()[1]).toMatch(/^warning: 2 pages are over the 3 KB budget .*autre\.html.*gros\.html|gros\.html.*autre\.html/);
+    expect(budgetLines()[1]).toMatch(/^warning: 2 pages are over the 12 KiB budget .*(autre\.html.*gros\.html|gros\.html.*autre\.html)/);
 
     await settle(p, async () => {
       await writeFile(path.join(src, 'autre.md'), 'Court.');

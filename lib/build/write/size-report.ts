@@ -66,7 +66,7 @@ export function formatSizeReport(report: SizeReport, largest = 3): string[] {
     ? [`size as served (gzipped: publish.gzip is on; HTML + CSS, CSS ${kb(report.cssGzipBytes)}), budget ${kb(report.budgetBytes)} a page:`]
     : [`size as served (uncompressed: publish.gzip is off; HTML + CSS, CSS ${kb(report.cssBytes)}), budget ${kb(report.budgetBytes)} a page:`];
   for (const page of report.pages.slice(0, largest)) {
-    lines.push(`  ${kb(page.servedBytes).padStart(9)}  ${page.outputPath}${report.gzip ? '' : ` (${kb(page.totalGzipBytes)} gzipped)`}`);
+    lines.push(`  ${kb(page.servedBytes).padStart(10)}  ${page.outputPath}${report.gzip ? '' : ` (${kb(page.totalGzipBytes)} gzipped)`}`);
   }
   if (report.overBudget.length === 0) lines.push(`  all ${report.pages.length} pages within budget`);
   else if (report.gzip) lines.push(`  ${report.overBudget.length} page(s) over budget`);
