@@ -91,7 +91,7 @@ describeWithBrowser('the publish page in a real browser (Chromium, JavaScript of
 
   it('shows what would change, each page linked to its preview, with the delete cap before the button', async () => {
     const content = await html();
-    expect(content).toMatch(/New pages: 3, [\d.]+ kB/); // index, nouvelles and the error page
+    expect(content).toMatch(/New pages: 3, [\d.]+ KiB/); // index, nouvelles and the error page
     expect(content).toContain('the cap is 256');
     const link = tab.getByRole('link', { name: 'nouvelles.html' });
     expect(await link.getAttribute('href')).toBe('/nouvelles.html');

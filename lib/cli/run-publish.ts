@@ -15,6 +15,7 @@ import type { PublishArgs } from './commands/publish.js';
 import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
 import { checkTarget, readPublishSettings } from './publish-target.js';
 import { checkLockLabel } from '../publish/publish-lock.js';
+import { settingsOptions } from '../publish/settings-options.js';
 import { printErr, printOut } from './output.js';
 import { lockLabelFrom } from './target-options.js';
 import { buildIfSource } from './site-source.js';
@@ -72,24 +73,13 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
 function publishOptions(args: PublishArgs, target: PublishSettings, bucket: string, dir: string, redirects: SiteRedirect[], local: LocalS3 | undefined): PublishOptions {
   return {
     dir,
-    endpoint: { endpoint: target.endpoint, region: target.region, forcePathStyle: target.forcePathStyle, credentials: target.credentials },
+    ...settingsOptions(target),
     bucket,
-    prefix: target.prefix,
-    concurrency: target.concurrency,
-    maxDeletes: target.maxDeletes,
     dryRun: args.dryRun,
     force: args.force,
     breakLock: args.breakLock,
     lockLabel: checkLockLabel(lockLabelFrom(args)),
-    headerRules: target.headers,
-    gzip: target.gzip,
-    exclude: target.exclude,
-    include: target.include,
-    keep: target.keep,
-    bandwidth: target.bandwidth,
     hashCache: args.hashCache,
-    archive: target.archive,
-    website: target.website.configure ? { indexDocument: target.website.indexDocument, errorDocument: target.website.errorDocument } : undefined,
     redirects,
     // s3rver serves websites path-style, under /<bucket>/
     siteRootPath: local ? `/${bucket}/${target.prefix}` : undefined,

@@ -5,6 +5,7 @@
 import type { DeployRecord } from '../../archive/deploy-record.js';
 import type { RestoreStep } from '../../archive/rollback-plan.js';
 import { escapeMarkup } from '../../text/escape.js';
+import { formatBytes } from '../../text/sizes.js';
 import type { PlanView } from './plan-groups.js';
 
 export const PAGE_PATH = '/.fleuron/publish/';
@@ -14,17 +15,7 @@ export const MAX_ITEMS = 25;
 /** The one markup escaper (attributes on this page are always double-quoted). */
 export const escapeHtml = escapeMarkup;
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
+export { formatBytes };
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 

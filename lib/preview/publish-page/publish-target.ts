@@ -11,13 +11,11 @@ import { rollback, type RollbackOutcome } from '../../publish/rollback.js';
 import type { PublishSettings } from '../../config/publish-settings.js';
 import type { FleuronError } from '../../errors/fleuron-error.js';
 import { publish, type PublishEvent, type PublishOutcome } from '../../publish/publish.js';
-import { createS3Connection, type S3Endpoint } from '../../s3/client.js';
+import { endpointOf, settingsOptions } from '../../publish/settings-options.js';
+import { createS3Connection } from '../../s3/client.js';
 import { describeS3Error, type S3ErrorContext } from '../../s3/s3-error.js';
 import type { ArchivedSettings, PublishTargetSource } from './target-source.js';
 
-function endpointOf(settings: PublishSettings): S3Endpoint {
-  return { endpoint: settings.endpoint, region: settings.region, forcePathStyle: settings.forcePathStyle, credentials: settings.credentials };
-}
 
 function contextOf(settings: PublishSettings, bucket: string, doing: string): S3ErrorContext {
   return { bucket, endpoint: settings.endpoint ?? 'AWS S3', region: settings.region, doing };
@@ -39,21 +37,12 @@ export async function runPublish(run: PublishRun): Promise<PublishOutcome> {
   const { settings: target, bucket } = run;
   const site = await run.source.readRedirects(run.builtDir);
   return publish({
+    // The same settings mapping as `fleuron publish` (lib/publish/settings-options.ts).
+    ...settingsOptions(target, site),
     dir: run.builtDir,
-    endpoint: endpointOf(target),
     bucket,
-    prefix: target.prefix,
-    concurrency: target.concurrency,
     maxDeletes: run.maxDeletes ?? target.maxDeletes,
     dryRun: run.dryRun,
-    headerRules: target.headers,
-    gzip: target.gzip,
-    exclude: target.exclude,
-    include: target.include,
-    keep: target.keep,
-    bandwidth: target.bandwidth,
-    archive: target.archive,
-    website: target.website.configure ? { indexDocument: site.indexPage ?? target.website.indexDocument, errorDocument: site.errorPage ?? target.website.errorDocument } : undefined,
     redirects: site.redirects,
     onEvent: run.onEvent,
   });
