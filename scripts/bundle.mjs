@@ -17,7 +17,7 @@ const outdir = `${dist}bundle`;
 rmSync(outdir, { recursive: true, force: true });
 
 await build({
-  entryPoints: { main: `${dist}cli/main.js`, 'render-worker': `${dist}build/render/render-worker.js`, 'hash-worker': `${dist}publish/hash-worker.js` },
+  entryPoints: { main: `${dist}cli/main.js`, 'render-worker': `${dist}builder/render/render-worker.js`, 'hash-worker': `${dist}publish/hash-worker.js` },
   outdir,
   bundle: true,
   splitting: true,

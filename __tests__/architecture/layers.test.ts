@@ -19,7 +19,7 @@ interface Row {
   mayImport: string[];
 }
 
-/** The rows of the README's architecture table, folder names written out in full (`build` → `lib/build/`). */
+/** The rows of the README's architecture table, folder names written out in full (`build` → `lib/builder/`). */
 function readLayers(): Row[] {
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
   const section = readme.split('\n### Architecture\n')[1]?.split(/\n#{2,3} /)[0];
@@ -58,7 +58,7 @@ function folderOf(relative: string): string | undefined {
   return folders.find((folder) => relative.startsWith(folder));
 }
 
-/** Inside a folder with rows of its own (lib/build/), its sub-folders are the layers; outside, the top folder is. */
+/** Inside a folder with rows of its own (lib/builder/), its sub-folders are the layers; outside, the top folder is. */
 function edgeFor(from: string, to: string): string | undefined {
   if (from === to) return undefined;
   const top = (folder: string) => folder.split('/').slice(0, 2).join('/') + '/';

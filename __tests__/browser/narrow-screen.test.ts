@@ -6,8 +6,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { buildSite } from '../../lib/build/index.js';
-import { tempDir, writeSite } from '../build/support/temp-site.js';
+import { buildSite } from '../../lib/builder/index.js';
+import { tempDir, writeSite } from '../builder/support/temp-site.js';
 import { describeWithBrowser, launchChromium, NARROW } from './support/chromium.js';
 import { boxWidths, datesOnSeveralLines } from './support/layout-checks.js';
 

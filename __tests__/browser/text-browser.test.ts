@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { buildSite } from '../../lib/build/index.js';
+import { buildSite } from '../../lib/builder/index.js';
 import { copyExampleSite, tempFolder } from '../preview/support/http.js';
 
 const W3M = '/usr/bin/w3m';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { sanitizePageHtml } from '../../lib/build/render/html-sanitizer.js';
+import { sanitizePageHtml } from '../../lib/builder/render/html-sanitizer.js';
 import { buildRenderer, sameSerialisation, withoutHeadingIds, type RenderBody } from './support/build-renderer.js';
 import { specExamples, type SpecExample } from './support/spec-examples.js';
 import { COMMONMARK_DIFFERENCES, GFM_EXTENSION_DIFFERENCES, GFM_SPEC_DIFFERENCES } from './known-differences.js';

@@ -8,9 +8,9 @@ import { Parser, HtmlRenderer } from 'commonmark';
 import fg from 'fast-glob';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseFrontMatter } from '../../lib/build/load/front-matter.js';
-import { decodeEntities } from '../../lib/build/render/html-text.js';
-import { markdownSource } from '../../lib/build/render/markdown-source.js';
+import { parseFrontMatter } from '../../lib/builder/load/front-matter.js';
+import { decodeEntities } from '../../lib/builder/render/html-text.js';
+import { markdownSource } from '../../lib/builder/render/markdown-source.js';
 import { buildRenderer, type RenderBody } from './support/build-renderer.js';
 
 /** Every Markdown file of the repository but the spec data (the conformance test's) and build outputs. */
@@ -80,7 +80,7 @@ beforeAll(async () => {
 
 it('reads the repository\'s fixture sites and documentation', () => {
   expect(files).toEqual(expect.arrayContaining(['site-src/index.md', '__tests__/markdown/fixtures/reference-links-then-code.md', 'README.md']));
-  expect(files.filter((file) => file.startsWith('__tests__/build/golden/')).length).toBeGreaterThan(3);
+  expect(files.filter((file) => file.startsWith('__tests__/builder/golden/')).length).toBeGreaterThan(3);
   const blocks = files.flatMap((file) => referenceBlocks(referenceHtml(readFileSync(path.resolve(file), 'utf8'))));
   expect(blocks.filter((block) => block.kind === 'code').length).toBeGreaterThan(20);
   expect(blocks.filter((block) => block.kind === 'paragraph').length).toBeGreaterThan(50);

@@ -4,9 +4,9 @@
  */
 import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildSite } from '../../lib/build/index.js';
+import { buildSite } from '../../lib/builder/index.js';
 import { startPreview, type Preview } from '../../lib/preview/index.js';
-import { readTree, tempDir, writeSite } from '../build/support/temp-site.js';
+import { readTree, tempDir, writeSite } from '../builder/support/temp-site.js';
 
 let preview: Preview | undefined;
 afterEach(async () => {

@@ -2,8 +2,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startPreview, type Preview } from '../../lib/preview/index.js';
-import { startFeedServer, type FeedServer } from '../build/support/feed-server.js';
-import { writeSite } from '../build/support/temp-site.js';
+import { startFeedServer, type FeedServer } from '../builder/support/feed-server.js';
+import { writeSite } from '../builder/support/temp-site.js';
 import { fetchRaw, tempFolder } from './support/http.js';
 
 let root: string;

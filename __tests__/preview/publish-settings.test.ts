@@ -8,7 +8,7 @@ import path from 'node:path';
 import { compileHeaderPolicy, type HeaderRule } from '../../lib/headers/header-rules.js';
 import { startPreview, type Preview } from '../../lib/preview/index.js';
 import { deterministicGzip } from '../../lib/publish/body-hash.js';
-import { writeSite } from '../build/support/temp-site.js';
+import { writeSite } from '../builder/support/temp-site.js';
 import { fetchRaw, tempFolder } from './support/http.js';
 
 const rules: HeaderRule[] = [

@@ -20,7 +20,7 @@ export async function isSourceFolder(dir: string): Promise<boolean> {
 
 export async function buildIfSource(dir: string, options: { out?: string; drafts?: boolean; offline?: boolean; gzip?: boolean; log: (line: string) => void }): Promise<BuiltFolder> {
   if (!(await isSourceFolder(dir))) return { publishDir: dir, warnings: [] };
-  const { buildSite } = await import('../build/index.js');
+  const { buildSite } = await import('../builder/index.js');
   const outDir = path.resolve(options.out ?? 'public');
   const result = await buildSite({ sourceDir: dir, outDir, drafts: options.drafts, offline: options.offline ?? false, ...(options.gzip === undefined ? {} : { gzip: options.gzip }), log: options.log });
   options.log(`built ${result.pages} pages into ${path.relative(process.cwd(), outDir) || '.'}`);

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildSite, createRenderWorker, openBuildCache, overBudgetWarning } from '../build/index.js';
+import { buildSite, createRenderWorker, openBuildCache, overBudgetWarning } from '../builder/index.js';
 import { scanBuiltFiles } from './built-site.js';
 import { startPreviewServer, type ServedSite } from './preview-server.js';
 import { createPublishPage } from './publish-page/publish-page.js';

@@ -6,11 +6,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseFrontMatter } from '../../../lib/build/load/front-matter.js';
-import { THEME_DIR } from '../../../lib/build/theme-location.js';
-import { loadSite } from '../../../lib/build/load/load-site.js';
-import { prepareSite } from '../../../lib/build/render/render-context.js';
-import { renderPage } from '../../../lib/build/render/render-page.js';
+import { parseFrontMatter } from '../../../lib/builder/load/front-matter.js';
+import { THEME_DIR } from '../../../lib/builder/theme-location.js';
+import { loadSite } from '../../../lib/builder/load/load-site.js';
+import { prepareSite } from '../../../lib/builder/render/render-context.js';
+import { renderPage } from '../../../lib/builder/render/render-page.js';
 
 export type RenderBody = (markdown: string) => string;
 
@@ -27,7 +27,7 @@ export async function buildRenderer(): Promise<RenderBody> {
   return (markdown) => renderPage({ ...job, text: markdown, bodyLine: parseFrontMatter(markdown, 'spec/example.md').bodyLine }, site).content;
 }
 
-/** What fleuron adds to headings on purpose: an id and a self-link (lib/build/render/headings.ts). */
+/** What fleuron adds to headings on purpose: an id and a self-link (lib/builder/render/headings.ts). */
 const HEADING_WITH_ID = /<h([1-6]) id="[^"]*">([\s\S]*?) <a class="self-link" href="[^"]*" aria-labelledby="[^"]*">#?<\/a><\/h\1>/g;
 /** And for readers on old devices and of assistive technology: scrolling regions (scroll-regions.ts), named checkboxes (task-list.ts), image sizes and lazy loading (image-dimensions.ts). */
 const SCROLLING_CODE = /<pre tabindex="0" role="region" aria-label="[^"]*">/g;

@@ -31,7 +31,7 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
     }
     const print = printOut;
     // Loaded on demand: `fleuron --help` and `fleuron publish DIST` need no Markdown or Liquid.
-    const { buildSite, formatSizeReport } = await import('../../build/index.js');
+    const { buildSite, formatSizeReport } = await import('../../builder/index.js');
     const result = await buildSite({
       sourceDir: argv.src,
       outDir: argv.out,

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { loadSiteConfig } from '../../build/load/site-config.js';
+import { loadSiteConfig } from '../../builder/load/site-config.js';
 import { DEPLOY_ID_PATTERN } from '../../archive/deploy-record.js';
 import type { PublishSettings } from '../../config/publish-settings.js';
 import { isFleuronError } from '../../errors/fleuron-error.js';
