@@ -18,7 +18,6 @@ const PENDING = new Set<string>([
   'lib/builder/build-site.ts buildSite',
   'lib/builder/load/load-site.ts loadSite',
   'lib/preview/preview.ts startPreview',
-  'lib/preview/publish-page/publish-page.ts createPublishPage',
 ]);
 const pendingId = (found: string) => found.replace(/:\d+ /, ' ').replace(/ \(\d+ lines\)$/, '');
 
