@@ -92,7 +92,7 @@ export class PageSession {
 
   send(response: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
     const plain = Buffer.from(this.scrub(html));
-    // Gzipped when the browser takes it: the 14 KB budget is what travels, as for the site's own pages.
+    // Gzipped when the browser takes it: the 14 KiB budget is what travels, as for the site's own pages.
     const gzip = /\bgzip\b/i.test(String(response.req.headers['accept-encoding'] ?? ''));
     const body = gzip ? gzipSync(plain) : plain;
     response.writeHead(status, {
