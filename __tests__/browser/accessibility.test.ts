@@ -6,16 +6,15 @@
  * carry their intrinsic size and load lazily after the first, and the stylesheet is fingerprinted and served
  * `immutable` for a year, as Garage would serve it after a publish.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { imageSizeFromFile } from 'image-size/fromFile';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { CACHE_IMMUTABLE } from '../../lib/headers/header-rules.js';
-import { scanBuiltFiles } from '../../lib/preview/built-site.js';
-import { startPreview, type Preview } from '../../lib/preview/index.js';
-import { copyExampleSite, fetchRaw, REPO_ROOT, tempFolder, urlPathOf } from '../preview/support/http.js';
-import { describeWithBrowser, launchChromium, NARROW } from './support/chromium.js';
+import { copyExampleSite, fetchRaw, REPO_ROOT } from '../preview/support/http.js';
+import { describeWithBrowser, NARROW } from './support/chromium.js';
+import { previewInChromium, visitorPaths } from './support/preview-in-chromium.js';
 
 const WIDE = 1280;
 const DOCS_FIXTURE = path.join(REPO_ROOT, '__tests__/fixtures/docs-site');
@@ -41,13 +40,6 @@ async function axeViolations(page: Page): Promise<AxeViolation[]> {
   return results.violations.map(({ id, impact, nodes }) => ({ id, impact, nodes: nodes.map(({ target, failureSummary }) => ({ target, ...(failureSummary ? { failureSummary } : {}) })) }));
 }
 
-/** Every page as a visitor reaches it (folders by their URL ending in /), and the 404 page by a missing URL. */
-async function pagePathsOf(outDir: string): Promise<string[]> {
-  const keys = [...(await scanBuiltFiles(outDir, () => true)).keys()];
-  const pages = keys.filter((key) => key.endsWith('.html') && key !== '404.html' && !key.startsWith('.')).map((key) => urlPathOf(key).replace(/(^|\/)index\.html$/, '$1'));
-  return [...pages.sort(), '/page-that-does-not-exist.html'];
-}
-
 const SITES: [string, (root: string) => Promise<string>][] = [
   ['the example site', copyExampleSite],
   ['the documentation fixture site', async () => DOCS_FIXTURE],
@@ -55,28 +47,16 @@ const SITES: [string, (root: string) => Promise<string>][] = [
 
 describe.each(SITES)('%s', (_name, sourceOf) => {
   describeWithBrowser('in Chromium with axe-core', () => {
-    let root: string;
-    let outDir: string;
-    let preview: Preview;
-    let browser: Browser;
+    const site = previewInChromium('fleuron-axe-', sourceOf);
     let pagePaths: string[];
 
     beforeAll(async () => {
-      root = await tempFolder('fleuron-axe-');
-      outDir = path.join(root, 'preview');
-      preview = await startPreview({ sourceDir: await sourceOf(root), outDir, cacheDir: path.join(root, 'cache'), port: 0, reload: false, watch: false });
-      pagePaths = await pagePathsOf(outDir);
-      browser = await launchChromium();
-    }, 120000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await preview?.close();
-      if (root) await rm(root, { recursive: true, force: true });
+      // Every page, and the 404 page by a missing URL.
+      pagePaths = [...(await visitorPaths(site.outDir)), '/page-that-does-not-exist.html'];
     });
 
     async function openTab(width: number, colorScheme: 'light' | 'dark'): Promise<{ context: BrowserContext; tab: Page }> {
-      const context = await browser.newContext({ javaScriptEnabled: true, colorScheme, viewport: { width, height: width === NARROW ? 640 : 800 } });
+      const context = await site.browser.newContext({ javaScriptEnabled: true, colorScheme, viewport: { width, height: width === NARROW ? 640 : 800 } });
       return { context, tab: await context.newPage() };
     }
 
@@ -89,7 +69,7 @@ describe.each(SITES)('%s', (_name, sourceOf) => {
       const { context, tab } = await openTab(width, colorScheme);
       const found: Record<string, AxeViolation[]> = {};
       for (const rawPath of pagePaths) {
-        await tab.goto(new URL(rawPath, preview.url).href, { waitUntil: 'load' });
+        await tab.goto(new URL(rawPath, site.preview.url).href, { waitUntil: 'load' });
         expect(await tab.locator('script').count()).toBe(0);
         const violations = await axeViolations(tab);
         if (violations.length > 0) found[decodeURI(rawPath)] = violations;
@@ -103,11 +83,11 @@ describe.each(SITES)('%s', (_name, sourceOf) => {
       const { context, tab } = await openTab(NARROW, 'light');
       let images = 0;
       for (const rawPath of pagePaths) {
-        await tab.goto(new URL(rawPath, preview.url).href, { waitUntil: 'load' });
+        await tab.goto(new URL(rawPath, site.preview.url).href, { waitUntil: 'load' });
         const found = (await tab.evaluate(`[...document.querySelectorAll('main img')].map((img) => ({ src: img.getAttribute('src'), url: img.src, width: img.getAttribute('width'), height: img.getAttribute('height'), loading: img.getAttribute('loading') }))`)) as { src: string; url: string; width: string | null; height: string | null; loading: string | null }[];
         for (const [index, image] of found.entries()) {
           images++;
-          const file = path.join(outDir, decodeURIComponent(new URL(image.url).pathname));
+          const file = path.join(site.outDir, decodeURIComponent(new URL(image.url).pathname));
           const intrinsic = await imageSizeFromFile(file);
           expect({ page: rawPath, src: image.src, width: image.width, height: image.height, loading: image.loading }).toEqual({
             page: rawPath,
@@ -125,7 +105,7 @@ describe.each(SITES)('%s', (_name, sourceOf) => {
     it('gives menu links touch targets at least 44 px tall, spaces the menu without flexbox gap, and shades scrolling boxes', async () => {
       for (const width of [NARROW, WIDE]) {
         const { context, tab } = await openTab(width, 'light');
-        await tab.goto(preview.url, { waitUntil: 'load' });
+        await tab.goto(site.preview.url, { waitUntil: 'load' });
         const heights = (await tab.evaluate(`[...document.querySelectorAll('.menu a')].map((a) => a.getBoundingClientRect().height)`)) as number[];
         expect(heights.length).toBeGreaterThan(1);
         expect({ width, short: heights.filter((height) => height < 44) }).toEqual({ width, short: [] });
@@ -134,22 +114,22 @@ describe.each(SITES)('%s', (_name, sourceOf) => {
         expect(gaps.every((gap) => gap === 'normal' || gap === '0px')).toBe(true);
         await context.close();
       }
-      const css = (await fetchRaw(preview.url, '/')).body.toString('utf8');
-      const stylesheet = (await fetchRaw(preview.url, `/${/<link rel="stylesheet" href="([^"]+)">/.exec(css)![1]}`)).body.toString('utf8');
+      const css = (await fetchRaw(site.preview.url, '/')).body.toString('utf8');
+      const stylesheet = (await fetchRaw(site.preview.url, `/${/<link rel="stylesheet" href="([^"]+)">/.exec(css)![1]}`)).body.toString('utf8');
       expect(stylesheet).not.toMatch(/[{;]\s*(row-|column-)?gap\s*:/);
       expect(stylesheet).toMatch(/pre,\.table\{background:[^}]*radial-gradient[^}]*background-attachment:local,local,scroll,scroll/);
     }, 60000);
 
     it('links a fingerprinted stylesheet that the preview serves immutable for a year, as the published site would', async () => {
-      const home = await fetchRaw(preview.url, '/');
+      const home = await fetchRaw(site.preview.url, '/');
       const sheets = [...home.body.toString('utf8').matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((match) => match[1]!);
       expect(sheets).toHaveLength(1);
       expect(sheets[0]).toMatch(/^theme\.(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,}\.css$/);
-      const css = await fetchRaw(preview.url, `/${sheets[0]}`);
+      const css = await fetchRaw(site.preview.url, `/${sheets[0]}`);
       expect({ status: css.status, type: css.headers['content-type'], cache: css.headers['cache-control'] }).toEqual({ status: 200, type: 'text/css; charset=utf-8', cache: CACHE_IMMUTABLE });
       // A page is still revalidated at every visit, so a new stylesheet name reaches readers at once.
       expect(home.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
-      expect((await fetchRaw(preview.url, '/theme.css')).status).toBe(404);
+      expect((await fetchRaw(site.preview.url, '/theme.css')).status).toBe(404);
     });
   });
 });

@@ -5,13 +5,12 @@
  * no horizontal scrolling at 320 px, and screenshots of the home page kept in test-artifacts/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { scanBuiltFiles } from '../../lib/preview/built-site.js';
-import { startPreview, type Preview } from '../../lib/preview/index.js';
-import { copyExampleSite, REPO_ROOT, tempFolder, urlPathOf } from '../preview/support/http.js';
-import { describeWithBrowser, launchChromium, NARROW } from './support/chromium.js';
+import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { copyExampleSite, REPO_ROOT } from '../preview/support/http.js';
+import { describeWithBrowser, NARROW } from './support/chromium.js';
+import { previewInChromium, visitorPaths } from './support/preview-in-chromium.js';
 import { datesOnSeveralLines } from './support/layout-checks.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
@@ -34,36 +33,19 @@ interface PageProblems {
 }
 
 describeWithBrowser('the example site in a real browser (Chromium, JavaScript off)', () => {
-  let root: string;
-  let preview: Preview;
-  let browser: Browser;
+  const site = previewInChromium('fleuron-browser-', copyExampleSite);
   let context: BrowserContext;
   let pagePaths: string[];
   let tab: Page | undefined;
   let problems: PageProblems = { console: [], failed: [], errorResponses: [] };
 
   beforeAll(async () => {
-    root = await tempFolder('fleuron-browser-');
-    const sourceDir = await copyExampleSite(root);
-    const outDir = path.join(root, 'preview');
-    preview = await startPreview({ sourceDir, outDir, cacheDir: path.join(root, 'cache'), port: 0, reload: false, watch: false });
-    const keys = [...(await scanBuiltFiles(outDir, () => true)).keys()];
     // Every page as a visitor reaches it: folders by their URL ending in /, the error page by a missing URL (below).
-    pagePaths = keys
-      .filter((key) => key.endsWith('.html') && key !== '404.html' && !key.startsWith('.'))
-      .map((key) => urlPathOf(key).replace(/(^|\/)index\.html$/, '$1'));
-    browser = await launchChromium();
-    context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: NARROW, height: 640 } });
+    pagePaths = await visitorPaths(site.outDir);
+    context = await site.browser.newContext({ javaScriptEnabled: false, viewport: { width: NARROW, height: 640 } });
     await mkdir(ARTIFACTS, { recursive: true });
-  }, 120000);
-
-  afterAll(async () => {
-    await tab?.close();
-    await context?.close();
-    await browser?.close();
-    await preview?.close();
-    if (root) await rm(root, { recursive: true, force: true });
   });
+  // Closing the browser (the fixture does, after this block) closes its contexts and tabs.
 
   /**
    * Opens `rawPath` in the shared tab, recording every console error, failed request and error
@@ -84,7 +66,7 @@ describeWithBrowser('the example site in a real browser (Chromium, JavaScript of
       });
     }
     problems = { console: [], failed: [], errorResponses: [] };
-    const response = await tab.goto(new URL(rawPath, preview.url).href, { waitUntil: 'load' });
+    const response = await tab.goto(new URL(rawPath, site.preview.url).href, { waitUntil: 'load' });
     return { page: tab, status: response?.status(), problems };
   }
 
@@ -95,7 +77,7 @@ describeWithBrowser('the example site in a real browser (Chromium, JavaScript of
 
   it('can measure the page with page.evaluate although the page itself runs no JavaScript', async () => {
     const page = await context.newPage();
-    await page.goto(preview.url);
+    await page.goto(site.preview.url);
     expect(await page.evaluate('typeof document.documentElement.scrollWidth')).toBe('number');
     // The page's own scripts are really off: a <noscript> is rendered and an inline script does not run.
     await page.setContent('<noscript><p id="off">scripts are off</p></noscript><p id="text">unchanged</p><script>document.getElementById("text").textContent = "changed"</script>');
@@ -120,7 +102,7 @@ describeWithBrowser('the example site in a real browser (Chromium, JavaScript of
   it('shows the error page with status 404 for a missing page, its stylesheet loading fine', async () => {
     const { page, status, problems } = await open('/documentation/page-disparue.html');
     expect(status).toBe(404);
-    expect(problems.errorResponses).toEqual([`404 ${new URL('/documentation/page-disparue.html', preview.url).href}`]);
+    expect(problems.errorResponses).toEqual([`404 ${new URL('/documentation/page-disparue.html', site.preview.url).href}`]);
     expect(problems.failed).toEqual([]);
     // The only console message allowed is Chromium's note about the document's own 404.
     expect(problems.console.filter((text) => !/status of 404/.test(text))).toEqual([]);
@@ -132,7 +114,7 @@ describeWithBrowser('the example site in a real browser (Chromium, JavaScript of
     for (const width of [NARROW, WIDE]) {
       const page = await context.newPage();
       await page.setViewportSize({ width, height: width === NARROW ? 640 : 800 });
-      await page.goto(preview.url, { waitUntil: 'load' });
+      await page.goto(site.preview.url, { waitUntil: 'load' });
       const file = path.join(ARTIFACTS, `home-${width}.png`);
       await page.screenshot({ path: file, fullPage: true });
       expect(existsSync(file)).toBe(true);
@@ -142,26 +124,10 @@ describeWithBrowser('the example site in a real browser (Chromium, JavaScript of
 });
 
 describeWithBrowser('fleuron preview in a real browser with its reload script (the one place JavaScript runs)', () => {
-  let root: string;
-  let sourceDir: string;
-  let preview: Preview;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    root = await tempFolder('fleuron-browser-reload-');
-    sourceDir = await copyExampleSite(root);
-    preview = await startPreview({ sourceDir, outDir: path.join(root, 'preview'), cacheDir: path.join(root, 'cache'), port: 0, reload: true, watch: true, debounceMs: 50 });
-    browser = await launchChromium();
-  }, 120000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await preview?.close();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  const site = previewInChromium('fleuron-browser-reload-', copyExampleSite, { reload: true, watch: true, debounceMs: 50 });
 
   it('reloads an open page by itself after a source change', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: true });
+    const context = await site.browser.newContext({ javaScriptEnabled: true });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (message) => {
@@ -172,8 +138,8 @@ describeWithBrowser('fleuron preview in a real browser with its reload script (t
     page.on('response', (response) => {
       if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
     });
-    await page.goto(new URL('/valeurs.html', preview.url).href);
-    const file = path.join(sourceDir, 'valeurs.md');
+    await page.goto(new URL('/valeurs.html', site.preview.url).href);
+    const file = path.join(site.sourceDir, 'valeurs.md');
     await writeFile(file, (await readFile(file, 'utf8')) + '\nParagraphe ajouté pendant que la page est ouverte.\n');
     await page.getByText('Paragraphe ajouté pendant que la page est ouverte.').waitFor({ timeout: 20000 });
     expect(errors).toEqual([]);

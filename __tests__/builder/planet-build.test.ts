@@ -68,7 +68,7 @@ describe('the planet in a build', () => {
     expect(about('Malformed')).toEqual([expect.stringContaining('not a feed')]);
     expect(about('Slow')).toEqual([expect.stringContaining('no answer within 3 s')]);
     expect(about('Missing')).toEqual([expect.stringContaining('HTTP 404')]);
-    expect(about('Big')).toEqual([expect.stringContaining('larger than 512 KB')]);
+    expect(about('Big')).toEqual([expect.stringContaining('larger than 512 KiB')]);
     expect(about('Down')).toEqual([expect.stringContaining('ECONNREFUSED')]);
     for (const good of ['Ann', 'Bob', 'Cleo', 'Mallory']) expect(planetWarnings.join('\n')).not.toContain(`the feed of ${good} (`);
   });

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('fetching a feed', () => {
   it('refuses a body whose declared length passes the cap without reading it', async () => {
-    await expect(fetchFeed(declaredUrl, { timeoutMs: 5000, maxBytes: 1024 * 1024 })).rejects.toThrow('larger than 1024 KB (planet.maxFeedKb)');
+    await expect(fetchFeed(declaredUrl, { timeoutMs: 5000, maxBytes: 1024 * 1024 })).rejects.toThrow('larger than 1024 KiB (planet.maxFeedKb)');
     expect(bodyBytesWritten).toBeLessThan(1024 * 1024);
   });
 

@@ -91,6 +91,17 @@ describe('reading feeds', () => {
     ]);
   });
 
+  it('keeps a JSON feed\'s plain text as written: quotes, ampersands and angle brackets', () => {
+    const feed = JSON.stringify({
+      version: 'https://jsonfeed.org/version/1.1',
+      title: 'J',
+      items: [{ id: '1', url: 'https://j.example/1', title: 'Say "a & b" <i>', date_published: '2025-02-01T00:00:00Z', content_text: 'He said "a & b" <i>, then &amp; left.' }],
+    });
+    expect(parseFeedBody(feed, 'https://j.example/feed.json').entries.map(({ title, text }) => ({ title, text }))).toEqual([
+      { title: 'Say "a & b" <i>', text: 'He said "a & b" <i>, then &amp; left.' },
+    ]);
+  });
+
   it('keeps only the words of hostile HTML, and drops entries without an http(s) link', () => {
     const feed = parseFeedBody(fixture('mallory.rss.xml'), 'https://mallory.example/rss');
     expect(feed.site).toBeUndefined();

@@ -4,6 +4,8 @@
  * as far as a path-style request tells it. Every tool talks to it, so counts are comparable.
  */
 import http from 'node:http';
+// A seeded generator (mulberry32, as the site generator's), so that two runs draw the same delays in the same order.
+import { prng as seededRandom } from './generate.mjs';
 
 /** Names the S3 operation of a path-style request (`/bucket/key?query`). */
 export function classify(method, url, headers) {
@@ -90,18 +92,6 @@ export function parseLatency(text) {
   const max = match[2] === undefined ? min : Number(match[2]);
   if (max < min) throw new Error(`--latency ${text}: the maximum is below the minimum`);
   return { min, max };
-}
-
-/** mulberry32: a small seeded generator, so that two runs draw the same delays in the same order. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

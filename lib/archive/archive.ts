@@ -9,6 +9,7 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketWebsiteCommand,
   ListObjectsV2Command,
+  paginateListObjectsV2,
   PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
   type LifecycleRule,
@@ -136,12 +137,9 @@ export async function writeDeployRecord(client: S3Client, archive: ArchiveSettin
 /** The keys of the archive's top level under fleuron's folder: deploy records and the deploys' folders. */
 async function listArchiveTop(client: S3Client, archive: ArchiveSettings): Promise<{ key: string; lastModified?: Date }[]> {
   const entries: { key: string; lastModified?: Date }[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: archive.bucket, Prefix: ARCHIVE_FOLDER, Delimiter: '/', ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client }, { Bucket: archive.bucket, Prefix: ARCHIVE_FOLDER, Delimiter: '/' })) {
     for (const item of page.Contents ?? []) if (item.Key) entries.push({ key: item.Key, lastModified: item.LastModified });
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   return entries;
 }
 
@@ -158,12 +156,9 @@ export async function listDeploys(client: S3Client, archive: ArchiveSettings, bu
 /** The keys archived for a deploy (its folder), to check a rollback's sources before changing anything. */
 export async function listArchived(client: S3Client, archive: ArchiveSettings, id: string): Promise<Set<string>> {
   const keys = new Set<string>();
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: archive.bucket, Prefix: archivedKey(id, ''), ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client }, { Bucket: archive.bucket, Prefix: archivedKey(id, '') })) {
     for (const item of page.Contents ?? []) if (item.Key) keys.add(item.Key);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   return keys;
 }
 

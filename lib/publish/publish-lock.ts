@@ -208,6 +208,7 @@ export class PublishLock {
 /** Aborts the multipart uploads a killed publish left under the prefix; returns how many. */
 export async function abortLeftoverUploads(client: S3Client, bucket: string, prefix: string): Promise<number> {
   let aborted = 0;
+  // By hand: the SDK has paginators for ListObjectsV2 and ListParts, none for ListMultipartUploads (two markers).
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   for (;;) {

@@ -1,7 +1,6 @@
 /** Reads a small object (fleuron's own records) as text, retrying a body cut off mid-way. */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-
-const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE']);
+import { isNetworkError } from './network-errors.js';
 
 /**
  * The body of a small object as text, or undefined when it does not exist. The SDK retries the
@@ -13,10 +12,9 @@ export async function readTextObject(client: S3Client, bucket: string, key: stri
       const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return await response.Body?.transformToString('utf8');
     } catch (error) {
-      const { name, code } = error as { name?: string; code?: string };
+      const { name } = error as { name?: string };
       if (name === 'NoSuchKey' || name === 'NotFound') return undefined;
-      const network = NETWORK_CODES.has(code ?? '') || name === 'AbortError' || /aborted|socket hang up/i.test((error as Error).message ?? '');
-      if (!network || attempt >= attempts) throw error;
+      if (!isNetworkError(error) || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
     }
   }

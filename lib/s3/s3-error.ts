@@ -1,5 +1,6 @@
 /** Turns what the S3 client throws into one line a person can act on, with a hint. */
 import { ExitCode, FleuronError } from '../errors/fleuron-error.js';
+import { NETWORK_ERROR_CODES } from './network-errors.js';
 
 export interface S3ErrorContext {
   bucket: string;
@@ -18,7 +19,6 @@ interface SdkLikeError {
   $metadata?: { httpStatusCode?: number };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
 const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|EPROTO)/;
 
 function codeOf(error: SdkLikeError): string {
@@ -36,7 +36,7 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Fleuro
   const make = (kind: string, message: string, hint: string, exitCode: ExitCode = ExitCode.failed) =>
     new FleuronError(kind, message, { hint, exitCode, cause: error });
 
-  if (NETWORK_CODES.has(code) || e.name === 'TimeoutError') {
+  if (NETWORK_ERROR_CODES.has(code) || e.name === 'TimeoutError') {
     return make('endpoint-unreachable', `cannot reach the S3 endpoint ${context.endpoint} while ${context.doing} (${code})`, 'check the endpoint URL (--endpoint or AWS_ENDPOINT_URL) and your network connection');
   }
   if (TLS_CODES.test(code)) {

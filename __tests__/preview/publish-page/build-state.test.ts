@@ -8,8 +8,8 @@ import { makeFolder } from '../../support/run-cli.js';
 import { startPreviewProcess, type PreviewProcess } from '../../support/preview-process.js';
 import { createTestBucket, listBucket, testS3 } from '../../support/test-s3.js';
 import { fetchRaw, waitFor } from '../support/http.js';
+import { PAGE, postAsPage, tokenOf } from './support/page-form.js';
 
-const PAGE = '/.fleuron/publish/';
 const s3 = testS3();
 
 async function project(bucket: string): Promise<string> {
@@ -37,13 +37,7 @@ describe('the publish page publishes only a build fit to publish', () => {
   });
 
   const page = async () => (await fetchRaw(preview!.url, PAGE)).body.toString();
-  const press = async (token: string, version: string) =>
-    fetchRaw(preview!.url, `${PAGE}publish`, {
-      method: 'POST',
-      headers: { origin: `http://127.0.0.1:${preview!.port}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: `token=${token}&version=${version}`,
-    });
-  const tokenOf = (html: string) => /name="token" value="([0-9a-f]{32})"/.exec(html)![1]!;
+  const press = async (token: string, version: string) => postAsPage(preview!, 'publish', { token, version });
 
   it('with --drafts: no plan and no button, and a Publish is refused', async () => {
     preview = await startPreviewProcess(['site-src', '--port', '0', '--no-watch', '--drafts'], { cwd: folder });

@@ -11,8 +11,8 @@ import { makeFolder } from '../../support/run-cli.js';
 import { startPreviewProcess, type PreviewProcess } from '../../support/preview-process.js';
 import { createTestBucket, listBucket, testClient, testS3 } from '../../support/test-s3.js';
 import { fetchRaw, waitFor } from '../support/http.js';
+import { PAGE, postAsPage, tokenOf } from './support/page-form.js';
 
-const PAGE = '/.fleuron/publish/';
 const s3 = testS3();
 
 describe('the publish page runs one publish at a time', () => {
@@ -24,11 +24,7 @@ describe('the publish page runs one publish at a time', () => {
   const page = async (target = PAGE) => (await fetchRaw(preview.url, target)).body.toString();
   const press = async () => {
     const version = /name="version" value="(\d+)"/.exec(await page())![1]!;
-    return fetchRaw(preview.url, `${PAGE}publish`, {
-      method: 'POST',
-      headers: { origin: `http://127.0.0.1:${preview.port}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: `token=${token}&version=${version}`,
-    });
+    return postAsPage(preview, 'publish', { token, version });
   };
 
   beforeAll(async () => {
@@ -41,7 +37,7 @@ describe('the publish page runs one publish at a time', () => {
       '.env': `AWS_ENDPOINT_URL=${s3.endpoint}\nAWS_REGION=${s3.region}\nFLEURON_BUCKET=${bucket}\nAWS_ACCESS_KEY_ID=${s3.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${s3.secretAccessKey}\n`,
     });
     preview = await startPreviewProcess(['site-src', '--port', '0', '--no-watch'], { cwd: project });
-    token = /name="token" value="([0-9a-f]{32})"/.exec(await page())![1]!;
+    token = tokenOf(await page());
   }, 90000);
 
   afterAll(async () => {
@@ -50,11 +46,7 @@ describe('the publish page runs one publish at a time', () => {
   });
 
   it('refuses a Publish pressed on a plan older than the build served now (409, nothing published)', async () => {
-    const response = await fetchRaw(preview.url, `${PAGE}publish`, {
-      method: 'POST',
-      headers: { origin: `http://127.0.0.1:${preview.port}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: `token=${token}&version=999`,
-    });
+    const response = await postAsPage(preview, 'publish', { token, version: '999' });
     expect(response.status).toBe(409);
     expect(response.body.toString()).toContain('the site was rebuilt since this plan was shown');
     expect((await listBucket(bucket)).size).toBe(0);
@@ -62,12 +54,7 @@ describe('the publish page runs one publish at a time', () => {
 
   it('refuses a second press while the first publish runs, and follows the first to its summary', async () => {
     const version = /name="version" value="(\d+)"/.exec(await page())![1]!;
-    const post = () =>
-      fetchRaw(preview.url, `${PAGE}publish`, {
-        method: 'POST',
-        headers: { origin: `http://127.0.0.1:${preview.port}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: `token=${token}&version=${version}`,
-      });
+    const post = () => postAsPage(preview, 'publish', { token, version });
     const [first, second] = await Promise.all([post(), post()]);
     expect([first.status, second.status].sort()).toEqual([303, 409]);
     const refused = first.status === 409 ? first : second;

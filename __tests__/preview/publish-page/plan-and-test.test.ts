@@ -9,8 +9,8 @@ import { makeFolder } from '../../support/run-cli.js';
 import { startPreviewProcess, type PreviewProcess } from '../../support/preview-process.js';
 import { createTestBucket, listBucket, testClient, testS3 } from '../../support/test-s3.js';
 import { fetchRaw } from '../support/http.js';
+import { PAGE, postAsPage, tokenOf } from './support/page-form.js';
 
-const PAGE = '/.fleuron/publish/';
 const s3 = testS3();
 
 describe('the publish page shows refusals before the button and tests the connection', () => {
@@ -25,8 +25,7 @@ describe('the publish page shows refusals before the button and tests the connec
   };
   const page = async () => (await fetchRaw(preview.url, PAGE)).body.toString();
   const testConnection = async () => {
-    const origin = `http://127.0.0.1:${preview.port}`;
-    const response = await fetchRaw(preview.url, `${PAGE}test`, { method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    const response = await postAsPage(preview, 'test', { token });
     expect(response.status).toBe(303);
     const [, kind, line] = /<p role="status" class="(ok|no)">([^<]*)<\/p>/.exec(await page())!;
     return [kind, line!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')];
@@ -40,7 +39,7 @@ describe('the publish page shows refusals before the button and tests the connec
     project = await makeFolder({ 'site-src/index.md': '# Accueil\n', 'site-src/fleuron.yaml': 'title: Essai\npublish:\n  maxDeletes: 0\n' });
     await writeEnv();
     preview = await startPreviewProcess(['site-src', '--port', '0', '--no-watch'], { cwd: project });
-    token = /name="token" value="([0-9a-f]{32})"/.exec(await page())![1]!;
+    token = tokenOf(await page());
   }, 90000);
 
   afterAll(async () => {

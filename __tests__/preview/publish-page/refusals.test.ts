@@ -11,8 +11,8 @@ import { createTestBucket, listBucket, testS3 } from '../../support/test-s3.js';
 import { makeFolder } from '../../support/run-cli.js';
 import { startPreviewProcess, type PreviewProcess } from '../../support/preview-process.js';
 import { fetchRaw, waitFor } from '../support/http.js';
+import { PAGE, tokenOf } from './support/page-form.js';
 
-const PAGE = '/.fleuron/publish/';
 const s3 = testS3();
 
 describe('the publish page refuses every request that is not its own', () => {
@@ -47,7 +47,7 @@ describe('the publish page refuses every request that is not its own', () => {
     own = `127.0.0.1:${preview.port}`;
     const first = await page();
     expect(first.status).toBe(200);
-    token = /name="token" value="([0-9a-f]{32})"/.exec(first.html)![1]!;
+    token = tokenOf(first.html);
   }, 90000);
 
   afterAll(async () => {

@@ -122,17 +122,59 @@ function lookup(data: Record<string, unknown>, key: FrontMatterKey): { key: stri
 }
 
 function validate(data: Record<string, unknown>, lineOf: (key: string) => number, file: string): { frontMatter: FrontMatter; unknownKeys: UnknownKey[] } {
-  const fail = (key: string, expected: string) =>
-    frontMatterError(file, lineOf(key), `front matter "${key}" must be ${expected}`, `got ${JSON.stringify(data[key])}`);
-  const text = (name: FrontMatterKey): string | undefined => {
-    const { key, value } = lookup(data, name);
+  const read = new FieldReader(data, lineOf, file);
+  const { extra, unknownKeys } = otherKeys(data, lineOf);
+  const frontMatter: FrontMatter = { draft: read.flag('draft') ?? false, aliases: read.aliases(), extra };
+  const fields = {
+    title: read.text('title'),
+    description: read.text('description'),
+    date: read.date('date'),
+    updated: read.date('updated'),
+    layout: read.text('layout'),
+    toc: read.flag('toc'),
+    weight: read.weight(),
+    slug: read.text('slug'),
+  };
+  if (isHeadless(data)) frontMatter.headless = true;
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) (frontMatter as unknown as Record<string, unknown>)[key] = value;
+  return { frontMatter, unknownKeys };
+}
+
+/** The keys kept for custom layouts (`extra`, with merged data keys spread in), and those fleuron does not know. */
+function otherKeys(data: Record<string, unknown>, lineOf: (key: string) => number): { extra: Record<string, unknown>; unknownKeys: UnknownKey[] } {
+  const understood = new Set<string>([...FRONT_MATTER_KEYS, ...Object.keys(KEY_SYNONYMS), ...DATA_KEYS, ...HEADLESS_KEYS]);
+  const extra: Record<string, unknown> = {};
+  const unknownKeys: UnknownKey[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (MERGED_KEYS.has(key) && isPlainObject(value)) Object.assign(extra, value);
+    else if (!(FRONT_MATTER_KEYS as readonly string[]).includes(key) && !Object.hasOwn(KEY_SYNONYMS, key)) extra[key] = value;
+    if (!understood.has(key)) unknownKeys.push({ key, line: lineOf(key) });
+  }
+  return { extra, unknownKeys };
+}
+
+/** Reads fleuron's keys (or their synonyms) by type; a value of the wrong type is an error at its line. */
+class FieldReader {
+  constructor(
+    private readonly data: Record<string, unknown>,
+    private readonly lineOf: (key: string) => number,
+    private readonly file: string,
+  ) {}
+
+  private fail(key: string, expected: string): FleuronError {
+    return frontMatterError(this.file, this.lineOf(key), `front matter "${key}" must be ${expected}`, `got ${JSON.stringify(this.data[key])}`);
+  }
+
+  text(name: FrontMatterKey): string | undefined {
+    const { key, value } = lookup(this.data, name);
     if (value === undefined) return undefined;
     if (typeof value === 'string') return value;
     if (typeof value === 'number') return String(value);
-    throw fail(key, 'text');
-  };
-  const date = (name: FrontMatterKey): string | undefined => {
-    const { key, value } = lookup(data, name);
+    throw this.fail(key, 'text');
+  }
+
+  date(name: FrontMatterKey): string | undefined {
+    const { key, value } = lookup(this.data, name);
     if (value === undefined) return undefined;
     if (value instanceof Date && !Number.isNaN(value.getTime())) {
       // smol-toml's dates print as written (local dates stay dates); YAML's are UTC instants.
@@ -145,54 +187,34 @@ function validate(data: Record<string, unknown>, lineOf: (key: string) => number
       const jekyll = JEKYLL_DATE.exec(trimmed);
       if (jekyll) return `${jekyll[1]}T${jekyll[2]}${jekyll[3]}:${jekyll[4]}`;
     }
-    throw fail(key, 'a date such as 2024-03-05 or 2024-03-05T18:30:00+01:00');
-  };
-  const flag = (name: FrontMatterKey): boolean | undefined => {
-    const { key, value } = lookup(data, name);
+    throw this.fail(key, 'a date such as 2024-03-05 or 2024-03-05T18:30:00+01:00');
+  }
+
+  flag(name: FrontMatterKey): boolean | undefined {
+    const { key, value } = lookup(this.data, name);
     if (value === undefined) return undefined;
     if (typeof value === 'boolean') return value;
-    throw fail(key, 'true or false');
-  };
-  const aliases = (): string[] => {
-    const { key, value } = lookup(data, 'aliases');
+    throw this.fail(key, 'true or false');
+  }
+
+  aliases(): string[] {
+    const { key, value } = lookup(this.data, 'aliases');
     if (value === undefined) return [];
     const list = Array.isArray(value) ? value : [value];
-    if (!list.every((item) => typeof item === 'string' && item.trim() !== '')) throw fail(key, 'a list of site paths');
+    if (!list.every((item) => typeof item === 'string' && item.trim() !== '')) throw this.fail(key, 'a list of site paths');
     return list as string[];
-  };
-  const weight = (): number | undefined => {
-    const { key, value } = lookup(data, 'weight');
+  }
+
+  weight(): number | undefined {
+    const { key, value } = lookup(this.data, 'weight');
     if (value !== undefined) {
-      if (typeof value !== 'number') throw fail(key, 'a number');
+      if (typeof value !== 'number') throw this.fail(key, 'a number');
       return value;
     }
     // Eleventy's navigation plugin orders by `eleventyNavigation.order`.
-    const navigation = data.eleventyNavigation;
+    const navigation = this.data.eleventyNavigation;
     return isPlainObject(navigation) && typeof navigation.order === 'number' ? navigation.order : undefined;
-  };
-
-  const understood = new Set<string>([...FRONT_MATTER_KEYS, ...Object.keys(KEY_SYNONYMS), ...DATA_KEYS, ...HEADLESS_KEYS]);
-  const extra: Record<string, unknown> = {};
-  const unknownKeys: UnknownKey[] = [];
-  for (const [key, value] of Object.entries(data)) {
-    if (MERGED_KEYS.has(key) && isPlainObject(value)) Object.assign(extra, value);
-    else if (!(FRONT_MATTER_KEYS as readonly string[]).includes(key) && !Object.hasOwn(KEY_SYNONYMS, key)) extra[key] = value;
-    if (!understood.has(key)) unknownKeys.push({ key, line: lineOf(key) });
   }
-  const frontMatter: FrontMatter = { draft: flag('draft') ?? false, aliases: aliases(), extra };
-  const fields = {
-    title: text('title'),
-    description: text('description'),
-    date: date('date'),
-    updated: date('updated'),
-    layout: text('layout'),
-    toc: flag('toc'),
-    weight: weight(),
-    slug: text('slug'),
-  };
-  if (isHeadless(data)) frontMatter.headless = true;
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) (frontMatter as unknown as Record<string, unknown>)[key] = value;
-  return { frontMatter, unknownKeys };
 }
 
 function isHeadless(data: Record<string, unknown>): boolean {

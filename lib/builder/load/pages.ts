@@ -16,7 +16,7 @@ export interface LoadedPage {
   absolutePath: string;
   /** The whole file, when this build read it; a page unchanged since an earlier build is read only if it is rendered. */
   text?: string;
-  /** Hash of the whole file: what the render cache keys a page on. */
+  /** Hash of the whole file: what the build cache keys a page on. */
   textHash: string;
   frontMatter: FrontMatter;
   bodyLine: number;

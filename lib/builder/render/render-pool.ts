@@ -1,9 +1,17 @@
-/** Renders pages across the CPU's cores with worker threads, or in this thread for small builds and when running from TypeScript sources. */
-import { existsSync } from 'node:fs';
+/**
+ * Renders pages across the CPU's cores with worker threads, or in this thread for small builds and when running from
+ * TypeScript sources.
+ *
+ * Not on lib/workers/batch-pool.ts (the publisher's hashing pool), on purpose: a page has its own time limit, so the
+ * worker answers page by page and a worker past the limit is stopped mid-batch, where BatchPool answers per batch
+ * and has no deadline; a worker prepares its render context before it says it is ready, and the preview's session
+ * sends a kept worker the next build's context, where BatchPool sends its data once, at start. Giving BatchPool all
+ * that would change the worker protocol hashing uses, for no gain to hashing.
+ */
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FleuronError, type ExitCode } from '../../errors/fleuron-error.js';
+import { compiledWorker } from '../../workers/batch-pool.js';
 import { prepareSite, type PageJob, type RenderContext } from './render-context.js';
 import { renderPage, type RenderedPage } from './render-page.js';
 
@@ -11,12 +19,8 @@ import { renderPage, type RenderedPage } from './render-page.js';
 export const MIN_JOBS_FOR_WORKERS = 200;
 const BATCH_SIZE = 50;
 
-/** The compiled worker, when this module runs from `dist/` (under Jest the sources are `.ts`: no worker). */
-function workerFile(): string | undefined {
-  if (!import.meta.url.endsWith('.js')) return undefined;
-  const file = fileURLToPath(new URL('./render-worker.js', import.meta.url));
-  return existsSync(file) ? file : undefined;
-}
+/** The compiled worker, when this module runs from `dist/` or the bundle (under Jest the sources are `.ts`: no worker). */
+const workerFile = () => compiledWorker(new URL('./render-worker.js', import.meta.url));
 
 export interface RenderPoolOptions {
   /** Number of worker threads; defaults to one less than the available parallelism. 0 or 1 renders in this thread. */

@@ -55,7 +55,7 @@ export function sizeReport(pages: ReadonlyMap<string, BodySize>, css: BodySize, 
 
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** How a page's served size is described in a warning: `12.3 KB uncompressed with its CSS`. */
+/** How a page's served size is described in a warning: `12.3 KiB uncompressed with its CSS`. */
 export function servedSizeText(report: SizeReport, page: PageSize): string {
   return `${kb(page.servedBytes)} ${report.gzip ? 'gzipped' : 'uncompressed'} with its CSS`;
 }

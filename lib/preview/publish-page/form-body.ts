@@ -8,7 +8,7 @@ export function single(value: string | string[] | undefined): string | undefined
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The body of a form POST (`application/x-www-form-urlencoded`), at most 16 KB; anything else is an empty form. */
+/** The body of a form POST (`application/x-www-form-urlencoded`), at most 16 KiB; anything else is an empty form. */
 export async function readForm(request: IncomingMessage): Promise<URLSearchParams | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;

@@ -1,6 +1,6 @@
 /**
  * Pure: the publish page's HTML. No script, a few lines of inline CSS in the theme's palette, usable
- * without CSS and at 320 px; long lists are cut so a page stays within the 14 KB budget.
+ * without CSS and at 320 px; long lists are cut so a page stays within the 14 KiB budget.
  */
 import type { DeployRecord } from '../../archive/deploy-record.js';
 import type { RestoreStep } from '../../archive/rollback-plan.js';

@@ -64,7 +64,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions): Promise
     await response.body?.cancel();
     throw new FeedFetchError(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
   }
-  const tooLarge = () => new FeedFetchError(`larger than ${Math.round(options.maxBytes / 1024)} KB (planet.maxFeedKb)`);
+  const tooLarge = () => new FeedFetchError(`larger than ${Math.round(options.maxBytes / 1024)} KiB (planet.maxFeedKb)`);
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > options.maxBytes) {
     await response.body?.cancel();

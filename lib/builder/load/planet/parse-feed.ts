@@ -4,6 +4,7 @@
  */
 import { parseFeed } from 'feedsmith';
 import { convert } from 'html-to-text';
+import { escapeMarkup } from '../../../text/escape.js';
 import { MAX_EXCERPT_LENGTH } from './planet-config.js';
 
 /** One post of a member's blog, as the planet keeps it. */
@@ -79,11 +80,12 @@ function readEntry(format: string, raw: unknown, base: string, feedAuthor: strin
     html = atomTextAsHtml(field(raw, 'content')) ?? atomTextAsHtml(field(raw, 'summary'));
   } else if (format === 'json') {
     title = str(field(raw, 'title'));
-    if (title) title = escapeForText(title);
+    if (title) title = escapeMarkup(title);
     link = str(field(raw, 'url')) ?? str(field(raw, 'external_url'));
     date = str(field(raw, 'date_published')) ?? str(field(raw, 'date_modified'));
     id = str(field(raw, 'id'));
-    html = str(field(raw, 'content_html')) ?? (str(field(raw, 'content_text')) ?? str(field(raw, 'summary')))?.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+    const plain = str(field(raw, 'content_text')) ?? str(field(raw, 'summary'));
+    html = str(field(raw, 'content_html')) ?? (plain === undefined ? undefined : escapeMarkup(plain));
   } else {
     // RSS 2.0 and RSS 1.0 (RDF): titles and descriptions are HTML in practice.
     title = str(field(raw, 'title'));
@@ -117,7 +119,7 @@ function atomTextAsHtml(construct: unknown): string | undefined {
   const value = str(field(construct, 'value')) ?? str(construct);
   if (value === undefined) return undefined;
   const type = field(construct, 'type');
-  return type === 'html' || type === 'xhtml' ? value : escapeForText(value);
+  return type === 'html' || type === 'xhtml' ? value : escapeMarkup(value);
 }
 
 function atomLink(value: unknown): string | undefined {
@@ -136,7 +138,7 @@ function authorName(format: string, value: unknown): string | undefined {
   const inParentheses = /\(([^)]+)\)\s*$/.exec(name)?.[1];
   if (inParentheses) name = inParentheses;
   else if (/^\S+@\S+$/.test(name)) return undefined;
-  const clean = plainText(escapeForText(name), 120);
+  const clean = plainText(escapeMarkup(name), 120);
   return clean === '' ? undefined : clean;
 }
 
@@ -148,11 +150,6 @@ export function httpUrl(link: string, base: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Text that is already plain, made safe to pass through the HTML-to-text conversion unchanged. */
-function escapeForText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 const CONVERT_OPTIONS = {

@@ -9,9 +9,9 @@ import type { PageSummary } from '../site-map.js';
 import { relativeUrl } from '../url-map.js';
 import { formatDate } from '../words.js';
 import { gatherFeeds, type MemberFeed } from './gather-feeds.js';
-import { mergeEntries, paginate, planetPaths, type PlanetEntry } from './merge-entries.js';
+import { mergeEntries, paginate, planetPaths, type PlanetEntry, type PlanetPaths } from './merge-entries.js';
 import type { PlanetConfig } from './planet-config.js';
-import { planetWordsFor } from './planet-words.js';
+import { planetWordsFor, type PlanetWords } from './planet-words.js';
 import { renderPlanetFeed, renderPlanetOpml } from './planet-xml.js';
 
 /** The layout planet pages get (a site's `_layouts/planet.liquid` replaces the theme's). */
@@ -52,54 +52,59 @@ export function planPlanet(site: SiteConfig & { planet: PlanetConfig }, feeds: r
   const paths = planetPaths(planet.path);
   const entries = mergeEntries(feeds, planet);
   const pages = paginate(entries, planet.entriesPerPage);
-  const feedPath = site.baseUrl ? paths.feed : undefined;
+  const context: PageContext = { planet, title, words, paths, feedPath: site.baseUrl ? paths.feed : undefined };
+  const planned = [
+    ...pages.map((pageEntries, index) => listingPage(context, pageEntries, index + 1, pages.length, language)),
+    membersPage(context, feeds),
+  ];
+  return {
+    summaries: planned.map((page) => page.summary),
+    jobs: planned.map((page) => page.job),
+    files: planetFiles(site, feeds, entries, context),
+  };
+}
 
+/** What every planet page shares: the section's settings, title, words and paths. */
+interface PageContext {
+  planet: PlanetConfig;
+  title: string;
+  words: PlanetWords;
+  paths: PlanetPaths;
+  /** The Atom feed's path, when the site has a base URL (the feed needs absolute URLs). */
+  feedPath: string | undefined;
+}
+
+/** The Atom feed (only with a base URL) and the OPML file, by output path. */
+function planetFiles(site: SiteConfig, feeds: readonly MemberFeed[], entries: readonly PlanetEntry[], context: PageContext): Map<string, string> {
+  const { planet, title, paths } = context;
   const files = new Map<string, string>();
   if (site.baseUrl) {
-    const info = { title, language, baseUrl: site.baseUrl, paths, ...(planet.description ? { description: planet.description } : {}) };
+    const info = { title, language: site.language, baseUrl: site.baseUrl, paths, ...(planet.description ? { description: planet.description } : {}) };
     files.set(paths.feed, renderPlanetFeed(entries.slice(0, planet.entriesPerPage), info));
   }
   files.set(paths.opml, renderPlanetOpml(feeds, title));
+  return files;
+}
 
-  const summaries: PageSummary[] = [];
-  const jobs: PlannedPage[] = [];
-  const addPage = (outputPath: string, pageTitle: string, data: Record<string, unknown>) => {
-    const links = {
-      membersUrl: relativeUrl(outputPath, paths.members),
-      listingUrl: relativeUrl(outputPath, paths.listing(1)),
-      opmlUrl: relativeUrl(outputPath, paths.opml),
-      ...(feedPath ? { feedUrl: relativeUrl(outputPath, feedPath) } : {}),
-    };
-    const extra = { planet: { ...data, ...links, title, description: planet.description, words, rel: PLANET_LINK_REL } };
-    const sourcePath = outputPath.replace(/index\.html$/, '');
-    summaries.push({ sourcePath, outputPath, kind: 'planet', title: pageTitle });
-    jobs.push({
-      sourcePath,
-      outputPath,
-      kind: 'planet',
-      text: '',
-      // The page's whole input is its data: the render cache reuses the page while the data is unchanged.
-      textHash: contentHash(JSON.stringify(extra)),
-      frontMatter: { title: pageTitle, layout: PLANET_LAYOUT, draft: false, aliases: [], extra },
-      bodyLine: 1,
-    });
-  };
-
-  pages.forEach((pageEntries, index) => {
-    const number = index + 1;
-    const outputPath = paths.listing(number);
-    const pageOf = words.pageOf.replace('{n}', String(number)).replace('{total}', String(pages.length));
-    addPage(outputPath, number === 1 ? title : `${title} · ${pageOf}`, {
-      kind: 'listing',
-      number,
-      total: pages.length,
-      pageOf,
-      entries: pageEntries.map((entry) => entryData(entry, language)),
-      ...(number > 1 ? { newerUrl: relativeUrl(outputPath, paths.listing(number - 1)) } : {}),
-      ...(number < pages.length ? { olderUrl: relativeUrl(outputPath, paths.listing(number + 1)) } : {}),
-    });
+/** Listing page `number` of `total`, with links to its newer and older neighbours. */
+function listingPage(context: PageContext, entries: readonly PlanetEntry[], number: number, total: number, language: string) {
+  const { title, words, paths } = context;
+  const outputPath = paths.listing(number);
+  const pageOf = words.pageOf.replace('{n}', String(number)).replace('{total}', String(total));
+  return planetPage(context, outputPath, number === 1 ? title : `${title} · ${pageOf}`, {
+    kind: 'listing',
+    number,
+    total,
+    pageOf,
+    entries: entries.map((entry) => entryData(entry, language)),
+    ...(number > 1 ? { newerUrl: relativeUrl(outputPath, paths.listing(number - 1)) } : {}),
+    ...(number < total ? { olderUrl: relativeUrl(outputPath, paths.listing(number + 1)) } : {}),
   });
-  addPage(paths.members, `${title} · ${words.members}`, {
+}
+
+/** The members page: each member's name, site, feed and entry count. */
+function membersPage(context: PageContext, feeds: readonly MemberFeed[]) {
+  return planetPage(context, context.paths.members, `${context.title} · ${context.words.members}`, {
     kind: 'members',
     members: feeds.map((feed) => ({
       name: feed.member.name,
@@ -108,7 +113,32 @@ export function planPlanet(site: SiteConfig & { planet: PlanetConfig }, feeds: r
       entries: feed.entries.length,
     })),
   });
-  return { summaries, jobs, files };
+}
+
+/** One planet page: its summary and its render job, the page's data and the section's links in `extra.planet`. */
+function planetPage(context: PageContext, outputPath: string, pageTitle: string, data: Record<string, unknown>): { summary: PageSummary; job: PlannedPage } {
+  const { planet, title, words, paths, feedPath } = context;
+  const links = {
+    membersUrl: relativeUrl(outputPath, paths.members),
+    listingUrl: relativeUrl(outputPath, paths.listing(1)),
+    opmlUrl: relativeUrl(outputPath, paths.opml),
+    ...(feedPath ? { feedUrl: relativeUrl(outputPath, feedPath) } : {}),
+  };
+  const extra = { planet: { ...data, ...links, title, description: planet.description, words, rel: PLANET_LINK_REL } };
+  const sourcePath = outputPath.replace(/index\.html$/, '');
+  return {
+    summary: { sourcePath, outputPath, kind: 'planet', title: pageTitle },
+    job: {
+      sourcePath,
+      outputPath,
+      kind: 'planet',
+      text: '',
+      // The page's whole input is its data: the build cache reuses the page while the data is unchanged.
+      textHash: contentHash(JSON.stringify(extra)),
+      frontMatter: { title: pageTitle, layout: PLANET_LAYOUT, draft: false, aliases: [], extra },
+      bodyLine: 1,
+    },
+  };
 }
 
 function entryData(entry: PlanetEntry, language: string) {
