@@ -17,6 +17,9 @@ export function compiledWorker(url: URL): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
+/** How many batches a thread holds at once: the next one waits in its queue while it works, so it never idles on a round trip. */
+const IN_FLIGHT = 2;
+
 export class BatchPool<Job, Result> {
   readonly #workers: Worker[];
   readonly #label: string;
@@ -38,42 +41,138 @@ export class BatchPool<Job, Result> {
 
   /** The results of `jobs`, in their order; the first error a thread reports rejects it. */
   async runAll(jobs: readonly Job[], batchSize: number): Promise<Result[]> {
-    const results: Result[] = new Array(jobs.length);
-    let next = 0;
-    await Promise.all(
-      this.#workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            let start = 0;
-            const onExit = (code: number) => reject(new Error(`a ${this.#label} thread stopped (exit code ${code})`));
-            const done = (error?: unknown) => {
-              worker.off('message', onMessage).off('error', done).off('exit', onExit);
-              if (error === undefined) resolve();
-              else reject(error);
-            };
-            const sendNext = () => {
-              if (next >= jobs.length) return done();
-              start = next;
-              next = Math.min(jobs.length, next + batchSize);
-              worker.postMessage(jobs.slice(start, next));
-            };
-            const onMessage = (reply: BatchReply<Result>) => {
-              if ('error' in reply) {
-                const { code, message, hint, exitCode } = reply.error;
-                return done(code ? new FleuronError(code, message, { hint, exitCode }) : new Error(message));
-              }
-              reply.results.forEach((result, index) => (results[start + index] = result));
-              sendNext();
-            };
-            worker.on('message', onMessage).on('error', done).on('exit', onExit);
-            sendNext();
-          }),
-      ),
-    );
-    return results;
+    const queue = this.queue({ maxJobs: batchSize });
+    for (const job of jobs) queue.add(job);
+    return queue.finish();
+  }
+
+  /** A queue fed job by job while the threads already work on the first batches (see BatchQueue). */
+  queue(limits: BatchLimits<Job>): BatchQueue<Job, Result> {
+    return new BatchQueue(this.#workers, this.#label, limits);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.#workers.map((worker) => worker.terminate()));
+  }
+}
+
+export interface BatchLimits<Job> {
+  /** At most this many jobs a batch. */
+  maxJobs: number;
+  /** With `weightOf`: a batch closes once its jobs weigh this much (bytes to hash), so batches take similar times. */
+  maxWeight?: number;
+  weightOf?: (job: Job) => number;
+}
+
+/**
+ * Jobs added one by one, sent in batches to whichever thread has room, results kept in the order of `add`.
+ * `add(job, true)` puts a job ahead of the waiting ones: a long job (a large file) started last would leave the
+ * other threads idle while it runs alone.
+ */
+export class BatchQueue<Job, Result> {
+  readonly #workers: readonly Worker[];
+  readonly #label: string;
+  readonly #limits: BatchLimits<Job>;
+  readonly #results: Result[] = [];
+  /** Indexes of the jobs not sent yet: urgent ones first. */
+  readonly #urgent: number[] = [];
+  readonly #waiting: number[] = [];
+  /** Position of the next job of #waiting to send (shift() on a 100,000-long array moves all of it each time). */
+  #waitingHead = 0;
+  /** Summed weight of the jobs not sent yet. */
+  #pendingWeight = 0;
+  readonly #jobs: (Job | undefined)[] = [];
+  /** Per thread, the indexes of each batch sent and not answered yet, oldest first (a thread answers in order). */
+  readonly #sent: number[][][];
+  readonly #settled: Promise<void>;
+  #finishing = false;
+  #failure: unknown;
+  #settle: (error?: unknown) => void = () => {};
+
+  constructor(workers: readonly Worker[], label: string, limits: BatchLimits<Job>) {
+    this.#workers = workers;
+    this.#label = label;
+    this.#limits = limits;
+    this.#sent = workers.map(() => []);
+    this.#settled = new Promise<void>((resolve, reject) => (this.#settle = (error) => (error === undefined ? resolve() : reject(error))));
+    this.#settled.catch(() => {}); // reported by finish()
+    workers.forEach((worker, index) => this.#listen(worker, index));
+  }
+
+  /** Queues a job; its result will be at this position (the count of jobs added before it) in finish()'s array. */
+  add(job: Job, urgent = false): void {
+    const index = this.#jobs.length;
+    this.#jobs.push(job);
+    (urgent ? this.#urgent : this.#waiting).push(index);
+    this.#pendingWeight += this.#limits.weightOf?.(job) ?? 0;
+    this.#dispatch();
+  }
+
+  /** Every result, in the order the jobs were added, once all are in; the first error a thread reports rejects it. */
+  async finish(): Promise<Result[]> {
+    this.#finishing = true;
+    this.#dispatch();
+    await this.#settled;
+    return this.#results;
+  }
+
+  #listen(worker: Worker, index: number): void {
+    const onExit = (code: number) => this.#fail(new Error(`a ${this.#label} thread stopped (exit code ${code})`));
+    const onMessage = (reply: BatchReply<Result>) => {
+      if ('error' in reply) {
+        const { code, message, hint, exitCode } = reply.error;
+        return this.#fail(code ? new FleuronError(code, message, { hint, exitCode }) : new Error(message));
+      }
+      const batch = this.#sent[index]!.shift()!;
+      reply.results.forEach((result, at) => (this.#results[batch[at]!] = result));
+      this.#dispatch();
+    };
+    const onError = (error: unknown) => this.#fail(error);
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    this.#settled.finally(() => worker.off('message', onMessage).off('error', onError).off('exit', onExit)).catch(() => {});
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    this.#settle(error);
+  }
+
+  /** Sends full batches to threads with room; partial ones only once no more jobs are coming. */
+  #dispatch(): void {
+    if (this.#failure !== undefined) return;
+    for (let index = 0; index < this.#workers.length; index++) {
+      while (this.#sent[index]!.length < IN_FLIGHT) {
+        const batch = this.#takeBatch();
+        if (!batch) break;
+        this.#sent[index]!.push(batch);
+        this.#workers[index]!.postMessage(batch.map((at) => this.#jobs[at]));
+        for (const at of batch) this.#jobs[at] = undefined; // sent: the thread has its own copy
+      }
+    }
+    if (this.#finishing && this.#pending() === 0 && this.#sent.every((batches) => batches.length === 0)) this.#settle();
+  }
+
+  #pending(): number {
+    return this.#urgent.length + this.#waiting.length - this.#waitingHead;
+  }
+
+  /** The next batch to send, or undefined when the waiting jobs do not fill one and more may come. */
+  #takeBatch(): number[] | undefined {
+    const { maxJobs, maxWeight = Infinity, weightOf } = this.#limits;
+    const pending = this.#pending();
+    const full = pending >= maxJobs || this.#pendingWeight >= maxWeight || this.#urgent.length > 0;
+    if (pending === 0 || (!this.#finishing && !full)) return undefined;
+    const batch: number[] = [];
+    let weight = 0;
+    while (batch.length < maxJobs && weight < maxWeight) {
+      const next = this.#urgent.length > 0 ? this.#urgent.shift() : this.#waiting[this.#waitingHead++];
+      if (next === undefined) break;
+      batch.push(next);
+      weight += weightOf?.(this.#jobs[next]!) ?? 0;
+    }
+    if (this.#waitingHead > this.#waiting.length) this.#waitingHead = this.#waiting.length;
+    this.#pendingWeight -= weight;
+    return batch;
   }
 }
