@@ -143,7 +143,8 @@ async function hashFiles(candidates: readonly Candidate[], realRoot: string, has
   try {
     for (let index = 0; index < candidates.length; index++) {
       if (hasher && index % STAT_SLICE === STAT_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
-      const target = await targetOf(candidates[index]!, realRoot, options, warnings);
+      const candidate = candidates[index]!;
+      const target = candidate.symlink ? await symlinkTargetOf(candidate, realRoot, options, warnings) : targetOf(candidate, candidate.absolute, options);
       if (!target) continue;
       const stamp = stampOf(target);
       const known = matchCacheEntry(hashCache.entry(target.relative), stamp, target.gzip);
@@ -171,17 +172,18 @@ async function hashFiles(candidates: readonly Candidate[], realRoot: string, has
   return files;
 }
 
-/** Where a candidate is read (symlinks resolved and checked) and whether it is gzipped; undefined for a symlinked folder. */
-async function targetOf(candidate: Candidate, realRoot: string, options: LocalScanOptions, warnings: string[]): Promise<Target | undefined> {
-  const { relative, key, absolute, symlink } = candidate;
-  // realpath only for symlinks: a regular file found by the walk is inside the folder.
-  const target = symlink ? await resolveFile(absolute, relative, realRoot) : { path: absolute };
-  if (!target) {
-    warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
-    return undefined;
-  }
+/** Where a symlinked candidate is read (resolved and checked); undefined for a symlinked folder. */
+async function symlinkTargetOf(candidate: Candidate, realRoot: string, options: LocalScanOptions, warnings: string[]): Promise<Target | undefined> {
+  const target = await resolveFile(candidate.absolute, candidate.relative, realRoot);
+  if (target) return targetOf(candidate, target.path, options);
+  warnings.push(`${candidate.relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
+  return undefined;
+}
+
+/** A candidate read at `path`, and whether its body is gzipped. Regular files found by the walk are inside the folder: no realpath. */
+function targetOf({ relative, key }: Candidate, path: string, options: LocalScanOptions): Target {
   const siteKey = key.slice(options.prefix.length);
-  return { relative, key, siteKey, path: target.path, gzip: options.policy.gzipFor(siteKey) };
+  return { relative, key, siteKey, path, gzip: options.policy.gzipFor(siteKey) };
 }
 
 function stampOf(target: Target): FileStamp {
@@ -245,11 +247,14 @@ async function resolveRoot(root: string): Promise<string> {
 }
 
 /** The key of a relative path: `/` separators, NFC (macOS hands out NFD names), prefix, length and encoding checked. */
+/** Only ASCII: NFC leaves it as it is. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 function keyFor(relative: string, prefix: string): string {
-  const posix = relative.split(path.sep).join('/');
-  const key = prefix + posix.normalize('NFC');
-  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-    throw usageError('key-too-long', `the object key for "${posix.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');
+  // The walk joins with `/`; the checks below are skipped when they cannot change anything (most names: ASCII, short).
+  const key = prefix + (ASCII.test(relative) ? relative : relative.normalize('NFC'));
+  if (key.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+    throw usageError('key-too-long', `the object key for "${relative.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');
   }
   return key;
 }

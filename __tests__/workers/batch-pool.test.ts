@@ -1,0 +1,92 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BatchPool } from '../../lib/workers/batch-pool.js';
+
+/**
+ * A worker speaking batch-worker.ts's protocol, in plain JavaScript (Jest runs the TypeScript sources, which a
+ * worker thread cannot load): answers each job with its value and the size of the batch it came in.
+ */
+const WORKER = `
+import { parentPort, threadId } from 'node:worker_threads';
+parentPort.on('message', (jobs) => {
+  if (jobs.some((job) => job.fail)) return parentPort.postMessage({ error: { code: 'unreadable-file', message: 'cannot read ' + jobs.find((job) => job.fail).value } });
+  if (jobs.some((job) => job.exit)) process.exit(3);
+  const start = Date.now();
+  while (Date.now() - start < (jobs[0].busyMs ?? 0));
+  parentPort.postMessage({ results: jobs.map((job) => ({ value: job.value, batch: jobs.length, thread: threadId })) });
+});
+`;
+
+interface Job {
+  value: number;
+  weight?: number;
+  busyMs?: number;
+  fail?: boolean;
+  exit?: boolean;
+}
+interface Result {
+  value: number;
+  batch: number;
+  thread: number;
+}
+
+let workerFile: string;
+beforeAll(async () => {
+  workerFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'batch-pool-')), 'worker.mjs');
+  await writeFile(workerFile, WORKER);
+});
+
+async function withPool<T>(threads: number, use: (pool: BatchPool<Job, Result>) => Promise<T>): Promise<T> {
+  const pool = new BatchPool<Job, Result>(workerFile, threads, 'test');
+  try {
+    return await use(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+test('results come back in the order jobs were added, urgent ones included, across threads and a partial last batch', async () => {
+  const results = await withPool(2, async (pool) => {
+    const queue = pool.queue({ maxJobs: 4 });
+    for (let value = 0; value < 103; value++) queue.add({ value, busyMs: value % 10 === 0 ? 5 : 0 }, value % 17 === 0);
+    return queue.finish();
+  });
+  expect(results.map((result) => result.value)).toEqual(Array.from({ length: 103 }, (_, value) => value));
+  expect(Math.max(...results.map((result) => result.batch))).toBe(4);
+  expect(new Set(results.map((result) => result.thread)).size).toBe(2);
+});
+
+test('a batch closes at its weight limit, and an urgent job is sent ahead of the waiting ones', async () => {
+  const results = await withPool(1, async (pool) => {
+    const queue = pool.queue({ maxJobs: 64, maxWeight: 100, weightOf: (job: Job) => job.weight ?? 0 });
+    for (let value = 0; value < 10; value++) queue.add({ value, weight: 30 });
+    queue.add({ value: 10, weight: 1000 }, true);
+    return queue.finish();
+  });
+  // 30 + 30 + 30 + 30 ≥ 100: four jobs a batch; the heavy urgent job went alone, before the last waiting ones.
+  expect(results.slice(0, 4).map((result) => result.batch)).toEqual([4, 4, 4, 4]);
+  expect(results[10]).toMatchObject({ value: 10, batch: 1 });
+});
+
+test('runAll keeps its contract: every result in order', async () => {
+  const results = await withPool(2, (pool) => pool.runAll(Array.from({ length: 50 }, (_, value) => ({ value })), 8));
+  expect(results.map((result) => result.value)).toEqual(Array.from({ length: 50 }, (_, value) => value));
+});
+
+test('an error a thread reports rejects finish() with that error; a thread that stops rejects it too', async () => {
+  await withPool(2, async (pool) => {
+    const queue = pool.queue({ maxJobs: 2 });
+    for (let value = 0; value < 10; value++) queue.add({ value, fail: value === 7 });
+    await expect(queue.finish()).rejects.toMatchObject({ code: 'unreadable-file', message: 'cannot read 7' });
+  });
+  await withPool(1, async (pool) => {
+    const queue = pool.queue({ maxJobs: 2 });
+    for (let value = 0; value < 4; value++) queue.add({ value, exit: value === 3 });
+    await expect(queue.finish()).rejects.toThrow('a test thread stopped (exit code 3)');
+  });
+});
+
+test('an empty queue finishes at once', async () => {
+  await expect(withPool(1, (pool) => pool.queue({ maxJobs: 8 }).finish())).resolves.toEqual([]);
+});
