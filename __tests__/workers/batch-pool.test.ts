@@ -9,12 +9,13 @@ import { BatchPool } from '../../lib/workers/batch-pool.js';
  */
 const WORKER = `
 import { parentPort, threadId } from 'node:worker_threads';
+let order = 0;
 parentPort.on('message', (jobs) => {
   if (jobs.some((job) => job.fail)) return parentPort.postMessage({ error: { code: 'unreadable-file', message: 'cannot read ' + jobs.find((job) => job.fail).value } });
   if (jobs.some((job) => job.exit)) process.exit(3);
   const start = Date.now();
   while (Date.now() - start < (jobs[0].busyMs ?? 0));
-  parentPort.postMessage({ results: jobs.map((job) => ({ value: job.value, batch: jobs.length, thread: threadId })) });
+  parentPort.postMessage({ results: jobs.map((job) => ({ value: job.value, batch: jobs.length, thread: threadId, order: order++ })) });
 });
 `;
 
@@ -29,6 +30,8 @@ interface Result {
   value: number;
   batch: number;
   thread: number;
+  /** The how-manieth job its thread handled. */
+  order: number;
 }
 
 let workerFile: string;
@@ -67,6 +70,24 @@ test('a batch closes at its weight limit, and an urgent job is sent ahead of the
   // 30 + 30 + 30 + 30 ≥ 100: four jobs a batch; the heavy urgent job went alone, before the last waiting ones.
   expect(results.slice(0, 4).map((result) => result.batch)).toEqual([4, 4, 4, 4]);
   expect(results[10]).toMatchObject({ value: 10, batch: 1 });
+});
+
+test('a job promoted while waiting is sent next, with its new weight; one already sent or urgent is left alone', async () => {
+  const results = await withPool(1, async (pool) => {
+    const queue = pool.queue({ maxJobs: 2, maxWeight: 100, weightOf: (job: Job) => job.weight ?? 0 });
+    for (let value = 0; value < 10; value++) queue.add({ value, weight: 10 }, value === 5);
+    expect(queue.waiting(0)).toBeUndefined(); // sent at once: the thread has room for two batches
+    expect(queue.waiting(5)).toBeUndefined(); // urgent already
+    expect(queue.waiting(8)).toEqual({ value: 8, weight: 10 });
+    queue.promote(8, { value: 8, weight: 500 });
+    queue.promote(0, { value: 0, weight: 500 });
+    queue.promote(5, { value: 5, weight: 500 });
+    return queue.finish();
+  });
+  const order = results.map((result) => result.value).sort((a, b) => results[a]!.order - results[b]!.order);
+  expect(order).toEqual([0, 1, 2, 3, 5, 8, 4, 6, 7, 9]);
+  expect(results[8]!.batch).toBe(2); // with the urgent 5: its new weight closed the batch (500 ≥ 100)
+  expect(results[4]!.batch).toBe(2);
 });
 
 test('runAll keeps its contract: every result in order', async () => {

@@ -1,6 +1,6 @@
 /**
  * The reference of issue 11, for bench.mjs: a plain single-threaded Node loop (recursive readdir, then
- * readFileSync and MD5 of every file). `node bench/scan/plain-loop.mjs DIR` prints { scan (s), files }.
+ * readFileSync and MD5 of every file). `node bench/scan/plain-loop.mjs DIR` prints { scan (s), cpu (s), files }.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const dir = process.argv[2];
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 let files = 0;
 const walk = (folder) => {
@@ -21,4 +22,5 @@ const walk = (folder) => {
   }
 };
 walk(dir);
-process.stdout.write(JSON.stringify({ scan: (performance.now() - started) / 1000, files }));
+const { user, system } = process.cpuUsage(cpuBefore);
+process.stdout.write(JSON.stringify({ scan: (performance.now() - started) / 1000, cpu: (user + system) / 1e6, files }));

@@ -4,6 +4,7 @@
  * stays free for the bucket listing that runs at the same time. Small scans, and runs from the
  * TypeScript sources (tests), hash in this thread.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { BatchPool, compiledWorker, type BatchQueue } from '../workers/batch-pool.js';
 import { hashFile, MULTIPART_THRESHOLD, type BodyHash, type FileStamp } from './body-hash.js';
@@ -11,19 +12,30 @@ import { hashFile, MULTIPART_THRESHOLD, type BodyHash, type FileStamp } from './
 export interface HashJob {
   path: string;
   gzip: boolean;
-  /** The file's size when the scan saw it: large files go first, and batches hold similar numbers of bytes. */
-  size: number;
+  /** The file's size when the scan saw it, if it did: large files go first, and batches hold similar numbers of bytes. */
+  size?: number;
 }
 
 export type HashResult = { ok: true; stamp: FileStamp; hash: BodyHash } | { ok: false; code?: string; message: string };
 
 /** Below this many files, starting workers costs more than it saves. */
 export const MIN_JOBS_FOR_WORKERS = 500;
+/** What a file of unknown size is taken to weigh (a web page or a small asset). */
+const TYPICAL_SIZE = 16 * 1024;
 /**
- * A batch: at most 64 files or about 1 MiB. A message costs more than a small file, so not one file a message; not
- * much more either, or the last batches leave a thread idle while another finishes.
+ * A batch: at most 256 files or about 2 MiB (a few milliseconds of hashing). A message costs more than a small file,
+ * so not one file a message; not much more either, or the last batches leave a thread idle while another finishes.
  */
-const BATCH_LIMITS = { maxJobs: 64, maxWeight: 1024 * 1024, weightOf: (job: HashJob) => job.size };
+const BATCH_LIMITS = { maxJobs: 256, maxWeight: 2 * 1024 * 1024, weightOf: (job: HashJob) => job.size ?? TYPICAL_SIZE, wire: jobText };
+
+/** A job as sent to a thread: `z` (gzip) or `-`, then the path. */
+export function jobText(job: HashJob): string {
+  return `${job.gzip ? 'z' : '-'}${job.path}`;
+}
+
+export function parseJobText(text: string): HashJob {
+  return { gzip: text.startsWith('z'), path: text.slice(1) };
+}
 
 /** One file, in this thread. Errors come back as values: they must cross from a worker. */
 export async function hashJob(job: HashJob): Promise<HashResult> {
@@ -54,38 +66,77 @@ export function parseResultText(text: string): HashResult {
   return { ok: true, stamp: { size, mtimeMs, ctimeMs, ino }, hash: { size: Number(hashSize), md5, ...(multipartEtag ? { multipartEtag } : {}) } };
 }
 
-/** Files added one by one (hashing starts with the first batch), results in the order they were added. */
+/**
+ * Files added one by one, each result handed to `onResult` with the file's position in the order of add, as soon as
+ * it is in (in any order). Threads start when startThreads() is called (ahead of the first file: they take a while
+ * to boot) or, at finish(), when enough files were added.
+ */
 export class FileHasher {
-  readonly #pool: BatchPool<HashJob, string> | undefined;
-  readonly #queue: BatchQueue<HashJob, string> | undefined;
-  readonly #inThisThread: HashJob[] = [];
+  readonly #onResult: (index: number, result: HashResult) => void;
+  #pool: BatchPool<HashJob, string> | undefined;
+  #queue: BatchQueue<HashJob, string> | undefined;
+  /** Files added while no thread runs. */
+  readonly #held: HashJob[] = [];
+  /** Positions (in the order of add) of the files queued without their size. */
+  readonly #sizeUnknown: number[] = [];
+  #added = 0;
 
-  private constructor(pool: BatchPool<HashJob, string> | undefined) {
-    this.#pool = pool;
-    this.#queue = pool?.queue(BATCH_LIMITS);
+  constructor(onResult: (index: number, result: HashResult) => void) {
+    this.#onResult = onResult;
   }
 
   /**
-   * Threads for a scan of `files` files to hash, none for a small scan: one per core, up to 4. The main thread
-   * needs little CPU meanwhile (the listing waits on the network), and a scan that hashes on one core of two
-   * cannot keep up with a plain loop.
+   * Threads for the hashing: one per core, up to 4. The main thread needs little CPU meanwhile (the listing waits
+   * on the network), and a scan hashing on one core of two could not keep up with a plain loop. None when run from
+   * the TypeScript sources (tests): then the files are hashed in this thread.
    */
-  static start(files: number, threads = Math.min(4, availableParallelism())): FileHasher {
+  startThreads(threads = Math.min(4, availableParallelism())): void {
     const file = compiledWorker(new URL('./hash-worker.js', import.meta.url));
-    if (file === undefined || files < MIN_JOBS_FOR_WORKERS || threads < 1) return new FileHasher(undefined);
-    return new FileHasher(new BatchPool(file, threads, 'hashing'));
+    if (this.#pool || file === undefined || threads < 1) return;
+    this.#pool = new BatchPool(file, threads, 'hashing');
+    this.#queue = this.#pool.queue(BATCH_LIMITS, (index, text) => this.#onResult(index, parseResultText(text)));
+    for (const job of this.#held.splice(0)) this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
   }
 
   /** Queues a file; a large one ahead of the waiting small ones, so that it is not the last one running. */
   add(job: HashJob): void {
-    if (this.#queue) this.#queue.add(job, job.size > MULTIPART_THRESHOLD);
-    else this.#inThisThread.push(job);
+    if (job.size === undefined) this.#sizeUnknown.push(this.#added);
+    this.#added += 1;
+    if (this.#queue) this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
+    else this.#held.push(job);
   }
 
-  /** The results of every file added, in their order. */
-  async finish(): Promise<HashResult[]> {
-    if (this.#queue) return (await this.#queue.finish()).map(parseResultText);
-    return hashInThisThread(this.#inThisThread);
+  /** Once every file added is hashed (and handed to onResult); rejects with the first error. */
+  async finish(): Promise<void> {
+    if (!this.#queue && this.#held.length >= MIN_JOBS_FOR_WORKERS) this.startThreads();
+    if (!this.#queue) return hashInThisThread(this.#held.splice(0), this.#onResult);
+    const done = this.#queue.finish();
+    done.catch(() => {}); // awaited below
+    await this.#promoteLargeFiles(this.#queue);
+    await done;
+  }
+
+  /**
+   * Stats the files queued without a size while the threads hash, and moves the large ones still waiting to the
+   * front. Hashing a large file takes as long as hundreds of pages (its part MD5s and whole MD5 are two passes of MD5
+   * over one read): started last, it would run alone at the end. From the last file back to the next one to be sent:
+   * those are the ones a large file would be late among, and the stat calls stay off the path of the first batches
+   * (a fresh clone stats nothing before it hashes).
+   */
+  async #promoteLargeFiles(queue: BatchQueue<HashJob, string>): Promise<void> {
+    let pausedAt = performance.now();
+    for (let at = this.#sizeUnknown.length - 1; at >= 0; at--) {
+      const index = this.#sizeUnknown[at]!;
+      const next = queue.nextWaiting;
+      if (next === undefined || index < next) return;
+      const job = queue.waiting(index);
+      const size = job && sizeOf(job.path);
+      if (job && size !== undefined && size > MULTIPART_THRESHOLD) queue.promote(index, { ...job, size });
+      if (performance.now() - pausedAt > 4) {
+        await new Promise((resolve) => setImmediate(resolve)); // replies in, batches out
+        pausedAt = performance.now();
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -93,19 +144,26 @@ export class FileHasher {
   }
 }
 
+/** A file's size, or undefined when it cannot be stat'ed: its thread reports why when it reads it. */
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.size;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The reads are synchronous, so without a pause the event loop would not run until every file is
  * hashed — and the bucket listing, running at the same time, would not send its next page.
  */
-async function hashInThisThread(jobs: readonly HashJob[]): Promise<HashResult[]> {
-  const results: HashResult[] = [];
+async function hashInThisThread(jobs: readonly HashJob[], onResult: (index: number, result: HashResult) => void): Promise<void> {
   let pausedAt = performance.now();
-  for (const job of jobs) {
+  for (const [index, job] of jobs.entries()) {
     if (performance.now() - pausedAt > 8) {
       await new Promise((resolve) => setImmediate(resolve));
       pausedAt = performance.now();
     }
-    results.push(await hashJob(job));
+    onResult(index, await hashJob(job));
   }
-  return results;
 }

@@ -6,7 +6,7 @@ import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
 import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
-import { FileHasher, MIN_JOBS_FOR_WORKERS, type HashJob } from './file-hasher.js';
+import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
 import { HashCache, matchCacheEntry } from './hash-cache.js';
 import type { BodyHash } from './body-hash.js';
@@ -53,10 +53,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const root = path.resolve(options.dir);
   const realRoot = await resolveRoot(root);
   const warnings: string[] = [];
-  const candidates = walkFolder(root, options, warnings);
-  options.onKeys?.(candidates.map(({ key }) => key));
   const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
-  const files = await hashFiles(candidates, realRoot, hashCache, options, warnings);
+  const files = await scanFiles(root, realRoot, hashCache, options, warnings);
   checkDistinctKeys(files);
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   warnings.sort();
@@ -65,7 +63,7 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
 }
 
 /** Every publishable file of the folder, with its object key (names checked); nothing is read yet. */
-function walkFolder(root: string, options: LocalScanOptions, warnings: string[]): Candidate[] {
+function walkFolder(root: string, options: LocalScanOptions, warnings: string[], onCandidate: (candidate: Candidate) => void): Candidate[] {
   const classify = makePathClassifier(options.exclude, options.include);
   const leftovers: string[] = [];
   const candidates: Candidate[] = [];
@@ -80,7 +78,9 @@ function walkFolder(root: string, options: LocalScanOptions, warnings: string[])
       // Reading one would block or never end.
       throw usageError('special-file', `${relative} is a named pipe or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
     }
-    candidates.push({ relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.isSymbolicLink() });
+    const candidate = { relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.isSymbolicLink() };
+    candidates.push(candidate);
+    onCandidate(candidate);
   }
   if (leftovers.length > 0) warnings.push(leftoversWarning(leftovers, 'publish'));
   return candidates;
@@ -124,50 +124,52 @@ interface Target {
   gzip: boolean;
 }
 
-/** Candidates stat'ed between two pauses, so that the hashing threads' replies are taken in and they get more work. */
-const STAT_SLICE = 512;
+/** Candidates looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
+const SLICE = 512;
 
 /**
- * Hashes the candidates, or takes their hash from the cache, with the headers each object gets. Every file is
- * stat'ed here (a stat is cheap; sending a file to a thread is not): files the cache knows are done at once, and the
- * others go to the hashing threads with their size, large ones first. Threads start before the stat calls when
- * many files have no cache entry (a fresh clone), so that they boot meanwhile.
+ * Walks the folder, tells onKeys, then hashes each file or takes its hash from the cache, with the headers each
+ * object gets. A file the cache knows is stat'ed here (a stat is cheap; sending a file to a thread is not) and done
+ * at once if its stamp matches; the others go to the hashing threads. A file without a cache entry is not stat'ed
+ * here: in a fresh clone that is every file, and the main thread was measured to be what the threads waited for.
+ * The threads start during the walk once it has found enough files without a cache entry, so that they boot
+ * meanwhile; each result is taken in as it comes, while the others are hashed.
  */
-async function hashFiles(candidates: readonly Candidate[], realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
+async function scanFiles(root: string, realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   const toFile = localFileMaker(options.policy);
-  const uncached = candidates.reduce((count, { relative }) => count + (hashCache.entry(relative) === undefined ? 1 : 0), 0);
-  let hasher = uncached >= MIN_JOBS_FOR_WORKERS ? FileHasher.start(uncached) : undefined;
   const files: LocalFile[] = [];
   const toRead: Target[] = [];
-  const jobs: HashJob[] = [];
+  const hasher = new FileHasher((index, result) => {
+    const target = toRead[index]!;
+    if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
+    hashCache.remember(target.relative, result.stamp, target.gzip, result.hash);
+    files.push(toFile(target, result.hash));
+  });
   try {
+    let uncached = 0;
+    const candidates = walkFolder(root, options, warnings, ({ relative }) => {
+      if (hashCache.entry(relative) === undefined && ++uncached === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
+    });
+    options.onKeys?.(candidates.map(({ key }) => key));
     for (let index = 0; index < candidates.length; index++) {
-      if (hasher && index % STAT_SLICE === STAT_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+      if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
       const candidate = candidates[index]!;
       const target = candidate.symlink ? await symlinkTargetOf(candidate, realRoot, options, warnings) : targetOf(candidate, candidate.absolute, options);
       if (!target) continue;
-      const stamp = stampOf(target);
-      const known = matchCacheEntry(hashCache.entry(target.relative), stamp, target.gzip);
-      if (known) {
+      const entry = hashCache.entry(target.relative);
+      const stamp = entry === undefined ? undefined : stampOf(target);
+      const known = stamp && matchCacheEntry(entry, stamp, target.gzip);
+      if (stamp && known) {
         hashCache.remember(target.relative, stamp, target.gzip, known, true);
         files.push(toFile(target, known));
         continue;
       }
       toRead.push(target);
-      const job = { path: target.path, gzip: target.gzip, size: stamp.size };
-      if (hasher) hasher.add(job);
-      else jobs.push(job);
+      hasher.add({ path: target.path, gzip: target.gzip, ...(stamp ? { size: stamp.size } : {}) });
     }
-    hasher ??= FileHasher.start(jobs.length);
-    for (const job of jobs) hasher.add(job);
-    (await hasher.finish()).forEach((result, index) => {
-      const { relative, gzip } = toRead[index]!;
-      if (!result.ok) throw unreadable(relative, result.code ?? result.message);
-      hashCache.remember(relative, result.stamp, gzip, result.hash);
-      files.push(toFile(toRead[index]!, result.hash));
-    });
+    await hasher.finish();
   } finally {
-    await hasher?.close();
+    await hasher.close();
   }
   return files;
 }

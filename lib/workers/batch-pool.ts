@@ -47,8 +47,8 @@ export class BatchPool<Job, Result> {
   }
 
   /** A queue fed job by job while the threads already work on the first batches (see BatchQueue). */
-  queue(limits: BatchLimits<Job>): BatchQueue<Job, Result> {
-    return new BatchQueue(this.#workers, this.#label, limits);
+  queue(limits: BatchLimits<Job>, deliver?: (index: number, result: Result) => void): BatchQueue<Job, Result> {
+    return new BatchQueue(this.#workers, this.#label, limits, deliver);
   }
 
   async close(): Promise<void> {
@@ -62,6 +62,8 @@ export interface BatchLimits<Job> {
   /** With `weightOf`: a batch closes once its jobs weigh this much (bytes to hash), so batches take similar times. */
   maxWeight?: number;
   weightOf?: (job: Job) => number;
+  /** What of a job is sent to a thread (default: all of it); a string copies faster than an object. */
+  wire?: (job: Job) => unknown;
 }
 
 /**
@@ -79,6 +81,9 @@ export class BatchQueue<Job, Result> {
   readonly #waiting: number[] = [];
   /** Position of the next job of #waiting to send (shift() on a 100,000-long array moves all of it each time). */
   #waitingHead = 0;
+  /** Jobs in #urgent (added so, or moved there by promote()), and how many of them #waiting still lists ahead of its head. */
+  readonly #promoted = new Set<number>();
+  #promotedAhead = 0;
   /** Summed weight of the jobs not sent yet. */
   #pendingWeight = 0;
   readonly #jobs: (Job | undefined)[] = [];
@@ -89,10 +94,18 @@ export class BatchQueue<Job, Result> {
   #failure: unknown;
   #settle: (error?: unknown) => void = () => {};
 
-  constructor(workers: readonly Worker[], label: string, limits: BatchLimits<Job>) {
+  readonly #deliver: ((index: number, result: Result) => void) | undefined;
+
+  /**
+   * @param deliver takes each result as it comes in (in any order; its index is the job's position in the order of
+   *   add), instead of finish() keeping them all: the caller's own work on results then overlaps the hashing, and
+   *   100,000 results are never all held. What it throws rejects finish().
+   */
+  constructor(workers: readonly Worker[], label: string, limits: BatchLimits<Job>, deliver?: (index: number, result: Result) => void) {
     this.#workers = workers;
     this.#label = label;
     this.#limits = limits;
+    this.#deliver = deliver;
     this.#sent = workers.map(() => []);
     this.#settled = new Promise<void>((resolve, reject) => (this.#settle = (error) => (error === undefined ? resolve() : reject(error))));
     this.#settled.catch(() => {}); // reported by finish()
@@ -103,12 +116,43 @@ export class BatchQueue<Job, Result> {
   add(job: Job, urgent = false): void {
     const index = this.#jobs.length;
     this.#jobs.push(job);
-    (urgent ? this.#urgent : this.#waiting).push(index);
+    if (urgent) {
+      this.#urgent.push(index);
+      this.#promoted.add(index); // never in #waiting: not promoted again
+    } else {
+      this.#waiting.push(index);
+    }
     this.#pendingWeight += this.#limits.weightOf?.(job) ?? 0;
     this.#dispatch();
   }
 
-  /** Every result, in the order the jobs were added, once all are in; the first error a thread reports rejects it. */
+  /** The job at `index` (its position in the order of add) if it is still waiting to be sent, and not urgent. */
+  waiting(index: number): Job | undefined {
+    return this.#promoted.has(index) ? undefined : this.#jobs[index];
+  }
+
+  /** The position of the next job to be sent in the order of add (urgent ones aside), or undefined when none waits. */
+  get nextWaiting(): number | undefined {
+    for (let at = this.#waitingHead; at < this.#waiting.length; at++) if (!this.#promoted.has(this.#waiting[at]!)) return this.#waiting[at];
+    return undefined;
+  }
+
+  /**
+   * Moves a job that is still waiting ahead of the others, as `add(job, true)` would have, once the caller learns it
+   * is long; `job` replaces it (with its weight now known).
+   */
+  promote(index: number, job: Job): void {
+    if (this.waiting(index) === undefined) return;
+    const { weightOf } = this.#limits;
+    this.#pendingWeight += (weightOf?.(job) ?? 0) - (weightOf?.(this.#jobs[index]!) ?? 0);
+    this.#jobs[index] = job;
+    this.#promoted.add(index);
+    this.#promotedAhead += 1;
+    this.#urgent.push(index);
+    this.#dispatch();
+  }
+
+  /** Every result, in the order the jobs were added (none with `deliver`), once all are in; the first error rejects it. */
   async finish(): Promise<Result[]> {
     this.#finishing = true;
     this.#dispatch();
@@ -124,7 +168,12 @@ export class BatchQueue<Job, Result> {
         return this.#fail(code ? new FleuronError(code, message, { hint, exitCode }) : new Error(message));
       }
       const batch = this.#sent[index]!.shift()!;
-      reply.results.forEach((result, at) => (this.#results[batch[at]!] = result));
+      try {
+        if (this.#deliver) reply.results.forEach((result, at) => this.#deliver!(batch[at]!, result));
+        else reply.results.forEach((result, at) => (this.#results[batch[at]!] = result));
+      } catch (error) {
+        return this.#fail(error);
+      }
       this.#dispatch();
     };
     const onError = (error: unknown) => this.#fail(error);
@@ -146,7 +195,8 @@ export class BatchQueue<Job, Result> {
         const batch = this.#takeBatch();
         if (!batch) break;
         this.#sent[index]!.push(batch);
-        this.#workers[index]!.postMessage(batch.map((at) => this.#jobs[at]));
+        const { wire } = this.#limits;
+        this.#workers[index]!.postMessage(batch.map((at) => (wire ? wire(this.#jobs[at]!) : this.#jobs[at])));
         for (const at of batch) this.#jobs[at] = undefined; // sent: the thread has its own copy
       }
     }
@@ -154,7 +204,18 @@ export class BatchQueue<Job, Result> {
   }
 
   #pending(): number {
-    return this.#urgent.length + this.#waiting.length - this.#waitingHead;
+    return this.#urgent.length + this.#waiting.length - this.#waitingHead - this.#promotedAhead;
+  }
+
+  /** The next job to send: urgent ones first, then the waiting ones in order (skipping those promoted). */
+  #next(): number | undefined {
+    if (this.#urgent.length > 0) return this.#urgent.shift();
+    while (this.#waitingHead < this.#waiting.length) {
+      const next = this.#waiting[this.#waitingHead++]!;
+      if (!this.#promoted.has(next)) return next;
+      this.#promotedAhead -= 1;
+    }
+    return undefined;
   }
 
   /** The next batch to send, or undefined when the waiting jobs do not fill one and more may come. */
@@ -166,12 +227,11 @@ export class BatchQueue<Job, Result> {
     const batch: number[] = [];
     let weight = 0;
     while (batch.length < maxJobs && weight < maxWeight) {
-      const next = this.#urgent.length > 0 ? this.#urgent.shift() : this.#waiting[this.#waitingHead++];
+      const next = this.#next();
       if (next === undefined) break;
       batch.push(next);
       weight += weightOf?.(this.#jobs[next]!) ?? 0;
     }
-    if (this.#waitingHead > this.#waiting.length) this.#waitingHead = this.#waiting.length;
     this.#pendingWeight -= weight;
     return batch;
   }
