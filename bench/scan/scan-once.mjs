@@ -4,6 +4,10 @@
  * worker threads included) } as JSON.
  */
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+
+// As `fleuron publish` does (lib/cli/run-publish.ts), so that the peak RSS is the CLI's.
+setFlagsFromString('--heap-growing-percent=20');
 
 const dir = process.argv[2];
 const { compileHeaderPolicy } = await import('../../dist/headers/header-rules.js');
@@ -15,4 +19,6 @@ const scan = (performance.now() - started) / 1000;
 const { user, system } = process.cpuUsage(cpuBefore);
 const cpu = (user + system) / 1e6;
 const rss = Math.round(process.resourceUsage().maxRSS / 1024);
+const { heapUsed, external } = process.memoryUsage();
+if (process.env.SCAN_MEMORY) process.stderr.write(`heapUsed ${(heapUsed / 2 ** 20).toFixed(0)} MB, external ${(external / 2 ** 20).toFixed(0)} MB\n`);
 process.stdout.write(JSON.stringify({ scan, cpu, files: result.files.length, hits: result.hashesFromCache, rss }));

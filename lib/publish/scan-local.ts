@@ -138,22 +138,26 @@ const SLICE = 512;
 async function scanFiles(root: string, realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   const toFile = localFileMaker(options.policy);
   const files: LocalFile[] = [];
-  const toRead: Target[] = [];
+  // Emptied as the scan goes (candidates looked at, targets hashed): at 100,000 files they would otherwise
+  // all be held until the end, beside the files they become.
+  const toRead: (Target | undefined)[] = [];
   const hasher = new FileHasher((index, result) => {
     const target = toRead[index]!;
+    toRead[index] = undefined;
     if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
     hashCache.remember(target.relative, result.stamp, target.gzip, result.hash);
     files.push(toFile(target, result.hash));
   });
   try {
     let uncached = 0;
-    const candidates = walkFolder(root, options, warnings, ({ relative }) => {
+    const candidates: (Candidate | undefined)[] = walkFolder(root, options, warnings, ({ relative }) => {
       if (hashCache.entry(relative) === undefined && ++uncached === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
     });
-    options.onKeys?.(candidates.map(({ key }) => key));
+    options.onKeys?.(candidates.map((candidate) => candidate!.key));
     for (let index = 0; index < candidates.length; index++) {
       if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
       const candidate = candidates[index]!;
+      candidates[index] = undefined;
       const target = candidate.symlink ? await symlinkTargetOf(candidate, realRoot, options, warnings) : targetOf(candidate, candidate.absolute, options);
       if (!target) continue;
       const entry = hashCache.entry(target.relative);
