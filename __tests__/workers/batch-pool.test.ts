@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BatchPool } from '../../lib/workers/batch-pool.js';
 
 /**
@@ -110,4 +112,20 @@ test('an error a thread reports rejects finish() with that error; a thread that 
 
 test('an empty queue finishes at once', async () => {
   await expect(withPool(1, (pool) => pool.queue({ maxJobs: 8 }).finish())).resolves.toEqual([]);
+});
+
+test('a Node flag that worker threads refuse (node --trace-gc fleuron …) does not stop the pool: its threads start without the flags', () => {
+  // Through the build in dist/ (as the CLI tests): Node refuses such a flag only when a thread is created with it.
+  const pool = pathToFileURL(fileURLToPath(new URL('../../dist/workers/batch-pool.js', import.meta.url))).href;
+  const script = `
+    const { BatchPool } = await import(${JSON.stringify(pool)});
+    const pool = new BatchPool(${JSON.stringify(workerFile)}, 1, 'test');
+    const results = await pool.runAll([{ value: 1 }, { value: 2 }], 8);
+    await pool.close();
+    console.log(JSON.stringify(results.map((result) => result.value)));
+  `;
+  const child = spawnSync(process.execPath, ['--trace-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+  expect(child.stdout.trim().split('\n').at(-1)).toBe('[1,2]');
 });

@@ -17,6 +17,21 @@ export function compiledWorker(url: URL): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
+/**
+ * A thread with Node's flags (a profiler's `--cpu-prof` then covers it too), or without any when one is a flag
+ * threads refuse (`node --trace-gc …`): the work does not need them.
+ */
+function startWorker(file: string, workerData: unknown): Worker {
+  // --input-type (from `node --input-type=module -e …`) would refuse a worker file.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  try {
+    return new Worker(file, { workerData, execArgv });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(file, { workerData, execArgv: [] });
+  }
+}
+
 /** How many batches a thread holds at once: the next one waits in its queue while it works, so it never idles on a round trip. */
 const IN_FLIGHT = 2;
 
@@ -29,9 +44,7 @@ export class BatchPool<Job, Result> {
    * @param workerData sent once to each thread (the render context), before any batch.
    */
   constructor(file: string, threads: number, label: string, workerData?: unknown) {
-    // Workers inherit Node's flags; --input-type (from `node --input-type=module -e …`) would refuse a worker file.
-    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-    this.#workers = Array.from({ length: threads }, () => new Worker(file, { workerData, execArgv }));
+    this.#workers = Array.from({ length: threads }, () => startWorker(file, workerData));
     this.#label = label;
   }
 
