@@ -62,12 +62,22 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   return { files, warnings, hashesFromCache: hashCache.hits };
 }
 
-/** Every publishable file of the folder, with its object key (names checked); nothing is read yet. */
-function walkFolder(root: string, options: LocalScanOptions, warnings: string[], onCandidate: (candidate: Candidate) => void): Candidate[] {
+/**
+ * Walks the folder: every publishable file's object key (names checked), nothing read yet. Each candidate is offered
+ * to `take` (which may queue it for hashing at once); those it does not take are returned. Pauses now and then, so
+ * that hashing threads fed meanwhile get their next batches.
+ */
+async function walkFolder(root: string, options: LocalScanOptions, warnings: string[], take: (candidate: Candidate) => boolean): Promise<{ keys: string[]; rest: (Candidate | undefined)[] }> {
   const classify = makePathClassifier(options.exclude, options.include);
   const leftovers: string[] = [];
-  const candidates: Candidate[] = [];
+  const keys: string[] = [];
+  const rest: Candidate[] = [];
+  let pausedAt = performance.now();
   for (const { relative, entry } of listFolder(root)) {
+    if (performance.now() - pausedAt > 4) {
+      await new Promise((resolve) => setImmediate(resolve));
+      pausedAt = performance.now();
+    }
     const verdict = classify(relative);
     if (verdict !== 'publish') {
       if (verdict === 'leftover') leftovers.push(relative);
@@ -79,11 +89,11 @@ function walkFolder(root: string, options: LocalScanOptions, warnings: string[],
       throw usageError('special-file', `${relative} is a named pipe or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
     }
     const candidate = { relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.isSymbolicLink() };
-    candidates.push(candidate);
-    onCandidate(candidate);
+    keys.push(candidate.key);
+    if (!take(candidate)) rest.push(candidate);
   }
   if (leftovers.length > 0) warnings.push(leftoversWarning(leftovers, 'publish'));
-  return candidates;
+  return { keys, rest };
 }
 
 /**
@@ -128,12 +138,12 @@ interface Target {
 const SLICE = 512;
 
 /**
- * Walks the folder, tells onKeys, then hashes each file or takes its hash from the cache, with the headers each
- * object gets. A file the cache knows is stat'ed here (a stat is cheap; sending a file to a thread is not) and done
- * at once if its stamp matches; the others go to the hashing threads. A file without a cache entry is not stat'ed
- * here: in a fresh clone that is every file, and the main thread was measured to be what the threads waited for.
- * The threads start during the walk once it has found enough files without a cache entry, so that they boot
- * meanwhile; each result is taken in as it comes, while the others are hashed.
+ * Walks the folder, tells onKeys, and hashes each file or takes its hash from the cache, with the headers each
+ * object gets. A file the cache knows is stat'ed after the walk (a stat is cheap; sending a file to a thread is not)
+ * and done at once if its stamp matches; the others go to the hashing threads. A file without a cache entry (in a
+ * fresh clone, every file) is not stat'ed here but queued as the walk finds it: the threads, started once the walk
+ * has found enough such files, boot and hash while the walk goes on (it was what they waited for). Each result is
+ * taken in as it comes, while the others are hashed.
  */
 async function scanFiles(root: string, realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   const toFile = localFileMaker(options.policy);
@@ -148,16 +158,25 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
     hashCache.remember(target.relative, result.stamp, target.gzip, result.hash);
     files.push(toFile(target, result.hash));
   });
+  const read = (target: Target, size?: number) => {
+    toRead.push(target);
+    hasher.add({ path: target.path, gzip: target.gzip, ...(size === undefined ? {} : { size }) });
+  };
   try {
+    // A file without a cache entry is read whatever its stamp: queued during the walk, and hashed meanwhile once
+    // the threads run (they start when enough such files are found). The others wait for the walk's end.
     let uncached = 0;
-    const candidates: (Candidate | undefined)[] = walkFolder(root, options, warnings, ({ relative }) => {
-      if (hashCache.entry(relative) === undefined && ++uncached === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
+    const { keys, rest } = await walkFolder(root, options, warnings, (candidate) => {
+      if (candidate.symlink || hashCache.entry(candidate.relative) !== undefined) return false;
+      if (++uncached === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
+      read(targetOf(candidate, candidate.absolute, options));
+      return true;
     });
-    options.onKeys?.(candidates.map((candidate) => candidate!.key));
-    for (let index = 0; index < candidates.length; index++) {
+    options.onKeys?.(keys);
+    for (let index = 0; index < rest.length; index++) {
       if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
-      const candidate = candidates[index]!;
-      candidates[index] = undefined;
+      const candidate = rest[index]!;
+      rest[index] = undefined;
       const target = candidate.symlink ? await symlinkTargetOf(candidate, realRoot, options, warnings) : targetOf(candidate, candidate.absolute, options);
       if (!target) continue;
       const entry = hashCache.entry(target.relative);
@@ -168,8 +187,7 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
         files.push(toFile(target, known));
         continue;
       }
-      toRead.push(target);
-      hasher.add({ path: target.path, gzip: target.gzip, ...(stamp ? { size: stamp.size } : {}) });
+      read(target, stamp?.size);
     }
     await hasher.finish();
   } finally {
