@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { compileHeaderPolicy } from '../../lib/headers/header-rules.js';
@@ -32,4 +32,55 @@ test('.env files and fleuron\'s state folder are never published, whatever inclu
   const publishable = makePathFilter([], ['.fleuron/**', '**/.env*']);
   for (const path of ['.env', '.env.local', '.well-known/.env', 'a/b/.env.production', '.fleuron/lock.json', '.fleuron/manifest.json']) expect([path, publishable(path)]).toEqual([path, false]);
   for (const path of ['.well-known/security.txt', 'index.html']) expect([path, publishable(path)]).toEqual([path, true]);
+});
+
+describe('with the hash cache', () => {
+  const saved = process.env.XDG_CACHE_HOME;
+  beforeAll(async () => {
+    process.env.XDG_CACHE_HOME = await mkdtemp(path.join(os.tmpdir(), 'scan-cache-'));
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 250)); // past the "just changed" window
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
+  test('unchanged files come from the cache; a file rewritten with the same size and its old mtime restored is read again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    for (const name of ['a.html', 'b.html', 'c.css']) await writeFile(path.join(dir, name), `${name} version 1`);
+    await settle();
+    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    const first = await scan();
+    expect(first.hashesFromCache).toBe(0);
+    const second = await scan();
+    expect(second.hashesFromCache).toBe(3);
+    expect(second.files.map((file) => file.md5)).toEqual(first.files.map((file) => file.md5));
+
+    const { mtime, size } = await stat(path.join(dir, 'b.html'));
+    await writeFile(path.join(dir, 'b.html'), 'b.html version 2');
+    await utimes(path.join(dir, 'b.html'), mtime, mtime);
+    expect((await stat(path.join(dir, 'b.html'))).size).toBe(size);
+    await settle();
+    const third = await scan();
+    expect(third.hashesFromCache).toBe(2);
+    expect(third.files.find((file) => file.key === 'b.html')?.md5).toBe(md5('b.html version 2'));
+    expect(third.files.find((file) => file.key === 'a.html')?.md5).toBe(md5('a.html version 1'));
+  });
+
+  test('a file replaced by another of the same size and times (a new inode) is read again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    await writeFile(path.join(dir, 'a.html'), 'version 1');
+    await settle();
+    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    await scan();
+    const { mtime } = await stat(path.join(dir, 'a.html'));
+    await writeFile(path.join(dir, 'next.html'), 'version 2');
+    await utimes(path.join(dir, 'next.html'), mtime, mtime);
+    await rename(path.join(dir, 'next.html'), path.join(dir, 'a.html'));
+    await settle();
+    const again = await scan();
+    expect(again.hashesFromCache).toBe(0);
+    expect(again.files[0]?.md5).toBe(md5('version 2'));
+  });
 });

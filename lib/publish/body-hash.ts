@@ -1,6 +1,6 @@
 /** Hashes of an object body: the MD5 a single PUT gets as ETag, and the ETag of a multipart upload. */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { FileStamp } from '../files/file-stamp.js';
 
@@ -17,11 +17,10 @@ export interface BodyHash {
   multipartEtag?: string;
 }
 
-/** A file's hash with the stamp of the version hashed; `fromCache` when it was not read. */
+/** A file's hash with the stamp of the version hashed. */
 export interface HashedFile {
   stamp: FileStamp;
   hash: BodyHash;
-  fromCache: boolean;
 }
 
 /**
@@ -63,34 +62,29 @@ export async function hashFileBody(path: string, gzip: boolean): Promise<BodyHas
 }
 
 /**
- * Hashes a file the way it will be stored, unless `cached` knows the hash of this version (stamp).
- * Small files are read synchronously into one reused buffer: no Buffer per file for the garbage
- * collector, and the stamp comes from the open descriptor, so no separate stat call.
+ * Hashes a file the way it will be stored, with the stamp of the version read (from the open descriptor: no
+ * separate stat call). Small files are read synchronously into one reused buffer: no Buffer per file for the
+ * garbage collector; large ones in one pass of reused chunks.
  */
-export async function hashFile(path: string, gzip: boolean, cached?: (stamp: FileStamp) => BodyHash | undefined): Promise<HashedFile> {
-  if (cached) {
-    // One stat call for a file the cache knows, instead of open, fstat and close: most files of a re-publish.
-    const info = statSync(path);
-    const stamp = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
-    const known = cached(stamp);
-    if (known) return { stamp, hash: known, fromCache: true };
-  }
+export async function hashFile(path: string, gzip: boolean): Promise<HashedFile> {
   const fd = openSync(path, 'r');
-  let stamp: FileStamp;
-  let length = 0;
   try {
     const info = fstatSync(fd);
-    stamp = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
-    if (stamp.size <= MULTIPART_THRESHOLD) {
-      if (scratch.length < stamp.size) scratch = Buffer.allocUnsafe(Math.max(stamp.size, scratch.length * 2));
-      // A file that grows while read is hashed up to its size at open; the upload re-reads it.
-      for (let read = -1; read !== 0 && length < stamp.size; length += read) read = readSync(fd, scratch, length, stamp.size - length, null);
-    }
+    const stamp = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
+    const hash = stamp.size > MULTIPART_THRESHOLD ? hashLargeFile(fd) : hashSmallBody(readWhole(fd, stamp.size), gzip);
+    return { stamp, hash };
   } finally {
     closeSync(fd);
   }
-  const hash = stamp.size > MULTIPART_THRESHOLD ? await hashLargeFile(path) : hashSmallBody(scratch.subarray(0, length), gzip);
-  return { stamp, hash, fromCache: false };
+}
+
+/** The first `size` bytes of an open file, in the reused read buffer (valid until the next read). */
+function readWhole(fd: number, size: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  let length = 0;
+  // A file that grows while read is hashed up to its size at open; the upload re-reads it.
+  for (let read = -1; read !== 0 && length < size; length += read) read = readSync(fd, scratch, length, size - length, null);
+  return scratch.subarray(0, length);
 }
 
 function hashSmallBody(body: Buffer, gzip: boolean): BodyHash {
@@ -98,23 +92,31 @@ function hashSmallBody(body: Buffer, gzip: boolean): BodyHash {
   return { size: stored.length, md5: md5Hex(stored) };
 }
 
-/** The read buffer of hashFileBody, grown to the largest small file seen (at most the threshold). */
+/** The read buffer of hashFile, grown to the largest small file seen (at most the threshold). */
 let scratch = Buffer.allocUnsafe(256 * 1024);
+/** Chunk of a large file's single pass: a divisor of PART_SIZE, so a chunk never straddles two parts. */
+const LARGE_CHUNK = 1024 * 1024;
 
-/** One streaming pass: the whole-body MD5 and one MD5 per part. Memory stays at one chunk. */
-async function hashLargeFile(path: string): Promise<BodyHash> {
+/**
+ * One pass over an open large file: each chunk read once feeds both the whole-body MD5 and its part's MD5.
+ * Synchronous reads into one reused chunk (this runs in a hashing thread, or for a single file): memory stays at
+ * one chunk whatever the file's size.
+ */
+function hashLargeFile(fd: number): BodyHash {
   const whole = createHash('md5');
   const parts: Buffer[] = [];
+  const chunk = Buffer.allocUnsafe(LARGE_CHUNK);
   let part = createHash('md5');
   let inPart = 0;
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-    whole.update(chunk);
-    size += chunk.length;
+  for (let read = readSync(fd, chunk, 0, LARGE_CHUNK, null); read > 0; read = readSync(fd, chunk, 0, LARGE_CHUNK, null)) {
+    const bytes = chunk.subarray(0, read);
+    whole.update(bytes);
+    size += read;
     let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(PART_SIZE - inPart, chunk.length - offset);
-      part.update(chunk.subarray(offset, offset + take));
+    while (offset < read) {
+      const take = Math.min(PART_SIZE - inPart, read - offset);
+      part.update(bytes.subarray(offset, offset + take));
       inPart += take;
       offset += take;
       if (inPart === PART_SIZE) {

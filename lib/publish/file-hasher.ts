@@ -4,58 +4,139 @@
  * stays free for the bucket listing that runs at the same time. Small scans, and runs from the
  * TypeScript sources (tests), hash in this thread.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { BatchPool, compiledWorker } from '../workers/batch-pool.js';
-import { hashFile, type BodyHash, type FileStamp } from './body-hash.js';
-import { matchCacheEntry } from './hash-cache.js';
+import { BatchPool, compiledWorker, type BatchQueue } from '../workers/batch-pool.js';
+import { hashFile, MULTIPART_THRESHOLD, type BodyHash, type FileStamp } from './body-hash.js';
 
 export interface HashJob {
   path: string;
   gzip: boolean;
-  /** The hash cache's entry for this file, reused if the file's stamp still matches it. */
-  cacheEntry?: string;
+  /** The file's size when the scan saw it, if it did: large files go first, and batches hold similar numbers of bytes. */
+  size?: number;
 }
 
-export type HashResult =
-  | { ok: true; stamp: FileStamp; hash: BodyHash; fromCache: boolean }
-  | { ok: false; code?: string; message: string };
+export type HashResult = { ok: true; stamp: FileStamp; hash: BodyHash } | { ok: false; code?: string; message: string };
 
 /** Below this many files, starting workers costs more than it saves. */
 export const MIN_JOBS_FOR_WORKERS = 500;
-const BATCH_SIZE = 64;
+/** What a file of unknown size is taken to weigh (a web page or a small asset). */
+const TYPICAL_SIZE = 16 * 1024;
+/**
+ * A batch: at most 256 files or about 2 MiB (a few milliseconds of hashing). A message costs more than a small file,
+ * so not one file a message; not much more either, or the last batches leave a thread idle while another finishes.
+ */
+const BATCH_LIMITS = { maxJobs: 256, maxWeight: 2 * 1024 * 1024, weightOf: (job: HashJob) => job.size ?? TYPICAL_SIZE, wire: jobText };
+
+/** A job as sent to a thread: `z` (gzip) or `-`, then the path. */
+export function jobText(job: HashJob): string {
+  return `${job.gzip ? 'z' : '-'}${job.path}`;
+}
+
+export function parseJobText(text: string): HashJob {
+  return { gzip: text.startsWith('z'), path: text.slice(1) };
+}
 
 /** One file, in this thread. Errors come back as values: they must cross from a worker. */
 export async function hashJob(job: HashJob): Promise<HashResult> {
   try {
-    const cached = job.cacheEntry === undefined ? undefined : (stamp: FileStamp) => matchCacheEntry(job.cacheEntry, stamp, job.gzip);
-    return { ok: true, ...(await hashFile(job.path, job.gzip, cached)) };
+    const { stamp, hash } = await hashFile(job.path, job.gzip);
+    return { ok: true, stamp, hash };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     return { ok: false, ...(code === undefined ? {} : { code }), message };
   }
 }
 
-export class FileHasher {
-  readonly #pool: BatchPool<HashJob, HashResult> | undefined;
+/**
+ * A result as one line of text for the trip back from a worker: copying one string costs a fraction of copying the
+ * nested objects (measured: postMessage was a tenth of a hashing thread's time with objects).
+ */
+export function resultText(result: HashResult): string {
+  if (!result.ok) return `!${result.code ?? ''}\t${result.message}`;
+  const { stamp, hash } = result;
+  return `${stamp.size}:${stamp.mtimeMs}:${stamp.ctimeMs}:${stamp.ino}\t${hash.size}:${hash.md5}:${hash.multipartEtag ?? ''}`;
+}
 
-  private constructor(pool: BatchPool<HashJob, HashResult> | undefined) {
-    this.#pool = pool;
+export function parseResultText(text: string): HashResult {
+  const tab = text.indexOf('\t');
+  if (text.startsWith('!')) return { ok: false, ...(tab > 1 ? { code: text.slice(1, tab) } : {}), message: text.slice(tab + 1) };
+  const [size, mtimeMs, ctimeMs, ino] = text.slice(0, tab).split(':').map(Number) as [number, number, number, number];
+  const [hashSize, md5, multipartEtag] = text.slice(tab + 1).split(':') as [string, string, string];
+  return { ok: true, stamp: { size, mtimeMs, ctimeMs, ino }, hash: { size: Number(hashSize), md5, ...(multipartEtag ? { multipartEtag } : {}) } };
+}
+
+/**
+ * Files added one by one, each result handed to `onResult` with the file's position in the order of add, as soon as
+ * it is in (in any order). Threads start when startThreads() is called (ahead of the first file: they take a while
+ * to boot) or, at finish(), when enough files were added.
+ */
+export class FileHasher {
+  readonly #onResult: (index: number, result: HashResult) => void;
+  #pool: BatchPool<HashJob, string> | undefined;
+  #queue: BatchQueue<HashJob, string> | undefined;
+  /** Files added while no thread runs. */
+  readonly #held: HashJob[] = [];
+  /** Positions (in the order of add) of the files queued without their size. */
+  readonly #sizeUnknown: number[] = [];
+  #added = 0;
+
+  constructor(onResult: (index: number, result: HashResult) => void) {
+    this.#onResult = onResult;
   }
 
   /**
-   * Workers for a scan of `files` files, none for a small scan. One core is left to the main thread,
-   * which lists the bucket meanwhile, and to whatever serves that listing: with a local server
-   * (the benchmark's s3rver, a preview), hashing on every core slowed the listing it waits for.
+   * Threads for the hashing: one per core, up to 4. The main thread needs little CPU meanwhile (the listing waits
+   * on the network), and a scan hashing on one core of two could not keep up with a plain loop. None when run from
+   * the TypeScript sources (tests): then the files are hashed in this thread.
    */
-  static start(files: number, threads = Math.min(4, availableParallelism() - 1)): FileHasher {
+  startThreads(threads = Math.min(4, availableParallelism())): void {
     const file = compiledWorker(new URL('./hash-worker.js', import.meta.url));
-    if (file === undefined || files < MIN_JOBS_FOR_WORKERS || threads < 1) return new FileHasher(undefined);
-    return new FileHasher(new BatchPool(file, threads, 'hashing'));
+    if (this.#pool || file === undefined || threads < 1) return;
+    this.#pool = new BatchPool(file, threads, 'hashing');
+    this.#queue = this.#pool.queue(BATCH_LIMITS, (index, text) => this.#onResult(index, parseResultText(text)));
+    for (const job of this.#held.splice(0)) this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
   }
 
-  /** The results of `jobs`, in their order. */
-  async hashAll(jobs: readonly HashJob[]): Promise<HashResult[]> {
-    return this.#pool ? this.#pool.runAll(jobs, BATCH_SIZE) : hashInThisThread(jobs);
+  /** Queues a file; a large one ahead of the waiting small ones, so that it is not the last one running. */
+  add(job: HashJob): void {
+    if (job.size === undefined) this.#sizeUnknown.push(this.#added);
+    this.#added += 1;
+    if (this.#queue) this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
+    else this.#held.push(job);
+  }
+
+  /** Once every file added is hashed (and handed to onResult); rejects with the first error. */
+  async finish(): Promise<void> {
+    if (!this.#queue && this.#held.length >= MIN_JOBS_FOR_WORKERS) this.startThreads();
+    if (!this.#queue) return hashInThisThread(this.#held.splice(0), this.#onResult);
+    const done = this.#queue.finish();
+    done.catch(() => {}); // awaited below
+    await this.#promoteLargeFiles(this.#queue);
+    await done;
+  }
+
+  /**
+   * Stats the files queued without a size while the threads hash, and moves the large ones still waiting to the
+   * front. Hashing a large file takes as long as hundreds of pages (its part MD5s and whole MD5 are two passes of MD5
+   * over one read): started last, it would run alone at the end. From the last file back to the next one to be sent:
+   * those are the ones a large file would be late among, and the stat calls stay off the path of the first batches
+   * (a fresh clone stats nothing before it hashes).
+   */
+  async #promoteLargeFiles(queue: BatchQueue<HashJob, string>): Promise<void> {
+    let pausedAt = performance.now();
+    for (let at = this.#sizeUnknown.length - 1; at >= 0; at--) {
+      const index = this.#sizeUnknown[at]!;
+      const next = queue.nextWaiting;
+      if (next === undefined || index < next) return;
+      const job = queue.waiting(index);
+      const size = job && sizeOf(job.path);
+      if (job && size !== undefined && size > MULTIPART_THRESHOLD) queue.promote(index, { ...job, size });
+      if (performance.now() - pausedAt > 4) {
+        await new Promise((resolve) => setImmediate(resolve)); // replies in, batches out
+        pausedAt = performance.now();
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -63,19 +144,26 @@ export class FileHasher {
   }
 }
 
+/** A file's size, or undefined when it cannot be stat'ed: its thread reports why when it reads it. */
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.size;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The reads are synchronous, so without a pause the event loop would not run until every file is
  * hashed — and the bucket listing, running at the same time, would not send its next page.
  */
-async function hashInThisThread(jobs: readonly HashJob[]): Promise<HashResult[]> {
-  const results: HashResult[] = [];
+async function hashInThisThread(jobs: readonly HashJob[], onResult: (index: number, result: HashResult) => void): Promise<void> {
   let pausedAt = performance.now();
-  for (const job of jobs) {
+  for (const [index, job] of jobs.entries()) {
     if (performance.now() - pausedAt > 8) {
       await new Promise((resolve) => setImmediate(resolve));
       pausedAt = performance.now();
     }
-    results.push(await hashJob(job));
+    onResult(index, await hashJob(job));
   }
-  return results;
 }

@@ -160,8 +160,14 @@ function readEntries(file: string | undefined, realRoot: string): Map<string, st
     const line = lines[i]!;
     const second = line.indexOf('\t', line.indexOf('\t') + 1);
     if (second < 0) continue;
+    const quoted = line.slice(second + 1);
+    // Without a backslash, a JSON string is the text between its quotes: no JSON.parse for most lines.
+    if (quoted.length >= 2 && quoted.startsWith('"') && quoted.indexOf('"', 1) === quoted.length - 1 && !quoted.includes('\\')) {
+      entries.set(quoted.slice(1, -1), line.slice(0, second));
+      continue;
+    }
     try {
-      const relative: unknown = JSON.parse(line.slice(second + 1));
+      const relative: unknown = JSON.parse(quoted);
       if (typeof relative === 'string') entries.set(relative, line.slice(0, second));
     } catch {
       // a damaged line: that file is simply hashed again

@@ -1,5 +1,5 @@
-/** Worker thread of file-hasher.ts: hashes batches of files and posts the results back in order. */
+/** Worker thread of file-hasher.ts: hashes batches of files and posts the results back in order, as text lines. */
 import { serveBatches } from '../workers/batch-worker.js';
-import { hashJob } from './file-hasher.js';
+import { hashJob, parseJobText, resultText } from './file-hasher.js';
 
-serveBatches(hashJob);
+serveBatches(async (job: string) => resultText(await hashJob(parseJobText(job))));

@@ -1,15 +1,16 @@
 /** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
-import fg from 'fast-glob';
-import { readdir, type Dirent } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import type { CompiledHeaderPolicy } from '../headers/header-rules.js';
 import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
-import { FileHasher } from './file-hasher.js';
+import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
-import { HashCache } from './hash-cache.js';
+import { HashCache, matchCacheEntry } from './hash-cache.js';
+import type { BodyHash } from './body-hash.js';
+import type { FileStamp } from '../files/file-stamp.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
 
@@ -17,8 +18,6 @@ import type { LocalFile } from './types.js';
 export { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, makePathFilter } from '../ignore/ignore-list.js';
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
-/** Files hashed per round trip to the hashing threads. */
-const SLICE = 4096;
 
 export interface LocalScanOptions {
   dir: string;
@@ -54,10 +53,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const root = path.resolve(options.dir);
   const realRoot = await resolveRoot(root);
   const warnings: string[] = [];
-  const candidates = await walkFolder(root, options, warnings);
-  options.onKeys?.(candidates.map(({ key }) => key));
   const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
-  const files = await hashFiles(candidates, realRoot, hashCache, options, warnings);
+  const files = await scanFiles(root, realRoot, hashCache, options, warnings);
   checkDistinctKeys(files);
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   warnings.sort();
@@ -65,103 +62,188 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   return { files, warnings, hashesFromCache: hashCache.hits };
 }
 
-/** Every publishable file of the folder, with its object key (names checked); nothing is read yet. */
-async function walkFolder(root: string, options: LocalScanOptions, warnings: string[]): Promise<Candidate[]> {
+/**
+ * Walks the folder: every publishable file's object key (names checked), nothing read yet. Each candidate is offered
+ * to `take` (which may queue it for hashing at once); those it does not take are returned. Pauses now and then, so
+ * that hashing threads fed meanwhile get their next batches.
+ */
+async function walkFolder(root: string, options: LocalScanOptions, warnings: string[], take: (candidate: Candidate) => boolean): Promise<{ keys: string[]; rest: (Candidate | undefined)[] }> {
   const classify = makePathClassifier(options.exclude, options.include);
   const leftovers: string[] = [];
-  // `**/*`, not `**`: `**` alone skips names holding a newline, which must be seen (and refused).
-  const entries = await fg('**/*', {
-    cwd: root,
-    dot: true,
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    objectMode: true,
-    // No `stats: true`: fast-glob then returns nothing at all when one lstat fails (e.g. a name that is not UTF-8).
-    ignore: ['**/.git/**', '**/node_modules/**'],
-    suppressErrors: false,
-    // Every name the walk reads is checked by the builder's rule: its matcher would silently pass over a name with a
-    // newline, and it cannot enter a folder whose name is not UTF-8.
-    fs: { readdir: readdirCheckingNames(root) },
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error instanceof FleuronError) throw error;
-    throw new FleuronError('scan-failed', `cannot read the folder ${error.path ?? root}: ${error.code ?? error.message}`, {
-      hint: 'check its permissions; nothing was published',
-      cause: error,
-    });
-  });
-  const candidates: Candidate[] = [];
-  for (const entry of entries) {
-    const relative = entry.path;
-    if (entry.dirent.isDirectory()) continue;
+  const keys: string[] = [];
+  const rest: Candidate[] = [];
+  let pausedAt = performance.now();
+  for (const { relative, entry } of listFolder(root)) {
+    if (performance.now() - pausedAt > 4) {
+      await new Promise((resolve) => setImmediate(resolve));
+      pausedAt = performance.now();
+    }
     const verdict = classify(relative);
     if (verdict !== 'publish') {
       if (verdict === 'leftover') leftovers.push(relative);
       else if (/(^|\/)\.env(\.|$)/.test(relative)) warnings.push(`${relative} is in the folder to publish; it is not uploaded, but keep secrets out of the site folder`);
       continue;
     }
-    if (entry.dirent.isFIFO() || entry.dirent.isCharacterDevice() || entry.dirent.isBlockDevice()) {
+    if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
       // Reading one would block or never end.
       throw usageError('special-file', `${relative} is a named pipe or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
     }
-    candidates.push({ relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.dirent.isSymbolicLink() });
+    const candidate = { relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.isSymbolicLink() };
+    keys.push(candidate.key);
+    if (!take(candidate)) rest.push(candidate);
   }
   if (leftovers.length > 0) warnings.push(leftoversWarning(leftovers, 'publish'));
-  return candidates;
+  return { keys, rest };
 }
 
-/** Hashes the candidates in worker threads (or takes their hash from the cache), with the headers each object gets. */
-async function hashFiles(candidates: readonly Candidate[], realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
-  // One header object per distinct header set: 100,000 pages share a handful of them.
+/**
+ * Every entry under `root` but folders, with its `/`-separated relative path: symlinks are not followed, `.git` and
+ * `node_modules` (folder or file, at any depth) are left out, and every name read is checked by the builder's rule
+ * (lib/files/file-names.ts: no control characters, UTF-8). Hand-written rather than fast-glob: a synchronous
+ * readdir walk of the 10,000-file benchmark folder (4,400 folders) took a third of fast-glob's time (0.22 vs 0.52 s
+ * on a loaded machine), and the walk is on the critical path of every publish.
+ */
+function* listFolder(root: string): Generator<{ relative: string; entry: Dirent }> {
+  const folders = [''];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    const absolute = folder === '' ? root : path.join(root, folder);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(absolute, { withFileTypes: true });
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new FleuronError('scan-failed', `cannot read the folder ${absolute}: ${code ?? message}`, { hint: 'check its permissions; nothing was published', cause: error });
+    }
+    for (const entry of entries) {
+      const relative = folder === '' ? entry.name : `${folder}/${entry.name}`;
+      const problem = nameProblem(entry.name, absolute);
+      if (problem) throw badNameError(relative, problem);
+      if (entry.name === '.git' || entry.name === 'node_modules') continue;
+      if (entry.isDirectory()) folders.push(relative);
+      else yield { relative, entry };
+    }
+  }
+}
+
+/** A file to publish, with where its bytes are read and how they are stored. */
+interface Target {
+  relative: string;
+  key: string;
+  siteKey: string;
+  path: string;
+  gzip: boolean;
+}
+
+/** Candidates looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
+const SLICE = 512;
+
+/**
+ * Walks the folder, tells onKeys, and hashes each file or takes its hash from the cache, with the headers each
+ * object gets. A file the cache knows is stat'ed after the walk (a stat is cheap; sending a file to a thread is not)
+ * and done at once if its stamp matches; the others go to the hashing threads. A file without a cache entry (in a
+ * fresh clone, every file) is not stat'ed here but queued as the walk finds it: the threads, started once the walk
+ * has found enough such files, boot and hash while the walk goes on (it was what they waited for). Each result is
+ * taken in as it comes, while the others are hashed.
+ */
+async function scanFiles(root: string, realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
+  const toFile = localFileMaker(options.policy);
+  const files: LocalFile[] = [];
+  // Emptied as the scan goes (candidates looked at, targets hashed): at 100,000 files they would otherwise
+  // all be held until the end, beside the files they become.
+  const toRead: (Target | undefined)[] = [];
+  const hasher = new FileHasher((index, result) => {
+    const target = toRead[index]!;
+    toRead[index] = undefined;
+    if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
+    hashCache.remember(target.relative, result.stamp, target.gzip, result.hash);
+    files.push(toFile(target, result.hash));
+  });
+  const read = (target: Target, size?: number) => {
+    toRead.push(target);
+    hasher.add({ path: target.path, gzip: target.gzip, ...(size === undefined ? {} : { size }) });
+  };
+  try {
+    // A file without a cache entry is read whatever its stamp: queued during the walk, and hashed meanwhile once
+    // the threads run (they start when enough such files are found). The others wait for the walk's end.
+    let uncached = 0;
+    const { keys, rest } = await walkFolder(root, options, warnings, (candidate) => {
+      if (candidate.symlink || hashCache.entry(candidate.relative) !== undefined) return false;
+      if (++uncached === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
+      read(targetOf(candidate, candidate.absolute, options));
+      return true;
+    });
+    options.onKeys?.(keys);
+    for (let index = 0; index < rest.length; index++) {
+      if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+      const candidate = rest[index]!;
+      rest[index] = undefined;
+      const target = candidate.symlink ? await symlinkTargetOf(candidate, realRoot, options, warnings) : targetOf(candidate, candidate.absolute, options);
+      if (!target) continue;
+      const entry = hashCache.entry(target.relative);
+      const stamp = entry === undefined ? undefined : stampOf(target);
+      const known = stamp && matchCacheEntry(entry, stamp, target.gzip);
+      if (stamp && known) {
+        hashCache.remember(target.relative, stamp, target.gzip, known, true);
+        files.push(toFile(target, known));
+        continue;
+      }
+      read(target, stamp?.size);
+    }
+    await hasher.finish();
+  } finally {
+    await hasher.close();
+  }
+  return files;
+}
+
+/** Where a symlinked candidate is read (resolved and checked); undefined for a symlinked folder. */
+async function symlinkTargetOf(candidate: Candidate, realRoot: string, options: LocalScanOptions, warnings: string[]): Promise<Target | undefined> {
+  const target = await resolveFile(candidate.absolute, candidate.relative, realRoot);
+  if (target) return targetOf(candidate, target.path, options);
+  warnings.push(`${candidate.relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
+  return undefined;
+}
+
+/** A candidate read at `path`, and whether its body is gzipped. Regular files found by the walk are inside the folder: no realpath. */
+function targetOf({ relative, key }: Candidate, path: string, options: LocalScanOptions): Target {
+  const siteKey = key.slice(options.prefix.length);
+  return { relative, key, siteKey, path, gzip: options.policy.gzipFor(siteKey) };
+}
+
+function stampOf(target: Target): FileStamp {
+  try {
+    const { size, mtimeMs, ctimeMs, ino } = statSync(target.path);
+    return { size, mtimeMs, ctimeMs, ino };
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw unreadable(target.relative, code ?? message);
+  }
+}
+
+function unreadable(relative: string, reason: string): FleuronError {
+  return new FleuronError('unreadable-file', `cannot read ${relative}: ${reason}`, { hint: 'fix its permissions or exclude it; nothing was published' });
+}
+
+/** Builds the LocalFile of a hashed target; one header object per distinct header set (100,000 pages share a handful). */
+function localFileMaker(policy: CompiledHeaderPolicy): (target: Target, hash: BodyHash) => LocalFile {
   const sharedHeaders = new Map<string, ObjectHeaders>();
   const headersFor = (key: string) => {
-    const headers = options.policy.headersFor(key);
+    const headers = policy.headersFor(key);
     const id = JSON.stringify(headers);
     const shared = sharedHeaders.get(id);
     if (shared) return shared;
     sharedHeaders.set(id, headers);
     return headers;
   };
-  const hasher = FileHasher.start(candidates.length);
-  const files: LocalFile[] = [];
-  try {
-    // In slices, so that the jobs and results of a 100,000-file folder never all exist at once.
-    for (let start = 0; start < candidates.length; start += SLICE) {
-      const slice: { relative: string; key: string; siteKey: string; path: string; gzip: boolean }[] = [];
-      for (const { relative, key, absolute, symlink } of candidates.slice(start, start + SLICE)) {
-        // realpath only for symlinks: a regular file found by the walk is inside the folder.
-        const target = symlink ? await resolveFile(absolute, relative, realRoot) : { path: absolute };
-        if (!target) {
-          warnings.push(`${relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
-          continue;
-        }
-        const siteKey = key.slice(options.prefix.length);
-        slice.push({ relative, key, siteKey, path: target.path, gzip: options.policy.gzipFor(siteKey) });
-      }
-      const results = await hasher.hashAll(slice.map(({ relative, path, gzip }) => ({ path, gzip, cacheEntry: hashCache.entry(relative) })));
-      slice.forEach(({ relative, key, siteKey, path, gzip }, index) => {
-        const result = results[index]!;
-        if (!result.ok) {
-          throw new FleuronError('unreadable-file', `cannot read ${relative}: ${result.code ?? result.message}`, {
-            hint: 'fix its permissions or exclude it; nothing was published',
-          });
-        }
-        const { hash } = result;
-        hashCache.remember(relative, result.stamp, gzip, hash, result.fromCache);
-        files.push({
-          key,
-          size: hash.size,
-          md5: hash.md5,
-          ...(hash.multipartEtag === undefined ? {} : { multipartEtag: hash.multipartEtag }),
-          // Bodies above the multipart threshold are never compressed: no Content-Encoding for them.
-          headers: gzip && hash.multipartEtag !== undefined ? withoutEncoding(headersFor(siteKey)) : headersFor(siteKey),
-          source: { kind: 'file', path, gzip: gzip && hash.multipartEtag === undefined },
-        });
-      });
-    }
-  } finally {
-    await hasher.close();
-  }
-  return files;
+  return ({ key, siteKey, path, gzip }, hash) => ({
+    key,
+    size: hash.size,
+    md5: hash.md5,
+    ...(hash.multipartEtag === undefined ? {} : { multipartEtag: hash.multipartEtag }),
+    // Bodies above the multipart threshold are never compressed: no Content-Encoding for them.
+    headers: gzip && hash.multipartEtag !== undefined ? withoutEncoding(headersFor(siteKey)) : headersFor(siteKey),
+    source: { kind: 'file', path, gzip: gzip && hash.multipartEtag === undefined },
+  });
 }
 
 /** Two names that differ only in Unicode normalisation map to one key: refused, not overwritten. */
@@ -188,30 +270,15 @@ async function resolveRoot(root: string): Promise<string> {
   }
 }
 
-/** fs.readdir for fast-glob, failing on the first name lib/files/file-names.ts refuses. */
-function readdirCheckingNames(root: string): typeof readdir {
-  return ((dir: string, options: unknown, callback?: (error: Error | null, entries?: (string | Dirent)[]) => void) => {
-    const done = (typeof options === 'function' ? options : callback) as (error: Error | null, entries?: (string | Dirent)[]) => void;
-    const settle = (error: Error | null, entries?: (string | Dirent)[]) => {
-      if (error) return done(error);
-      for (const entry of entries!) {
-        const name = typeof entry === 'string' ? entry : entry.name;
-        const problem = nameProblem(name, dir);
-        if (problem) return done(badNameError(path.relative(root, path.join(dir, name)).split(path.sep).join('/'), problem));
-      }
-      done(null, entries);
-    };
-    if (typeof options === 'function') readdir(dir, settle as never);
-    else readdir(dir, options as never, settle as never);
-  }) as typeof readdir;
-}
-
 /** The key of a relative path: `/` separators, NFC (macOS hands out NFD names), prefix, length and encoding checked. */
+/** Only ASCII: NFC leaves it as it is. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 function keyFor(relative: string, prefix: string): string {
-  const posix = relative.split(path.sep).join('/');
-  const key = prefix + posix.normalize('NFC');
-  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-    throw usageError('key-too-long', `the object key for "${posix.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');
+  // The walk joins with `/`; the checks below are skipped when they cannot change anything (most names: ASCII, short).
+  const key = prefix + (ASCII.test(relative) ? relative : relative.normalize('NFC'));
+  if (key.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+    throw usageError('key-too-long', `the object key for "${relative.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');
   }
   return key;
 }
