@@ -57,6 +57,85 @@ describe('fleuron preview after a sequence of edits', () => {
     expect(await readFile(path.join(outDir, 'notes/page/6.html'), 'utf8')).toContain('rel="prev"');
   });
 
+  /**
+   * After each edit, not only at the end: a rebuild that takes a shortcut (a page edit rebuilds from what the watcher
+   * reported, without walking the folder) and goes wrong would otherwise be mended by a later full rebuild.
+   */
+  it('matches a cold build after each kind of edit, one at a time', async () => {
+    const notes: Record<string, string> = {};
+    for (let n = 1; n <= 24; n++) notes[`notes/n${String(n).padStart(2, '0')}.md`] = `---\ntitle: Note ${n}\n---\nNote ${n}.\n`;
+    const src = await writeSite({
+      'fleuron.yaml': 'title: Essai\nbaseUrl: https://ex.org/\npagination: { pageSize: 6 }\n',
+      'index.md': '---\ntitle: Accueil\n---\nBienvenue.',
+      'a.md': '---\ntitle: A\n---\nVoir [B](b.md).',
+      'b.md': '---\ntitle: B\ndate: 2024-01-01\n---\nB.',
+      'inclus.md': '---\ntitle: Inclus\n---\nAvant.\n\n{{#include notes/n01.md:4}}\n',
+      ...notes,
+    });
+    const root = await tempDir();
+    const outDir = path.join(root, 'preview');
+    const p = (preview = await startPreview({ sourceDir: src, outDir, cacheDir: path.join(root, 'cache'), port: 0, reload: false, watch: true }));
+    const file = (name: string) => path.join(src, name);
+    const sameAsCold = async (step: string) => {
+      const coldRoot = await tempDir();
+      const cold = await buildSite({ sourceDir: src, outDir: path.join(coldRoot, 'out'), cacheDir: path.join(coldRoot, 'cache') });
+      const [served, expected] = await Promise.all([readTree(outDir), readTree(cold.outDir)]);
+      // Named by step, so a failure says which edit the preview got wrong.
+      expect({ step, files: [...served.keys()].sort() }).toEqual({ step, files: [...expected.keys()].sort() });
+      for (const [name, bytes] of expected) expect({ step, name, text: served.get(name)?.toString() }).toEqual({ step, name, text: bytes.toString() });
+    };
+
+    await settle(p, () => appendFile(file('a.md'), '\nUn ajout au corps.\n'));
+    await sameAsCold('body edit');
+    await settle(p, () => writeFile(file('notes/n05.md'), '---\ntitle: Note cinq, renommée\n---\nNote 5.\n'));
+    await sameAsCold('title edit');
+    await settle(p, () => writeFile(file('notes/n01.md'), '---\ntitle: Note 1\n---\nNote 1, changée, incluse ailleurs.\n'));
+    await sameAsCold('edit of an included page');
+    await settle(p, () => writeFile(file('b.md'), '---\ntitle: B\ndate: 2025-06-01\n---\nB, redaté.'));
+    await sameAsCold('date edit');
+    await settle(p, () => writeFile(file('notes/n06.md'), '---\ntitle: Note 6\ndraft: true\n---\nNote 6.\n'));
+    await sameAsCold('page made a draft');
+    await settle(p, () => writeFile(file('notes/n07.md'), '---\ntitle: Note 7\nslug: sept\n---\nNote 7.\n'));
+    await sameAsCold('slug edit');
+    await settle(p, () => writeFile(file('notes/n40.md'), '---\ntitle: Note 40\n---\nNouvelle.\n'));
+    await sameAsCold('new page');
+    await settle(p, () => rm(file('notes/n11.md')));
+    await sameAsCold('deleted page');
+    await settle(p, () => rename(file('notes/n12.md'), file('notes/z12.md')));
+    await sameAsCold('renamed page');
+    await settle(p, async () => {
+      await mkdir(file('_layouts'), { recursive: true });
+      await writeFile(file('_layouts/page.liquid'), '{% layout "base" %}{%- block main %}<article class="mine">{{ page.content | raw }}</article>{%- endblock %}');
+    });
+    await sameAsCold('new layout');
+    await settle(p, () => writeFile(file('_layouts/page.liquid'), '{% layout "base" %}{%- block main %}<article class="autre">{{ page.content | raw }}</article>{%- endblock %}'));
+    await sameAsCold('layout edit');
+    await settle(p, () => writeFile(file('fleuron.yaml'), 'title: Essai 2\nbaseUrl: https://ex.org/\npagination: { pageSize: 5 }\n'));
+    await sameAsCold('config edit');
+    await settle(p, () => appendFile(file('notes/n02.md'), '\nAprès la config.\n'));
+    await sameAsCold('body edit after a full rebuild');
+    // Same size, back to back: the second edit falls within the first's "just changed" window of the file stamp.
+    await settle(p, async () => {
+      await writeFile(file('notes/n03.md'), '---\ntitle: Note 3\n---\nVersion un.\n');
+      await p.nextBuild();
+      await writeFile(file('notes/n03.md'), '---\ntitle: Note 3\n---\nVersion 2!\n');
+    });
+    await sameAsCold('two edits of one file within the stamp window');
+    // A rebuild is running (started by hand, reading every file) when a page changes: the change is built next.
+    await settle(p, async () => {
+      const running = p.rebuild();
+      await new Promise((resolve) => setImmediate(resolve));
+      await writeFile(file('notes/n04.md'), '---\ntitle: Note 4\n---\nChangée pendant une reconstruction.\n');
+      await running;
+    });
+    await sameAsCold('edit while a rebuild runs');
+    await settle(p, async () => {
+      await appendFile(file('notes/n08.md'), '\nHuit.\n');
+      await writeFile(file('notes/n09.md'), '---\ntitle: Note neuf\n---\nNeuf.\n');
+    });
+    await sameAsCold('two pages at once');
+  });
+
   it('says which pages are over budget once, and again only when that set changes', async () => {
     const big = (words: number) => Array.from({ length: words }, (_, index) => `Mot${index} ${'texte '.repeat(index % 13)}.`).join('\n\n');
     // The budget counts the bytes as served (uncompressed by default), the stylesheet included.
