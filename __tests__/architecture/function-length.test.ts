@@ -15,13 +15,10 @@ const REASON = '// long because:';
  * (issue 14 stays open for them). An entry that is no longer too long fails the test, so the list only shrinks.
  */
 const PENDING = new Set<string>([
-  'lib/builder/build-site.ts buildSite',
   'lib/builder/load/front-matter.ts validate',
-  'lib/builder/load/load-site.ts loadSite',
   'lib/builder/load/planet/gather-feeds.ts gatherFeeds',
   'lib/builder/load/planet/planet-config.ts parsePlanetConfig',
   'lib/builder/load/planet/planet-section.ts planPlanet',
-  'lib/preview/preview.ts startPreview',
   'lib/preview/publish-page/publish-page.ts createPublishPage',
 ]);
 const pendingId = (found: string) => found.replace(/:\d+ /, ' ').replace(/ \(\d+ lines\)$/, '');

@@ -5,7 +5,7 @@
 import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildSite } from '../../lib/builder/index.js';
-import { startPreview, type Preview } from '../../lib/preview/index.js';
+import { startPreview, type BuildOutcome, type Preview } from '../../lib/preview/index.js';
 import { readTree, tempDir, writeSite } from '../builder/support/temp-site.js';
 
 let preview: Preview | undefined;
@@ -15,14 +15,18 @@ afterEach(async () => {
 });
 
 /** Applies an edit and waits for the preview to have built it (a late file event may build once more: wait for quiet). */
-async function settle(p: Preview, edit: () => Promise<void>): Promise<void> {
+async function settle(p: Preview, edit: () => Promise<void>): Promise<BuildOutcome[]> {
   const before = p.version;
+  const outcomes: BuildOutcome[] = [];
   await edit();
   let outcome = await p.nextBuild();
-  while (!outcome.ok || p.version === before) outcome = await p.nextBuild();
+  outcomes.push(outcome);
+  while (!outcome.ok || p.version === before) outcomes.push((outcome = await p.nextBuild()));
   // Let late events of the same edit trigger (and finish) their build before the next edit.
   await new Promise((resolve) => setTimeout(resolve, 150));
+  return outcomes;
 }
+const shortcuts = (outcomes: BuildOutcome[]) => outcomes.map((outcome) => outcome.ok && outcome.shortcut);
 
 describe('fleuron preview after a sequence of edits', () => {
   it('serves exactly what a cold build of the final sources writes', async () => {
@@ -85,9 +89,10 @@ describe('fleuron preview after a sequence of edits', () => {
       for (const [name, bytes] of expected) expect({ step, name, text: served.get(name)?.toString() }).toEqual({ step, name, text: bytes.toString() });
     };
 
-    await settle(p, () => appendFile(file('a.md'), '\nUn ajout au corps.\n'));
+    // The edits a writer makes most are rebuilt without walking the folder; what this test checks is that shortcut.
+    expect(shortcuts(await settle(p, () => appendFile(file('a.md'), '\nUn ajout au corps.\n')))).toContain(true);
     await sameAsCold('body edit');
-    await settle(p, () => writeFile(file('notes/n05.md'), '---\ntitle: Note cinq, renommée\n---\nNote 5.\n'));
+    expect(shortcuts(await settle(p, () => writeFile(file('notes/n05.md'), '---\ntitle: Note cinq, renommée\n---\nNote 5.\n')))).toContain(true);
     await sameAsCold('title edit');
     await settle(p, () => writeFile(file('notes/n01.md'), '---\ntitle: Note 1\n---\nNote 1, changée, incluse ailleurs.\n'));
     await sameAsCold('edit of an included page');
@@ -97,7 +102,7 @@ describe('fleuron preview after a sequence of edits', () => {
     await sameAsCold('page made a draft');
     await settle(p, () => writeFile(file('notes/n07.md'), '---\ntitle: Note 7\nslug: sept\n---\nNote 7.\n'));
     await sameAsCold('slug edit');
-    await settle(p, () => writeFile(file('notes/n40.md'), '---\ntitle: Note 40\n---\nNouvelle.\n'));
+    expect(shortcuts(await settle(p, () => writeFile(file('notes/n40.md'), '---\ntitle: Note 40\n---\nNouvelle.\n')))).not.toContain(true);
     await sameAsCold('new page');
     await settle(p, () => rm(file('notes/n11.md')));
     await sameAsCold('deleted page');

@@ -17,6 +17,8 @@ export interface OutputPlan {
   copies: Map<string, string>;
   /** Files already in the output folder with the right content (checked by the caller): left alone. */
   kept?: ReadonlySet<string>;
+  /** The files in the output folder, when the caller knows them (the preview, which wrote them last): not listed again. */
+  existing?: readonly string[];
 }
 
 export interface WriteSummary {
@@ -26,7 +28,7 @@ export interface WriteSummary {
 }
 
 export async function writeOutput(outDir: string, plan: OutputPlan): Promise<WriteSummary> {
-  const existing = await listExisting(outDir);
+  const existing = plan.existing ? [...plan.existing] : await listExisting(outDir);
   if (existing.length > 0 && !existing.includes(ALIASES_FILE)) {
     throw new FleuronError('output-not-ours', `${outDir} is not empty and was not built by fleuron`, {
       hint: 'choose an empty or new folder with --out, or empty this one yourself',
