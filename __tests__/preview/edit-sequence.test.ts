@@ -69,16 +69,18 @@ describe('fleuron preview after a sequence of edits', () => {
     const notes: Record<string, string> = {};
     for (let n = 1; n <= 24; n++) notes[`notes/n${String(n).padStart(2, '0')}.md`] = `---\ntitle: Note ${n}\n---\nNote ${n}.\n`;
     const src = await writeSite({
-      'fleuron.yaml': 'title: Essai\nbaseUrl: https://ex.org/\npagination: { pageSize: 6 }\n',
+      'fleuron.yaml': 'title: Essai\nbaseUrl: https://ex.org/\npagination: { pageSize: 6 }\nbudget: { pageKb: 1000 }\n',
       'index.md': '---\ntitle: Accueil\n---\nBienvenue.',
       'a.md': '---\ntitle: A\n---\nVoir [B](b.md).',
       'b.md': '---\ntitle: B\ndate: 2024-01-01\n---\nB.',
       'inclus.md': '---\ntitle: Inclus\n---\nAvant.\n\n{{#include notes/n01.md:4}}\n',
+      'long.md': `---\ntitle: Longue\n---\n${Array.from({ length: 1500 }, (_, n) => `Paragraphe ${n}, *un peu* de **texte** et \`de code\`.`).join('\n\n')}\n`,
       ...notes,
     });
     const root = await tempDir();
     const outDir = path.join(root, 'preview');
-    const p = (preview = await startPreview({ sourceDir: src, outDir, cacheDir: path.join(root, 'cache'), port: 0, reload: false, watch: true }));
+    // A short quiet time, so that the watcher reports the edit made during a rebuild while that rebuild still runs.
+    const p = (preview = await startPreview({ sourceDir: src, outDir, cacheDir: path.join(root, 'cache'), port: 0, reload: false, watch: true, debounceMs: 2 }));
     const file = (name: string) => path.join(src, name);
     const sameAsCold = async (step: string) => {
       const coldRoot = await tempDir();
@@ -115,7 +117,7 @@ describe('fleuron preview after a sequence of edits', () => {
     await sameAsCold('new layout');
     await settle(p, () => writeFile(file('_layouts/page.liquid'), '{% layout "base" %}{%- block main %}<article class="autre">{{ page.content | raw }}</article>{%- endblock %}'));
     await sameAsCold('layout edit');
-    await settle(p, () => writeFile(file('fleuron.yaml'), 'title: Essai 2\nbaseUrl: https://ex.org/\npagination: { pageSize: 5 }\n'));
+    await settle(p, () => writeFile(file('fleuron.yaml'), 'title: Essai 2\nbaseUrl: https://ex.org/\npagination: { pageSize: 5 }\nbudget: { pageKb: 1000 }\n'));
     await sameAsCold('config edit');
     await settle(p, () => appendFile(file('notes/n02.md'), '\nAprès la config.\n'));
     await sameAsCold('body edit after a full rebuild');
@@ -126,14 +128,15 @@ describe('fleuron preview after a sequence of edits', () => {
       await writeFile(file('notes/n03.md'), '---\ntitle: Note 3\n---\nVersion 2!\n');
     });
     await sameAsCold('two edits of one file within the stamp window');
-    // A rebuild is running (started by hand, reading every file) when a page changes: the change is built next.
-    await settle(p, async () => {
-      const running = p.rebuild();
-      await new Promise((resolve) => setImmediate(resolve));
-      await writeFile(file('notes/n04.md'), '---\ntitle: Note 4\n---\nChangée pendant une reconstruction.\n');
-      await running;
-    });
-    await sameAsCold('edit while a rebuild runs');
+    // A page changes while a rebuild runs (one rendering a long page): the change is built next, whatever the moment.
+    for (const delay of [5, 15, 30, 50, 80]) {
+      await settle(p, async () => {
+        await appendFile(file('long.md'), `\nAjout ${delay}.\n`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await writeFile(file('notes/n04.md'), `---\ntitle: Note 4\n---\nChangée ${delay} ms après une autre page.\n`);
+      });
+      await sameAsCold(`edit ${delay} ms into a rebuild`);
+    }
     await settle(p, async () => {
       await appendFile(file('notes/n08.md'), '\nHuit.\n');
       await writeFile(file('notes/n09.md'), '---\ntitle: Note neuf\n---\nNeuf.\n');
