@@ -111,19 +111,19 @@ async function buildWith(options: BuildOptions): Promise<BuildResult> {
     sourceLabel,
     drafts: options.drafts ?? false,
     themeDir: THEME_DIR,
-    memory: cache.sources,
+    memory: state ? state.memoryOver(cache.sources) : cache.sources,
     planet: { cacheFile: path.join(cacheDir, PLANET_CACHE_FILE), offline: options.offline ?? false },
     ...(scanned ? { scanned } : {}),
     warn,
   });
   const loadedAt = performance.now();
-  const shortcuts = { ...(state?.deps ? { deps: state.deps } : {}), trustOutputs: scanned !== undefined };
+  const shortcuts = { ...(state?.deps ? { deps: state.deps } : {}), trustOutputs: plan.scanGiven };
   const rendered = await renderSite(plan, cache, outDir, renderingOf(options), shortcuts);
   const links = linkProblems(rendered.pages, sourceLabel);
   links.warnings.forEach(warn);
   await checkLinks(links.errors, options.brokenLinks === 'warn', cache, warn, log);
   const renderedAt = performance.now();
-  const { written, outputFiles, files } = await writeSite(plan, rendered.pages, outDir, cache, scanned ? state?.outputFiles : undefined);
+  const { written, outputFiles, files } = await writeSite(plan, rendered.pages, outDir, cache, plan.scanGiven ? state?.outputFiles : undefined);
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
   const sizes = await checkSizes(plan, rendered.pages, options, warn);
@@ -162,7 +162,9 @@ function pageEditsShortcut(rebuild: BuildOptions['rebuild']): SourceScan | undef
   const edited = editedPages(rebuild?.changed, scan);
   if (!scan || !edited || !rebuild?.state.outputFiles) return undefined;
   const files = restampPages(scan, edited);
-  return files ? { files, leftovers: scan.leftovers, warnings: scan.warnings } : undefined;
+  if (!files) return undefined;
+  const { bySource: _index, ...given } = scan;
+  return { ...given, files };
 }
 
 /** Writes what changed into the output folder (`existing`: its files, when known); returns every file it now holds. */

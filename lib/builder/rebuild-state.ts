@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileStats, stampOf, trustedStamp } from '../files/file-stamp.js';
 import { BOOK_SUMMARY } from './load/book-summary.js';
 import type { SourceScan } from './load/load-site.js';
+import type { RememberedSource, SourceMemory } from './load/pages.js';
 import type { PageSummary } from './load/site-map.js';
 import type { SourceFile } from './load/sources.js';
 import { normalizeSitePath } from './load/url-map.js';
@@ -26,6 +27,28 @@ export class RebuildState {
   /** Every file in the output folder after the last build (relative, `/`-separated). */
   outputFiles?: string[];
   deps?: DepsMemo;
+  /** The page files' memory as the cache gave it, kept as objects: the cache makes new ones at every get. */
+  private readonly sources = new Map<string, RememberedSource>();
+
+  /** `memory` with what it gives kept between builds (what is set goes through to it, and is got from it again). */
+  memoryOver(memory: SourceMemory): SourceMemory {
+    const { sources } = this;
+    return {
+      get(sourcePath) {
+        let known = sources.get(sourcePath);
+        if (known === undefined) {
+          known = memory.get(sourcePath);
+          if (known !== undefined) sources.set(sourcePath, known);
+        }
+        return known;
+      },
+      set(sourcePath, source) {
+        sources.delete(sourcePath);
+        memory.set(sourcePath, source);
+      },
+      keep: (sourcePath) => memory.keep(sourcePath),
+    };
+  }
 
   /** What a successful build leaves for the next. */
   remember(scan: SourceScan, outputFiles: string[], deps: DepsMemo): void {
@@ -36,6 +59,7 @@ export class RebuildState {
 
   /** After a failed build nothing is trusted: the next build is a full one. */
   forget(): void {
+    this.sources.clear();
     this.scan = undefined;
     this.outputFiles = undefined;
     this.deps = undefined;
