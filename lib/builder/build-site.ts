@@ -8,7 +8,7 @@ import { loadSite, type SitePlan, type SourceScan } from './load/load-site.js';
 import { THEME_DIR } from './theme-location.js';
 import type { Redirect } from './load/aliases.js';
 import { PLANET_CACHE_FILE } from './load/planet/feed-cache.js';
-import { editedPages, restampPages, type RebuildState } from './rebuild-state.js';
+import { editedPages, restampPages, type LastOutput, type RebuildState } from './rebuild-state.js';
 import { linkProblems, renderSite, type RenderedSite, type RenderWith } from './render-site.js';
 import type { RenderWorkerSession } from './render/render-pool.js';
 import { formatSizeReport, gzipSize, overBudgetWarning, sizeReport, type SizeReport } from './write/size-report.js';
@@ -123,14 +123,14 @@ async function buildWith(options: BuildOptions): Promise<BuildResult> {
   links.warnings.forEach(warn);
   await checkLinks(links.errors, options.brokenLinks === 'warn', cache, warn, log);
   const renderedAt = performance.now();
-  const { written, outputFiles, files } = await writeSite(plan, rendered.pages, outDir, cache, plan.scanGiven ? state?.outputFiles : undefined);
+  const { written, outputFiles, files, generated } = await writeSite(plan, rendered.pages, outDir, cache, plan.scanGiven ? state?.lastOutput : undefined);
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
   const sizes = await checkSizes(plan, rendered.pages, options, warn);
   // Listed last, where a reader of a long build's output sees them: what did not come over from the sources as written.
   plan.notices.forEach(warn);
-  const sameFiles = state?.outputFiles !== undefined && sameList(state.outputFiles, outputFiles);
-  state?.remember(plan.scan, outputFiles, rendered.deps);
+  const sameFiles = state?.lastOutput !== undefined && sameList(state.lastOutput.files, outputFiles);
+  state?.remember(plan.scan, { files: outputFiles, generated }, rendered.deps);
   const finished = performance.now();
   return {
     outDir,
@@ -160,21 +160,26 @@ function timingsOf([started, loaded, rendered, finished]: number[]): BuildResult
 function pageEditsShortcut(rebuild: BuildOptions['rebuild']): SourceScan | undefined {
   const scan = rebuild?.state.scan;
   const edited = editedPages(rebuild?.changed, scan);
-  if (!scan || !edited || !rebuild?.state.outputFiles) return undefined;
+  if (!scan || !edited || !rebuild?.state.lastOutput) return undefined;
   const files = restampPages(scan, edited);
   if (!files) return undefined;
   const { bySource: _index, ...given } = scan;
   return { ...given, files };
 }
 
-/** Writes what changed into the output folder (`existing`: its files, when known); returns every file it now holds. */
-async function writeSite(plan: SitePlan, pages: RenderedSite['pages'], outDir: string, cache: BuildCache, existing: readonly string[] | undefined) {
+/**
+ * Writes what changed into the output folder (`last`: what the last build left there, when it can be trusted);
+ * returns every file it now holds, and the generated files other than pages (sitemap, feed…) as written.
+ */
+async function writeSite(plan: SitePlan, pages: RenderedSite['pages'], outDir: string, cache: BuildCache, last: LastOutput | undefined) {
   const { files, kept } = siteFiles(plan, pages);
   const keptCopies = unchangedCopies(plan.copies, outDir, cache);
   const copies = new Map([...plan.copies].filter(([outputPath]) => !keptCopies.has(outputPath)));
   const allKept = new Set([...kept, ...keptCopies]);
-  const written = await writeOutput(outDir, { files, copies, kept: allKept, ...(existing ? { existing } : {}) });
-  return { written, files, outputFiles: [...files.keys(), ...copies.keys(), ...allKept].sort() };
+  const written = await writeOutput(outDir, { files, copies, kept: allKept, ...(last ? { existing: last.files, written: last.generated } : {}) });
+  const pageOutputs = new Set(pages.map((page) => page.outputPath));
+  const generated = new Map([...files].filter(([outputPath]) => !pageOutputs.has(outputPath)));
+  return { written, files, generated, outputFiles: [...files.keys(), ...copies.keys(), ...allKept].sort() };
 }
 
 function renderingOf(options: BuildOptions): RenderWith {

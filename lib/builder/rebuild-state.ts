@@ -21,11 +21,19 @@ export interface DepsMemo {
   byOutput: Map<string, { key: string; hash: string }>;
 }
 
+/** What a build left in its output folder. */
+export interface LastOutput {
+  /** Every file (relative, `/`-separated), sorted. */
+  files: string[];
+  /** The generated files other than pages (sitemap, feed, aliases…), by output path, as written. */
+  generated: ReadonlyMap<string, string>;
+}
+
 export class RebuildState {
   /** The site folder as the last successful build found it. */
   scan?: SourceScan & { bySource: Map<string, SourceFile> };
-  /** Every file in the output folder after the last build (relative, `/`-separated). */
-  outputFiles?: string[];
+  /** What the last build left in the output folder. */
+  lastOutput?: LastOutput;
   deps?: DepsMemo;
   /** The page files' memory as the cache gave it, kept as objects: the cache makes new ones at every get. */
   private readonly sources = new Map<string, RememberedSource>();
@@ -51,9 +59,9 @@ export class RebuildState {
   }
 
   /** What a successful build leaves for the next. */
-  remember(scan: SourceScan, outputFiles: string[], deps: DepsMemo): void {
+  remember(scan: SourceScan, lastOutput: LastOutput, deps: DepsMemo): void {
     this.scan = { ...scan, bySource: new Map(scan.files.map((file) => [file.sourcePath, file])) };
-    this.outputFiles = outputFiles;
+    this.lastOutput = lastOutput;
     this.deps = deps;
   }
 
@@ -61,7 +69,7 @@ export class RebuildState {
   forget(): void {
     this.sources.clear();
     this.scan = undefined;
-    this.outputFiles = undefined;
+    this.lastOutput = undefined;
     this.deps = undefined;
   }
 }

@@ -315,7 +315,7 @@ function plannedJobs(pages: readonly LoadedPage[], generated: readonly PageSumma
   };
   const sourceFrontMatter = new Map(pages.map((page) => [page.outputPath, page.frontMatter]));
   return [
-    ...pages.map((page) => ({ ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const), ...listingOf(page.outputPath) })),
+    ...pages.map((page) => pageJob(page, listings.positions.get(page.outputPath))),
     ...generated.map((page) => generatedJob({ ...page, ...listingOf(page.outputPath) })),
     ...listings.extra.map((page) => generatedJob(page, page.listing && sourceFrontMatter.get(page.listing.index))),
     ...(planet?.jobs ?? []),
@@ -418,6 +418,24 @@ function weighFolderIndexes(generated: PageSummary[], pages: readonly PageSummar
     const weights = pages.filter((page) => page.outputPath.startsWith(prefix) && page.weight !== undefined).map((page) => page.weight!);
     if (weights.length > 0) index.weight = Math.min(...weights);
   }
+}
+
+/**
+ * The job of a loaded page, made once per page object: a rebuild after a page edit takes the other pages' objects
+ * as they were (see loadPagesAgain), and their jobs with them. Jobs are never changed once made.
+ */
+const jobsOfPages = new WeakMap<LoadedPage, { listing: ListingPosition | undefined; job: PlannedPage }>();
+
+function pageJob(page: LoadedPage, listing: ListingPosition | undefined): PlannedPage {
+  const known = jobsOfPages.get(page);
+  if (known && sameListing(known.listing, listing)) return known.job;
+  const job = { ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const), ...(listing ? { listing } : {}) };
+  jobsOfPages.set(page, { listing, job });
+  return job;
+}
+
+function sameListing(a: ListingPosition | undefined, b: ListingPosition | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.number === b.number && a.total === b.total && a.size === b.size && a.index === b.index);
 }
 
 /** A page the site gets without a source (a folder index, 404): no text, a title only. */
