@@ -82,9 +82,11 @@ function watchFolders(dir: string, onEvent: OnEvent, onError: (error: Error) => 
         onEvent(file === undefined ? '' : path.relative(dir, file));
       });
     } catch (error) {
-      // Gone before it could be watched: its parent's event has been reported already.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && folder !== dir) return;
-      throw error;
+      if (folder === dir) throw error;
+      // Gone before it could be watched: its parent's event has been reported already. Else (no inotify watch left):
+      // said once, as a failure of Node's own recursive watch is.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(error as Error);
+      return;
     }
     watcher.on('error', (error) => (folder === dir ? onError(error) : dropGone(folder)));
     watchers.set(folder, watcher);
