@@ -83,8 +83,8 @@ function watchFolders(dir: string, onEvent: OnEvent, onError: (error: Error) => 
       });
     } catch (error) {
       if (folder === dir) throw error;
-      // Gone before it could be watched: its parent's event has been reported already. Else (no inotify watch left):
-      // said once, as a failure of Node's own recursive watch is.
+      // Gone before it could be watched: its parent's event has been reported already. Else (no inotify watch left,
+      // say) it is reported as a failure of Node's own recursive watch is.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(error as Error);
       return;
     }
