@@ -39,16 +39,16 @@ function findHugo() {
   return spawnSync(bin, ['version']).status === 0 ? bin : undefined;
 }
 
-/** Runs a command, returning wall-clock and CPU (user + system, children included) seconds. */
+/** Runs a command, returning wall-clock and CPU (user + system, children included) seconds, and its peak RSS (MB). */
 function timed(command, args, cwd) {
   const started = performance.now();
   const result = TIME
-    ? spawnSync(TIME, ['-f', 'CPU %U %S', command, ...args], { cwd, encoding: 'utf8' })
+    ? spawnSync(TIME, ['-f', 'CPU %U %S %M', command, ...args], { cwd, encoding: 'utf8' })
     : spawnSync(command, args, { cwd, encoding: 'utf8' });
   const wall = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}\n${result.stdout}`);
-  const cpuLine = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr ?? '');
-  return { wall, cpu: cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : NaN };
+  const cpuLine = /CPU ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(result.stderr ?? '');
+  return { wall, cpu: cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : NaN, rssMb: cpuLine ? Number(cpuLine[3]) / 1024 : NaN };
 }
 
 /** The middle value; for an even count, the mean of the two middle ones (with BENCH_RUNS=2 it was the slower run). */
@@ -143,19 +143,20 @@ async function main() {
           coldCpu: median(cold.map((time) => time.cpu)),
           rebuildWall: median(rebuild.map((time) => time.wall)),
           rebuildCpu: median(rebuild.map((time) => time.cpu)),
+          coldPeakRssMb: Math.max(...cold.map((time) => time.rssMb)),
         };
         rows.push(row);
-        console.log(`  ${corpus.padEnd(6)} ${tool.padEnd(8)} cold ${row.coldWall.toFixed(2)} s (cpu ${row.coldCpu.toFixed(2)} s), one-file rebuild ${row.rebuildWall.toFixed(2)} s (cpu ${row.rebuildCpu.toFixed(2)} s)`);
+        console.log(`  ${corpus.padEnd(6)} ${tool.padEnd(8)} cold ${row.coldWall.toFixed(2)} s (cpu ${row.coldCpu.toFixed(2)} s), one-file rebuild ${row.rebuildWall.toFixed(2)} s (cpu ${row.rebuildCpu.toFixed(2)} s), cold peak RSS ${row.coldPeakRssMb.toFixed(0)} MB`);
       }
     }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
   console.log(`load average at end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}\n`);
-  console.log('| corpus | tool | cold build (s) | cold CPU (s) | one-file rebuild (s) | rebuild CPU (s) | rebuild / cold |');
-  console.log('| ------ | ---- | -------------: | -----------: | -------------------: | --------------: | -------------: |');
+  console.log('| corpus | tool | cold build (s) | cold CPU (s) | cold peak RSS (MB) | one-file rebuild (s) | rebuild CPU (s) | rebuild / cold |');
+  console.log('| ------ | ---- | -------------: | -----------: | -----------------: | -------------------: | --------------: | -------------: |');
   for (const row of rows) {
-    console.log(`| ${row.corpus} | ${row.tool} | ${row.coldWall.toFixed(2)} | ${row.coldCpu.toFixed(2)} | ${row.rebuildWall.toFixed(2)} | ${row.rebuildCpu.toFixed(2)} | ${((100 * row.rebuildWall) / row.coldWall).toFixed(0)} % |`);
+    console.log(`| ${row.corpus} | ${row.tool} | ${row.coldWall.toFixed(2)} | ${row.coldCpu.toFixed(2)} | ${row.coldPeakRssMb.toFixed(0)} | ${row.rebuildWall.toFixed(2)} | ${row.rebuildCpu.toFixed(2)} | ${((100 * row.rebuildWall) / row.coldWall).toFixed(0)} % |`);
   }
   const results = path.join(repo, 'bench/results');
   await mkdir(results, { recursive: true });

@@ -27,6 +27,8 @@ const option = (name, fallback) => {
 const PAGES = Number(option('pages', 4000));
 const EDITS = Number(option('edits', 15));
 const POLL_MS = 2;
+// Extra node options for the preview process, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 /** One GET; a keep-alive socket the server closed meanwhile is retried once on a new one. */
@@ -81,7 +83,7 @@ async function main() {
   console.log(`node ${process.version}, ${os.cpus().length} CPU(s), ${PAGES} pages on ${root}`);
 
   const log = [];
-  const child = spawn(process.execPath, [path.join(repo, 'bin/fleuron.js'), 'preview', 'src', '--port', '0', '--no-reload'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repo, 'bin/fleuron.js'), 'preview', 'src', '--port', '0', '--no-reload'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.setEncoding('utf8').on('data', (chunk) => log.push(...chunk.split('\n').filter(Boolean)));
   const started = performance.now();
   const url = await new Promise((resolve, reject) => {

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import { BuildCache } from './build-cache.js';
-import { loadSite, type SitePlan } from './load/load-site.js';
+import { loadSite, type SitePlan, type SourceScan } from './load/load-site.js';
 import { THEME_DIR } from './theme-location.js';
 import type { Redirect } from './load/aliases.js';
 import { PLANET_CACHE_FILE } from './load/planet/feed-cache.js';
-import { linkProblems, renderSite } from './render-site.js';
+import { editedPages, restampPages, type LastOutput, type RebuildState } from './rebuild-state.js';
+import { linkProblems, renderSite, type RenderedSite, type RenderWith } from './render-site.js';
 import type { RenderWorkerSession } from './render/render-pool.js';
 import { formatSizeReport, gzipSize, overBudgetWarning, sizeReport, type SizeReport } from './write/size-report.js';
 import { siteFiles } from './write/site-files.js';
@@ -41,6 +42,12 @@ export interface BuildOptions {
   isolateRendering?: boolean;
   /** Render on this kept worker (the preview's, between its rebuilds) instead of starting workers for this build. */
   renderWorker?: RenderWorkerSession;
+  /**
+   * What a long-running process keeps between its builds (the preview's), and the paths its watcher reported changed
+   * since the last one (relative to the site folder; undefined when not known): page edits alone are rebuilt
+   * without walking the folder or looking at every page (see rebuild-state.ts).
+   */
+  rebuild?: { state: RebuildState; changed?: readonly string[] };
   log?: (line: string) => void;
 }
 
@@ -63,11 +70,26 @@ export interface BuildResult {
   unchanged: number;
   removed: number;
   sizes: SizeReport;
+  /** Whether the build took the page-edit shortcut (options.rebuild). */
+  shortcut: boolean;
+  /** Whether the output folder holds the same set of files as after the last build of options.rebuild's state. */
+  sameFiles: boolean;
   /** Milliseconds per phase. */
   timings: { load: number; render: number; write: number; total: number };
 }
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
+  const state = options.rebuild?.state;
+  try {
+    return await buildWith(options);
+  } catch (error) {
+    // A build that failed half way leaves nothing to take shortcuts from: the next one is full.
+    state?.forget();
+    throw error;
+  }
+}
+
+async function buildWith(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const log = options.log ?? (() => {});
   const sourceDir = path.resolve(options.sourceDir);
@@ -79,7 +101,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     warnings.push(line);
     log(`warning: ${line}`);
   };
-
+  const state = options.rebuild?.state;
+  const scanned = pageEditsShortcut(options.rebuild);
   const cacheDir = options.cacheDir ?? path.resolve('.fleuron/build-cache');
   const cache = options.cache ?? (await BuildCache.open(cacheDir, sourceDir));
   cache.beginBuild();
@@ -88,36 +111,31 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     sourceLabel,
     drafts: options.drafts ?? false,
     themeDir: THEME_DIR,
-    memory: cache.sources,
+    memory: state ? state.memoryOver(cache.sources) : cache.sources,
     planet: { cacheFile: path.join(cacheDir, PLANET_CACHE_FILE), offline: options.offline ?? false },
+    ...(scanned ? { scanned } : {}),
     warn,
   });
   const loadedAt = performance.now();
-
-  const rendered = await renderSite(plan, cache, outDir, {
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    isolate: options.isolateRendering ?? false,
-    ...(options.renderWorker ? { session: options.renderWorker } : {}),
-  });
+  const shortcuts = { ...(state?.deps ? { deps: state.deps } : {}), trustOutputs: plan.scanGiven };
+  const rendered = await renderSite(plan, cache, outDir, renderingOf(options), shortcuts);
   const links = linkProblems(rendered.pages, sourceLabel);
   links.warnings.forEach(warn);
   await checkLinks(links.errors, options.brokenLinks === 'warn', cache, warn, log);
   const renderedAt = performance.now();
-
-  const { files, kept } = siteFiles(plan, rendered.pages);
-  const keptCopies = unchangedCopies(plan.copies, outDir, cache);
-  const copies = new Map([...plan.copies].filter(([outputPath]) => !keptCopies.has(outputPath)));
-  const written = await writeOutput(outDir, { files, copies, kept: new Set([...kept, ...keptCopies]) });
+  const { written, outputFiles, files, generated } = await writeSite(plan, rendered.pages, outDir, cache, plan.scanGiven ? state?.lastOutput : undefined);
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
   const sizes = await checkSizes(plan, rendered.pages, options, warn);
   // Listed last, where a reader of a long build's output sees them: what did not come over from the sources as written.
   plan.notices.forEach(warn);
+  const sameFiles = state?.lastOutput !== undefined && sameList(state.lastOutput.files, outputFiles);
+  state?.remember(plan.scan, { files: outputFiles, generated }, rendered.deps);
   const finished = performance.now();
-  const result: BuildResult = {
+  return {
     outDir,
     pages: plan.jobs.length,
-    files: files.size + kept.size + plan.copies.size,
+    files: files.size + plan.jobs.length - rendered.rendered + plan.copies.size,
     warnings,
     aliases: plan.aliases,
     rendered: rendered.rendered,
@@ -125,14 +143,55 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     workers: rendered.workers,
     ...written,
     sizes,
-    timings: {
-      load: Math.round(loadedAt - started),
-      render: Math.round(renderedAt - loadedAt),
-      write: Math.round(finished - renderedAt),
-      total: Math.round(finished - started),
-    },
+    shortcut: shortcuts.trustOutputs,
+    sameFiles,
+    timings: timingsOf([started, loadedAt, renderedAt, finished]),
   };
-  return result;
+}
+
+function timingsOf([started, loaded, rendered, finished]: number[]): BuildResult['timings'] {
+  return { load: Math.round(loaded! - started!), render: Math.round(rendered! - loaded!), write: Math.round(finished! - rendered!), total: Math.round(finished! - started!) };
+}
+
+/**
+ * The site folder's files without walking it, when the watcher reported only edits of pages the last build found
+ * (see rebuild-state.ts); undefined means a full build.
+ */
+function pageEditsShortcut(rebuild: BuildOptions['rebuild']): SourceScan | undefined {
+  const scan = rebuild?.state.scan;
+  const edited = editedPages(rebuild?.changed, scan);
+  if (!scan || !edited || !rebuild?.state.lastOutput) return undefined;
+  const files = restampPages(scan, edited);
+  if (!files) return undefined;
+  const { bySource: _index, ...given } = scan;
+  return { ...given, files };
+}
+
+/**
+ * Writes what changed into the output folder (`last`: what the last build left there, when it can be trusted);
+ * returns every file it now holds, and the generated files other than pages (sitemap, feed…) as written.
+ */
+async function writeSite(plan: SitePlan, pages: RenderedSite['pages'], outDir: string, cache: BuildCache, last: LastOutput | undefined) {
+  const { files, kept } = siteFiles(plan, pages);
+  const keptCopies = unchangedCopies(plan.copies, outDir, cache);
+  const copies = new Map([...plan.copies].filter(([outputPath]) => !keptCopies.has(outputPath)));
+  const allKept = new Set([...kept, ...keptCopies]);
+  const written = await writeOutput(outDir, { files, copies, kept: allKept, ...(last ? { existing: last.files, written: last.generated } : {}) });
+  const pageOutputs = new Set(pages.map((page) => page.outputPath));
+  const generated = new Map([...files].filter(([outputPath]) => !pageOutputs.has(outputPath)));
+  return { written, files, generated, outputFiles: [...files.keys(), ...copies.keys(), ...allKept].sort() };
+}
+
+function renderingOf(options: BuildOptions): RenderWith {
+  return {
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    isolate: options.isolateRendering ?? false,
+    ...(options.renderWorker ? { session: options.renderWorker } : {}),
+  };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 /** Broken links fail the build (after saving what was rendered), or are warnings with `--broken-links warn`. */

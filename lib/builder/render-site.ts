@@ -11,13 +11,14 @@ import { builderFingerprint, contentHash, hashOf } from './cache/hash.js';
 import type { CachedPage, RememberedPage, BuildCache } from './build-cache.js';
 import type { PlannedPage, SitePlan } from './load/load-site.js';
 import { readPageText } from './load/pages.js';
-import { defaultLayout, type SiteLink } from './load/site-map.js';
+import { defaultLayout, type PageSummary, type SiteLink } from './load/site-map.js';
 import { TemplateDeps } from './load/template-deps.js';
 import { checkFragments, type LinkProblem } from './render/links.js';
 import type { PageJob, RenderContext } from './render/render-context.js';
 import type { RenderedPage } from './render/render-page.js';
 import type { RenderWorkerSession } from './render/render-pool.js';
 import { listedOn, siteLookups, type SiteLookups } from './render/site-lookups.js';
+import type { DepsMemo } from './rebuild-state.js';
 
 /** A page of this build: freshly rendered (with its HTML), or remembered (its output file already holds it). */
 export type PageOutcome = RenderedPage | (RememberedPage & { html?: undefined });
@@ -27,6 +28,8 @@ export interface RenderedSite {
   pages: PageOutcome[];
   rendered: number;
   workers: number;
+  /** This build's deps hashes, for the next build (see depsHashes). */
+  deps: DepsMemo;
 }
 
 export function htmlHash(html: string | Buffer): string {
@@ -89,16 +92,24 @@ export interface RenderWith {
   session?: RenderWorkerSession;
 }
 
-export async function renderSite(plan: SitePlan, cache: BuildCache, outDir: string, using: RenderWith = {}): Promise<RenderedSite> {
+/** What a build may take from the last one (the preview's, see rebuild-state.ts). */
+export interface RenderShortcuts {
+  /** The deps hashes of the last build: reused for every page whose own part is unchanged, when the site's pages are. */
+  deps?: DepsMemo;
+  /** Take a cached page's output file as intact without looking: the preview's own folder, after page edits only. */
+  trustOutputs?: boolean;
+}
+
+export async function renderSite(plan: SitePlan, cache: BuildCache, outDir: string, using: RenderWith = {}, shortcuts: RenderShortcuts = {}): Promise<RenderedSite> {
   const { context, jobs } = plan;
   cache.useContext(siteHash(context));
-  const deps = new PageDeps(siteLookups(context));
-  const depsHashes = jobs.map((job) => deps.hash(job));
+  const deps = depsHashes(context, jobs, shortcuts.deps);
+  const depsHashOf = deps.hashes;
   const pages: PageOutcome[] = new Array(jobs.length);
   const misses: number[] = [];
   jobs.forEach((job, index) => {
-    const hit = cache.get(job, depsHashes[index]!);
-    if (hit && holdsPage(`${outDir}${path.sep}${job.outputPath}`, hit, cache)) pages[index] = hit.page;
+    const hit = cache.get(job, depsHashOf[index]!);
+    if (hit && (shortcuts.trustOutputs || holdsPage(`${outDir}${path.sep}${job.outputPath}`, hit, cache))) pages[index] = hit.page;
     else misses.push(index);
   });
   const fresh = misses.length === 0 ? { pages: [], workers: 0 } : await render(misses.map((index) => jobToRender(jobs[index]!, context.sourceLabel)), context, using);
@@ -108,9 +119,50 @@ export async function renderSite(plan: SitePlan, cache: BuildCache, outDir: stri
     const index = misses[position]!;
     pages[index] = page;
     const { html, ...remembered } = page;
-    cache.set(page.outputPath, { textHash: jobs[index]!.textHash, depsHash: depsHashes[index]!, page: { ...remembered, content: postOutputs.has(page.outputPath) ? page.content : '', htmlHash: htmlHash(html) } });
+    cache.set(page.outputPath, { textHash: jobs[index]!.textHash, depsHash: depsHashOf[index]!, page: { ...remembered, content: postOutputs.has(page.outputPath) ? page.content : '', htmlHash: htmlHash(html) } });
   });
-  return { pages, rendered: misses.length, workers: fresh.workers };
+  return { pages, rendered: misses.length, workers: fresh.workers, deps: deps.memo };
+}
+
+/**
+ * Each job's deps hash (see PageDeps). When the site's pages (titles, dates, paths…), templates, menu and config are
+ * those of the last build, a page whose own part (layout, kind, listing position) is unchanged has the same hash:
+ * after a body edit no page's hash is computed again, and no lookup of the whole site is made.
+ */
+export function depsHashes(context: RenderContext, jobs: readonly PlannedPage[], memo?: DepsMemo): { hashes: string[]; memo: DepsMemo } {
+  const rest = hashOf(JSON.stringify(context.templates), JSON.stringify(context.menu ?? null), JSON.stringify(context.config));
+  const reuse = memo !== undefined && memo.rest === rest && samePages(memo.pages, context.pages) ? memo : undefined;
+  let deps: PageDeps | undefined;
+  const byOutput = new Map<string, { key: string; hash: string }>();
+  const hashes = jobs.map((job) => {
+    const key = ownDepsKey(job);
+    const known = reuse?.byOutput.get(job.outputPath);
+    const hash = known?.key === key ? known.hash : (deps ??= new PageDeps(siteLookups(context))).hash(job);
+    byOutput.set(job.outputPath, { key, hash });
+    return hash;
+  });
+  return { hashes, memo: { pages: context.pages, rest, byOutput } };
+}
+
+/** What PageDeps.hash reads of the job itself (its output path aside). */
+function ownDepsKey(job: PlannedPage): string {
+  const listing = job.listing ? `${job.listing.number}/${job.listing.total}/${job.listing.size}/${job.listing.index}` : '';
+  return `${job.kind}\u0001${job.sourcePath}\u0001${job.frontMatter.layout ?? ''}\u0001${job.frontMatter.date === undefined ? 0 : 1}\u0001${listing}`;
+}
+
+function samePages(a: readonly PageSummary[], b: readonly PageSummary[]): boolean {
+  return a.length === b.length && a.every((page, index) => sameFields(page, b[index]!));
+}
+
+function sameFields(a: object, b: object): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => {
+    const x = (a as Record<string, unknown>)[key];
+    const y = (b as Record<string, unknown>)[key];
+    return x === y || (typeof x === 'object' && x !== null && typeof y === 'object' && y !== null && JSON.stringify(x) === JSON.stringify(y));
+  });
 }
 
 /** Markdown and Liquid are loaded only when some page has to be rendered: a rebuild with nothing to render needs neither. */

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildSite, createRenderWorker, openBuildCache, overBudgetWarning } from '../builder/index.js';
+import { buildSite, createRenderWorker, openBuildCache, overBudgetWarning, RebuildState, type BuildResult, type RenderWorkerSession } from '../builder/index.js';
+import type { BuildCache } from '../builder/build-cache.js';
 import { scanBuiltFiles } from './built-site.js';
 import { startPreviewServer, type ServedSite } from './preview-server.js';
 import { createPublishPage } from './publish-page/publish-page.js';
@@ -44,7 +45,8 @@ export interface PreviewOptions {
   publishTarget?: PublishTargetSource;
 }
 
-export type BuildOutcome = { ok: true; version: number; pages: number; durationMs: number } | { ok: false; error: Error };
+/** `shortcut`: the build rebuilt page edits from the watcher's report, without walking the site folder (see buildSite's `rebuild`). */
+export type BuildOutcome = { ok: true; version: number; pages: number; durationMs: number; shortcut: boolean } | { ok: false; error: Error };
 
 export interface Preview {
   url: string;
@@ -63,130 +65,186 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const log = options.log ?? (() => {});
   const sourceDir = path.resolve(options.sourceDir);
   const outDir = path.resolve(options.outDir ?? DEFAULT_PREVIEW_DIR);
-  let version = 0;
-  let site: ServedSite | undefined;
   // Kept open between rebuilds: reading it back from disk at every save costs tens of milliseconds on a large site.
   const cache = await openBuildCache({ sourceDir, ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) });
   const renderWorker = await createRenderWorker();
-  // The pages over budget are said at the first build, then only when that set changes, not at every save.
-  let lastBudgetWarning: string | undefined;
-  let lastError: Error | undefined;
-  // Builds and publishes take turns: a publish reads a folder no build is rewriting.
-  let turns: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = turns.then(task);
-    turns = run.catch(() => {});
-    return run;
-  };
-
-  const buildOnce = async (): Promise<BuildOutcome> => {
-    const started = performance.now();
-    try {
-      const result = await buildSite({
-        sourceDir,
-        outDir,
-        drafts: options.drafts,
-        offline: (options.offline ?? false) || version > 0,
-        // Off the server's thread: the preview keeps answering while a page renders, and a slow page is stopped.
-        // One worker kept between rebuilds: a new one per save would load Markdown and Liquid again each time.
-        renderWorker,
-        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-        cache,
-        warnBudget: false,
-        ...(options.threads !== undefined ? { threads: options.threads } : {}),
-        log,
-      });
-      const overBudget = result.sizes.overBudget.map((page) => page.outputPath).join('\n');
-      if (overBudget !== (lastBudgetWarning ?? '')) {
-        log(overBudget === '' ? 'every page is within the page budget now' : `warning: ${overBudgetWarning(result.sizes, result.sizes.budgetBytes / 1024)}`);
-      }
-      lastBudgetWarning = overBudget;
-      const settings = await readPreviewSettings({ sourceDir, builtDir: outDir, ...(options.gzip !== undefined ? { gzip: options.gzip } : {}) });
-      const files = await scanBuiltFiles(outDir, settings.isPublished);
-      version += 1;
-      site = { files, settings, reader: new StoredObjectReader(settings.policy), version: String(version) };
-      lastError = undefined;
-      return { ok: true, version, pages: result.pages, durationMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      lastError = error as Error;
-      return { ok: false, error: error as Error };
-    }
-  };
-
-  const first = await buildOnce();
+  const builds = new PreviewBuilds({ ...options, sourceDir, outDir, log }, cache, renderWorker);
+  // Watching from before the first build: a page saved while it runs is rebuilt after it.
+  const watcher = options.watch ?? true ? watchForBuilds(sourceDir, builds, options.debounceMs, log) : undefined;
+  const first = await builds.buildOnce();
   if (!first.ok) {
+    watcher?.close();
     await renderWorker.close();
     throw first.error;
   }
-
-  // Builds run one at a time; changes during a build queue exactly one more build after it.
-  let building: Promise<BuildOutcome> | undefined;
-  let queued: Promise<BuildOutcome> | undefined;
-  let waiters: ((outcome: BuildOutcome) => void)[] = [];
-  const startBuild = (): Promise<BuildOutcome> => {
-    const build: Promise<BuildOutcome> = exclusive(buildOnce).then((outcome) => {
-      if (building === build) building = undefined;
-      const waiting = waiters;
-      waiters = [];
-      for (const resolve of waiting) resolve(outcome);
-      return outcome;
-    });
-    building = build;
-    return build;
-  };
-  const rebuild = (): Promise<BuildOutcome> => {
-    if (queued) return queued;
-    if (!building) return startBuild();
-    queued = building.then(() => {
-      queued = undefined;
-      return startBuild();
-    });
-    return queued;
-  };
+  builds.ready();
 
   const server = await startPreviewServer({
-    site: () => site!,
+    site: () => builds.site!,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? DEFAULT_PREVIEW_PORT,
     reload: options.reload ?? true,
     publishPage: options.publishTarget
       ? createPublishPage({
           target: options.publishTarget,
-          build: { sourceDir, builtDir: outDir, drafts: options.drafts === true, version: () => version, lastBuildError: () => lastError, exclusive },
+          build: { sourceDir, builtDir: outDir, drafts: options.drafts === true, version: () => builds.version, lastBuildError: () => builds.lastError, exclusive: builds.exclusive },
           log,
         })
       : undefined,
     onError: (error) => log(`error: ${error.message}`),
   });
 
-  let watcher: SourceWatcher | undefined;
-  if (options.watch ?? true) {
-    watcher = watchSources(sourceDir, {
-      debounceMs: options.debounceMs,
-      onChange: (paths) => {
-        const what = paths.length === 1 && paths[0] ? paths[0] : `${paths.length} files`;
-        void rebuild().then((outcome) => {
-          if (outcome.ok) log(`${what} changed: rebuilt in ${outcome.durationMs} ms`);
-          else log(`${what} changed: the build failed, still serving the last good build: ${outcome.error.message}`);
-        });
-      },
-      onError: (error) => log(`warning: no longer watching ${sourceDir} (${error.message}); restart the preview to see changes`),
-    });
-  }
-
   return {
     url: server.url,
     port: server.port,
     get version() {
-      return version;
+      return builds.version;
     },
-    nextBuild: () => queued ?? building ?? new Promise<BuildOutcome>((resolve) => waiters.push(resolve)),
-    rebuild,
+    nextBuild: () => builds.nextBuild(),
+    rebuild: () => builds.rebuild(undefined) ?? builds.nextBuild(),
     async close() {
       watcher?.close();
-      await (queued ?? building);
+      await builds.settled();
       await server.close();
       await renderWorker.close();
     },
   };
+}
+
+function watchForBuilds(sourceDir: string, builds: PreviewBuilds, debounceMs: number | undefined, log: (line: string) => void): SourceWatcher {
+  return watchSources(sourceDir, {
+    debounceMs,
+    onChange: (paths) => {
+      const what = paths.length === 1 && paths[0] ? paths[0] : `${paths.length} files`;
+      void builds.rebuild(paths)?.then((outcome) => {
+        if (outcome.ok) log(`${what} changed: rebuilt in ${outcome.durationMs} ms`);
+        else log(`${what} changed: the build failed, still serving the last good build: ${outcome.error.message}`);
+      });
+    },
+    onError: (error) => log(`warning: no longer watching ${sourceDir} (${error.message}); restart the preview to see changes`),
+  });
+}
+
+type BuildsOptions = PreviewOptions & { sourceDir: string; outDir: string; log: (line: string) => void };
+
+/**
+ * The preview's builds: one at a time, changes during a build queuing exactly one more after it. Each build is told
+ * what the watcher reported since the last one started (see buildSite's `rebuild`), or that anything may have changed.
+ */
+class PreviewBuilds {
+  version = 0;
+  site: ServedSite | undefined;
+  lastError: Error | undefined;
+  private readonly state = new RebuildState();
+  /** Paths reported since the last build started; undefined when unknown (a build asked for by hand): a full build. */
+  private changed: Set<string> | undefined = new Set();
+  private started = false;
+  // The pages over budget are said at the first build, then only when that set changes, not at every save.
+  private lastBudgetWarning: string | undefined;
+  // Builds and publishes take turns: a publish reads a folder no build is rewriting.
+  private turns: Promise<unknown> = Promise.resolve();
+  private building: Promise<BuildOutcome> | undefined;
+  private queued: Promise<BuildOutcome> | undefined;
+  private waiters: ((outcome: BuildOutcome) => void)[] = [];
+
+  constructor(
+    private readonly options: BuildsOptions,
+    private readonly cache: BuildCache,
+    private readonly renderWorker: RenderWorkerSession,
+  ) {}
+
+  readonly exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = this.turns.then(task);
+    this.turns = run.catch(() => {});
+    return run;
+  };
+
+  /** After the first build: the changes reported meanwhile are built now. */
+  ready(): void {
+    this.started = true;
+    if (this.changed === undefined || this.changed.size > 0) void this.rebuild([]);
+  }
+
+  /** Builds after any build in progress; `paths` changed (undefined: anything may have). Before ready(), only noted. */
+  rebuild(paths: readonly string[] | undefined): Promise<BuildOutcome> | undefined {
+    if (paths === undefined) this.changed = undefined;
+    else for (const changed of paths) this.changed?.add(changed);
+    if (!this.started) return undefined;
+    if (this.queued) return this.queued;
+    if (!this.building) return this.startBuild();
+    this.queued = this.building.then(() => {
+      this.queued = undefined;
+      return this.startBuild();
+    });
+    return this.queued;
+  }
+
+  nextBuild(): Promise<BuildOutcome> {
+    return this.queued ?? this.building ?? new Promise<BuildOutcome>((resolve) => this.waiters.push(resolve));
+  }
+
+  async settled(): Promise<void> {
+    await (this.queued ?? this.building);
+  }
+
+  private startBuild(): Promise<BuildOutcome> {
+    const build: Promise<BuildOutcome> = this.exclusive(() => this.buildOnce()).then((outcome) => {
+      if (this.building === build) this.building = undefined;
+      const waiting = this.waiters;
+      this.waiters = [];
+      for (const resolve of waiting) resolve(outcome);
+      return outcome;
+    });
+    this.building = build;
+    return build;
+  }
+
+  async buildOnce(): Promise<BuildOutcome> {
+    const started = performance.now();
+    const { options } = this;
+    // Taken when the build starts: what changes while it runs is for the next one.
+    const changed = this.changed;
+    this.changed = new Set();
+    try {
+      const result = await buildSite({
+        sourceDir: options.sourceDir,
+        outDir: options.outDir,
+        drafts: options.drafts,
+        offline: (options.offline ?? false) || this.version > 0,
+        // Off the server's thread: the preview keeps answering while a page renders, and a slow page is stopped.
+        // One worker kept between rebuilds: a new one per save would load Markdown and Liquid again each time.
+        renderWorker: this.renderWorker,
+        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+        cache: this.cache,
+        rebuild: { state: this.state, ...(changed ? { changed: [...changed] } : {}) },
+        warnBudget: false,
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        log: options.log,
+      });
+      this.sayBudget(result);
+      await this.serve(result);
+      return { ok: true, version: this.version, pages: result.pages, durationMs: Math.round(performance.now() - started), shortcut: result.shortcut };
+    } catch (error) {
+      this.lastError = error as Error;
+      return { ok: false, error: error as Error };
+    }
+  }
+
+  private sayBudget(result: BuildResult): void {
+    const overBudget = result.sizes.overBudget.map((page) => page.outputPath).join('\n');
+    if (overBudget !== (this.lastBudgetWarning ?? '')) {
+      this.options.log(overBudget === '' ? 'every page is within the page budget now' : `warning: ${overBudgetWarning(result.sizes, result.sizes.budgetBytes / 1024)}`);
+    }
+    this.lastBudgetWarning = overBudget;
+  }
+
+  /** Serves the new build; the index of its files is made again only when files came or went (or the settings may have changed). */
+  private async serve(result: BuildResult): Promise<void> {
+    const { options } = this;
+    const settings = await readPreviewSettings({ sourceDir: options.sourceDir, builtDir: options.outDir, ...(options.gzip !== undefined ? { gzip: options.gzip } : {}) });
+    const files = this.site && result.shortcut && result.sameFiles ? this.site.files : await scanBuiltFiles(options.outDir, settings.isPublished);
+    this.version += 1;
+    this.site = { files, settings, reader: new StoredObjectReader(settings.policy), version: String(this.version) };
+    this.lastError = undefined;
+  }
 }

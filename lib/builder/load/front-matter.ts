@@ -82,8 +82,34 @@ function textualLineOf(raw: string, firstLine: number): (key: string) => number 
   };
 }
 
+/** `key: Some words` with nothing YAML could read otherwise (no number, boolean, null, quote, colon or comment). */
+const PLAIN_LINE = /^([A-Za-z_][A-Za-z0-9_-]*): (\p{L}(?:[\p{L}\p{N} ]*[\p{L}\p{N}])?)$/u;
+const YAML_WORDS = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
+
+/**
+ * The front matter most pages have (`title: A few words`), read without the YAML parser: on a 4,000-page site the
+ * parser took 0.5–0.7 s of a 7 s cold build (profiled). Undefined for anything else, which the parser reads; a test
+ * holds both to the same result.
+ */
+export function plainYaml(raw: string): Parsed | undefined {
+  const data: Record<string, string> = {};
+  const lines = new Map<string, number>();
+  const rows = raw.split('\n');
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!;
+    if (row === '' && index === rows.length - 1) continue;
+    const match = PLAIN_LINE.exec(row);
+    if (!match || match[1] === '__proto__' || lines.has(match[1]!) || YAML_WORDS.test(match[2]!)) return undefined;
+    data[match[1]!] = match[2]!;
+    lines.set(match[1]!, index + 2);
+  }
+  return lines.size === 0 ? undefined : { data, lineOf: (key) => lines.get(key) ?? 2 };
+}
+
 const PARSERS: Record<FrontMatterBlock['format'], (raw: string, file: string) => Parsed> = {
   yaml(raw, file) {
+    const plain = plainYaml(raw);
+    if (plain) return plain;
     const lineCounter = new LineCounter();
     const document = parseDocument(raw, { lineCounter, prettyErrors: false });
     const lineOf = (offset: number) => lineCounter.linePos(offset).line + 1;

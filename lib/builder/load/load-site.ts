@@ -15,7 +15,8 @@ import { BOOK_SUMMARY, parseBookSummary, type BookEntry } from './book-summary.j
 import { Notices } from './notices.js';
 import { fingerprintedName } from './fingerprint.js';
 import { readImageSizes, type ImageSizes } from './image-sizes.js';
-import { loadPages, readPageText, type LoadedPage, type SourceMemory } from './pages.js';
+import { loadPages, readPageText, type LoadedPage, type LoadPagesOptions, type SourceMemory } from './pages.js';
+import type { StampKey } from '../../files/file-stamp.js';
 import { loadSiteConfig, type SiteConfig } from './site-config.js';
 import { assertDistinctOutputs, scanSources, type SourceFile } from './sources.js';
 import { loadTemplates, themeAssets, type TemplateSet } from './templates.js';
@@ -40,6 +41,8 @@ export interface LoadSiteOptions {
   memory?: SourceMemory;
   /** Where the planet keeps its feeds between builds, and whether to fetch them (see lib/builder/load/planet/). */
   planet?: { cacheFile: string; offline: boolean };
+  /** The site folder's files as the caller knows them (the preview, told by its watcher that only pages changed): not walked then. */
+  scanned?: SourceScan;
   warn: (line: string) => void;
 }
 
@@ -108,67 +111,46 @@ export interface SitePlan {
   generatedFiles: Map<string, string>;
   /** The theme's assets (or the site's files replacing them): plain name (`theme.css`) → fingerprinted output path. */
   assets: Map<string, string>;
+  /** The site folder's files, as walked (or given), with the pages loaded from them. */
+  scan: SourceScan;
+  /** Whether the build used the scan it was given (options.scanned) rather than walking the folder. */
+  scanGiven: boolean;
+}
+
+/** The site folder's files as a walk found them. */
+export interface SourceScan {
+  files: SourceFile[];
+  /** Editor leftovers left out (for one warning). */
+  leftovers: string[];
+  /** What the walk warned about (linked folders): said again by a build given the scan instead of walking. */
+  warnings: string[];
+  /** The config the walk was made with (as JSON): a scan given to a build with another config is walked again. */
+  config: string;
+  /** The pages the last build loaded, by source path, with the trusted stamp of the file they were loaded from. */
+  loaded?: ReadonlyMap<string, { stamp: StampKey; page: LoadedPage }>;
 }
 
 export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
-  const { sourceDir, sourceLabel } = options;
-  const { config, file: configFile } = await loadSiteConfig(sourceDir);
-  const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${sourceLabel}/fleuron.yaml`;
-  const leftovers: string[] = [];
-  const [files, templates, themeFiles, planet] = await Promise.all([
-    scanSources(sourceDir, { onLeftover: (sourcePath) => leftovers.push(sourcePath), warn: options.warn, urls: config.urls }),
-    loadTemplates(sourceDir, options.themeDir),
-    themeAssets(options.themeDir),
-    loadPlanet(config, configLabel, options),
-  ]);
-  if (leftovers.length > 0) options.warn(leftoversWarning(leftovers, 'build'));
-  const summaryFile = files.find((file) => file.sourcePath === BOOK_SUMMARY);
-  const book = summaryFile ? parseBookSummary(readPageText(summaryFile, sourceLabel)) : undefined;
-  const pageFiles = book && book.size > 0 ? files.filter((file) => file !== summaryFile) : files;
-  const loaded = await loadPages(pageFiles, { sourceLabel, maxFileBytes: config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) });
-  applySlugs(loaded, files, config);
-  const notices = new Notices(sourceLabel);
-  for (const page of loaded) notices.addPage(page);
-  const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
-  // Snippets (Hugo's headless pages, Zola's `render = false`) exist only inside the pages that include them.
-  const pages = loaded.filter((page) => !isLeftOut(page) && !page.frontMatter.headless);
-  const drafts = loaded.filter(isLeftOut).map((page) => page.sourcePath);
-
-  const copies = new Map<string, string>(themeFiles);
-  if (!config.markdown.highlight) copies.delete(HIGHLIGHT_STYLESHEET);
-  for (const file of files) if (!file.isPage) copies.set(file.outputPath, file.absolutePath);
-  const assets = fingerprintAssets(copies, [...themeFiles.keys()].filter((name) => copies.has(name)));
-  const outputs = new Set<string>([...pages.map((page) => page.outputPath), ...copies.keys()]);
+  const { sourceLabel } = options;
+  const inputs = await readInputs(options);
+  const { config, configLabel, scan, templates, planet } = inputs;
+  const { pages: readPagesList, drafts, notices, book, loaded } = await readPages(inputs, options);
+  const { copies, assets } = copiedFiles(inputs.themeFiles, scan.files, config);
+  const outputs = new Set<string>([...readPagesList.map((page) => page.outputPath), ...copies.keys()]);
   if (planet) addPlanetOutputs(planet, outputs, config.planet!.path, sourceLabel, configLabel);
+  const pages = dropUnknownLayouts(readPagesList, templates, notices);
 
-  for (const page of pages) {
-    const { layout } = page.frontMatter;
-    // Not layouts.ts's hasLayout: that module loads liquidjs, which a rebuild with nothing to render never needs.
-    if (layout !== undefined && !Object.hasOwn(templates.sources, `${layout}.liquid`)) {
-      notices.addLayout(layout, page.sourcePath);
-      const { layout: _unknown, ...frontMatter } = page.frontMatter;
-      page.frontMatter = frontMatter;
-    }
-  }
   const summaries = [...pages.map((page) => summaryOf(page, config, book?.get(page.sourcePath))), ...(planet?.summaries ?? [])];
   const generated = missingFolderIndexes(summaries, outputs, config.title);
   weighFolderIndexes(generated, summaries);
   if (!outputs.has('404.html')) generated.push({ sourcePath: '', outputPath: '404.html', kind: 'not-found', title: wordsFor(config.language).notFoundTitle });
   for (const page of generated) outputs.add(page.outputPath);
-  const allSummaries = [...summaries, ...generated].sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
-
-  const posts = postsOf(allSummaries, config.language);
-  const feed = posts.length > 0 && config.baseUrl !== undefined && !outputs.has(FEED_PATH) ? FEED_PATH : undefined;
-  const sitemap = config.baseUrl !== undefined && !outputs.has(SITEMAP_PATH) ? SITEMAP_PATH : undefined;
-  if (!config.baseUrl && posts.length > 0) options.warn(`${configLabel}: no baseUrl, so no feed.xml and no sitemap.xml (they need absolute URLs)`);
-  if (feed) outputs.add(feed);
-  if (sitemap) outputs.add(sitemap);
+  const posts = postsOf([...summaries, ...generated].sort(byOutputPath), config.language);
+  const { feed, sitemap } = feedAndSitemap(config, posts.length > 0, outputs, configLabel, options.warn);
 
   const menu = config.navigation ? siteNavigation(config.navigation, pages, generated, outputs, configLabel, sourceLabel) : undefined;
   const listings = paginate([...summaries, ...generated], pages, templates, config.pagination.pageSize, outputs, sourceLabel);
   for (const page of listings.extra) outputs.add(page.outputPath);
-  allSummaries.push(...listings.extra);
-  allSummaries.sort((a, b) => (a.outputPath < b.outputPath ? -1 : 1));
   const aliases = collectAliases(
     pages.map((page) => ({ sourcePath: page.sourcePath, outputPath: page.outputPath, aliases: page.frontMatter.aliases })),
     outputs,
@@ -176,14 +158,13 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
   );
 
   const icon = SITE_ICONS.find((name) => copies.has(name));
-  const imageSizes = await readImageSizes(copies);
   const context: RenderContext = {
     config,
     templates,
-    pages: allSummaries,
+    pages: [...summaries, ...generated, ...listings.extra].sort(byOutputPath),
     drafts,
     outputs: [...outputs].sort(),
-    imageSizes,
+    imageSizes: await readImageSizes(copies),
     // Each linked by its fingerprinted name: the theme's, and highlight.css when asked for.
     stylesheets: [STYLESHEET, ...(config.markdown.highlight ? [HIGHLIGHT_STYLESHEET] : [])].flatMap((sheet) => (assets.has(sheet) ? [assets.get(sheet)!] : [])),
     ...(icon ? { icon } : {}),
@@ -191,20 +172,154 @@ export async function loadSite(options: LoadSiteOptions): Promise<SitePlan> {
     ...(menu ? { menu } : {}),
     ...(feed ? { feed } : {}),
   };
+  const jobs = plannedJobs(pages, generated, listings, planet);
+  const generatedFiles = planet?.files ?? new Map<string, string>();
+  const knownLayouts = Object.keys(templates.sources).map((name) => name.replace(/\.liquid$/, '')).sort();
+  return { config, context, jobs, posts, aliases, copies, assets, generatedFiles, scan: { ...scan, loaded }, scanGiven: scan === options.scanned, notices: notices.lines(knownLayouts), ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+}
+
+const byOutputPath = (a: PageSummary, b: PageSummary) => (a.outputPath < b.outputPath ? -1 : 1);
+
+interface SiteInputs {
+  config: SiteConfig;
+  configLabel: string;
+  scan: SourceScan;
+  templates: TemplateSet;
+  themeFiles: Map<string, string>;
+  planet: PlanetSection | undefined;
+}
+
+/** The config, the site folder's files (walked, or as the caller knows them: options.scanned), the templates, the planet. */
+async function readInputs(options: LoadSiteOptions): Promise<SiteInputs> {
+  const { sourceDir } = options;
+  const { config, file: configFile } = await loadSiteConfig(sourceDir);
+  const configLabel = configFile ? path.relative(process.cwd(), configFile) : `${options.sourceLabel}/fleuron.yaml`;
+  const configJson = JSON.stringify(config);
+  const given = options.scanned?.config === configJson ? options.scanned : undefined;
+  const [scan, templates, themeFiles, planet] = await Promise.all([
+    given ?? walkSources(sourceDir, config, configJson, options.warn),
+    loadTemplates(sourceDir, options.themeDir),
+    themeAssets(options.themeDir),
+    loadPlanet(config, configLabel, options),
+  ]);
+  if (given) scan.warnings.forEach(options.warn);
+  if (scan.leftovers.length > 0) options.warn(leftoversWarning(scan.leftovers, 'build'));
+  return { config, configLabel, scan, templates, themeFiles, planet };
+}
+
+async function walkSources(sourceDir: string, config: SiteConfig, configJson: string, warn: (line: string) => void): Promise<SourceScan> {
+  const leftovers: string[] = [];
+  const warnings: string[] = [];
+  const files = await scanSources(sourceDir, {
+    onLeftover: (sourcePath) => leftovers.push(sourcePath),
+    warn: (line) => {
+      warnings.push(line);
+      warn(line);
+    },
+    urls: config.urls,
+  });
+  return { files, leftovers, warnings, config: configJson };
+}
+
+/** The pages to build (drafts and snippets left out), with what did not come over as written noted. */
+async function readPages(inputs: SiteInputs, options: LoadSiteOptions): Promise<{ pages: LoadedPage[]; drafts: string[]; notices: Notices; book: Map<string, BookEntry> | undefined; loaded: NonNullable<SourceScan['loaded']> }> {
+  const { sourceLabel } = options;
+  const { files } = inputs.scan;
+  const summaryFile = files.find((file) => file.sourcePath === BOOK_SUMMARY);
+  const book = summaryFile ? parseBookSummary(readPageText(summaryFile, sourceLabel)) : undefined;
+  const pageFiles = book && book.size > 0 ? files.filter((file) => file !== summaryFile) : files;
+  const loadOptions = { sourceLabel, maxFileBytes: inputs.config.markdown.maxFileKb * 1024, ...(options.memory ? { memory: options.memory } : {}) };
+  const pageList = pageFiles.filter((file) => file.isPage);
+  const loaded = await loadPagesAgain(pageList, inputs.scan.loaded, loadOptions);
+  applySlugs(loaded, files, inputs.config);
+  const notices = new Notices(sourceLabel);
+  for (const page of loaded) notices.addPage(page);
+  const isLeftOut = (page: LoadedPage) => page.frontMatter.draft && !options.drafts;
+  // Snippets (Hugo's headless pages, Zola's `render = false`) exist only inside the pages that include them.
+  const pages = loaded.filter((page) => !isLeftOut(page) && !page.frontMatter.headless);
+  return { pages, drafts: loaded.filter(isLeftOut).map((page) => page.sourcePath), notices, book, loaded: loadedByStamp(pageList, loaded) };
+}
+
+/**
+ * loadPages, except that a page the last build loaded from a file unchanged since (same trusted stamp, no includes)
+ * is taken as it was: after a page edit, 3,999 pages of 4,000 are neither looked up in the cache nor made again.
+ */
+async function loadPagesAgain(pageFiles: readonly SourceFile[], previous: SourceScan['loaded'], options: LoadPagesOptions): Promise<LoadedPage[]> {
+  if (!previous) return loadPages(pageFiles, options);
+  const kept: (LoadedPage | undefined)[] = [];
+  const toLoad: SourceFile[] = [];
+  for (const file of pageFiles) {
+    const before = previous.get(file.sourcePath);
+    if (before && file.trustedStamp !== undefined && before.stamp === file.trustedStamp && !before.page.body.includes) {
+      kept.push(before.page);
+      options.memory?.keep(file.sourcePath);
+    } else {
+      kept.push(undefined);
+      toLoad.push(file);
+    }
+  }
+  const fresh = await loadPages(toLoad, options);
+  let next = 0;
+  return kept.map((page) => page ?? fresh[next++]!);
+}
+
+/** The loaded pages whose file had a trusted stamp, by source path (`loaded` in the order of `pageFiles`). */
+function loadedByStamp(pageFiles: readonly SourceFile[], loaded: readonly LoadedPage[]): NonNullable<SourceScan['loaded']> {
+  const byPath = new Map<string, { stamp: StampKey; page: LoadedPage }>();
+  loaded.forEach((page, index) => {
+    const stamp = pageFiles[index]!.trustedStamp;
+    if (stamp !== undefined) byPath.set(page.sourcePath, { stamp, page });
+  });
+  return byPath;
+}
+
+/** Files copied as they are (the theme's assets under their fingerprinted names), and the assets' names. */
+function copiedFiles(themeFiles: ReadonlyMap<string, string>, files: readonly SourceFile[], config: SiteConfig): { copies: Map<string, string>; assets: Map<string, string> } {
+  const copies = new Map<string, string>(themeFiles);
+  if (!config.markdown.highlight) copies.delete(HIGHLIGHT_STYLESHEET);
+  for (const file of files) if (!file.isPage) copies.set(file.outputPath, file.absolutePath);
+  const assets = fingerprintAssets(copies, [...themeFiles.keys()].filter((name) => copies.has(name)));
+  return { copies, assets };
+}
+
+/**
+ * A page naming a layout the site does not have is built with its default layout, and noted. A copy is changed, not
+ * the loaded page: a later build may take that again (see loadPagesAgain) and must note the same.
+ */
+function dropUnknownLayouts(pages: readonly LoadedPage[], templates: TemplateSet, notices: Notices): LoadedPage[] {
+  return pages.map((page) => {
+    const { layout } = page.frontMatter;
+    // Not layouts.ts's hasLayout: that module loads liquidjs, which a rebuild with nothing to render never needs.
+    if (layout === undefined || Object.hasOwn(templates.sources, `${layout}.liquid`)) return page;
+    notices.addLayout(layout, page.sourcePath);
+    const { layout: _unknown, ...frontMatter } = page.frontMatter;
+    return { ...page, frontMatter };
+  });
+}
+
+/** The Atom feed and the sitemap, unless the site has files of those names or no base URL (then it is told why). */
+function feedAndSitemap(config: SiteConfig, hasPosts: boolean, outputs: Set<string>, configLabel: string, warn: (line: string) => void): { feed?: string; sitemap?: string } {
+  const feed = hasPosts && config.baseUrl !== undefined && !outputs.has(FEED_PATH) ? FEED_PATH : undefined;
+  const sitemap = config.baseUrl !== undefined && !outputs.has(SITEMAP_PATH) ? SITEMAP_PATH : undefined;
+  if (!config.baseUrl && hasPosts) warn(`${configLabel}: no baseUrl, so no feed.xml and no sitemap.xml (they need absolute URLs)`);
+  if (feed) outputs.add(feed);
+  if (sitemap) outputs.add(sitemap);
+  return { ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
+}
+
+/** Every page to render: the site's, generated folder indexes and 404, the later pages of long listings, the planet's. */
+function plannedJobs(pages: readonly LoadedPage[], generated: readonly PageSummary[], listings: { extra: PageSummary[]; positions: Map<string, ListingPosition> }, planet: PlanetSection | undefined): PlannedPage[] {
   const listingOf = (outputPath: string) => {
     const listing = listings.positions.get(outputPath);
     return listing ? { listing } : {};
   };
   const sourceFrontMatter = new Map(pages.map((page) => [page.outputPath, page.frontMatter]));
-  const jobs: PlannedPage[] = [
-    ...pages.map((page) => ({ ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const), ...listingOf(page.outputPath) })),
+  return [
+    ...pages.map((page) => pageJob(page, listings.positions.get(page.outputPath))),
     ...generated.map((page) => generatedJob({ ...page, ...listingOf(page.outputPath) })),
     ...listings.extra.map((page) => generatedJob(page, page.listing && sourceFrontMatter.get(page.listing.index))),
     ...(planet?.jobs ?? []),
   ];
-  const generatedFiles = planet?.files ?? new Map<string, string>();
-  const knownLayouts = Object.keys(templates.sources).map((name) => name.replace(/\.liquid$/, '')).sort();
-  return { config, context, jobs, posts, aliases, copies, assets, generatedFiles, notices: notices.lines(knownLayouts), ...(feed ? { feed } : {}), ...(sitemap ? { sitemap } : {}) };
 }
 
 /**
@@ -303,6 +418,24 @@ function weighFolderIndexes(generated: PageSummary[], pages: readonly PageSummar
     const weights = pages.filter((page) => page.outputPath.startsWith(prefix) && page.weight !== undefined).map((page) => page.weight!);
     if (weights.length > 0) index.weight = Math.min(...weights);
   }
+}
+
+/**
+ * The job of a loaded page, made once per page object: a rebuild after a page edit takes the other pages' objects
+ * as they were (see loadPagesAgain), and their jobs with them. Jobs are never changed once made.
+ */
+const jobsOfPages = new WeakMap<LoadedPage, { listing: ListingPosition | undefined; job: PlannedPage }>();
+
+function pageJob(page: LoadedPage, listing: ListingPosition | undefined): PlannedPage {
+  const known = jobsOfPages.get(page);
+  if (known && sameListing(known.listing, listing)) return known.job;
+  const job = { ...page, kind: page.sourcePath === '404.md' ? ('not-found' as const) : ('page' as const), ...(listing ? { listing } : {}) };
+  jobsOfPages.set(page, { listing, job });
+  return job;
+}
+
+function sameListing(a: ListingPosition | undefined, b: ListingPosition | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.number === b.number && a.total === b.total && a.size === b.size && a.index === b.index);
 }
 
 /** A page the site gets without a source (a folder index, 404): no text, a title only. */

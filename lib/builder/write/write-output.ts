@@ -17,6 +17,10 @@ export interface OutputPlan {
   copies: Map<string, string>;
   /** Files already in the output folder with the right content (checked by the caller): left alone. */
   kept?: ReadonlySet<string>;
+  /** The files in the output folder, when the caller knows them (the preview, which wrote them last): not listed again. */
+  existing?: readonly string[];
+  /** Generated files as the caller last wrote them into this folder (with `existing`): one unchanged is not read back. */
+  written?: ReadonlyMap<string, string>;
 }
 
 export interface WriteSummary {
@@ -26,7 +30,7 @@ export interface WriteSummary {
 }
 
 export async function writeOutput(outDir: string, plan: OutputPlan): Promise<WriteSummary> {
-  const existing = await listExisting(outDir);
+  const existing = plan.existing ? [...plan.existing] : await listExisting(outDir);
   if (existing.length > 0 && !existing.includes(ALIASES_FILE)) {
     throw new FleuronError('output-not-ours', `${outDir} is not empty and was not built by fleuron`, {
       hint: 'choose an empty or new folder with --out, or empty this one yourself',
@@ -46,7 +50,7 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
     return made;
   };
   const tasks: Promise<void>[] = [];
-  writeGenerated(outDir, plan.files, existingSet, summary);
+  writeGenerated(outDir, plan.files, existingSet, summary, plan.existing ? plan.written : undefined);
   for (const [outputPath, source] of plan.copies) {
     tasks.push(limit(async () => {
       const target = path.join(outDir, outputPath);
@@ -81,10 +85,14 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
  * Generated files are written synchronously, like the loader's reads: thousands of small files go several times
  * faster than through fs.promises' open/write/close round trips. Their folders are made first.
  */
-function writeGenerated(outDir: string, files: ReadonlyMap<string, string>, existing: ReadonlySet<string>, summary: WriteSummary): void {
+function writeGenerated(outDir: string, files: ReadonlyMap<string, string>, existing: ReadonlySet<string>, summary: WriteSummary, written?: ReadonlyMap<string, string>): void {
   const generatedDirs = new Set([...files.keys()].map((outputPath) => path.dirname(path.join(outDir, outputPath))));
   for (const dir of generatedDirs) mkdirSync(dir, { recursive: true });
   for (const [outputPath, content] of files) {
+    if (existing.has(outputPath) && written?.get(outputPath) === content) {
+      summary.unchanged++;
+      continue;
+    }
     const target = path.join(outDir, outputPath);
     const bytes = Buffer.from(content);
     if (existing.has(outputPath) && sameBytes(target, bytes)) {
