@@ -20,7 +20,7 @@ import { plan as makePlan, planChangesBucket } from './plan.js';
 import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, readLockState, withPublishLock, type LockState, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
-import { PAGE_KEYS, rangeBounds, scanRemote, type RemoteScan } from './scan-remote.js';
+import { rangeBounds, scanRemote, type RemoteScan } from './scan-remote.js';
 import { LOCK_NAME, MANIFEST_NAME, stateKey } from './state-keys.js';
 import type { Manifest, Plan } from './types.js';
 import { decideWebsite, type RedirectMode, type WebsiteDecision, type WebsiteOverride } from './website-decision.js';
@@ -198,7 +198,7 @@ async function scanBothSides(run: PublishRun, policy: CompiledHeaderPolicy): Pro
     exclude: options.exclude,
     include: options.include,
     hashCache: options.hashCache,
-    onKeys: (keys) => announceEnds(rangeBounds([...keys, manifestKey], PAGE_KEYS)),
+    onKeys: (keys) => announceEnds(rangeBounds([...keys, manifestKey])),
   }).finally(() => announceEnds([]));
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
   const remote = await remoteScan.catch((error) => {
