@@ -117,6 +117,28 @@ describe('the ranged listing', () => {
     }
   }, 60_000);
 
+  it('goes on page after page while the expected keys are not known, then lists the rest in ranges', async () => {
+    const { client, lists } = countingClient();
+    const expected = [...KEYS, STATE_KEY];
+    let announce: (ends: readonly string[]) => void = () => {};
+    const rangeEnds = new Promise<readonly string[]>((resolve) => (announce = resolve));
+    // The folder's keys become known only once the first range has sent its second request.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ListObjectsV2Command' && lists() === 2) announce(rangeBounds(expected));
+        return next(args);
+      },
+      { step: 'build', name: 'lateKeys' },
+    );
+    try {
+      const ranged = summary(await scanRemote(client, bucket, '', { rangeEnds, concurrency: 8 }));
+      expect(ranged).toEqual(reference);
+      expect(lists()).toBeLessThanOrEqual(plainRequests + 1);
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+
   it('takes one request for a bucket that holds less than a page, however many keys are expected', async () => {
     const { client, lists } = countingClient();
     try {
