@@ -11,7 +11,7 @@ import { FleuronError } from '../errors/fleuron-error.js';
 import type { BandwidthLimit } from './bandwidth-limit.js';
 import { md5Hex, PART_SIZE, readSmallBody } from './body-hash.js';
 import { deleteKeys } from '../s3/delete-keys.js';
-import { manifestBody, manifestKey } from './manifest.js';
+import { MANIFEST_OBJECT, manifestBody, manifestKey } from './manifest.js';
 import { storedHeaderParams } from './object-params.js';
 import { manifestEntryFor } from './plan.js';
 import { copySourceOf, normalizeEtag } from '../s3/object-keys.js';
@@ -139,8 +139,7 @@ class ApplyRun {
           Bucket: options.bucket,
           Key: stateKey(options.prefix, MANIFEST_NAME),
           Body: manifestBody(result.manifest),
-          ContentType: 'application/json; charset=utf-8',
-          CacheControl: 'no-store',
+          ...MANIFEST_OBJECT,
         }),
       );
     } catch (error) {

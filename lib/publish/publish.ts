@@ -8,14 +8,14 @@ import { checkArchiveBucket, markDeployFailed, recordDeploy, type ArchiveSetting
 import { FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type CompiledHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
 import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/client.js';
-import { readTextObject } from '../s3/read-text-object.js';
+import { readObjectBytes } from '../s3/read-text-object.js';
 import { describeS3Error, type S3ErrorContext } from '../s3/s3-error.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
 import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
-import { parseManifest } from './manifest.js';
+import { readManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
 import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, readLockState, withPublishLock, type LockState, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
@@ -182,8 +182,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
 async function scanBothSides(run: PublishRun, policy: CompiledHeaderPolicy): Promise<Scanned> {
   const { options, client } = run;
   const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
-  const manifestText = readTextObject(client, options.bucket, manifestKey);
-  manifestText.catch(() => {}); // used only if the listing shows it exists
+  const manifestBytes = readObjectBytes(client, options.bucket, manifestKey);
+  manifestBytes.catch(() => {}); // used only if the listing shows it exists
   const website = options.website ? readWebsite(client, options.bucket) : Promise.resolve(undefined);
   website.catch(() => {}); // reported below, in order
   // The listing is split on the folder's keys (see scanRemote): only the range ends are kept, not the keys.
@@ -206,9 +206,9 @@ async function scanBothSides(run: PublishRun, policy: CompiledHeaderPolicy): Pro
   });
   run.emit({ type: 'scanned-remote', objects: remote.objects.size });
   const manifestFound = remote.state.has(manifestKey);
-  const manifest = parseManifest(
+  const manifest = readManifest(
     manifestFound
-      ? await manifestText.catch((error) => {
+      ? await manifestBytes.catch((error) => {
           throw describeS3Error(error, run.context('reading the manifest'));
         })
       : undefined,
