@@ -15,6 +15,7 @@ import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
+import { scanOptionsKey, startLocalScan, type EarlyStart } from './early-start.js';
 import { readManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
 import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, readLockState, withPublishLock, type LockState, type PublishLock } from './publish-lock.js';
@@ -59,6 +60,8 @@ export interface PublishOptions {
   redirects?: readonly SiteRedirect[];
   /** URL path of the site root, for redirect Locations (default `/<prefix>`; `/<bucket>/<prefix>` on a path-style website endpoint). */
   siteRootPath?: string;
+  /** The scans started before the S3 client was loaded (see early-start.ts); used if started with these options. */
+  early?: EarlyStart;
   onEvent?: (event: PublishEvent) => void;
 }
 
@@ -138,6 +141,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const started = Date.now();
   const endpoint = displayEndpoint(options.endpoint.endpoint);
   const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
+  const early = options.early?.key === scanOptionsKey(options) ? options.early : undefined;
+  for (const operation of early?.remote?.sent ?? []) counter.add(operation);
   const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
   const run: PublishRun = {
     options,
@@ -147,7 +152,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     isOurs: (key) => key.startsWith(options.prefix) && !keep?.(key.slice(options.prefix.length)),
   };
   try {
-    const scanned = await scanBothSides(run, compileHeaderPolicy({ rules: options.headerRules, gzip: options.gzip }));
+    const scanned = await scanBothSides(run, early);
     const warnings = [...scanned.local.warnings, ...checkLockFound(run, scanned.lock)];
     const decided = decide(run, scanned);
     const changesBucket = planChangesBucket(decided.plan) || decided.website.needsWrite || scanned.lock.kind !== 'free';
@@ -179,27 +184,19 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
  * The folder and the bucket are scanned at the same time: one is disk and CPU, the other network. The manifest, the
  * website configuration and the lock are read while the listing runs, a round trip less each.
  */
-async function scanBothSides(run: PublishRun, policy: CompiledHeaderPolicy): Promise<Scanned> {
+async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Promise<Scanned> {
   const { options, client } = run;
   const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
-  const manifestBytes = readObjectBytes(client, options.bucket, manifestKey);
+  const earlyManifest = early?.remote?.manifest ?? Promise.resolve(undefined);
+  const manifestBytes = earlyManifest.then((bytes) => (bytes === undefined ? readObjectBytes(client, options.bucket, manifestKey) : (bytes ?? undefined)));
   manifestBytes.catch(() => {}); // used only if the listing shows it exists
   const website = options.website ? readWebsite(client, options.bucket) : Promise.resolve(undefined);
   website.catch(() => {}); // reported below, in order
-  // The listing is split on the folder's keys (see scanRemote): only the range ends are kept, not the keys.
-  let announceEnds: (ends: readonly string[]) => void = () => {};
-  const rangeEnds = new Promise<readonly string[]>((resolve) => (announceEnds = resolve));
-  const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds });
+  // The listing is split on the folder's keys (see scanRemote), told by the folder's scan.
+  const started = early?.local ?? startLocalScan(options);
+  const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
   remoteScan.catch(() => {}); // reported below, after the local scan's own errors
-  const local = await scanLocal({
-    dir: options.dir,
-    prefix: options.prefix,
-    policy,
-    exclude: options.exclude,
-    include: options.include,
-    hashCache: options.hashCache,
-    onKeys: (keys) => announceEnds(rangeBounds([...keys, manifestKey])),
-  }).finally(() => announceEnds([]));
+  const local = await started.local;
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
   const remote = await remoteScan.catch((error) => {
     throw describeS3Error(error, run.context('listing the bucket'));

@@ -1,7 +1,7 @@
 /** Lists what the bucket holds under the prefix, and reads fleuron's own records there. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import { listPage, type ListedObject, type ListPage } from '../s3/list-page.js';
+import { listPage, PAGE_KEYS, type ListedObject, type ListPage } from '../s3/list-page.js';
 import { compareKeys, normalizeEtag } from '../s3/object-keys.js';
 import { STATE_FOLDER } from './state-keys.js';
 import type { RemoteObject } from './types.js';
@@ -13,17 +13,8 @@ export interface RemoteScan {
   state: Map<string, RemoteObject>;
 }
 
-/** Keys per listing page (the S3 maximum). */
-export const PAGE_KEYS = 1000;
-/**
- * Most expected keys in one listing range: under a page, so that a page that falls short still reaches the range's
- * end. Ceph RGW ends a page early when one of its bucket index shards runs out of the entries it read for the page:
- * asked for 1,000 keys, it returned 904 to 1,000 (Ceph 16, 11 shards; a third of the pages short, measured at 3,000
- * and 10,000 objects). With ranges of 1,000 keys each short page cost a second request for a few keys (10,000 files:
- * 14 LISTs where 11 ranges were planned); with 900 at most, 12 ranges and 12 LISTs. A server that fills its pages
- * (s3rver, Garage, AWS) pays the same 12: the tenth of each page past a range's end is bytes, not requests.
- */
-export const RANGE_KEYS = 900;
+export { PAGE_KEYS } from '../s3/list-page.js';
+export { inKeyOrder, rangeBounds, RANGE_KEYS } from './listing-ranges.js';
 /**
  * Ranges listed at once by default. A few already hide most round trips (Ceph RGW, 10,000 objects: 0.6 s in a row,
  * 0.2 s in ranges); many at once swamp a small server: the embedded s3rver listed 100,000 objects in 17 s one page
@@ -39,6 +30,8 @@ export interface RemoteScanOptions {
   rangeEnds?: Promise<readonly string[]>;
   /** Ranges listed at once. */
   concurrency?: number;
+  /** The listing's first page, already requested (undefined when it must be requested again). */
+  firstPage?: Promise<ListPage | undefined>;
 }
 
 /**
@@ -61,8 +54,10 @@ export async function scanRemote(client: S3Client, bucket: string, prefix: strin
   };
   const listRange = async (after: string | undefined, upTo: () => string | undefined, onPage?: (page: ListPage) => void) => {
     let token: string | undefined;
+    let known = after === undefined ? options.firstPage : undefined;
     do {
-      const page = await listPage(client, { Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : after, ContinuationToken: token, MaxKeys: PAGE_KEYS });
+      const page = (await known) ?? (await listPage(client, { Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : after, ContinuationToken: token, MaxKeys: PAGE_KEYS }));
+      known = undefined;
       page.objects.forEach(keep);
       onPage?.(page);
       const last = page.objects.at(-1)?.key;
@@ -129,26 +124,4 @@ class RangeSplit {
     this.decided = { end: next < 0 ? undefined : this.ends[next] };
     this.startOthers(next < 0 ? [] : this.ends.slice(next));
   }
-}
-
-/**
- * The ends of listing ranges of at most `most` of `keys` (in any order) each, as even as can be, in UTF-8 byte order,
- * without repeats. Even ranges leave no range of a few keys at the end. The last range runs to the end of the bucket,
- * so the last key is never a bound.
- */
-export function rangeBounds(keys: readonly string[], most: number = RANGE_KEYS): string[] {
-  if (keys.length <= most) return [];
-  const sorted = [...keys].sort();
-  const ranges = Math.ceil(sorted.length / most);
-  const picked: string[] = [];
-  for (let range = 1; range < ranges; range++) picked.push(sorted[Math.floor((range * sorted.length) / ranges) - 1]!);
-  return inKeyOrder(picked);
-}
-
-/**
- * Range ends picked in JavaScript's order (UTF-16 code units) put in S3's (UTF-8 bytes), without repeats. The two
- * differ only around astral characters, so a few picked keys may move; ranges only need their ends in S3's order.
- */
-export function inKeyOrder(keys: readonly string[]): string[] {
-  return [...new Set(keys)].sort(compareKeys);
 }
