@@ -5,7 +5,7 @@
  * Against the embedded s3rver through the counting proxy; data on /dev/shm. Peak RSS from
  * /usr/bin/time (%M) when present, else from polling /proc/PID/status (VmHWM). Prints progress.
  *
- *   npm run bench:publish -- --scale     or   node bench/publish/scale.mjs [--files 100000] [--gb 1] [--keep]
+ *   npm run bench:publish -- --scale     or   node bench/publish/scale.mjs [--files 100000] [--gb 1] [--keep] [--server s3rver|ceph]
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
@@ -14,6 +14,7 @@ import path from 'node:path';
 import { prng, randomBytes } from './generate.mjs';
 import { startCountingProxy } from './proxy.mjs';
 import { compare, createBucket, directClient, indexFolder, listBucket } from './s3.mjs';
+import { startBenchServer } from './server.mjs';
 import { CREDENTIALS, REGION, REPO } from './tools.mjs';
 
 const argv = process.argv.slice(2);
@@ -143,6 +144,7 @@ async function scenario({ name, site, s3, proxy, work, results, generate }) {
       requests: counts.total,
       byOperation: counts.byOperation,
       mbSent: +(counts.bytesIn / 1e6).toFixed(1),
+      mbReceived: +(counts.bytesOut / 1e6).toFixed(1),
       fleuron: result.summary ? { uploaded: result.summary.uploaded, unchanged: result.summary.unchanged, durationMs: result.summary.durationMs, requests: result.summary.requests?.total } : undefined,
       bucketMatchesFolder: check.ok,
       check: check.ok ? undefined : check,
@@ -165,8 +167,7 @@ async function main() {
   log(`${root}: ${freeGb.toFixed(1)} GB free`);
   if (freeGb < gb * 2 + 2) log(`warning: ${root} may be too small for a ${gb} GB file and its copy in the server`);
   const work = mkdtempSync(path.join(root, 'fleuron-scale-'));
-  const { startLocalS3 } = await import(path.join(REPO, 'dist/local-server/local-s3.js'));
-  const s3 = await startLocalS3({ directory: path.join(work, 's3rver') });
+  const s3 = await startBenchServer(option('server', 's3rver'), work, log);
   const proxy = await startCountingProxy(s3.endpoint);
   const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, tmp: root, scenarios: [] };
   try {
@@ -192,7 +193,7 @@ async function main() {
   console.log('\nScale (fleuron publish, peak RSS of the fleuron process)');
   for (const entry of results.scenarios) {
     for (const run of entry.runs) {
-      console.log(`  ${entry.name.padEnd(20)} ${run.run.padEnd(7)} exit ${run.exitCode}  ${String(run.seconds).padStart(8)} s  peak RSS ${String(run.peakRssMb).padStart(5)} MB  ${String(run.requests).padStart(7)} requests  ${run.mbSent} MB sent  bucket ${run.bucketMatchesFolder ? '= folder' : '≠ folder'}`);
+      console.log(`  ${entry.name.padEnd(20)} ${run.run.padEnd(7)} exit ${run.exitCode}  ${String(run.seconds).padStart(8)} s  peak RSS ${String(run.peakRssMb).padStart(5)} MB  ${String(run.requests).padStart(7)} requests  ${run.mbSent} MB sent  ${run.mbReceived} MB received  bucket ${run.bucketMatchesFolder ? '= folder' : '≠ folder'}`);
     }
   }
   const outDir = path.join(REPO, 'bench/results');
