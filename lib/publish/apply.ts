@@ -50,7 +50,13 @@ export interface ApplyResult {
   manifest: Manifest;
 }
 
-/** Applies the plan in its order, each step skipped once one has failed; deletes only after every other step succeeded. */
+/**
+ * Applies the plan in its order, each step skipped once one has failed; deletes only after every other step succeeded.
+ * The waits between steps are the guarantees: pages only once the assets they name are there, the manifest only once
+ * it can vouch for what was uploaded, deletes last. Within a step, `concurrency` requests at once (16 by default: more
+ * than rclone's 4 transfers, hugo deploy's 10 workers or the AWS CLI's 10 requests, because small files are latency-
+ * bound; not many more, because the bucket is a collective's shared Garage, whose other users feel every request).
+ */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const run = new ApplyRun(plan, options);
   const pages = plan.uploads.filter((action) => isPage(action.key));
