@@ -31,7 +31,7 @@ export function startEarlyReads({ endpoint, bucket, prefix }: Pick<PublishOption
   const manifest = earlyGet(target, bucket, stateKey(prefix, MANIFEST_NAME), {}, onWritten);
   return {
     firstPage: listing.then((response) => (response?.status === 200 ? scanListPage(response.body.toString('utf8')) : undefined)),
-    manifest: manifest.then((response) => (response?.status === 200 ? new Uint8Array(response.body) : response?.status === 404 ? null : undefined)),
+    manifest: manifest.then((response) => (response?.status === 200 ? response.body : response?.status === 404 ? null : undefined)),
     sent: ['ListObjectsV2', 'GetObject'],
     written,
   };
