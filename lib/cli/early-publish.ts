@@ -4,7 +4,6 @@
  * may change while it builds). Kept apart from run-publish.ts so that loading it does not load the SDK.
  */
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import type { ArgumentsCamelCase } from 'yargs';
 import { startEarlyReads } from '../publish/early-reads.js';
 import type { EarlyStart, ScanOptions } from '../publish/early-start.js';
@@ -15,8 +14,6 @@ import { isSourceFolder } from './site-source.js';
 
 /** The scans, started; undefined when they do not apply or the settings do not resolve (runPublish then says why). */
 export async function startPublishScans(args: ArgumentsCamelCase<PublishArgs>): Promise<EarlyStart | undefined> {
-  // Before the scan allocates anything: a publish keeps the heap near its live size (see runPublish).
-  setFlagsFromString('--heap-growing-percent=20');
   if (args.local) return undefined;
   try {
     const dir = path.resolve(args.dir);
