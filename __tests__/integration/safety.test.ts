@@ -4,6 +4,7 @@
  */
 import { DeleteBucketWebsiteCommand, DeleteObjectCommand, GetBucketWebsiteCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import os from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { FaultProxy, startCli, stopChild, waitFor, type CliChild } from '../support/fault-proxy.js';
 import { cliEnv, createTestBucket, listBucket, testClient, testS3 } from '../support/test-s3.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
@@ -13,6 +14,14 @@ const text = async (bucket: string, key: string) => {
   const client = testClient();
   try {
     return await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+  } finally {
+    client.destroy();
+  }
+};
+const bytes = async (bucket: string, key: string) => {
+  const client = testClient();
+  try {
+    return Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray());
   } finally {
     client.destroy();
   }
@@ -28,11 +37,24 @@ describe("fleuron's state on a public bucket", () => {
     const bucket = await createTestBucket('manifest');
     const dir = await makeFolder({ 'index.html': 'home', 'drafts/plan-secret-42.html': 'unlinked' });
     expect((await runCli(['publish', dir], { env: cliEnv(bucket) })).code).toBe(0);
-    const manifest = await text(bucket, '.fleuron/manifest.json');
+    const manifest = gunzipSync(await bytes(bucket, '.fleuron/manifest.json')).toString('utf8');
+    expect(manifest).toMatch(/"etag"/);
     expect(manifest).not.toMatch(/plan-secret-42|drafts|index\.html/);
     // and it still does its job: a re-publish changes nothing
     const again = jsonSummary(await runCli(['publish', dir, '--json'], { env: cliEnv(bucket) }));
     expect(again).toMatchObject({ uploaded: 0, headersUpdated: 0, unchanged: 2 });
+  });
+
+  test('a manifest written by an earlier fleuron (plain JSON text, not gzip) is read: a re-publish changes nothing', async () => {
+    const bucket = await createTestBucket('oldmanifest');
+    const dir = await makeFolder({ 'index.html': 'home', 'css/site.css': 'body{}' });
+    expect((await runCli(['publish', dir], { env: cliEnv(bucket) })).code).toBe(0);
+    const stored = await bytes(bucket, '.fleuron/manifest.json');
+    expect([...stored.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    await put(bucket, '.fleuron/manifest.json', gunzipSync(stored).toString('utf8'));
+    const again = jsonSummary(await runCli(['publish', dir, '--json'], { env: cliEnv(bucket) }));
+    expect(again).toMatchObject({ uploaded: 0, headersUpdated: 0, unchanged: 2 });
+    expect(again.requests.byOperation.CopyObject ?? 0).toBe(0);
   });
 
   test('a lock found from another machine with our host name (two containers) is respected, not taken over', async () => {

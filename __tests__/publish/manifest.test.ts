@@ -1,4 +1,4 @@
-import { manifestKey, parseManifest, sameManifest, serializeManifest } from '../../lib/publish/manifest.js';
+import { manifestBody, manifestKey, parseManifest, readManifest, sameManifest, serializeManifest } from '../../lib/publish/manifest.js';
 
 test('round-trips and is stable (sorted keys)', () => {
   const manifest = { version: 2 as const, objects: { 'b.html': { etag: 'e2', headers: 'h' }, 'a.bin': { etag: 'e1-2', headers: 'h', md5: 'm' } } };
@@ -66,4 +66,30 @@ test('a manifest of many objects (written in slices) is one valid document with 
   expect(lines).toHaveLength(5000 + 3);
   expect(lines[1]).toBe('"p/00000.html":{"etag":"e0","headers":"h"},');
   expect(lines[5000]).toBe('"p/04999.html":{"etag":"e4999","headers":"h"}');
+});
+
+describe('the stored manifest', () => {
+  const hex = (seed: number) => manifestKey(`etag ${seed}`).replace(/[^a-f0-9]/g, '0').padEnd(32, '0').slice(0, 32);
+  const large = {
+    version: 2 as const,
+    website: 'w',
+    objects: Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [manifestKey(`page-${i}.html`), { etag: hex(i), headers: i % 3 === 0 ? 'f559df5a8a0b7ab2' : '0123456789abcdef' }])),
+  };
+
+  test('is gzip-compressed: well under half the bytes of its text (it is read on every publish)', () => {
+    const body = manifestBody(large);
+    expect(body.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(body.length).toBeLessThan(Buffer.byteLength(serializeManifest(large)) / 2);
+    expect(readManifest(body)).toEqual(large);
+  });
+
+  test('written by an earlier fleuron as plain JSON text, it is read the same', () => {
+    expect(readManifest(Buffer.from(serializeManifest(large)))).toEqual(large);
+  });
+
+  test('a missing, cut or unreadable body is harmless: empty', () => {
+    expect(readManifest(undefined)).toEqual({ version: 2, objects: {} });
+    expect(readManifest(manifestBody(large).subarray(0, 100))).toEqual({ version: 2, objects: {} });
+    expect(readManifest(Buffer.from([0x1f, 0x8b, 1, 2, 3]))).toEqual({ version: 2, objects: {} });
+  });
 });

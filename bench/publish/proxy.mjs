@@ -68,6 +68,8 @@ export class Counts {
     /** Keys whose body was written (PutObject, CreateMultipartUpload). */
     this.written = new Set();
     this.deleted = new Set();
+    /** One entry per request when the proxy keeps a timeline: { operation, key, start, end, bytes, status } (ms, Date.now()). */
+    this.timeline = [];
   }
   snapshot() {
     return {
@@ -100,7 +102,7 @@ export function parseLatency(text) {
  * long before forwarding it: a round trip to a server across the internet (a collective's Garage), where a
  * server on this machine answers in no time.
  */
-export async function startCountingProxy(target, { latency = { min: 0, max: 0 }, seed = 1 } = {}) {
+export async function startCountingProxy(target, { latency = { min: 0, max: 0 }, seed = 1, timeline = false } = {}) {
   const random = seededRandom(seed);
   const delay = () => latency.min + (latency.max - latency.min) * random();
   const upstream = new URL(target);
@@ -109,6 +111,8 @@ export async function startCountingProxy(target, { latency = { min: 0, max: 0 },
   const server = http.createServer((req, res) => {
     const operation = classify(req.method, req.url, req.headers);
     const started = process.hrtime.bigint();
+    const entry = timeline ? { operation, key: keyOf(req.url), start: Date.now(), end: 0, bytes: 0, status: 0 } : undefined;
+    if (entry) counts.timeline.push(entry);
     counts.total++;
     counts.byMethod[req.method] = (counts.byMethod[req.method] ?? 0) + 1;
     counts.byOperation[operation] = (counts.byOperation[operation] ?? 0) + 1;
@@ -124,8 +128,10 @@ export async function startCountingProxy(target, { latency = { min: 0, max: 0 },
         res.writeHead(response.statusCode ?? 502, response.statusMessage, response.rawHeaders);
         response.on('data', (chunk) => {
           counts.bytesOut += chunk.length;
+          if (entry) entry.bytes += chunk.length;
         });
         response.on('end', () => {
+          if (entry) Object.assign(entry, { end: Date.now(), status: response.statusCode });
           counts.msByOperation[operation] = (counts.msByOperation[operation] ?? 0) + Number(process.hrtime.bigint() - started) / 1e6;
         });
         response.pipe(res);

@@ -5,7 +5,8 @@
  * Against the embedded s3rver through the counting proxy; data on /dev/shm. Peak RSS from
  * /usr/bin/time (%M) when present, else from polling /proc/PID/status (VmHWM). Prints progress.
  *
- *   npm run bench:publish -- --scale     or   node bench/publish/scale.mjs [--files 100000] [--gb 1] [--keep]
+ *   npm run bench:publish -- --scale     or   node bench/publish/scale.mjs [--files 100000] [--gb 1] [--keep] [--server s3rver|ceph]
+ *        [--upload-concurrency N (the upload's --concurrency; the no-op keeps the default)]
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { prng, randomBytes } from './generate.mjs';
 import { startCountingProxy } from './proxy.mjs';
 import { compare, createBucket, directClient, indexFolder, listBucket } from './s3.mjs';
+import { startBenchServer } from './server.mjs';
 import { CREDENTIALS, REGION, REPO } from './tools.mjs';
 
 const argv = process.argv.slice(2);
@@ -73,11 +75,11 @@ function statusOf(pid) {
 }
 
 /** Runs fleuron publish, printing progress (requests seen by the proxy, RSS) every 10 s. */
-function runFleuron({ site, bucket, endpoint, proxy, work, label }) {
+function runFleuron({ site, bucket, endpoint, proxy, work, label, extra = [] }) {
   return new Promise((resolve) => {
     const time = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
     const rssFile = path.join(work, `.time-${label}`);
-    const args = [path.join(REPO, 'bin/fleuron.js'), 'publish', site, '--bucket', bucket, '--endpoint', endpoint, '--region', REGION, '--json', '--max-deletes', '-1'];
+    const args = [path.join(REPO, 'bin/fleuron.js'), 'publish', site, '--bucket', bucket, '--endpoint', endpoint, '--region', REGION, '--json', '--max-deletes', '-1', ...extra];
     const env = { ...process.env, ...CREDENTIALS, AWS_REGION: REGION };
     delete env.AWS_ENDPOINT_URL;
     delete env.AWS_ENDPOINT_URL_S3;
@@ -130,7 +132,9 @@ async function scenario({ name, site, s3, proxy, work, results, generate }) {
   for (const run of ['upload', 'no-op']) {
     proxy.counts.reset();
     log(`${name}: ${run} starting`);
-    const result = await runFleuron({ site, bucket, endpoint: proxy.endpoint, proxy, work, label: `${name} ${run}` });
+    // --upload-concurrency N: a faster upload on a slow server, when only the no-op's figures are wanted.
+    const extra = run === 'upload' && option('upload-concurrency') ? ['--concurrency', option('upload-concurrency')] : [];
+    const result = await runFleuron({ site, bucket, endpoint: proxy.endpoint, proxy, work, label: `${name} ${run}`, extra });
     const counts = proxy.counts.snapshot();
     const local = await indexFolder(site);
     const check = compare(await listBucket(direct, bucket), local);
@@ -143,6 +147,7 @@ async function scenario({ name, site, s3, proxy, work, results, generate }) {
       requests: counts.total,
       byOperation: counts.byOperation,
       mbSent: +(counts.bytesIn / 1e6).toFixed(1),
+      mbReceived: +(counts.bytesOut / 1e6).toFixed(1),
       fleuron: result.summary ? { uploaded: result.summary.uploaded, unchanged: result.summary.unchanged, durationMs: result.summary.durationMs, requests: result.summary.requests?.total } : undefined,
       bucketMatchesFolder: check.ok,
       check: check.ok ? undefined : check,
@@ -165,8 +170,7 @@ async function main() {
   log(`${root}: ${freeGb.toFixed(1)} GB free`);
   if (freeGb < gb * 2 + 2) log(`warning: ${root} may be too small for a ${gb} GB file and its copy in the server`);
   const work = mkdtempSync(path.join(root, 'fleuron-scale-'));
-  const { startLocalS3 } = await import(path.join(REPO, 'dist/local-server/local-s3.js'));
-  const s3 = await startLocalS3({ directory: path.join(work, 's3rver') });
+  const s3 = await startBenchServer(option('server', 's3rver'), work, log);
   const proxy = await startCountingProxy(s3.endpoint);
   const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, tmp: root, scenarios: [] };
   try {
@@ -192,7 +196,7 @@ async function main() {
   console.log('\nScale (fleuron publish, peak RSS of the fleuron process)');
   for (const entry of results.scenarios) {
     for (const run of entry.runs) {
-      console.log(`  ${entry.name.padEnd(20)} ${run.run.padEnd(7)} exit ${run.exitCode}  ${String(run.seconds).padStart(8)} s  peak RSS ${String(run.peakRssMb).padStart(5)} MB  ${String(run.requests).padStart(7)} requests  ${run.mbSent} MB sent  bucket ${run.bucketMatchesFolder ? '= folder' : '≠ folder'}`);
+      console.log(`  ${entry.name.padEnd(20)} ${run.run.padEnd(7)} exit ${run.exitCode}  ${String(run.seconds).padStart(8)} s  peak RSS ${String(run.peakRssMb).padStart(5)} MB  ${String(run.requests).padStart(7)} requests  ${run.mbSent} MB sent  ${run.mbReceived} MB received  bucket ${run.bucketMatchesFolder ? '= folder' : '≠ folder'}`);
     }
   }
   const outDir = path.join(REPO, 'bench/results');

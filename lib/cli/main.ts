@@ -25,6 +25,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       throw new FleuronError('usage', message, { exitCode: ExitCode.usage, hint: usageHint(message, parser) });
     });
   for (const command of commands) parser = parser.command(command);
+  skipHelpRendering(parser);
   try {
     await parser.parseAsync();
     return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
@@ -41,6 +42,19 @@ function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
+}
+
+/**
+ * yargs renders a command's whole help text every time it runs the command (cacheHelpMessage, to print it should the
+ * command fail later): 0.1 s of measuring string widths on the main thread, before a publish sends its first request.
+ * fleuron never prints help after a failure (fail() throws one line), so that rendering is skipped; --help is not
+ * affected (it renders on its own). Reached through yargs' internal methods, which its types do not declare.
+ */
+function skipHelpRendering(instance: Argv): void {
+  type Usage = { cacheHelpMessage?: () => void };
+  const internal = (instance as unknown as { getInternalMethods?: () => { getUsageInstance?: () => Usage } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /** For an unknown flag, the closest known one; else a pointer to --help. */

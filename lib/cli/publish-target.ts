@@ -3,6 +3,7 @@ import { hasProfileCredentials, readDotEnv, type PublishFlags, type PublishSetti
 import { usageError } from '../errors/fleuron-error.js';
 import { readSiteFiles, resolveSiteSettings, type SiteFiles } from '../site-settings/site-settings.js';
 import { registerSecret } from './redact.js';
+import type { PublishArgs } from './commands/publish.js';
 
 /**
  * Settings for the site in `dir` (see lib/site-settings for which files count), and the files they came from
@@ -27,4 +28,19 @@ export function checkTarget(settings: PublishSettings): string {
     throw usageError('archive-is-site', `the archive bucket must not be the website bucket "${bucket}"`, 'name a second bucket, not served as a website: a deleted page must not stay reachable');
   }
   return bucket;
+}
+
+/** The publish flags of the command line, as the settings resolver takes them. */
+export function pickFlags(args: PublishArgs): PublishFlags {
+  return {
+    endpoint: args.endpoint,
+    region: args.region,
+    bucket: args.bucket,
+    prefix: args.prefix,
+    pathStyle: args.pathStyle,
+    concurrency: args.concurrency,
+    maxDeletes: args.maxDeletes,
+    gzip: args.gzip,
+    bandwidth: args.bandwidth,
+  };
 }

@@ -13,8 +13,9 @@ import { siteRedirects } from '../site-settings/site-settings.js';
 import type { SiteRedirect } from '../website/redirects.js';
 import type { PublishArgs } from './commands/publish.js';
 import { createReporter, formatPlan, formatSummary, planAsJson } from './publish-report.js';
-import { checkTarget, readPublishSettings } from './publish-target.js';
+import { checkTarget, pickFlags, readPublishSettings } from './publish-target.js';
 import { checkLockLabel } from '../publish/publish-lock.js';
+import type { EarlyStart } from '../publish/early-start.js';
 import { settingsOptions } from '../publish/settings-options.js';
 import { printErr, printOut } from './output.js';
 import { lockLabelFrom } from './target-options.js';
@@ -23,7 +24,8 @@ import { buildIfSource } from './site-source.js';
 export const LOCAL_BUCKET = 'site';
 export const LOCAL_DATA_DIR = '.fleuron/local-s3';
 
-export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise<void> {
+/** `early`: the scans startPublishScans started while this module loaded (publish() uses them if they fit). */
+export async function runPublish(args: ArgumentsCamelCase<PublishArgs>, early?: EarlyStart): Promise<void> {
   // V8 lets the heap grow to several times its live size before a full collection; a publish of 100,000 files
   // allocates fast and would peak above 500 MB for ~150 MB of live data. A 20 % growth step keeps the peak near the
   // live size, for a few more (short) collections. Not for `fleuron build`: it would pay for them with nothing to gain.
@@ -51,7 +53,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>): Promise
     let outcome: PublishOutcome;
     try {
       const options = publishOptions(args, target, bucket, built.publishDir, redirects, local);
-      outcome = await publish({ ...options, onEvent: (event) => reporter.onEvent(event) });
+      outcome = await publish({ ...options, early, onEvent: (event) => reporter.onEvent(event) });
     } finally {
       reporter.stop();
     }
@@ -110,19 +112,6 @@ async function serveUntilStopped(writeErr: (line: string) => void): Promise<void
   clearInterval(keepAlive);
 }
 
-function pickFlags(args: PublishArgs): PublishFlags {
-  return {
-    endpoint: args.endpoint,
-    region: args.region,
-    bucket: args.bucket,
-    prefix: args.prefix,
-    pathStyle: args.pathStyle,
-    concurrency: args.concurrency,
-    maxDeletes: args.maxDeletes,
-    gzip: args.gzip,
-    bandwidth: args.bandwidth,
-  };
-}
 
 /** The embedded server starts empty: create the bucket the first time. */
 async function ensureLocalBucket(target: PublishSettings): Promise<void> {

@@ -11,7 +11,7 @@ import { FleuronError } from '../errors/fleuron-error.js';
 import type { BandwidthLimit } from './bandwidth-limit.js';
 import { md5Hex, PART_SIZE, readSmallBody } from './body-hash.js';
 import { deleteKeys } from '../s3/delete-keys.js';
-import { manifestBody, manifestKey } from './manifest.js';
+import { MANIFEST_OBJECT, manifestBody, manifestKey } from './manifest.js';
 import { storedHeaderParams } from './object-params.js';
 import { manifestEntryFor } from './plan.js';
 import { copySourceOf, normalizeEtag } from '../s3/object-keys.js';
@@ -50,7 +50,13 @@ export interface ApplyResult {
   manifest: Manifest;
 }
 
-/** Applies the plan in its order, each step skipped once one has failed; deletes only after every other step succeeded. */
+/**
+ * Applies the plan in its order, each step skipped once one has failed; deletes only after every other step succeeded.
+ * The waits between steps are the guarantees: pages only once the assets they name are there, the manifest only once
+ * it can vouch for what was uploaded, deletes last. Within a step, `concurrency` requests at once (16 by default: more
+ * than rclone's 4 transfers, hugo deploy's 10 workers or the AWS CLI's 10 requests, because small files are latency-
+ * bound; not many more, because the bucket is a collective's shared Garage, whose other users feel every request).
+ */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const run = new ApplyRun(plan, options);
   const pages = plan.uploads.filter((action) => isPage(action.key));
@@ -139,8 +145,7 @@ class ApplyRun {
           Bucket: options.bucket,
           Key: stateKey(options.prefix, MANIFEST_NAME),
           Body: manifestBody(result.manifest),
-          ContentType: 'application/json; charset=utf-8',
-          CacheControl: 'no-store',
+          ...MANIFEST_OBJECT,
         }),
       );
     } catch (error) {

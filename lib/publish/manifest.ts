@@ -9,7 +9,17 @@
  * GET of its URL would), never read the list of pages nothing links to.
  */
 import { createHash, hash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Manifest, ManifestEntry } from './types.js';
+
+/**
+ * How the manifest is stored: its JSON text gzip-compressed (Content-Encoding: gzip), because every publish reads it
+ * whole. At 10,000 objects the text is 990 KB, 41 % of it once compressed (410 KB; its hashes and ETags are random
+ * bytes), against the listing's 2.7 MB of XML. An earlier fleuron wrote the text itself: readManifest reads both.
+ * (Those earlier versions cannot read this one: they take it for a missing manifest and set every object's headers
+ * again, once.)
+ */
+export const MANIFEST_OBJECT = { ContentType: 'application/json; charset=utf-8', ContentEncoding: 'gzip', CacheControl: 'no-store' } as const;
 
 /** The manifest's name for an object key: MD5 in base64url (22 characters), as cheap as a hash gets in Node. */
 export function manifestKey(key: string): string {
@@ -51,17 +61,32 @@ export function parseManifest(text: string | undefined): Manifest {
   return typeof website === 'string' ? { version: 2, website, objects } : { version: 2, objects };
 }
 
+/** The manifest from its stored bytes, gzip or (as written before) plain text; anything unreadable is an empty one. */
+export function readManifest(body: Uint8Array | undefined): Manifest {
+  if (body === undefined) return emptyManifest();
+  if (body[0] !== 0x1f || body[1] !== 0x8b) return parseManifest(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  try {
+    return parseManifest(gunzipSync(body).toString('utf8'));
+  } catch {
+    return emptyManifest();
+  }
+}
+
 /** Stable text: keys sorted, one entry a line, so the same state gives the same bytes. */
 export function serializeManifest(manifest: Manifest): string {
-  return manifestBody(manifest).toString('utf8');
+  return manifestText(manifest).toString('utf8');
 }
 
 /**
- * The manifest as the bytes to upload. Built in slices of lines turned into bytes at once: at
+ * The manifest as the bytes to upload (gzip of its text). The text is built in slices of lines turned into bytes at once: at
  * 100,000 objects, an array of every line plus the joined text plus its bytes would briefly cost
  * some 40 MB more.
  */
 export function manifestBody(manifest: Manifest): Buffer {
+  return gzipSync(manifestText(manifest));
+}
+
+function manifestText(manifest: Manifest): Buffer {
   const keys = Object.keys(manifest.objects).sort();
   const website = manifest.website === undefined ? '' : `"website":${JSON.stringify(manifest.website)},`;
   const chunks: Buffer[] = [Buffer.from(`{"version":2,${website}"objects":{\n`)];

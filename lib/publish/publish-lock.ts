@@ -160,6 +160,8 @@ export class PublishLock {
 
   /** Writes the lock; undefined when we hold it, else the record of whoever overwrote it meanwhile. */
   async acquire(): Promise<LockRecord | undefined> {
+    // Two round trips in a row, on purpose: the lock is read back after it is written, because Garage ignores
+    // conditional writes and the last writer of two publishes started together is the one that holds it.
     await this.write();
     const text = await readTextObject(this.client, this.bucket, this.key);
     const seen = text ? (JSON.parse(text) as LockRecord) : undefined;

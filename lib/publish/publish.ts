@@ -8,19 +8,20 @@ import { checkArchiveBucket, markDeployFailed, recordDeploy, type ArchiveSetting
 import { FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type CompiledHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
 import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/client.js';
-import { readTextObject } from '../s3/read-text-object.js';
+import { readObjectBytes } from '../s3/read-text-object.js';
 import { describeS3Error, type S3ErrorContext } from '../s3/s3-error.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
 import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
-import { parseManifest } from './manifest.js';
+import { scanOptionsKey, startLocalScan, type EarlyStart } from './early-start.js';
+import { readManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
 import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, readLockState, withPublishLock, type LockState, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
-import { PAGE_KEYS, rangeBounds, scanRemote, type RemoteScan } from './scan-remote.js';
+import { rangeBounds, scanRemote, type RemoteScan } from './scan-remote.js';
 import { LOCK_NAME, MANIFEST_NAME, stateKey } from './state-keys.js';
 import type { Manifest, Plan } from './types.js';
 import { decideWebsite, type RedirectMode, type WebsiteDecision, type WebsiteOverride } from './website-decision.js';
@@ -59,6 +60,8 @@ export interface PublishOptions {
   redirects?: readonly SiteRedirect[];
   /** URL path of the site root, for redirect Locations (default `/<prefix>`; `/<bucket>/<prefix>` on a path-style website endpoint). */
   siteRootPath?: string;
+  /** The scans started before the S3 client was loaded (see early-start.ts); used if started with these options. */
+  early?: EarlyStart;
   onEvent?: (event: PublishEvent) => void;
 }
 
@@ -138,6 +141,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const started = Date.now();
   const endpoint = displayEndpoint(options.endpoint.endpoint);
   const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
+  const early = options.early?.key === scanOptionsKey(options) ? options.early : undefined;
+  for (const operation of early?.remote?.sent ?? []) counter.add(operation);
   const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
   const run: PublishRun = {
     options,
@@ -147,7 +152,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     isOurs: (key) => key.startsWith(options.prefix) && !keep?.(key.slice(options.prefix.length)),
   };
   try {
-    const scanned = await scanBothSides(run, compileHeaderPolicy({ rules: options.headerRules, gzip: options.gzip }));
+    const scanned = await scanBothSides(run, early);
     const warnings = [...scanned.local.warnings, ...checkLockFound(run, scanned.lock)];
     const decided = decide(run, scanned);
     const changesBucket = planChangesBucket(decided.plan) || decided.website.needsWrite || scanned.lock.kind !== 'free';
@@ -179,36 +184,28 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
  * The folder and the bucket are scanned at the same time: one is disk and CPU, the other network. The manifest, the
  * website configuration and the lock are read while the listing runs, a round trip less each.
  */
-async function scanBothSides(run: PublishRun, policy: CompiledHeaderPolicy): Promise<Scanned> {
+async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Promise<Scanned> {
   const { options, client } = run;
   const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
-  const manifestText = readTextObject(client, options.bucket, manifestKey);
-  manifestText.catch(() => {}); // used only if the listing shows it exists
+  const earlyManifest = early?.remote?.manifest ?? Promise.resolve(undefined);
+  const manifestBytes = earlyManifest.then((bytes) => (bytes === undefined ? readObjectBytes(client, options.bucket, manifestKey) : (bytes ?? undefined)));
+  manifestBytes.catch(() => {}); // used only if the listing shows it exists
   const website = options.website ? readWebsite(client, options.bucket) : Promise.resolve(undefined);
   website.catch(() => {}); // reported below, in order
-  // The listing is split on the folder's keys (see scanRemote): only the range ends are kept, not the keys.
-  let announceEnds: (ends: readonly string[]) => void = () => {};
-  const rangeEnds = new Promise<readonly string[]>((resolve) => (announceEnds = resolve));
-  const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds });
+  // The listing is split on the folder's keys (see scanRemote), told by the folder's scan.
+  const started = early?.local ?? startLocalScan(options);
+  const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
   remoteScan.catch(() => {}); // reported below, after the local scan's own errors
-  const local = await scanLocal({
-    dir: options.dir,
-    prefix: options.prefix,
-    policy,
-    exclude: options.exclude,
-    include: options.include,
-    hashCache: options.hashCache,
-    onKeys: (keys) => announceEnds(rangeBounds([...keys, manifestKey], PAGE_KEYS)),
-  }).finally(() => announceEnds([]));
+  const local = await started.local;
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
   const remote = await remoteScan.catch((error) => {
     throw describeS3Error(error, run.context('listing the bucket'));
   });
   run.emit({ type: 'scanned-remote', objects: remote.objects.size });
   const manifestFound = remote.state.has(manifestKey);
-  const manifest = parseManifest(
+  const manifest = readManifest(
     manifestFound
-      ? await manifestText.catch((error) => {
+      ? await manifestBytes.catch((error) => {
           throw describeS3Error(error, run.context('reading the manifest'));
         })
       : undefined,

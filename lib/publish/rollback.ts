@@ -12,8 +12,8 @@ import { planRollback, type RestoreStep } from '../archive/rollback-plan.js';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import { deleteKeys, type KeyDeleteFailure } from '../s3/delete-keys.js';
 import { copySourceOf } from '../s3/object-keys.js';
-import { readTextObject } from '../s3/read-text-object.js';
-import { manifestBody, manifestKey, parseManifest } from './manifest.js';
+import { readObjectBytes } from '../s3/read-text-object.js';
+import { MANIFEST_OBJECT, manifestBody, manifestKey, readManifest } from './manifest.js';
 import { lockedError, lockLostError, readLockState, withPublishLock, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
 import { scanRemote, type RemoteScan } from './scan-remote.js';
@@ -162,9 +162,9 @@ async function applyRollback(options: RollbackOptions, planned: RollbackPlan, lo
 /** The manifest no longer vouches for the headers of what was restored: the next publish re-checks them. */
 async function forgetRestoredHeaders(client: S3Client, bucket: string, prefix: string, steps: readonly RestoreStep[]): Promise<void> {
   const key = stateKey(prefix, MANIFEST_NAME);
-  const manifest = parseManifest(await readTextObject(client, bucket, key));
+  const manifest = readManifest(await readObjectBytes(client, bucket, key));
   for (const step of steps) delete manifest.objects[manifestKey(step.key)];
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: manifestBody(manifest), ContentType: 'application/json; charset=utf-8', CacheControl: 'no-store' }));
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: manifestBody(manifest), ...MANIFEST_OBJECT }));
 }
 
 function rollbackFailure(options: RollbackOptions, failure: KeyDeleteFailure, count: number, restored: number, deleted: number): FleuronError {

@@ -7,10 +7,16 @@ import { isNetworkError } from './network-errors.js';
  * request, not the reading of the body: a connection dropped mid-body is retried here.
  */
 export async function readTextObject(client: S3Client, bucket: string, key: string, attempts = 4): Promise<string | undefined> {
+  const bytes = await readObjectBytes(client, bucket, key, attempts);
+  return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/** The body of a small object as stored (a Content-Encoding is not undone), or undefined when it does not exist. */
+export async function readObjectBytes(client: S3Client, bucket: string, key: string, attempts = 4): Promise<Uint8Array | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return await response.Body?.transformToString('utf8');
+      return (await response.Body?.transformToByteArray()) ?? new Uint8Array();
     } catch (error) {
       const { name } = error as { name?: string };
       if (name === 'NoSuchKey' || name === 'NotFound') return undefined;

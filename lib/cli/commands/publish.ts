@@ -48,9 +48,11 @@ export const publishCommand: CommandModule<object, PublishArgs> = {
       .example('$0 publish --dry-run', 'show what would change, and why')
       .example('$0 publish --json > deploy.json', 'CI: machine-readable summary') as unknown as Argv<PublishArgs>,
   handler: async (args: ArgumentsCamelCase<PublishArgs>) => {
-    // Loaded on use: the S3 SDK is the slowest import, and --help or build do not need it.
+    // Loaded on use: the S3 SDK is the slowest import, and --help or build do not need it. The first listing page and
+    // the manifest are requested, and the folder's scan started, before it is loaded (lib/publish/early-start.ts).
+    const early = await import('../early-publish.js').then((module) => module.startPublishScans(args)).catch(() => undefined);
     const { runPublish } = await import('../run-publish.js');
-    await runPublish(args);
+    await runPublish(args, early);
   },
 };
 

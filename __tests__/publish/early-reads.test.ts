@@ -1,0 +1,77 @@
+/**
+ * The reads a publish sends before the S3 client is loaded (lib/publish/early-reads.ts, lib/s3/early-get.ts), signed
+ * with @smithy/signature-v4 and sent with node:http to the test server, which checks signatures: they must read what
+ * the SDK reads, and anything else must come back as "read it again" (undefined), never as an answer.
+ */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startEarlyReads } from '../../lib/publish/early-reads.js';
+import { listPage } from '../../lib/s3/list-page.js';
+import { createTestBucket, testClient, testS3 } from '../support/test-s3.js';
+
+// Characters a path and a query must encode as S3 signs them: space, +, an accent, ! ' ( ) *, ~ and =.
+const PREFIX = "site dir/é+x!'()*~=/";
+const KEYS = ['index.html', 'a b.html', 'c+d.html', 'é.html', "it's (1)*.html", '~tilde.html'].map((key) => PREFIX + key);
+
+const endpointOf = (accessKeyId = testS3().accessKeyId) => ({
+  endpoint: testS3().endpoint,
+  region: testS3().region,
+  forcePathStyle: true,
+  credentials: { accessKeyId, secretAccessKey: testS3().secretAccessKey },
+});
+
+describe('early reads', () => {
+  let bucket: string;
+  const manifest = Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 250, 251]);
+
+  beforeAll(async () => {
+    bucket = await createTestBucket('early');
+    const client = testClient();
+    try {
+      for (const key of [...KEYS, 'elsewhere.html']) await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${PREFIX}.fleuron/manifest.json`, Body: manifest }));
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+
+  test('read the first listing page and the manifest as the SDK does, under a prefix that needs encoding', async () => {
+    const reads = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX })!;
+    await reads.written;
+    const client = testClient();
+    try {
+      const expected = await listPage(client, { Bucket: bucket, Prefix: PREFIX, MaxKeys: 1000 });
+      expect(expected.objects).toHaveLength(KEYS.length + 1);
+      expect(await reads.firstPage).toEqual(expected);
+    } finally {
+      client.destroy();
+    }
+    expect(Buffer.from((await reads.manifest)!)).toEqual(manifest);
+    expect(reads.sent).toEqual(['ListObjectsV2', 'GetObject']);
+  });
+
+  test('a missing manifest is null (no need to ask again)', async () => {
+    const reads = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: 'nothing-here/' })!;
+    expect(await reads.manifest).toBeNull();
+    expect((await reads.firstPage)?.objects).toEqual([]);
+  });
+
+  // (The embedded s3rver does not check signatures, only access keys; Ceph RGW checks both: npm run test:real-s3.)
+  test('a refused request (an unknown key) is undefined: the SDK asks again and reports the error', async () => {
+    const reads = startEarlyReads({ endpoint: endpointOf('NOTAKEYNOTAKEYNOTAKE'), bucket, prefix: PREFIX })!;
+    await reads.written;
+    expect(await reads.firstPage).toBeUndefined();
+    expect(await reads.manifest).toBeUndefined();
+  });
+
+  test('a server that cannot be reached is undefined too, and the requests count as written', async () => {
+    const reads = startEarlyReads({ endpoint: { ...endpointOf(), endpoint: 'http://127.0.0.1:9' }, bucket, prefix: '' })!;
+    await reads.written;
+    expect(await reads.firstPage).toBeUndefined();
+    expect(await reads.manifest).toBeUndefined();
+  });
+
+  test('nothing is sent without an endpoint or keys (AWS itself, or keys from a profile: the SDK resolves those)', () => {
+    expect(startEarlyReads({ endpoint: { region: 'garage', forcePathStyle: true, credentials: endpointOf().credentials }, bucket, prefix: '' })).toBeUndefined();
+    expect(startEarlyReads({ endpoint: { ...endpointOf(), credentials: undefined }, bucket, prefix: '' })).toBeUndefined();
+  });
+});

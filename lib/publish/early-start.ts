@@ -1,0 +1,65 @@
+/**
+ * What a publish starts before the S3 client is loaded: the folder's scan, and (with an endpoint and keys) the first
+ * listing page and the manifest (early-reads.ts). Loading the AWS SDK takes 0.25–0.4 s of the main thread; the
+ * scan's disk reads and hashing threads, and the first round trips, run during it instead of after it. Nothing here
+ * imports the SDK, so that loading this module does not load it.
+ */
+import { compileHeaderPolicy } from '../headers/header-rules.js';
+import type { EarlyReads } from './early-reads.js';
+import { rangeBounds } from './listing-ranges.js';
+import type { PublishOptions } from './publish.js';
+import { scanLocal, type LocalScan } from './scan-local.js';
+import { MANIFEST_NAME, stateKey } from './state-keys.js';
+
+/** What decides the scans: the same values give the same scans. */
+export type ScanOptions = Pick<PublishOptions, 'dir' | 'endpoint' | 'bucket' | 'prefix' | 'headerRules' | 'gzip' | 'exclude' | 'include' | 'hashCache'>;
+
+/** The folder's scan, started. */
+export interface StartedLocalScan {
+  local: Promise<LocalScan>;
+  /** Where the listing's ranges end (see scanRemote); [] once the scan is over or failed without them. */
+  rangeEnds: Promise<readonly string[]>;
+}
+
+export interface EarlyStart {
+  /** The options they were started with (see scanOptionsKey): a publish uses them only if its own are the same. */
+  key: string;
+  local: StartedLocalScan;
+  remote?: EarlyReads;
+}
+
+export function scanOptionsKey(options: ScanOptions): string {
+  const { endpoint } = options;
+  return JSON.stringify([
+    options.dir,
+    endpoint.endpoint,
+    endpoint.forcePathStyle,
+    endpoint.region,
+    endpoint.credentials?.accessKeyId,
+    options.bucket,
+    options.prefix,
+    options.headerRules,
+    options.gzip,
+    options.exclude,
+    options.include,
+    options.hashCache,
+  ]);
+}
+
+/** The folder's scan; the listing's range ends come from its keys (with the manifest's), as soon as it has walked. */
+export function startLocalScan(options: ScanOptions): StartedLocalScan {
+  let announceEnds: (ends: readonly string[]) => void = () => {};
+  const rangeEnds = new Promise<readonly string[]>((resolve) => (announceEnds = resolve));
+  const local = scanLocal({
+    dir: options.dir,
+    prefix: options.prefix,
+    policy: compileHeaderPolicy({ rules: options.headerRules, gzip: options.gzip }),
+    exclude: options.exclude,
+    include: options.include,
+    hashCache: options.hashCache,
+    // Only the range ends are kept, not the keys.
+    onKeys: (keys) => announceEnds(rangeBounds([...keys, stateKey(options.prefix, MANIFEST_NAME)])),
+  }).finally(() => announceEnds([]));
+  local.catch(() => {}); // reported by the publish that awaits it
+  return { local, rangeEnds };
+}
