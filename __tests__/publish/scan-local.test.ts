@@ -91,6 +91,24 @@ describe('with the hash cache', () => {
     for (const name of names) expect([name, byKey.get(name)]).toEqual([name, md5(`${name} version ${rewritten.includes(name) ? 2 : 1}`)]);
   });
 
+  test('a wholly stale cache (every stamp new) is read past: every file hashed again, changed bytes seen', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    const names = Array.from({ length: 150 }, (_, i) => `p${String(i).padStart(3, '0')}.html`);
+    for (const name of names) await writeFile(path.join(dir, name), `${name} version 1`);
+    await settle();
+    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    await scan();
+    const later = new Date(Date.now() + 60_000);
+    for (const [i, name] of names.entries()) {
+      if (i % 3 === 0) await writeFile(path.join(dir, name), `${name} version 2`);
+      await utimes(path.join(dir, name), later, later);
+    }
+    await settle();
+    const again = await scan();
+    expect(again.hashesFromCache).toBe(0);
+    expect(again.files.map((file) => file.md5)).toEqual(names.map((name, i) => md5(`${name} version ${i % 3 === 0 ? 2 : 1}`)));
+  });
+
   test('a file replaced by another of the same size and times (a new inode) is read again', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
     await writeFile(path.join(dir, 'a.html'), 'version 1');
