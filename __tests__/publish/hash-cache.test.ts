@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { HashCache, matchCacheEntry } from '../../lib/publish/hash-cache.js';
@@ -57,6 +57,35 @@ test('only what the last scan saw is kept: removed files drop out', async () => 
   const third = HashCache.open('/site', { file });
   expect(lookup(third, 'b.html', stamp, false)).toBeUndefined();
   expect(lookup(third, 'a.html', stamp, false)).toEqual(hash);
+});
+
+test('a scan that saw exactly what the cache holds only touches its file; one that re-hashed a file writes it again', async () => {
+  const file = await cacheFile();
+  const first = HashCache.open('/site', { file });
+  first.remember('a.html', stamp, false, hash);
+  first.remember('b.html', stamp, false, hash);
+  first.save('/site');
+  const longAgo = new Date(Date.now() - 20 * 24 * 3600 * 1000);
+  await utimes(file, longAgo, longAgo);
+  const written = await stat(file);
+
+  const noop = HashCache.open('/site', { file });
+  lookup(noop, 'a.html', stamp, false);
+  lookup(noop, 'b.html', stamp, false);
+  expect(noop.unchanged).toBe(true);
+  noop.save('/site');
+  const touched = await stat(file);
+  expect(touched.ino).toBe(written.ino); // not rewritten (a rewrite renames a new file into place)
+  expect(touched.mtimeMs).toBeGreaterThan(Date.now() - 60_000); // but not taken for unused either
+
+  const rehashed = HashCache.open('/site', { file });
+  lookup(rehashed, 'a.html', stamp, false);
+  const newer = { ...stamp, mtimeMs: 2_000 };
+  expect(lookup(rehashed, 'b.html', newer, false)).toBeUndefined();
+  rehashed.remember('b.html', newer, false, { ...hash, md5: 'f'.repeat(32) });
+  expect(rehashed.unchanged).toBe(false);
+  rehashed.save('/site');
+  expect(lookup(HashCache.open('/site', { file }), 'b.html', newer, false)).toEqual({ ...hash, md5: 'f'.repeat(32) });
 });
 
 test('a cache of another folder, of another format, or corrupt is ignored', async () => {

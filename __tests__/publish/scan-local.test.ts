@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rename, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { compileHeaderPolicy } from '../../lib/headers/header-rules.js';
@@ -66,6 +66,47 @@ describe('with the hash cache', () => {
     expect(third.hashesFromCache).toBe(2);
     expect(third.files.find((file) => file.key === 'b.html')?.md5).toBe(md5('b.html version 2'));
     expect(third.files.find((file) => file.key === 'a.html')?.md5).toBe(md5('a.html version 1'));
+  });
+
+  test('a cache that looks stale (most stamps new, as in a fresh clone) still vouches for the files whose stamps match', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    const names = Array.from({ length: 300 }, (_, i) => `d${i % 7}/p${String(i).padStart(3, '0')}.html`);
+    for (const name of ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']) await mkdir(path.join(dir, name));
+    for (const name of names) await writeFile(path.join(dir, name), `${name} version 1`);
+    await settle();
+    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    expect((await scan()).hashesFromCache).toBe(0);
+    // Every tenth file keeps its stamp; the others get new times, and one in ten of those new bytes of the same size.
+    const kept = names.filter((_, i) => i % 10 === 0);
+    const rewritten = names.filter((_, i) => i % 10 === 5);
+    const later = new Date(Date.now() + 60_000);
+    for (const name of names.filter((_, i) => i % 10 !== 0)) {
+      if (rewritten.includes(name)) await writeFile(path.join(dir, name), `${name} version 2`);
+      await utimes(path.join(dir, name), later, later);
+    }
+    await settle();
+    const again = await scan();
+    expect(again.hashesFromCache).toBe(kept.length);
+    const byKey = new Map(again.files.map((file) => [file.key, file.md5]));
+    for (const name of names) expect([name, byKey.get(name)]).toEqual([name, md5(`${name} version ${rewritten.includes(name) ? 2 : 1}`)]);
+  });
+
+  test('a wholly stale cache (every stamp new) is read past: every file hashed again, changed bytes seen', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    const names = Array.from({ length: 150 }, (_, i) => `p${String(i).padStart(3, '0')}.html`);
+    for (const name of names) await writeFile(path.join(dir, name), `${name} version 1`);
+    await settle();
+    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    await scan();
+    const later = new Date(Date.now() + 60_000);
+    for (const [i, name] of names.entries()) {
+      if (i % 3 === 0) await writeFile(path.join(dir, name), `${name} version 2`);
+      await utimes(path.join(dir, name), later, later);
+    }
+    await settle();
+    const again = await scan();
+    expect(again.hashesFromCache).toBe(0);
+    expect(again.files.map((file) => file.md5)).toEqual(names.map((name, i) => md5(`${name} version ${i % 3 === 0 ? 2 : 1}`)));
   });
 
   test('a file replaced by another of the same size and times (a new inode) is read again', async () => {

@@ -136,14 +136,47 @@ interface Target {
 
 /** Candidates looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
 const SLICE = 512;
+/** Cached files stat'ed as the walk finds them before StaleCacheProbe judges the cache. */
+const STALE_SAMPLE = 64;
+
+/**
+ * Whether the hash cache's entries look stale, judged on the cached files stat'ed during the walk. In a fresh clone
+ * or after a rebuild every stamp is new: stat'ing the cached files only after the walk left the hashing threads idle
+ * until then (a fresh-clone publish of 10,000 files took 0.25 s longer with its cache than without). The first
+ * STALE_SAMPLE cached files are stat'ed as the walk finds them, and the walk goes on stat'ing them while most missed;
+ * a warm cache (most hit) leaves the stats for after the walk, which then tells the listing its keys sooner.
+ */
+class StaleCacheProbe {
+  #checked = 0;
+  #missed = 0;
+
+  get checkNow(): boolean {
+    return this.#checked < STALE_SAMPLE || this.#missed * 2 > this.#checked;
+  }
+
+  /**
+   * Every cached file of the sample had a new stamp: the cache is taken for wholly stale (a fresh clone has new inodes
+   * everywhere, so none can match), and the other cached files are queued without a stat, as uncached ones are (the
+   * hashing thread stats what it reads; 10,000 stats were ~90 ms of the main thread, the one the scan waits on). If
+   * that is wrong, files the cache could have vouched for are read: slower, the hashes the same.
+   */
+  get allMissed(): boolean {
+    return this.#checked >= STALE_SAMPLE && this.#missed === this.#checked;
+  }
+
+  record(hit: boolean): void {
+    this.#checked += 1;
+    if (!hit) this.#missed += 1;
+  }
+}
 
 /**
  * Walks the folder, tells onKeys, and hashes each file or takes its hash from the cache, with the headers each
- * object gets. A file the cache knows is stat'ed after the walk (a stat is cheap; sending a file to a thread is not)
- * and done at once if its stamp matches; the others go to the hashing threads. A file without a cache entry (in a
- * fresh clone, every file) is not stat'ed here but queued as the walk finds it: the threads, started once the walk
- * has found enough such files, boot and hash while the walk goes on (it was what they waited for). Each result is
- * taken in as it comes, while the others are hashed.
+ * object gets. A file the cache knows is stat'ed (a stat is cheap; sending a file to a thread is not) and done at
+ * once if its stamp matches; the others go to the hashing threads. A file without a cache entry (in a fresh clone
+ * without a cache, every file) is not stat'ed here but queued as the walk finds it; a cached file is stat'ed during
+ * the walk while the cache looks stale (StaleCacheProbe), else after it. The threads, started once enough files are
+ * queued, boot and hash while the walk goes on. Each result is taken in as it comes, while the others are hashed.
  */
 async function scanFiles(root: string, realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   const toFile = localFileMaker(options.policy);
@@ -160,16 +193,31 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
   });
   const read = (target: Target, size?: number) => {
     toRead.push(target);
+    // The threads start once enough files are queued (they take a while to boot), not at the end.
+    if (toRead.length === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
     hasher.add({ path: target.path, gzip: target.gzip, ...(size === undefined ? {} : { size }) });
   };
+  /** A cached file: its stamp decides whether the cache's hash holds. */
+  const cachedOrRead = (target: Target, entry: string): boolean => {
+    const stamp = stampOf(target);
+    const known = matchCacheEntry(entry, stamp, target.gzip);
+    if (!known) {
+      read(target, stamp.size);
+      return false;
+    }
+    hashCache.remember(target.relative, stamp, target.gzip, known, true);
+    files.push(toFile(target, known));
+    return true;
+  };
   try {
-    // A file without a cache entry is read whatever its stamp: queued during the walk, and hashed meanwhile once
-    // the threads run (they start when enough such files are found). The others wait for the walk's end.
-    let uncached = 0;
+    const probe = new StaleCacheProbe();
     const { keys, rest } = await walkFolder(root, options, warnings, (candidate) => {
-      if (candidate.symlink || hashCache.entry(candidate.relative) !== undefined) return false;
-      if (++uncached === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
-      read(targetOf(candidate, candidate.absolute, options));
+      if (candidate.symlink) return false;
+      const entry = hashCache.entry(candidate.relative);
+      if (entry !== undefined && !probe.checkNow) return false;
+      const target = targetOf(candidate, candidate.absolute, options);
+      if (entry === undefined || probe.allMissed) read(target);
+      else probe.record(cachedOrRead(target, entry));
       return true;
     });
     options.onKeys?.(keys);
@@ -180,14 +228,8 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
       const target = candidate.symlink ? await symlinkTargetOf(candidate, realRoot, options, warnings) : targetOf(candidate, candidate.absolute, options);
       if (!target) continue;
       const entry = hashCache.entry(target.relative);
-      const stamp = entry === undefined ? undefined : stampOf(target);
-      const known = stamp && matchCacheEntry(entry, stamp, target.gzip);
-      if (stamp && known) {
-        hashCache.remember(target.relative, stamp, target.gzip, known, true);
-        files.push(toFile(target, known));
-        continue;
-      }
-      read(target, stamp?.size);
+      if (entry === undefined) read(target);
+      else cachedOrRead(target, entry);
     }
     await hasher.finish();
   } finally {
