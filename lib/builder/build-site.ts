@@ -1,4 +1,5 @@
 /** Builds a site folder into an output folder: load (config, sources, front matter) → render (pages, feed, sitemap) → write. */
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -126,7 +127,7 @@ async function buildWith(options: BuildOptions): Promise<BuildResult> {
   const { written, outputFiles, files, generated } = await writeSite(plan, rendered.pages, outDir, cache, plan.scanGiven ? state?.lastOutput : undefined);
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
-  const sizes = await checkSizes(plan, rendered.pages, options, warn);
+  const sizes = await checkSizes(plan, rendered.pages, outDir, options, warn);
   // Listed last, where a reader of a long build's output sees them: what did not come over from the sources as written.
   plan.notices.forEach(warn);
   const sameFiles = state?.lastOutput !== undefined && sameList(state.lastOutput.files, outputFiles);
@@ -209,7 +210,7 @@ async function checkLinks(problems: string[], onlyWarn: boolean, cache: BuildCac
  * Each page's size as served (with every stylesheet it links: the theme's, and highlight.css when asked for), and one
  * warning for the whole set of pages over the budget; the preview says it only when the set changes (warnBudget: false).
  */
-async function checkSizes(plan: SitePlan, pages: readonly { outputPath: string; bytes: number; gzipBytes: number }[], options: BuildOptions, warn: (line: string) => void): Promise<SizeReport> {
+async function checkSizes(plan: SitePlan, pages: RenderedSite['pages'], outDir: string, options: BuildOptions, warn: (line: string) => void): Promise<SizeReport> {
   const css = { bytes: 0, gzipBytes: 0 };
   for (const sheet of plan.context.stylesheets) {
     const file = plan.copies.get(sheet);
@@ -218,8 +219,16 @@ async function checkSizes(plan: SitePlan, pages: readonly { outputPath: string; 
     css.bytes += bytes.length;
     css.gzipBytes += gzipSize(bytes);
   }
-  const pageSizes = new Map(pages.map((page) => [page.outputPath, { bytes: page.bytes, gzipBytes: page.gzipBytes }]));
-  const sizes = sizeReport(pageSizes, css, plan.config.budget.pageKb, options.gzip ?? plan.config.servedGzipped);
+  const gzip = options.gzip ?? plan.config.servedGzipped;
+  // A page's gzipped size when asked for: served gzipped, every page's, from its HTML; else a few, from the file written.
+  const gzipOf = (page: RenderedSite['pages'][number]) => {
+    if (page.gzipBytes !== undefined) return page.gzipBytes;
+    if (gzip && page.html !== undefined) return gzipSize(page.html);
+    const file = path.join(outDir, page.outputPath);
+    return () => gzipSize(readFileSync(file));
+  };
+  const pageSizes = new Map(pages.map((page) => [page.outputPath, { bytes: page.bytes, gzipBytes: gzipOf(page) }]));
+  const sizes = sizeReport(pageSizes, css, plan.config.budget.pageKb, gzip);
   const overBudget = overBudgetWarning(sizes, plan.config.budget.pageKb);
   if (overBudget && options.warnBudget !== false) warn(overBudget);
   return sizes;

@@ -23,7 +23,7 @@ export interface CachedPage {
 }
 
 /**
- * A page as stored: t text hash, d dependencies hash, s source path, h HTML hash, g gzipped size, b size,
+ * A page as stored: t text hash, d dependencies hash, s source path, h HTML hash, g gzipped size (when known), b size,
  * o output stamp, i ids, l links (line, href, target output, fragment), p link problems, c body (posts only).
  */
 export interface StoredPage {
@@ -31,7 +31,7 @@ export interface StoredPage {
   d: string;
   s: string;
   h: string;
-  g: number;
+  g?: number;
   b: number;
   o?: StampKey;
   i?: string[];
@@ -59,7 +59,8 @@ const NONE: never[] = [];
 
 export function encodePage(entry: CachedPage): StoredPage {
   const { page } = entry;
-  const stored: StoredPage = { t: entry.textHash, d: entry.depsHash, s: page.sourcePath, h: page.htmlHash, g: page.gzipBytes, b: page.bytes };
+  const stored: StoredPage = { t: entry.textHash, d: entry.depsHash, s: page.sourcePath, h: page.htmlHash, b: page.bytes };
+  if (page.gzipBytes !== undefined) stored.g = page.gzipBytes;
   if (entry.output !== undefined) stored.o = entry.output;
   if (page.ids.length > 0) stored.i = page.ids;
   if (page.links.length > 0) stored.l = page.links.map((link) => [link.line, link.href, link.targetOutput, link.fragment]);
@@ -78,7 +79,7 @@ export function decodePage(stored: StoredPage, outputPath: string): CachedPage {
       outputPath,
       content: stored.c ?? '',
       ids: stored.i ?? NONE,
-      gzipBytes: stored.g,
+      ...(stored.g === undefined ? {} : { gzipBytes: stored.g }),
       bytes: stored.b,
       links: stored.l?.map(([line, href, targetOutput, fragment]) => ({ line, href, targetOutput, fragment })) ?? NONE,
       problems: stored.p ?? NONE,

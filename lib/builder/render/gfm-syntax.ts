@@ -20,7 +20,7 @@ export type Extension = NonNullable<Options['extensions']>[number];
 export interface SyntaxNeeds {
   /** `a@b.example`: needs an `@`. */
   emailAutolink: boolean;
-  /** `www.example.org`, `https://example.org`: need `www` or a `:`. */
+  /** `www.example.org`, `https://example.org`: need `www.` or `http(s):` outside the destination of an inline link. */
   linkAutolink: boolean;
   /** `[^1]`: needs `^`. */
   footnote: boolean;
@@ -39,11 +39,28 @@ export interface SyntaxNeeds {
  */
 const DELIMITER_ROW = /^(?=[^\n]*-)(?=[^\n]*[|:])[ \t>|:\-]+\r?$/m;
 
+/** The two ways a literal autolink starts (micromark-extension-gfm-autolink-literal: `www.`, `http:`, `https:`, any case). */
+const LITERAL_AUTOLINK = /www\.|https?:/i;
+
+/**
+ * An inline link or image `[label](url)` that can be nothing else: its destination is no text, so its `https:` starts
+ * no literal autolink. Left in place (so the autolink construct is kept) when the `[` is escaped or follows a `]` (a
+ * reference link may take the label), or when the label or destination holds a bracket, backslash, backtick (code
+ * span), `<` (HTML, autolink), newline or, for the label, a leading `^` (footnote call), or the destination a space,
+ * quote or parenthesis: those may parse otherwise.
+ */
+const PLAIN_INLINE_LINK = /(?<![\\\]])(\[[^[\]\\`<^\n][^[\]\\`<\n]*\])\([^\s()<>\\`"']*\)/g;
+
+/** Whether a literal autolink may occur: `www.` or `http(s):` in the text, other than as a plain inline link's destination. */
+function mayHaveLinkAutolink(text: string): boolean {
+  return LITERAL_AUTOLINK.test(text) && LITERAL_AUTOLINK.test(text.replace(PLAIN_INLINE_LINK, '$1 '));
+}
+
 export function syntaxNeeds(text: string): SyntaxNeeds {
   const has = (character: string) => text.includes(character);
   return {
     emailAutolink: has('@'),
-    linkAutolink: has(':') || /www/i.test(text),
+    linkAutolink: mayHaveLinkAutolink(text),
     footnote: has('^'),
     strikethrough: has('~'),
     table: DELIMITER_ROW.test(text),

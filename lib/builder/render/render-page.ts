@@ -1,5 +1,4 @@
 /** Renders one page: Markdown → HTML with heading ids and rewritten links → Liquid layout. */
-import { gzipSync } from 'node:zlib';
 import { isFleuronError } from '../../errors/fleuron-error.js';
 import { renderAlerts } from './alerts.js';
 import { highlightCode } from './highlight.js';
@@ -29,8 +28,8 @@ export interface RenderedPage {
   content: string;
   /** Every id of the final page, for checking `#fragment` links to it. */
   ids: string[];
-  /** Size of the page gzipped, for the size report (computed here, in the worker that has the HTML). */
-  gzipBytes: number;
+  /** Size of the page gzipped, when known: the size report computes it only where it shows it (see size-report.ts). */
+  gzipBytes?: number;
   /** Size of the page as written (served so when the site is not published gzipped). */
   bytes: number;
   links: PageLink[];
@@ -141,5 +140,5 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
   };
   const layout = frontMatter.layout ?? defaultLayout(job, isPost);
   const html = renderLayout(site.engine, site.context.templates, layout, data, pageFile);
-  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), gzipBytes: gzipSync(html).length, bytes: Buffer.byteLength(html), links, problems };
+  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), bytes: Buffer.byteLength(html), links, problems };
 }

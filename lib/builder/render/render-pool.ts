@@ -35,6 +35,8 @@ export interface RenderPoolOptions {
 /**
  * One worker only replaces this thread, and pays for it (loading the modules, warming the JIT, copying the
  * context and the results): measured on 2 cores, 4,000 pages took 6.9 s in this thread and 9.4 s in 2 workers.
+ * Two workers on 2 cores (this thread waiting) measured again for the cold build (#13, shared machine): CPU 5.9 → 8.3 s
+ * (simple corpus) and 10.9 → 13.5 s (rich), peak RSS 210 → 300 MB and 245 → 320–340 MB, wall no better.
  * So workers start from 3 cores, leaving one for this thread and the system.
  */
 export function defaultThreads(): number {
