@@ -31,7 +31,7 @@ describe('archive, history and rollback', () => {
 
   test('each changing publish is a deploy; the versions it replaces or deletes are archived server-side', async () => {
     const first = await publish();
-    expect(first.deployId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{4}$/);
+    expect(first.deployId).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{4}$/);
     ids.push(first.deployId!);
     await writeFile(path.join(dir, 'index.html'), 'v2 home');
     await rm(path.join(dir, 'old.html'));
@@ -115,6 +115,6 @@ describe('archive, history and rollback', () => {
     expect((await listBucket(archive)).size).toBe(0);
     const history = await runCli(['history', '--dir', dir], { cwd: project, env: cliEnv(site) });
     expect(history.code).toBe(0);
-    expect(history.stdout).not.toMatch(/\d{8}T\d{6}Z-/);
+    expect(history.stdout).not.toMatch(/\d{8}T\d{6,9}Z-/);
   });
 });

@@ -25,12 +25,16 @@ export interface DeployRecord {
   changes: DeployChange[];
 }
 
-/** `20261125T144512Z-ab12`: sorts by time, unique enough for one site. */
+/**
+ * `20261125T144512345Z-ab12`: sorts by time, unique enough for one site. The milliseconds matter: a publish and its
+ * rollback can land in the same second, and history and rollback order deploys by id (ids without them, written by
+ * earlier versions, still sort right against any later second).
+ */
 export function makeDeployId(now: Date = new Date(), random: string = randomBytes(2).toString('hex')): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${random}`;
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${random}`;
 }
 
-export const DEPLOY_ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+export const DEPLOY_ID_PATTERN = /^\d{8}T\d{6}(?:\d{3})?Z-[0-9a-f]{4}$/;
 
 /**
  * Everything fleuron writes to the archive bucket is under this folder, so that its expiry rule can be scoped to it

@@ -41,7 +41,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
       .option('break-lock', { type: 'boolean', describe: 'roll back even though a publish holds the lock' })
       .option('max-deletes', { type: 'number', describe: 'refuse to roll back if more objects would be deleted (-1: no cap; default 256) [env FLEURON_MAX_DELETES]' })
       .option('lock-label', { type: 'string', describe: 'who rolls back, shown to a publish that finds the lock taken (public) [env FLEURON_LOCK_LABEL]' })
-      .example('$0 rollback 20261125T144512Z-ab12', 'undo that deploy and every later one') as unknown as Argv<RollbackArgs>,
+      .example('$0 rollback 20261125T144512345Z-ab12', 'undo that deploy and every later one') as unknown as Argv<RollbackArgs>,
   handler: async (args: ArgumentsCamelCase<RollbackArgs>) => {
     const { runRollback } = await import('../run-history.js');
     await runRollback(args);
