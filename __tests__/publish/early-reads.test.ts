@@ -5,7 +5,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startEarlyReads } from '../../lib/publish/early-reads.js';
-import { listPage } from '../../lib/s3/list-page.js';
+import { listPage, sdkPages } from '../../lib/s3/list-page.js';
 import { createTestBucket, testClient, testS3 } from '../support/test-s3.js';
 
 // Characters a path and a query must encode as S3 signs them: space, +, an accent, ! ' ( ) *, ~ and =.
@@ -46,7 +46,46 @@ describe('early reads', () => {
       client.destroy();
     }
     expect(Buffer.from((await reads.manifest)!)).toEqual(manifest);
-    expect(reads.sent).toEqual(['ListObjectsV2', 'GetObject']);
+    expect(reads.counter.byOperation()).toEqual({ GetObject: 1, ListObjectsV2: 1 });
+  });
+
+  test('list further pages as the SDK does (a range from StartAfter, a continuation), counting each request', async () => {
+    const reads = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX })!;
+    const client = testClient();
+    try {
+      for (const input of [
+        { Bucket: bucket, Prefix: PREFIX, StartAfter: KEYS[2], MaxKeys: 2 },
+        { Bucket: bucket, Prefix: PREFIX, MaxKeys: 3 },
+      ]) {
+        const expected = await listPage(client, input);
+        const page = await reads.pages(input);
+        // (A continuation token may differ between two requests for the same page: compared by where it leads.)
+        expect({ ...page, nextContinuationToken: undefined }).toEqual({ ...expected, nextContinuationToken: undefined });
+        expect(page.isTruncated).toBe(true);
+        const next = { ...input, ContinuationToken: page.nextContinuationToken, StartAfter: undefined };
+        expect((await reads.pages(next)).objects).toEqual((await listPage(client, next)).objects);
+      }
+    } finally {
+      client.destroy();
+    }
+    expect(reads.counter.byOperation()).toEqual({ GetObject: 1, ListObjectsV2: 5 });
+  });
+
+  test('a page the early request cannot read is listed through the S3 client, once it is handed over', async () => {
+    const reads = startEarlyReads({ endpoint: endpointOf('NOTAKEYNOTAKEYNOTAKE'), bucket, prefix: PREFIX })!;
+    const client = testClient();
+    try {
+      const input = { Bucket: bucket, Prefix: PREFIX, MaxKeys: 1000 };
+      const page = reads.pages(input);
+      let settled = false;
+      void page.then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false); // waits for the client
+      reads.useClientPages(sdkPages(client));
+      expect(await page).toEqual(await listPage(client, input));
+    } finally {
+      client.destroy();
+    }
   });
 
   test('a missing manifest is null (no need to ask again)', async () => {

@@ -35,8 +35,9 @@ export async function startPublishScans(args: ArgumentsCamelCase<PublishArgs>): 
     // Loading modules takes the main thread (the SDK's for 0.2 s or more): the requests go out first; a slow
     // connection holds the rest back no more than 0.2 s.
     await Promise.race([remote?.written, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
-    const { scanOptionsKey, startLocalScan } = await import('../publish/early-start.js');
-    return { key: scanOptionsKey(options), local: startLocalScan(options), remote };
+    const { scanOptionsKey, startEarlyListing, startLocalScan } = await import('../publish/early-start.js');
+    const local = startLocalScan(options);
+    return { key: scanOptionsKey(options), local, remote, listing: remote && startEarlyListing(remote, options, local.rangeEnds) };
   } catch {
     return undefined;
   }

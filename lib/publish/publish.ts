@@ -8,6 +8,7 @@ import { checkArchiveBucket, markDeployFailed, recordDeploy, type ArchiveSetting
 import { FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type CompiledHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
 import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/client.js';
+import { sdkPages } from '../s3/list-page.js';
 import { readObjectBytes } from '../s3/read-text-object.js';
 import { describeS3Error, type S3ErrorContext } from '../s3/s3-error.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
@@ -140,9 +141,10 @@ interface PublishRun {
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
   const started = Date.now();
   const endpoint = displayEndpoint(options.endpoint.endpoint);
-  const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
   const early = options.early?.key === scanOptionsKey(options) ? options.early : undefined;
-  for (const operation of early?.remote?.sent ?? []) counter.add(operation);
+  // The requests sent early are counted with the others.
+  const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency, counter: early?.remote?.counter });
+  early?.remote?.useClientPages(sdkPages(client));
   const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
   const run: PublishRun = {
     options,
@@ -194,7 +196,7 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   website.catch(() => {}); // reported below, in order
   // The listing is split on the folder's keys (see scanRemote), told by the folder's scan.
   const started = early?.local ?? startLocalScan(options);
-  const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
+  const remoteScan = early?.listing ?? scanRemote(sdkPages(client), options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
   remoteScan.catch(() => {}); // reported below, after the local scan's own errors
   const local = await started.local;
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
