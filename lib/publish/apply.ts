@@ -33,6 +33,8 @@ export interface ApplyOptions {
   onEvent?: (event: ApplyEvent) => void;
   /** Asked right before the deletes, the only step that cannot be redone: an error skips them all (and is a failure). */
   beforeDeletes?: () => Promise<void>;
+  /** The stored bytes of the plan's manifest, prepared meanwhile (prepareManifestBody): written if the apply leaves it so. */
+  plannedManifestBody?: Promise<Buffer>;
 }
 
 export interface ActionFailure {
@@ -76,6 +78,8 @@ class ApplyRun {
   readonly result: ApplyResult;
   /** The manifest's entries, keyed by manifestKey, updated as actions succeed or fail. */
   private readonly objects: Record<string, Manifest['objects'][string]>;
+  /** Whether an entry now differs from the plan's manifest (a failure, an ETag other than expected). */
+  private offPlan = false;
   private readonly emit: (event: ApplyEvent) => void;
 
   constructor(
@@ -113,7 +117,7 @@ class ApplyRun {
     const etag = await uploadObject(action.file, this.options);
     // The plan already holds the entry for the expected ETag: a second object per upload adds up at 100,000.
     const key = manifestKey(action.key);
-    if (this.objects[key]?.etag !== etag) this.objects[key] = manifestEntryFor(action.file, etag);
+    if (this.objects[key]?.etag !== etag) this.setEntry(key, manifestEntryFor(action.file, etag));
     this.result.uploaded++;
     this.result.bytesUploaded += action.file.size;
     return action.file.size;
@@ -121,15 +125,22 @@ class ApplyRun {
 
   async updateHeaders(action: HeaderUpdateAction): Promise<number> {
     const etag = await updateHeaders(action, this.options);
-    if (etag) this.objects[manifestKey(action.key)] = manifestEntryFor(action.file, etag);
+    if (etag) this.setEntry(manifestKey(action.key), manifestEntryFor(action.file, etag));
     this.result.headersUpdated++;
     return 0;
+  }
+
+  private setEntry(key: string, entry: Manifest['objects'][string]): void {
+    const planned = this.plan.manifest.objects[key];
+    if (!planned || planned.etag !== entry.etag || planned.headers !== entry.headers || planned.md5 !== entry.md5) this.offPlan = true;
+    this.objects[key] = entry;
   }
 
   /** A failed action keeps what the previous manifest said of its object. */
   private restoreEntry(key: string): void {
     const hashed = manifestKey(key);
     const old = this.options.previousManifest.objects[hashed];
+    this.offPlan = true;
     if (old) this.objects[hashed] = old;
     else delete this.objects[hashed];
   }
@@ -140,14 +151,9 @@ class ApplyRun {
     if (!this.plan.manifestChanged && result.uploaded + result.headersUpdated === 0) return;
     this.emit({ type: 'phase', phase: 'manifest' });
     try {
-      await options.client.send(
-        new PutObjectCommand({
-          Bucket: options.bucket,
-          Key: stateKey(options.prefix, MANIFEST_NAME),
-          Body: manifestBody(result.manifest),
-          ...MANIFEST_OBJECT,
-        }),
-      );
+      const planned = this.offPlan ? undefined : await options.plannedManifestBody?.catch(() => undefined);
+      const body = planned ?? manifestBody(result.manifest);
+      await options.client.send(new PutObjectCommand({ Bucket: options.bucket, Key: stateKey(options.prefix, MANIFEST_NAME), Body: body, ...MANIFEST_OBJECT }));
     } catch (error) {
       // Harmless for the site: the next publish re-sets headers it cannot vouch for.
       if (result.failures.length === 0) result.failures.push({ key: stateKey(options.prefix, MANIFEST_NAME), error });

@@ -17,7 +17,7 @@ import type { SiteRedirect } from '../website/redirects.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
 import { scanOptionsKey, startLocalScan, type EarlyStart } from './early-start.js';
-import { readManifest } from './manifest.js';
+import { prepareManifestBody, readManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
 import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, readLockState, withPublishLock, type LockState, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
@@ -165,7 +165,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     }
     let changed: Changed = { decided, websiteWritten: false, warnings: [] };
     if (!options.dryRun && changesBucket) {
-      changed = await withPublishLock({ client, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }, (lock) => changeBucket(run, scanned, decided, lock)).catch(
+      const manifestBody = prepareManifest(decided.plan);
+      changed = await withPublishLock({ client, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }, (lock) => changeBucket(run, scanned, decided, lock, manifestBody)).catch(
         (error) => {
           throw describeS3Error(error, run.context('taking the publish lock'));
         },
@@ -261,8 +262,16 @@ function decide(run: PublishRun, scanned: Scanned, override: WebsiteOverride = {
   return { website, plan, warnings: extra.warnings };
 }
 
+/** The stored bytes of the plan's manifest, made while the lock's round trips and the uploads run (apply writes them). */
+function prepareManifest(plan: Plan): Promise<Buffer> | undefined {
+  if (!planChangesBucket(plan)) return undefined;
+  const body = prepareManifestBody(plan.manifest);
+  body.catch(() => {}); // apply makes it again if it is needed and failed
+  return body;
+}
+
 /** Under the lock: clean up after an unfinished publish, configure the website, archive, apply. */
-async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, lock: PublishLock): Promise<Changed> {
+async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, lock: PublishLock, manifestBody?: Promise<Buffer>): Promise<Changed> {
   const { options, client } = run;
   const warnings: string[] = [];
   if (scanned.lock.kind !== 'free') warnings.push(await cleanUpAfterUnfinished(run, scanned.lock));
@@ -284,6 +293,8 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
     prefix: options.prefix,
     concurrency: options.concurrency,
     previousManifest: scanned.manifest,
+    // Made for the first plan; a website the server refused changes the plan.
+    plannedManifestBody: decided === first ? manifestBody : undefined,
     bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
     onEvent: run.emit,
     beforeDeletes: async () => {
