@@ -31,7 +31,10 @@ export interface ApplyOptions {
   previousManifest: Manifest;
   bandwidth?: BandwidthLimit;
   onEvent?: (event: ApplyEvent) => void;
-  /** Asked right before the deletes, the only step that cannot be redone: an error skips them all (and is a failure). */
+  /**
+   * Asked before the deletes, the only step that cannot be redone, while the manifest is written: an error skips them
+   * all (and is a failure).
+   */
   beforeDeletes?: () => Promise<void>;
   /** The stored bytes of the plan's manifest, prepared meanwhile (prepareManifestBody): written if the apply leaves it so. */
   plannedManifestBody?: Promise<Buffer>;
@@ -66,8 +69,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   await run.step('uploads', assets, (action) => run.upload(action));
   await run.step('pages', pages, (action) => run.upload(action));
   await run.step('headers', plan.headerUpdates, (action) => run.updateHeaders(action));
+  const lockCheck = run.checkBeforeDeletes();
   await run.writeManifest();
-  await run.deleteAll();
+  await run.deleteAll(lockCheck);
   return run.result;
 }
 
@@ -160,14 +164,26 @@ class ApplyRun {
     }
   }
 
-  /** The deletes, last, and only when everything before succeeded and the lock is still ours. */
-  async deleteAll(): Promise<void> {
+  /**
+   * beforeDeletes, asked while the manifest is written (a round trip less than one after the other); resolves to its
+   * error. Undefined when nothing is to be deleted or something already failed.
+   */
+  checkBeforeDeletes(): Promise<unknown> | undefined {
+    const { result, options, plan } = this;
+    if (result.failures.length > 0 || plan.deletes.length === 0 || !options.beforeDeletes) return undefined;
+    return options.beforeDeletes().then(
+      () => undefined,
+      (error: unknown) => error ?? new Error('the check before the deletes failed'),
+    );
+  }
+
+  /** The deletes, last, and only when everything before succeeded and the check before them passed. */
+  async deleteAll(check: Promise<unknown> | undefined): Promise<void> {
     const { result, options, plan } = this;
     if (result.failures.length > 0 || plan.deletes.length === 0) return;
-    try {
-      await options.beforeDeletes?.();
-    } catch (error) {
-      result.failures.push({ key: `${plan.deletes.length} deletes`, error });
+    const refused = await check;
+    if (refused) {
+      result.failures.push({ key: `${plan.deletes.length} deletes`, error: refused });
       return;
     }
     this.emit({ type: 'phase', phase: 'deletes' });
