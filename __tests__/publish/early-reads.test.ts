@@ -3,7 +3,9 @@
  * with @smithy/signature-v4 and sent with node:http to the test server, which checks signatures: they must read what
  * the SDK reads, and anything else must come back as "read it again" (undefined), never as an answer.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutBucketWebsiteCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Connection } from '../../lib/s3/client.js';
+import { readWebsite } from '../../lib/website/bucket-website.js';
 import { startEarlyReads } from '../../lib/publish/early-reads.js';
 import { listPage, sdkPages } from '../../lib/s3/list-page.js';
 import { createTestBucket, testClient, testS3 } from '../support/test-s3.js';
@@ -85,6 +87,29 @@ describe('early reads', () => {
       expect(await page).toEqual(await listPage(client, input));
     } finally {
       client.destroy();
+    }
+  });
+
+  test('the website configuration read early is read by the SDK as if it had sent the request: found, or none', async () => {
+    const client = testClient();
+    // A client that cannot reach any server: what it reads can only be the early answers.
+    const { client: counted, counter } = createS3Connection({ ...endpointOf(), endpoint: 'http://127.0.0.1:9' }, { retry: { maxAttempts: 1 } });
+    try {
+      const expectedNone = await readWebsite(client, bucket);
+      expect(expectedNone).toEqual({ kind: 'none' });
+      const early = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX }, true)!;
+      expect(await readWebsite(counted, bucket, early.website)).toEqual(expectedNone);
+      await client.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: '404.html' } } }));
+      const found = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX }, true)!;
+      expect(await readWebsite(counted, bucket, found.website)).toEqual(await readWebsite(client, bucket));
+      expect((await readWebsite(client, bucket)).kind).toBe('found');
+      // Each early answer was read without a second request: one GetBucketWebsite each, counted by the client.
+      await expect(readWebsite(counted, bucket)).rejects.toThrow();
+      expect(counter.byOperation()).toEqual({ GetBucketWebsite: 3 });
+      expect(early.counter.byOperation()).toEqual({ GetObject: 1, ListObjectsV2: 1 });
+    } finally {
+      client.destroy();
+      counted.destroy();
     }
   });
 

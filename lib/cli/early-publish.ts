@@ -31,7 +31,7 @@ export async function startPublishScans(args: ArgumentsCamelCase<PublishArgs>): 
       include: settings.include,
       hashCache: args.hashCache,
     };
-    const remote = startEarlyReads(options);
+    const remote = startEarlyReads(options, settings.website.configure);
     // Loading modules takes the main thread (the SDK's for 0.2 s or more): the requests go out first; a slow
     // connection holds the rest back no more than 0.2 s.
     await Promise.race([remote?.written, new Promise((resolve) => setTimeout(resolve, 200).unref())]);

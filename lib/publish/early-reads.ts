@@ -4,7 +4,7 @@
  * folder's scan, so that the first requests go out first: they wait on the network, the scan and the SDK's loading on
  * the main thread.
  */
-import { earlyGet, type EarlyTarget } from '../s3/early-get.js';
+import { earlyGet, type EarlyResponse, type EarlyTarget } from '../s3/early-get.js';
 import { PAGE_KEYS, scanListPage, type ListPage, type ListPageInput, type PageLister } from '../s3/list-page-xml.js';
 import { RequestCounter } from '../s3/request-counter.js';
 import type { PublishOptions } from './publish.js';
@@ -23,10 +23,12 @@ export interface EarlyReads {
   pages: PageLister;
   /** Hands over the S3 client's lister, once loaded: the pages an early GET could not read are listed again with it. */
   useClientPages: (pages: PageLister) => void;
+  /** The bucket's website configuration (GetBucketWebsite), when the publish configures it; undefined: read it again. */
+  website?: Promise<EarlyResponse | undefined>;
 }
 
 /** The first listing page and the manifest, signed without the S3 client; only with an endpoint and keys. */
-export function startEarlyReads({ endpoint, bucket, prefix }: Pick<PublishOptions, 'endpoint' | 'bucket' | 'prefix'>): EarlyReads | undefined {
+export function startEarlyReads({ endpoint, bucket, prefix }: Pick<PublishOptions, 'endpoint' | 'bucket' | 'prefix'>, readWebsite = false): EarlyReads | undefined {
   if (endpoint.endpoint === undefined || endpoint.credentials === undefined) return undefined;
   const target = { endpoint: endpoint.endpoint, region: endpoint.region, forcePathStyle: endpoint.forcePathStyle, credentials: endpoint.credentials };
   const counter = new RequestCounter();
@@ -40,7 +42,15 @@ export function startEarlyReads({ endpoint, bucket, prefix }: Pick<PublishOption
   const firstPage = listOne({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: PAGE_KEYS }, onWritten);
   counter.add('GetObject');
   const manifest = earlyGet(target, bucket, stateKey(prefix, MANIFEST_NAME), {}, onWritten);
+  // Counted by the S3 client when its answer is read through it (readWebsite); here only when it has to be sent again.
+  const website = readWebsite
+    ? earlyGet(target, bucket, undefined, { website: '' }).then((response) => {
+        if (response === undefined) counter.add('GetBucketWebsite');
+        return response;
+      })
+    : undefined;
   return {
+    website,
     firstPage,
     manifest: manifest.then((response) => (response?.status === 200 ? response.body : response?.status === 404 ? null : undefined)),
     counter,

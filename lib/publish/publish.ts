@@ -193,7 +193,7 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   const earlyManifest = early?.remote?.manifest ?? Promise.resolve(undefined);
   const manifestBytes = earlyManifest.then((bytes) => (bytes === undefined ? readObjectBytes(client, options.bucket, manifestKey) : (bytes ?? undefined)));
   manifestBytes.catch(() => {}); // used only if the listing shows it exists
-  const website = options.website ? readWebsite(client, options.bucket) : Promise.resolve(undefined);
+  const website = options.website ? readWebsite(client, options.bucket, early?.remote?.website) : Promise.resolve(undefined);
   website.catch(() => {}); // reported below, in order
   // The listing is split on the folder's keys (see scanRemote), told by the folder's scan.
   const started = early?.local ?? startLocalScan(options);
