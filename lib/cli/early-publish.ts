@@ -37,11 +37,9 @@ export async function startPublishScans(args: ArgumentsCamelCase<PublishArgs>): 
     await Promise.race([remote?.written, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
     const { scanOptionsKey, startEarlyListing, startLocalScan } = await import('../publish/early-start.js');
     const local = startLocalScan(options);
-    const listing = remote && startEarlyListing(remote, options, local.rangeEnds);
-    // The folder's walk hands the listing its ranges; loading the SDK blocks the main thread for 0.25-0.4 s, so it
-    // waits for the walk: the ranges' requests go out first and run while it loads.
-    if (listing) await local.rangeEnds;
-    return { key: scanOptionsKey(options), local, remote, listing };
+    // The listing's ranges need no SDK: they go out as soon as the walk gives their ends. The SDK is loaded right
+    // after (not after the walk: in a fresh clone the walk feeds the hashing threads, and is most of the scan).
+    return { key: scanOptionsKey(options), local, remote, listing: remote && startEarlyListing(remote, options, local.rangeEnds) };
   } catch {
     return undefined;
   }
