@@ -6,6 +6,7 @@
 import { paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { rangeBounds, scanRemote, type RemoteScan } from '../../lib/publish/scan-remote.js';
+import { sdkPages } from '../../lib/s3/list-page.js';
 import { compareKeys, normalizeEtag } from '../../lib/s3/object-keys.js';
 import type { RemoteObject } from '../../lib/publish/types.js';
 import { createTestBucket, testClient } from '../support/test-s3.js';
@@ -85,7 +86,7 @@ describe('the ranged listing', () => {
   ])('finds the same objects when the folder holds %s', async (_label, expected, exact) => {
     const { client, lists } = countingClient();
     try {
-      const ranged = summary(await scanRemote(client, bucket, '', { rangeEnds: Promise.resolve(rangeBounds(expected())), concurrency: 8 }));
+      const ranged = summary(await scanRemote(sdkPages(client), bucket, '', { rangeEnds: Promise.resolve(rangeBounds(expected())), concurrency: 8 }));
       expect(ranged).toEqual(reference);
       if (exact) expect(lists()).toBeLessThanOrEqual(plainRequests);
     } finally {
@@ -108,7 +109,7 @@ describe('the ranged listing', () => {
     );
     try {
       const expected = [...KEYS, STATE_KEY];
-      const ranged = summary(await scanRemote(client, bucket, '', { rangeEnds: Promise.resolve(rangeBounds(expected)), concurrency: 8 }));
+      const ranged = summary(await scanRemote(sdkPages(client), bucket, '', { rangeEnds: Promise.resolve(rangeBounds(expected)), concurrency: 8 }));
       expect(ranged).toEqual(reference);
       // As many requests as a plain listing of full pages: no range spills a few keys into a second page.
       expect(lists()).toBeLessThanOrEqual(Math.ceil(expected.length / 900));
@@ -131,7 +132,7 @@ describe('the ranged listing', () => {
       { step: 'build', name: 'lateKeys' },
     );
     try {
-      const ranged = summary(await scanRemote(client, bucket, '', { rangeEnds, concurrency: 8 }));
+      const ranged = summary(await scanRemote(sdkPages(client), bucket, '', { rangeEnds, concurrency: 8 }));
       expect(ranged).toEqual(reference);
       expect(lists()).toBeLessThanOrEqual(plainRequests + 1);
     } finally {
@@ -142,7 +143,7 @@ describe('the ranged listing', () => {
   it('takes one request for a bucket that holds less than a page, however many keys are expected', async () => {
     const { client, lists } = countingClient();
     try {
-      const scan = await scanRemote(client, bucket, 'odd/', { rangeEnds: Promise.resolve(rangeBounds(KEYS)), concurrency: 8 });
+      const scan = await scanRemote(sdkPages(client), bucket, 'odd/', { rangeEnds: Promise.resolve(rangeBounds(KEYS)), concurrency: 8 });
       expect(scan.objects.size).toBe(6);
       expect(lists()).toBe(1);
     } finally {
@@ -153,7 +154,7 @@ describe('the ranged listing', () => {
   it('lists under a prefix only', async () => {
     const { client } = countingClient();
     try {
-      const scan = await scanRemote(client, bucket, 'docs/', { rangeEnds: Promise.resolve(rangeBounds(KEYS.filter((key) => key.startsWith('docs/')))), concurrency: 8 });
+      const scan = await scanRemote(sdkPages(client), bucket, 'docs/', { rangeEnds: Promise.resolve(rangeBounds(KEYS.filter((key) => key.startsWith('docs/')))), concurrency: 8 });
       expect([...scan.objects.keys()].sort()).toEqual(KEYS.filter((key) => key.startsWith('docs/')).sort());
     } finally {
       client.destroy();

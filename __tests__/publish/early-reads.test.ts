@@ -3,9 +3,11 @@
  * with @smithy/signature-v4 and sent with node:http to the test server, which checks signatures: they must read what
  * the SDK reads, and anything else must come back as "read it again" (undefined), never as an answer.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutBucketWebsiteCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Connection } from '../../lib/s3/client.js';
+import { readWebsite } from '../../lib/website/bucket-website.js';
 import { startEarlyReads } from '../../lib/publish/early-reads.js';
-import { listPage } from '../../lib/s3/list-page.js';
+import { listPage, sdkPages } from '../../lib/s3/list-page.js';
 import { createTestBucket, testClient, testS3 } from '../support/test-s3.js';
 
 // Characters a path and a query must encode as S3 signs them: space, +, an accent, ! ' ( ) *, ~ and =.
@@ -46,7 +48,69 @@ describe('early reads', () => {
       client.destroy();
     }
     expect(Buffer.from((await reads.manifest)!)).toEqual(manifest);
-    expect(reads.sent).toEqual(['ListObjectsV2', 'GetObject']);
+    expect(reads.counter.byOperation()).toEqual({ GetObject: 1, ListObjectsV2: 1 });
+  });
+
+  test('list further pages as the SDK does (a range from StartAfter, a continuation), counting each request', async () => {
+    const reads = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX })!;
+    const client = testClient();
+    try {
+      for (const input of [
+        { Bucket: bucket, Prefix: PREFIX, StartAfter: KEYS[2], MaxKeys: 2 },
+        { Bucket: bucket, Prefix: PREFIX, MaxKeys: 3 },
+      ]) {
+        const expected = await listPage(client, input);
+        const page = await reads.pages(input);
+        // (A continuation token may differ between two requests for the same page: compared by where it leads.)
+        expect({ ...page, nextContinuationToken: undefined }).toEqual({ ...expected, nextContinuationToken: undefined });
+        expect(page.isTruncated).toBe(true);
+        const next = { ...input, ContinuationToken: page.nextContinuationToken, StartAfter: undefined };
+        expect((await reads.pages(next)).objects).toEqual((await listPage(client, next)).objects);
+      }
+    } finally {
+      client.destroy();
+    }
+    expect(reads.counter.byOperation()).toEqual({ GetObject: 1, ListObjectsV2: 5 });
+  });
+
+  test('a page the early request cannot read is listed through the S3 client, once it is handed over', async () => {
+    const reads = startEarlyReads({ endpoint: endpointOf('NOTAKEYNOTAKEYNOTAKE'), bucket, prefix: PREFIX })!;
+    const client = testClient();
+    try {
+      const input = { Bucket: bucket, Prefix: PREFIX, MaxKeys: 1000 };
+      const page = reads.pages(input);
+      let settled = false;
+      void page.then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false); // waits for the client
+      reads.useClientPages(sdkPages(client));
+      expect(await page).toEqual(await listPage(client, input));
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('the website configuration read early is read by the SDK as if it had sent the request: found, or none', async () => {
+    const client = testClient();
+    // A client that cannot reach any server: what it reads can only be the early answers.
+    const { client: counted, counter } = createS3Connection({ ...endpointOf(), endpoint: 'http://127.0.0.1:9' }, { retry: { maxAttempts: 1 } });
+    try {
+      const expectedNone = await readWebsite(client, bucket);
+      expect(expectedNone).toEqual({ kind: 'none' });
+      const early = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX }, true)!;
+      expect(await readWebsite(counted, bucket, early.website)).toEqual(expectedNone);
+      await client.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: '404.html' } } }));
+      const found = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX }, true)!;
+      expect(await readWebsite(counted, bucket, found.website)).toEqual(await readWebsite(client, bucket));
+      expect((await readWebsite(client, bucket)).kind).toBe('found');
+      // Each early answer was read without a second request: one GetBucketWebsite each, counted by the client.
+      await expect(readWebsite(counted, bucket)).rejects.toThrow();
+      expect(counter.byOperation()).toEqual({ GetBucketWebsite: 3 });
+      expect(early.counter.byOperation()).toEqual({ GetObject: 1, ListObjectsV2: 1 });
+    } finally {
+      client.destroy();
+      counted.destroy();
+    }
   });
 
   test('a missing manifest is null (no need to ask again)', async () => {

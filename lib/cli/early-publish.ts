@@ -31,12 +31,15 @@ export async function startPublishScans(args: ArgumentsCamelCase<PublishArgs>): 
       include: settings.include,
       hashCache: args.hashCache,
     };
-    const remote = startEarlyReads(options);
+    const remote = startEarlyReads(options, settings.website.configure);
     // Loading modules takes the main thread (the SDK's for 0.2 s or more): the requests go out first; a slow
     // connection holds the rest back no more than 0.2 s.
     await Promise.race([remote?.written, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
-    const { scanOptionsKey, startLocalScan } = await import('../publish/early-start.js');
-    return { key: scanOptionsKey(options), local: startLocalScan(options), remote };
+    const { scanOptionsKey, startEarlyListing, startLocalScan } = await import('../publish/early-start.js');
+    const local = startLocalScan(options);
+    // The listing's ranges need no SDK: they go out as soon as the walk gives their ends. The SDK is loaded right
+    // after (not after the walk: in a fresh clone the walk feeds the hashing threads, and is most of the scan).
+    return { key: scanOptionsKey(options), local, remote, listing: remote && startEarlyListing(remote, options, local.rangeEnds) };
   } catch {
     return undefined;
   }

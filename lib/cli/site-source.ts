@@ -1,5 +1,4 @@
 /** Tells a site source folder from a built one, and builds the former before publishing. */
-import fg from 'fast-glob';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hasProjectFile } from '../config/project-file.js';
@@ -14,6 +13,8 @@ export interface BuiltFolder {
 export async function isSourceFolder(dir: string): Promise<boolean> {
   if (hasProjectFile(dir)) return true;
   if (!existsSync(dir) || existsSync(path.join(dir, 'index.html'))) return false;
+  // Loaded here, not with the module: a built folder (index.html) never needs it, and a publish reads this first.
+  const { default: fg } = await import('fast-glob');
   const markdown = await fg('**/*.md', { cwd: dir, deep: 3, ignore: ['**/node_modules/**'] });
   return markdown.length > 0;
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { usageError } from '../errors/fleuron-error.js';
-import { HEADER_RULE_KEYS, type HeaderRule } from '../headers/header-rules.js';
+import { HEADER_RULE_KEYS, type HeaderRule } from '../headers/rule-shape.js';
 import type { S3Credentials } from '../s3/client.js';
 import { checkKeys, isPlainObject } from './check-keys.js';
 import { normalizePrefix, parseBandwidth } from './setting-values.js';

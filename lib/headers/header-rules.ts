@@ -5,19 +5,10 @@
 import picomatch from 'picomatch';
 import { contentTypeFor, isCompressible } from './content-type.js';
 import type { ObjectHeaders } from './object-headers.js';
+import type { HeaderRule } from './rule-shape.js';
 
-export interface HeaderRule {
-  /** A glob over the key without prefix (`**\/*.html`), or a list of globs. */
-  match: string | string[];
-  cacheControl?: string;
-  contentType?: string;
-  contentDisposition?: string;
-  contentLanguage?: string;
-  /** Pre-compress with gzip (only when compression is on). */
-  gzip?: boolean;
-}
-
-export const HEADER_RULE_KEYS = ['match', 'cacheControl', 'contentType', 'contentDisposition', 'contentLanguage', 'gzip'] as const;
+// The rule's shape lives apart, so that reading the settings does not load the Content-Type table (mime-db).
+export { HEADER_RULE_KEYS, type HeaderRule } from './rule-shape.js';
 
 export const CACHE_REVALIDATE = 'public, max-age=0, must-revalidate';
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -1,14 +1,15 @@
 /**
  * What a publish starts before the S3 client is loaded: the folder's scan, and (with an endpoint and keys) the first
- * listing page and the manifest (early-reads.ts). Loading the AWS SDK takes 0.25–0.4 s of the main thread; the
- * scan's disk reads and hashing threads, and the first round trips, run during it instead of after it. Nothing here
- * imports the SDK, so that loading this module does not load it.
+ * listing page and the manifest (early-reads.ts), then the rest of the listing. Loading the AWS SDK takes 0.25–0.4 s
+ * of the main thread; the scan's disk reads and hashing threads, and the listing's round trips, run during it instead
+ * of after it. Nothing here imports the SDK, so that loading this module does not load it.
  */
 import { compileHeaderPolicy } from '../headers/header-rules.js';
 import type { EarlyReads } from './early-reads.js';
 import { rangeBounds } from './listing-ranges.js';
 import type { PublishOptions } from './publish.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
+import { scanRemote, type RemoteScan } from './scan-remote.js';
 import { MANIFEST_NAME, stateKey } from './state-keys.js';
 
 /** What decides the scans: the same values give the same scans. */
@@ -26,6 +27,8 @@ export interface EarlyStart {
   key: string;
   local: StartedLocalScan;
   remote?: EarlyReads;
+  /** The whole listing, through early GETs (see startEarlyListing), when `remote` was started. */
+  listing?: Promise<RemoteScan>;
 }
 
 export function scanOptionsKey(options: ScanOptions): string {
@@ -62,4 +65,14 @@ export function startLocalScan(options: ScanOptions): StartedLocalScan {
   }).finally(() => announceEnds([]));
   local.catch(() => {}); // reported by the publish that awaits it
   return { local, rangeEnds };
+}
+
+/**
+ * The whole listing without the S3 client: its first page is the early one, the other ranges start as soon as the
+ * folder's walk gives their ends (scanRemote), so that they do not wait for the SDK to load.
+ */
+export function startEarlyListing(reads: EarlyReads, options: Pick<ScanOptions, 'bucket' | 'prefix'>, rangeEnds: Promise<readonly string[]>): Promise<RemoteScan> {
+  const listing = scanRemote(reads.pages, options.bucket, options.prefix, { rangeEnds, firstPage: reads.firstPage });
+  listing.catch(() => {}); // reported by the publish that awaits it
+  return listing;
 }

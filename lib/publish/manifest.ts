@@ -9,8 +9,11 @@
  * GET of its URL would), never read the list of pages nothing links to.
  */
 import { createHash, hash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import type { Manifest, ManifestEntry } from './types.js';
+
+const gzipAsync = promisify(gzip);
 
 /**
  * How the manifest is stored: its JSON text gzip-compressed (Content-Encoding: gzip), because every publish reads it
@@ -74,7 +77,7 @@ export function readManifest(body: Uint8Array | undefined): Manifest {
 
 /** Stable text: keys sorted, one entry a line, so the same state gives the same bytes. */
 export function serializeManifest(manifest: Manifest): string {
-  return manifestText(manifest).toString('utf8');
+  return Buffer.concat([...manifestSlices(manifest)]).toString('utf8');
 }
 
 /**
@@ -83,23 +86,37 @@ export function serializeManifest(manifest: Manifest): string {
  * some 40 MB more.
  */
 export function manifestBody(manifest: Manifest): Buffer {
-  return gzipSync(manifestText(manifest));
+  return gzipSync(Buffer.concat([...manifestSlices(manifest)]));
 }
 
-function manifestText(manifest: Manifest): Buffer {
+/**
+ * The same bytes, made while the publish waits on the network: the text slice by slice, letting other work run in
+ * between, and compressed in libuv's thread pool. At 10,000 objects manifestBody takes 60-200 ms of the main thread
+ * (measured on the 2-core machine, busy), which a publish otherwise spends after its last upload, before the manifest
+ * PUT: prepared during the uploads (or the lock's round trips), it is ready when they end.
+ */
+export async function prepareManifestBody(manifest: Manifest): Promise<Buffer> {
+  const slices: Buffer[] = [];
+  for (const slice of manifestSlices(manifest)) {
+    await new Promise((resolve) => setImmediate(resolve));
+    slices.push(slice);
+  }
+  return gzipAsync(Buffer.concat(slices));
+}
+
+function* manifestSlices(manifest: Manifest): Generator<Buffer> {
   const keys = Object.keys(manifest.objects).sort();
   const website = manifest.website === undefined ? '' : `"website":${JSON.stringify(manifest.website)},`;
-  const chunks: Buffer[] = [Buffer.from(`{"version":2,${website}"objects":{\n`)];
+  yield Buffer.from(`{"version":2,${website}"objects":{\n`);
   for (let start = 0; start < keys.length; start += 2048) {
     let text = '';
     for (let i = start; i < Math.min(start + 2048, keys.length); i++) {
       const key = keys[i]!;
       text += `${i === 0 ? '' : ',\n'}${JSON.stringify(key)}:${JSON.stringify(manifest.objects[key])}`;
     }
-    chunks.push(Buffer.from(text));
+    yield Buffer.from(text);
   }
-  chunks.push(Buffer.from('\n}}\n'));
-  return Buffer.concat(chunks);
+  yield Buffer.from('\n}}\n');
 }
 
 /** Whether two manifests hold the same records, without serialising them (10 MB each at 100,000 objects). */

@@ -8,6 +8,7 @@ import { checkArchiveBucket, markDeployFailed, recordDeploy, type ArchiveSetting
 import { FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type CompiledHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
 import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/client.js';
+import { sdkPages } from '../s3/list-page.js';
 import { readObjectBytes } from '../s3/read-text-object.js';
 import { describeS3Error, type S3ErrorContext } from '../s3/s3-error.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
@@ -16,7 +17,7 @@ import type { SiteRedirect } from '../website/redirects.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
 import { scanOptionsKey, startLocalScan, type EarlyStart } from './early-start.js';
-import { readManifest } from './manifest.js';
+import { prepareManifestBody, readManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
 import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, readLockState, withPublishLock, type LockState, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
@@ -140,9 +141,10 @@ interface PublishRun {
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
   const started = Date.now();
   const endpoint = displayEndpoint(options.endpoint.endpoint);
-  const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency });
   const early = options.early?.key === scanOptionsKey(options) ? options.early : undefined;
-  for (const operation of early?.remote?.sent ?? []) counter.add(operation);
+  // The requests sent early are counted with the others.
+  const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency, counter: early?.remote?.counter });
+  early?.remote?.useClientPages(sdkPages(client));
   const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
   const run: PublishRun = {
     options,
@@ -163,7 +165,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     }
     let changed: Changed = { decided, websiteWritten: false, warnings: [] };
     if (!options.dryRun && changesBucket) {
-      changed = await withPublishLock({ client, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }, (lock) => changeBucket(run, scanned, decided, lock)).catch(
+      const manifestBody = prepareManifest(decided.plan);
+      changed = await withPublishLock({ client, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }, (lock) => changeBucket(run, scanned, decided, lock, manifestBody)).catch(
         (error) => {
           throw describeS3Error(error, run.context('taking the publish lock'));
         },
@@ -188,13 +191,14 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   const { options, client } = run;
   const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
   const earlyManifest = early?.remote?.manifest ?? Promise.resolve(undefined);
-  const manifestBytes = earlyManifest.then((bytes) => (bytes === undefined ? readObjectBytes(client, options.bucket, manifestKey) : (bytes ?? undefined)));
-  manifestBytes.catch(() => {}); // used only if the listing shows it exists
-  const website = options.website ? readWebsite(client, options.bucket) : Promise.resolve(undefined);
+  // Parsed as soon as it arrives (25-50 ms at 10,000 objects), while the folder is still being scanned.
+  const manifestRead = earlyManifest.then(async (bytes) => readManifest(bytes === undefined ? await readObjectBytes(client, options.bucket, manifestKey) : (bytes ?? undefined)));
+  manifestRead.catch(() => {}); // used only if the listing shows it exists
+  const website = options.website ? readWebsite(client, options.bucket, early?.remote?.website) : Promise.resolve(undefined);
   website.catch(() => {}); // reported below, in order
   // The listing is split on the folder's keys (see scanRemote), told by the folder's scan.
   const started = early?.local ?? startLocalScan(options);
-  const remoteScan = scanRemote(client, options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
+  const remoteScan = early?.listing ?? scanRemote(sdkPages(client), options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
   remoteScan.catch(() => {}); // reported below, after the local scan's own errors
   const local = await started.local;
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
@@ -203,13 +207,11 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   });
   run.emit({ type: 'scanned-remote', objects: remote.objects.size });
   const manifestFound = remote.state.has(manifestKey);
-  const manifest = readManifest(
-    manifestFound
-      ? await manifestBytes.catch((error) => {
-          throw describeS3Error(error, run.context('reading the manifest'));
-        })
-      : undefined,
-  );
+  const manifest = manifestFound
+    ? await manifestRead.catch((error) => {
+        throw describeS3Error(error, run.context('reading the manifest'));
+      })
+    : readManifest(undefined);
   const lock: LockState = remote.state.has(stateKey(options.prefix, LOCK_NAME))
     ? await readLockState(client, options.bucket, options.prefix).catch((error) => {
         throw describeS3Error(error, run.context('reading the publish lock'));
@@ -259,8 +261,16 @@ function decide(run: PublishRun, scanned: Scanned, override: WebsiteOverride = {
   return { website, plan, warnings: extra.warnings };
 }
 
+/** The stored bytes of the plan's manifest, made while the lock's round trips and the uploads run (apply writes them). */
+function prepareManifest(plan: Plan): Promise<Buffer> | undefined {
+  if (!planChangesBucket(plan)) return undefined;
+  const body = prepareManifestBody(plan.manifest);
+  body.catch(() => {}); // apply makes it again if it is needed and failed
+  return body;
+}
+
 /** Under the lock: clean up after an unfinished publish, configure the website, archive, apply. */
-async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, lock: PublishLock): Promise<Changed> {
+async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, lock: PublishLock, manifestBody?: Promise<Buffer>): Promise<Changed> {
   const { options, client } = run;
   const warnings: string[] = [];
   if (scanned.lock.kind !== 'free') warnings.push(await cleanUpAfterUnfinished(run, scanned.lock));
@@ -282,6 +292,8 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
     prefix: options.prefix,
     concurrency: options.concurrency,
     previousManifest: scanned.manifest,
+    // Made for the first plan; a website the server refused changes the plan.
+    plannedManifestBody: decided === first ? manifestBody : undefined,
     bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
     onEvent: run.emit,
     beforeDeletes: async () => {

@@ -17,6 +17,7 @@ import { MANIFEST_OBJECT, manifestBody, manifestKey, readManifest } from './mani
 import { lockedError, lockLostError, readLockState, withPublishLock, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
 import { scanRemote, type RemoteScan } from './scan-remote.js';
+import { sdkPages } from '../s3/list-page.js';
 import { LOCK_NAME, MANIFEST_NAME, stateKey } from './state-keys.js';
 
 export interface RollbackOptions {
@@ -69,7 +70,7 @@ async function planAgainstBucket(options: RollbackOptions): Promise<RollbackPlan
     throw usageError('unknown-deploy', `there is no deploy ${options.targetId} of s3://${bucket}/${prefix} in the archive bucket "${archive.bucket}"`, 'list deploys with: fleuron history');
   }
   const steps = planRollback(records, options.targetId);
-  const [remote] = await Promise.all([scanRemote(client, bucket, prefix), checkArchivedCopies(options, steps)]);
+  const [remote] = await Promise.all([scanRemote(sdkPages(client), bucket, prefix), checkArchivedCopies(options, steps)]);
   const restores = steps.filter((step) => step.from !== undefined);
   const deletes = steps.filter((step) => step.from === undefined && remote.objects.has(step.key));
   const after = new Set(remote.objects.keys());

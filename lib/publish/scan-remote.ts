@@ -1,7 +1,9 @@
-/** Lists what the bucket holds under the prefix, and reads fleuron's own records there. */
-import type { S3Client } from '@aws-sdk/client-s3';
+/**
+ * Lists what the bucket holds under the prefix, and reads fleuron's own records there. Free of the S3 SDK (pages come
+ * from a PageLister), so that a publish can list before the SDK is loaded (early-start.ts).
+ */
 import pLimit from 'p-limit';
-import { listPage, PAGE_KEYS, type ListedObject, type ListPage } from '../s3/list-page.js';
+import { PAGE_KEYS, type ListedObject, type ListPage, type PageLister } from '../s3/list-page-xml.js';
 import { compareKeys, normalizeEtag } from '../s3/object-keys.js';
 import { STATE_FOLDER } from './state-keys.js';
 import type { RemoteObject } from './types.js';
@@ -13,7 +15,7 @@ export interface RemoteScan {
   state: Map<string, RemoteObject>;
 }
 
-export { PAGE_KEYS } from '../s3/list-page.js';
+export { PAGE_KEYS } from '../s3/list-page-xml.js';
 export { inKeyOrder, rangeBounds, RANGE_KEYS } from './listing-ranges.js';
 /**
  * Ranges listed at once by default. A few already hide most round trips (Ceph RGW, 10,000 objects: 0.6 s in a row,
@@ -44,7 +46,7 @@ export interface RemoteScanOptions {
  * what it has listed, and the ranges after that one are listed side by side. Nothing but the first range is listed
  * unless its first page shows more (a new or small bucket costs one request). An object listed twice counts once.
  */
-export async function scanRemote(client: S3Client, bucket: string, prefix: string, options: RemoteScanOptions = {}): Promise<RemoteScan> {
+export async function scanRemote(listPage: PageLister, bucket: string, prefix: string, options: RemoteScanOptions = {}): Promise<RemoteScan> {
   const objects = new Map<string, RemoteObject>();
   const state = new Map<string, RemoteObject>();
   const stateFolder = prefix + STATE_FOLDER;
@@ -56,7 +58,7 @@ export async function scanRemote(client: S3Client, bucket: string, prefix: strin
     let token: string | undefined;
     let known = after === undefined ? options.firstPage : undefined;
     do {
-      const page = (await known) ?? (await listPage(client, { Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : after, ContinuationToken: token, MaxKeys: PAGE_KEYS }));
+      const page = (await known) ?? (await listPage({ Bucket: bucket, Prefix: prefix || undefined, StartAfter: token ? undefined : after, ContinuationToken: token, MaxKeys: PAGE_KEYS }));
       known = undefined;
       page.objects.forEach(keep);
       onPage?.(page);

@@ -24,6 +24,8 @@ export interface EarlyTarget {
 
 export interface EarlyResponse {
   status: number;
+  /** Names in lower case, repeated headers joined. */
+  headers: Record<string, string>;
   body: Buffer;
 }
 
@@ -88,7 +90,8 @@ function send(protocol: string, options: http.RequestOptions, onWritten: () => v
     const request = transport.request({ ...options, method: 'GET', timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve(response.complete ? { status: response.statusCode ?? 0, body: Buffer.concat(chunks) } : undefined));
+      const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]));
+      response.on('end', () => resolve(response.complete ? { status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks) } : undefined));
       response.on('error', () => resolve(undefined));
     });
     request.on('finish', onWritten);
@@ -99,4 +102,19 @@ function send(protocol: string, options: http.RequestOptions, onWritten: () => v
     });
     request.end();
   });
+}
+
+/**
+ * A middleware for one SDK command that answers its first attempt with an early response instead of sending it: the
+ * SDK's own deserializer then reads it (errors included), as if it had come from the server. Added at the end of the
+ * deserialize step, where list-page.ts reads raw pages too. The SDK's request counter counts it as the one request.
+ */
+export function replayEarlyResponse(answer: EarlyResponse) {
+  let used = false;
+  return <Output>(next: (args: unknown) => Promise<Output>) =>
+    async (args: unknown): Promise<Output | { response: unknown; output: unknown }> => {
+      if (used) return next(args);
+      used = true;
+      return { response: { statusCode: answer.status, reason: '', headers: answer.headers, body: answer.body }, output: undefined };
+    };
 }

@@ -19,6 +19,18 @@ export interface ListPage {
   nextContinuationToken?: string;
 }
 
+/** What one ListObjectsV2 request asks (the SDK's names). */
+export interface ListPageInput {
+  Bucket: string;
+  Prefix?: string;
+  StartAfter?: string;
+  ContinuationToken?: string;
+  MaxKeys?: number;
+}
+
+/** Lists one page: through the S3 client (list-page.ts) or, before it is loaded, with a signed early GET. */
+export type PageLister = (input: ListPageInput) => Promise<ListPage>;
+
 /**
  * The objects, truncation and continuation token of a ListObjectsV2 response body, or undefined when the body holds
  * something the scanner does not handle (the caller then uses a full XML parser).

@@ -8,9 +8,14 @@
  * return that an XML parser would normalise) goes to the SDK's own parser unchanged.
  */
 import { ListObjectsV2Command, type ListObjectsV2CommandInput, type S3Client } from '@aws-sdk/client-s3';
-import { scanListPage, type ListPage } from './list-page-xml.js';
+import { scanListPage, type ListPage, type PageLister } from './list-page-xml.js';
 
-export { scanListPage, PAGE_KEYS, type ListedObject, type ListPage } from './list-page-xml.js';
+export { scanListPage, PAGE_KEYS, type ListedObject, type ListPage, type ListPageInput, type PageLister } from './list-page-xml.js';
+
+/** The client's listing, one page a call (what scanRemote takes). */
+export function sdkPages(client: S3Client): PageLister {
+  return (input) => listPage(client, input);
+}
 
 /** An empty, valid ListBucketResult: what the SDK's deserializer gets once the scanner has read the page. */
 const EMPTY_RESULT = new TextEncoder().encode('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></ListBucketResult>');

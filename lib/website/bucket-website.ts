@@ -5,6 +5,7 @@
  * publish goes on (an admin can enable website access instead).
  */
 import { GetBucketWebsiteCommand, PutBucketWebsiteCommand, type RoutingRule, type S3Client } from '@aws-sdk/client-s3';
+import { replayEarlyResponse, type EarlyResponse } from '../s3/early-get.js';
 import { redirectLocation, type SiteRedirect } from './redirects.js';
 
 export interface WebsiteConfig {
@@ -26,9 +27,13 @@ const errorStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode
 export const NOT_PERMITTED_WARNING =
   'this key may not configure website hosting (Garage needs the owner permission): ask your admin to enable website access for the bucket; the files were still published';
 
-export async function readWebsite(client: S3Client, bucket: string): Promise<WebsiteState> {
+/** `early`: the same request sent before the SDK was loaded (lib/s3/early-get.ts); its answer is read as the SDK's. */
+export async function readWebsite(client: S3Client, bucket: string, early?: Promise<EarlyResponse | undefined>): Promise<WebsiteState> {
   try {
-    const current = await client.send(new GetBucketWebsiteCommand({ Bucket: bucket }));
+    const command = new GetBucketWebsiteCommand({ Bucket: bucket });
+    const answer = await early;
+    if (answer) command.middlewareStack.add(replayEarlyResponse(answer) as never, { step: 'deserialize', priority: 'low', name: 'fleuronEarlyAnswer' });
+    const current = await client.send(command);
     return {
       kind: 'found',
       config: {
