@@ -63,15 +63,17 @@ export class HashCache {
 
   /** Keeps a file's hash for the next scan: `fromCache` when it came from this cache's entry. */
   remember(relative: string, stamp: FileStamp, gzip: boolean, hash: BodyHash, fromCache = false): void {
-    if (fromCache) {
-      this.#hits += 1;
-      this.#next.push(relative, this.#previous.get(relative)!);
-      return;
-    }
+    if (fromCache) return this.reuse(relative);
     if (this.#file === undefined) return;
     // A file changed just before the scan may change again within the same timestamp tick: its hash is not kept.
     if (changedJustBefore(stamp, this.#startedAt)) return;
-    this.#next.push(relative, `${stampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`);
+    this.#next.push(relative, `${cacheStampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`);
+  }
+
+  /** Keeps a file's entry as it is: the file still has the stamp it records. */
+  reuse(relative: string): void {
+    this.#hits += 1;
+    this.#next.push(relative, this.#previous.get(relative)!);
   }
 
   /** Files whose hash came from the cache. */
@@ -143,14 +145,22 @@ export function removeUnusedCaches(dir: string, before: number): void {
 
 /** The hash in a cache entry, if the entry was recorded for exactly this stamp and gzip setting. */
 export function matchCacheEntry(entry: string | undefined, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
-  if (entry === undefined) return undefined;
-  const prefix = `${stampText(stamp, gzip)}\t`;
-  if (!entry.startsWith(prefix)) return undefined;
-  const match = HASH.exec(entry.slice(prefix.length));
-  return match ? { size: Number(match[2]), md5: match[1]!, ...(match[3] ? { multipartEtag: match[3] } : {}) } : undefined;
+  const parts = entry === undefined ? undefined : splitCacheEntry(entry);
+  return parts && parts.stamp === cacheStampText(stamp, gzip) ? parts.hash : undefined;
 }
 
-function stampText(stamp: FileStamp, gzip: boolean): string {
+/**
+ * A cache entry's two halves: the stamp it was recorded for (as cacheStampText writes it, for a hashing thread to
+ * compare with the file's), and the hash; undefined for a damaged entry.
+ */
+export function splitCacheEntry(entry: string): { stamp: string; hash: BodyHash } | undefined {
+  const tab = entry.indexOf('\t');
+  const match = tab < 0 ? null : HASH.exec(entry.slice(tab + 1));
+  return match ? { stamp: entry.slice(0, tab), hash: { size: Number(match[2]), md5: match[1]!, ...(match[3] ? { multipartEtag: match[3] } : {}) } } : undefined;
+}
+
+/** A stamp and the gzip setting as a cache entry records them. */
+export function cacheStampText(stamp: FileStamp, gzip: boolean): string {
   return `${stampOf(stamp)}:${gzip ? 'z' : '-'}`;
 }
 

@@ -1,5 +1,5 @@
 /** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
@@ -8,9 +8,8 @@ import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
-import { HashCache, matchCacheEntry } from './hash-cache.js';
+import { HashCache, splitCacheEntry } from './hash-cache.js';
 import type { BodyHash } from './body-hash.js';
-import type { FileStamp } from '../files/file-stamp.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
 
@@ -132,34 +131,25 @@ interface Target {
   siteKey: string;
   path: string;
   gzip: boolean;
+  /** What the hash cache recorded for the file, if anything (set when it is queued). */
+  cached: { stamp: string; hash: BodyHash } | undefined;
 }
 
-/** Candidates looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
+/** Symlinks looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
 const SLICE = 512;
-/** Cached files stat'ed as the walk finds them before StaleCacheProbe judges the cache. */
+/** Cached files whose answer judges whether the cache is wholly stale (StaleCacheProbe). */
 const STALE_SAMPLE = 64;
 
 /**
- * Whether the hash cache's entries look stale, judged on the cached files stat'ed during the walk. In a fresh clone
- * or after a rebuild every stamp is new: stat'ing the cached files only after the walk left the hashing threads idle
- * until then (a fresh-clone publish of 10,000 files took 0.25 s longer with its cache than without). The first
- * STALE_SAMPLE cached files are stat'ed as the walk finds them, and the walk goes on stat'ing them while most missed;
- * a warm cache (most hit) leaves the stats for after the walk, which then tells the listing its keys sooner.
+ * Whether the hash cache's entries are wholly stale, judged on the answers for the first STALE_SAMPLE cached files:
+ * when none of them had its recorded stamp (a fresh clone has new inodes everywhere, so none can match), the other
+ * files are queued without their cached stamps, as uncached ones are, and the hashing threads read them without a
+ * stat first. If that is wrong, files the cache could have vouched for are read: slower, the hashes the same.
  */
 class StaleCacheProbe {
   #checked = 0;
   #missed = 0;
 
-  get checkNow(): boolean {
-    return this.#checked < STALE_SAMPLE || this.#missed * 2 > this.#checked;
-  }
-
-  /**
-   * Every cached file of the sample had a new stamp: the cache is taken for wholly stale (a fresh clone has new inodes
-   * everywhere, so none can match), and the other cached files are queued without a stat, as uncached ones are (the
-   * hashing thread stats what it reads; 10,000 stats were ~90 ms of the main thread, the one the scan waits on). If
-   * that is wrong, files the cache could have vouched for are read: slower, the hashes the same.
-   */
   get allMissed(): boolean {
     return this.#checked >= STALE_SAMPLE && this.#missed === this.#checked;
   }
@@ -172,52 +162,45 @@ class StaleCacheProbe {
 
 /**
  * Walks the folder, tells onKeys, and hashes each file or takes its hash from the cache, with the headers each
- * object gets. A file the cache knows is stat'ed (a stat is cheap; sending a file to a thread is not) and done at
- * once if its stamp matches; the others go to the hashing threads. A file without a cache entry (in a fresh clone
- * without a cache, every file) is not stat'ed here but queued as the walk finds it; a cached file is stat'ed during
- * the walk while the cache looks stale (StaleCacheProbe), else after it. The threads, started once enough files are
- * queued, boot and hash while the walk goes on. Each result is taken in as it comes, while the others are hashed.
+ * object gets. Every file is queued for the hashing threads as the walk finds it; one the cache knows goes with its
+ * recorded stamp, and the thread stats it and answers `unchanged` instead of reading it when the stamp still
+ * matches (file-hasher.ts). So the main thread, the one the scan waits on, never stats a file: it walks while the
+ * threads, started once enough files are queued, boot and then stat and hash. Each result is taken in as it comes.
  */
 async function scanFiles(root: string, realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   const toFile = localFileMaker(options.policy);
   const files: LocalFile[] = [];
-  // Emptied as the scan goes (candidates looked at, targets hashed): at 100,000 files they would otherwise
-  // all be held until the end, beside the files they become.
+  const probe = new StaleCacheProbe();
+  // Emptied as the scan goes (targets hashed): at 100,000 files they would otherwise all be held until the end,
+  // beside the files they become.
   const toRead: (Target | undefined)[] = [];
   const hasher = new FileHasher((index, result) => {
     const target = toRead[index]!;
     toRead[index] = undefined;
+    if (target.cached !== undefined) probe.record(result.ok === 'unchanged');
+    if (result.ok === 'unchanged') {
+      hashCache.reuse(target.relative);
+      files.push(toFile(target, target.cached!.hash));
+      return;
+    }
     if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
     hashCache.remember(target.relative, result.stamp, target.gzip, result.hash);
     files.push(toFile(target, result.hash));
   });
-  const read = (target: Target, size?: number) => {
+  const read = (target: Target) => {
+    const entry = hashCache.entry(target.relative);
+    const cached = entry === undefined || probe.allMissed ? undefined : splitCacheEntry(entry);
+    target.cached = cached;
     toRead.push(target);
     // The threads start once enough files are queued (they take a while to boot), not at the end.
     if (toRead.length === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
-    hasher.add({ path: target.path, gzip: target.gzip, ...(size === undefined ? {} : { size }) });
-  };
-  /** A cached file: its stamp decides whether the cache's hash holds. */
-  const cachedOrRead = (target: Target, entry: string): boolean => {
-    const stamp = stampOf(target);
-    const known = matchCacheEntry(entry, stamp, target.gzip);
-    if (!known) {
-      read(target, stamp.size);
-      return false;
-    }
-    hashCache.remember(target.relative, stamp, target.gzip, known, true);
-    files.push(toFile(target, known));
-    return true;
+    if (cached === undefined) hasher.add({ path: target.path, gzip: target.gzip });
+    else hasher.add({ path: target.path, gzip: target.gzip, cachedStamp: cached.stamp, size: Number(cached.stamp.slice(0, cached.stamp.indexOf(':'))) });
   };
   try {
-    const probe = new StaleCacheProbe();
     const { keys, rest } = await walkFolder(root, options, warnings, (candidate) => {
       if (candidate.symlink) return false;
-      const entry = hashCache.entry(candidate.relative);
-      if (entry !== undefined && !probe.checkNow) return false;
-      const target = targetOf(candidate, candidate.absolute, options);
-      if (entry === undefined || probe.allMissed) read(target);
-      else probe.record(cachedOrRead(target, entry));
+      read(targetOf(candidate, candidate.absolute, options));
       return true;
     });
     options.onKeys?.(keys);
@@ -225,11 +208,8 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
       if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
       const candidate = rest[index]!;
       rest[index] = undefined;
-      const target = candidate.symlink ? await symlinkTargetOf(candidate, realRoot, options, warnings) : targetOf(candidate, candidate.absolute, options);
-      if (!target) continue;
-      const entry = hashCache.entry(target.relative);
-      if (entry === undefined) read(target);
-      else cachedOrRead(target, entry);
+      const target = await symlinkTargetOf(candidate, realRoot, options, warnings);
+      if (target) read(target);
     }
     await hasher.finish();
   } finally {
@@ -249,17 +229,7 @@ async function symlinkTargetOf(candidate: Candidate, realRoot: string, options: 
 /** A candidate read at `path`, and whether its body is gzipped. Regular files found by the walk are inside the folder: no realpath. */
 function targetOf({ relative, key }: Candidate, path: string, options: LocalScanOptions): Target {
   const siteKey = key.slice(options.prefix.length);
-  return { relative, key, siteKey, path, gzip: options.policy.gzipFor(siteKey) };
-}
-
-function stampOf(target: Target): FileStamp {
-  try {
-    const { size, mtimeMs, ctimeMs, ino } = statSync(target.path);
-    return { size, mtimeMs, ctimeMs, ino };
-  } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw unreadable(target.relative, code ?? message);
-  }
+  return { relative, key, siteKey, path, gzip: options.policy.gzipFor(siteKey), cached: undefined };
 }
 
 function unreadable(relative: string, reason: string): FleuronError {
