@@ -5,6 +5,8 @@ import path from 'node:path';
 import { hashJob, jobText, mayBeLarge, parseJobText, parseResultText, resultText, type HashResult } from '../../lib/publish/file-hasher.js';
 import { cacheStampText } from '../../lib/publish/hash-cache.js';
 
+const HASH = `${'0'.repeat(32)}:9:`;
+
 test('only files named as pages, style sheets, scripts or SVG are taken for small without a stat; anything else may be large', () => {
   for (const name of ['/site/index.html', '/site/a/page.HTM', '/site/assets/app.3f2a.css', '/site/app.js', '/site/mod.mjs', '/site/logo.svg']) expect([name, mayBeLarge(name)]).toEqual([name, false]);
   for (const name of ['/site/media/video.mp4', '/site/dl/data.zip', '/site/search-index.json', '/site/html', '/site/page.html.gz', '/site/README', '/site/a.jsx', '/site/font.woff2']) {
@@ -15,20 +17,20 @@ test('only files named as pages, style sheets, scripts or SVG are taken for smal
 test('a job with the stamp the cache recorded is answered unchanged while the file keeps it, and hashed once it does not', async () => {
   const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'hasher-')), 'a.html');
   await writeFile(file, 'version 1');
-  const cachedStamp = cacheStampText(await stat(file), false);
-  expect(await hashJob({ path: file, gzip: false, cachedStamp })).toEqual({ ok: 'unchanged' });
+  const cachedEntry = `${cacheStampText(await stat(file), false)}\t${HASH}`;
+  expect(await hashJob({ path: file, gzip: false, cachedEntry })).toEqual({ ok: 'unchanged' });
   // Recorded without gzip: with gzip on, the file is read.
-  expect(await hashJob({ path: file, gzip: true, cachedStamp })).toMatchObject({ ok: true });
+  expect(await hashJob({ path: file, gzip: true, cachedEntry })).toMatchObject({ ok: true });
   const { mtime } = await stat(file);
   await writeFile(file, 'version 2'); // same size, old mtime restored: the ctime moved
   await utimes(file, mtime, mtime);
-  const result = await hashJob({ path: file, gzip: false, cachedStamp });
+  const result = await hashJob({ path: file, gzip: false, cachedEntry });
   expect(result).toMatchObject({ ok: true, hash: { md5: createHash('md5').update('version 2').digest('hex'), size: 9 } });
-  expect(await hashJob({ path: `${file}.gone`, gzip: false, cachedStamp })).toMatchObject({ ok: false, code: 'ENOENT' });
+  expect(await hashJob({ path: `${file}.gone`, gzip: false, cachedEntry })).toMatchObject({ ok: false, code: 'ENOENT' });
 });
 
 test('jobs and results survive their trip as text: paths with tabs, cached stamps, unchanged answers, errors', () => {
-  for (const job of [{ path: '/site/a\tb.html', gzip: true }, { path: '/site/x.css', gzip: false, cachedStamp: '12:1700000000123.5:1700000000123.5:42:-' }]) {
+  for (const job of [{ path: '/site/a\tb.html', gzip: true }, { path: '/site/x.css', gzip: false, cachedEntry: `12:1700000000123.5:1700000000123.5:42:-\t${HASH}` }]) {
     expect(parseJobText(jobText(job))).toEqual(job);
   }
   const results: HashResult[] = [

@@ -29,8 +29,11 @@ const isLeftoverName = picomatch([...EDITOR_LEFTOVERS], { dot: true, nocase: tru
 
 /** Whether a relative path (`/`-separated) names an editor backup, autosave, swap file or merge leftover. */
 export function isEditorLeftover(relativePath: string): boolean {
-  return isLeftoverName(relativePath.slice(relativePath.lastIndexOf('/') + 1));
+  return MAY_BE_LEFTOVER.test(relativePath) && isLeftoverName(relativePath.slice(relativePath.lastIndexOf('/') + 1));
 }
+
+/** What every name EDITOR_LEFTOVERS matches has (a file name starting with `#` or `.#`, or one of their endings): one test for most names, not nine. */
+const MAY_BE_LEFTOVER = /(?:^|\/)\.?#|(?:[~#]|\.(?:swp|swo|bak|orig|rej|tmp))$/i;
 
 /**
  * The verdict on a relative path under the defaults plus the user's patterns. A leftover is reported as such only

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { BatchPool, compiledWorker, type BatchQueue } from '../workers/batch-pool.js';
 import { hashFile, MULTIPART_THRESHOLD, type BodyHash, type FileStamp } from './body-hash.js';
-import { cacheStampText } from './hash-cache.js';
+import { entryMatches } from './hash-cache.js';
 
 export interface HashJob {
   path: string;
@@ -16,11 +16,12 @@ export interface HashJob {
   /** The file's size when the scan saw it, if it did: large files go first, and batches hold similar numbers of bytes. */
   size?: number;
   /**
-   * The stamp the hash cache recorded for the file (hash-cache.ts's cacheStampText): a file that still has it is
-   * stat'ed, not read, and answered `unchanged`. The stat is done here, in a hashing thread, not by the scan's main
-   * thread, which walks the folder meanwhile (10,000 stats were a quarter of a warm scan's main thread).
+   * What the hash cache recorded for the file (a whole entry of hash-cache.ts: its stamp, a tab, its hash): a file
+   * that still has that stamp is stat'ed, not read, and answered `unchanged`. The stat is done here, in a hashing
+   * thread, not by the scan's main thread, which walks the folder meanwhile (10,000 stats were a quarter of a warm
+   * scan's main thread).
    */
-  cachedStamp?: string;
+  cachedEntry?: string;
 }
 
 export type HashResult = { ok: true; stamp: FileStamp; hash: BodyHash } | { ok: 'unchanged' } | { ok: false; code?: string; message: string };
@@ -40,23 +41,28 @@ const STAT_WEIGHT = 4 * 1024;
 const BATCH_LIMITS = { maxJobs: 256, maxWeight: 2 * 1024 * 1024, weightOf, wire: jobText };
 
 function weightOf(job: HashJob): number {
-  return job.cachedStamp === undefined ? (job.size ?? TYPICAL_SIZE) : STAT_WEIGHT;
+  return job.cachedEntry === undefined ? (job.size ?? TYPICAL_SIZE) : STAT_WEIGHT;
 }
 
-/** A job as sent to a thread: `z` (gzip) or `-`, the cached stamp if any, a tab, then the path (which may hold tabs). */
+/**
+ * A job as sent to a thread: `z` (gzip) or `-`, the cached entry if any (a stamp, a tab, a hash), a tab, then the
+ * path (which may hold tabs).
+ */
 export function jobText(job: HashJob): string {
-  return `${job.gzip ? 'z' : '-'}${job.cachedStamp ?? ''}\t${job.path}`;
+  return `${job.gzip ? 'z' : '-'}${job.cachedEntry ?? ''}\t${job.path}`;
 }
 
 export function parseJobText(text: string): HashJob {
-  const tab = text.indexOf('\t');
-  return { gzip: text.startsWith('z'), path: text.slice(tab + 1), ...(tab > 1 ? { cachedStamp: text.slice(1, tab) } : {}) };
+  const gzip = text.startsWith('z');
+  if (text.charCodeAt(1) === 9) return { gzip, path: text.slice(2) };
+  const end = text.indexOf('\t', text.indexOf('\t') + 1);
+  return { gzip, path: text.slice(end + 1), cachedEntry: text.slice(1, end) };
 }
 
 /** One file, in this thread. Errors come back as values: they must cross from a worker. */
 export async function hashJob(job: HashJob): Promise<HashResult> {
   try {
-    if (job.cachedStamp !== undefined && cacheStampText(statSync(job.path), job.gzip) === job.cachedStamp) return UNCHANGED;
+    if (job.cachedEntry !== undefined && entryMatches(job.cachedEntry, statSync(job.path), job.gzip)) return UNCHANGED;
     const { stamp, hash } = await hashFile(job.path, job.gzip);
     return { ok: true, stamp, hash };
   } catch (error) {

@@ -70,10 +70,10 @@ export class HashCache {
     this.#next.push(relative, `${cacheStampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`);
   }
 
-  /** Keeps a file's entry as it is: the file still has the stamp it records. */
-  reuse(relative: string): void {
+  /** Keeps a file's entry (`entry(relative)`) as it is: the file still has the stamp it records. */
+  reuse(relative: string, entry = this.#previous.get(relative)!): void {
     this.#hits += 1;
-    this.#next.push(relative, this.#previous.get(relative)!);
+    this.#next.push(relative, entry);
   }
 
   /** Files whose hash came from the cache. */
@@ -145,19 +145,30 @@ export function removeUnusedCaches(dir: string, before: number): void {
 
 /** The hash in a cache entry, if the entry was recorded for exactly this stamp and gzip setting. */
 export function matchCacheEntry(entry: string | undefined, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
-  const parts = entry === undefined ? undefined : splitCacheEntry(entry);
-  return parts && parts.stamp === cacheStampText(stamp, gzip) ? parts.hash : undefined;
+  return entry !== undefined && isWholeEntry(entry) && entryMatches(entry, stamp, gzip) ? cachedHash(entry) : undefined;
 }
 
-/**
- * A cache entry's two halves: the stamp it was recorded for (as cacheStampText writes it, for a hashing thread to
- * compare with the file's), and the hash; undefined for a damaged entry.
- */
-export function splitCacheEntry(entry: string): { stamp: string; hash: BodyHash } | undefined {
-  const tab = entry.indexOf('\t');
-  const match = tab < 0 ? null : HASH.exec(entry.slice(tab + 1));
-  return match ? { stamp: entry.slice(0, tab), hash: { size: Number(match[2]), md5: match[1]!, ...(match[3] ? { multipartEtag: match[3] } : {}) } } : undefined;
+/** Whether an entry was recorded for this stamp and gzip setting (a hashing thread asks, with the file's stamp). */
+export function entryMatches(entry: string, stamp: FileStamp, gzip: boolean): boolean {
+  const prefix = cacheStampText(stamp, gzip);
+  return entry.length > prefix.length && entry.charCodeAt(prefix.length) === 9 && entry.startsWith(prefix);
 }
+
+/** Whether an entry has its stamp and a well-formed hash (a damaged line is no entry). Allocates nothing. */
+export function isWholeEntry(entry: string): boolean {
+  HASH_AT.lastIndex = entry.indexOf('\t') + 1;
+  return HASH_AT.lastIndex > 0 && HASH_AT.test(entry);
+}
+
+/** The hash of a whole entry (isWholeEntry). */
+export function cachedHash(entry: string): BodyHash {
+  HASH_AT.lastIndex = entry.indexOf('\t') + 1;
+  const match = HASH_AT.exec(entry)!;
+  return match[3] ? { size: Number(match[2]), md5: match[1]!, multipartEtag: match[3] } : { size: Number(match[2]), md5: match[1]! };
+}
+
+/** HASH, read from a given position of an entry (sticky): no slice of the entry. */
+const HASH_AT = new RegExp(HASH.source.slice(1), 'y');
 
 /** A stamp and the gzip setting as a cache entry records them. */
 export function cacheStampText(stamp: FileStamp, gzip: boolean): string {

@@ -8,7 +8,7 @@ import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
-import { HashCache, splitCacheEntry } from './hash-cache.js';
+import { cachedHash, HashCache, isWholeEntry } from './hash-cache.js';
 import type { BodyHash } from './body-hash.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
@@ -40,12 +40,11 @@ export interface LocalScan {
   hashesFromCache: number;
 }
 
-/** One file the walk found, to be hashed. */
+/** A symlink the walk found, to be resolved. */
 interface Candidate {
   relative: string;
   key: string;
   absolute: string;
-  symlink: boolean;
 }
 
 export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
@@ -62,11 +61,11 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
 }
 
 /**
- * Walks the folder: every publishable file's object key (names checked), nothing read yet. Each candidate is offered
- * to `take` (which may queue it for hashing at once); those it does not take are returned. Pauses now and then, so
- * that hashing threads fed meanwhile get their next batches.
+ * Walks the folder: every publishable file's object key (names checked), nothing read yet. Each file is handed to
+ * `take` (which queues it for hashing at once), each symlink returned, to be resolved. Pauses now and then, so that
+ * hashing threads fed meanwhile get their next batches.
  */
-async function walkFolder(root: string, options: LocalScanOptions, warnings: string[], take: (candidate: Candidate) => boolean): Promise<{ keys: string[]; rest: (Candidate | undefined)[] }> {
+async function walkFolder(root: string, options: LocalScanOptions, warnings: string[], take: (relative: string, key: string, absolute: string) => void): Promise<{ keys: string[]; rest: (Candidate | undefined)[] }> {
   const classify = makePathClassifier(options.exclude, options.include);
   const leftovers: string[] = [];
   const keys: string[] = [];
@@ -85,11 +84,12 @@ async function walkFolder(root: string, options: LocalScanOptions, warnings: str
       // Reading one would block or never end.
       throw usageError('special-file', `${relative} is a named pipe or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
     }
-    const candidate = { relative, key: keyFor(relative, options.prefix), absolute: base + relative, symlink: entry.isSymbolicLink() };
-    keys.push(candidate.key);
-    if (!take(candidate)) rest.push(candidate);
+    const key = keyFor(relative, options.prefix);
+    keys.push(key);
+    if (entry.isSymbolicLink()) rest.push({ relative, key, absolute: base + relative });
+    else take(relative, key, base + relative);
   };
-  for (const _ of walkFolders(root, offer)) {
+  for (const _ of walkFolders(base, offer)) {
     if (performance.now() - pausedAt > 4) {
       await new Promise((resolve) => setImmediate(resolve));
       pausedAt = performance.now();
@@ -100,18 +100,18 @@ async function walkFolder(root: string, options: LocalScanOptions, warnings: str
 }
 
 /**
- * Every entry under `root` but folders, handed to `onEntry` with its `/`-separated relative path; yields after each
+ * Every entry under `base` (a resolved folder path ending in a separator) but folders, handed to `onEntry` with its `/`-separated relative path; yields after each
  * folder and every 256 entries, so that the caller can pause. Symlinks are not followed, `.git` and `node_modules` (folder
  * or file, at any depth) are left out, and every name read is checked by the builder's rule (lib/files/file-names.ts:
  * no control characters, UTF-8). Hand-written rather than fast-glob: a synchronous readdir walk of the 10,000-file
  * benchmark folder (4,400 folders) took a third of fast-glob's time (0.22 vs 0.52 s on a loaded machine), and the
  * walk is on the critical path of every publish.
  */
-function* walkFolders(root: string, onEntry: (relative: string, entry: Dirent) => void): Generator<void> {
+function* walkFolders(base: string, onEntry: (relative: string, entry: Dirent) => void): Generator<void> {
   const folders = [''];
   let sincePause = 0;
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
-    const absolute = folder === '' ? root : path.join(root, folder);
+    const absolute = base + folder;
     let entries: Dirent[];
     try {
       entries = readdirSync(absolute, { withFileTypes: true });
@@ -142,8 +142,8 @@ interface Target {
   siteKey: string;
   path: string;
   gzip: boolean;
-  /** What the hash cache recorded for the file, if anything (set when it is queued). */
-  cached: { stamp: string; hash: BodyHash } | undefined;
+  /** The hash cache's entry for the file, if it has a whole one (set when it is queued). */
+  cached: string | undefined;
 }
 
 /** Symlinks looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
@@ -190,8 +190,8 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
     toRead[index] = undefined;
     if (target.cached !== undefined) probe.record(result.ok === 'unchanged');
     if (result.ok === 'unchanged') {
-      hashCache.reuse(target.relative);
-      files.push(toFile(target, target.cached!.hash));
+      hashCache.reuse(target.relative, target.cached);
+      files.push(toFile(target, cachedHash(target.cached!)));
       return;
     }
     if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
@@ -200,20 +200,17 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
   });
   const read = (target: Target) => {
     const entry = hashCache.entry(target.relative);
-    const cached = entry === undefined || probe.allMissed ? undefined : splitCacheEntry(entry);
+    const cached = entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry;
     target.cached = cached;
     toRead.push(target);
     // The threads start once enough files are queued (they take a while to boot), not at the end.
     if (toRead.length === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
+    // An entry starts with the size the file had: a large one is hashed first if it changed (parseInt stops at the `:`).
     if (cached === undefined) hasher.add({ path: target.path, gzip: target.gzip });
-    else hasher.add({ path: target.path, gzip: target.gzip, cachedStamp: cached.stamp, size: Number(cached.stamp.slice(0, cached.stamp.indexOf(':'))) });
+    else hasher.add({ path: target.path, gzip: target.gzip, cachedEntry: cached, size: parseInt(cached, 10) });
   };
   try {
-    const { keys, rest } = await walkFolder(root, options, warnings, (candidate) => {
-      if (candidate.symlink) return false;
-      read(targetOf(candidate, candidate.absolute, options));
-      return true;
-    });
+    const { keys, rest } = await walkFolder(root, options, warnings, (relative, key, absolute) => read(targetOf(relative, key, absolute, options)));
     options.onKeys?.(keys);
     for (let index = 0; index < rest.length; index++) {
       if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
@@ -232,13 +229,13 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
 /** Where a symlinked candidate is read (resolved and checked); undefined for a symlinked folder. */
 async function symlinkTargetOf(candidate: Candidate, realRoot: string, options: LocalScanOptions, warnings: string[]): Promise<Target | undefined> {
   const target = await resolveFile(candidate.absolute, candidate.relative, realRoot);
-  if (target) return targetOf(candidate, target.path, options);
+  if (target) return targetOf(candidate.relative, candidate.key, target.path, options);
   warnings.push(`${candidate.relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
   return undefined;
 }
 
 /** A candidate read at `path`, and whether its body is gzipped. Regular files found by the walk are inside the folder: no realpath. */
-function targetOf({ relative, key }: Candidate, path: string, options: LocalScanOptions): Target {
+function targetOf(relative: string, key: string, path: string, options: LocalScanOptions): Target {
   const siteKey = key.slice(options.prefix.length);
   return { relative, key, siteKey, path, gzip: options.policy.gzipFor(siteKey), cached: undefined };
 }
