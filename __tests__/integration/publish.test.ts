@@ -188,6 +188,13 @@ describe('publish: hash cache with hashing threads', () => {
     expect(third.summary.uploaded).toBe(1);
     expect(third.summary.hashesFromCache).toBe(count - 1);
     expect((await headObject(bucket, 'd3/p300.html')).ETag).toBe(`"${createHash('md5').update('<p>page 999</p>').digest('hex')}"`);
+
+    // Every file rewritten: the scan starts one thread for a cache that looked warm, then grows the pool as reads add up.
+    for (const name of Object.keys(files)) await writeFile(path.join(dir, name), files[name]!.replace('page', 'Page'));
+    const fourth = await publishJson(dir, bucket);
+    expect(fourth.summary.uploaded).toBe(count);
+    expect(fourth.summary.hashesFromCache).toBe(0);
+    expect((await headObject(bucket, 'd5/p500.html')).ETag).toBe(`"${createHash('md5').update('<p>Page 500</p>').digest('hex')}"`);
   });
 });
 
