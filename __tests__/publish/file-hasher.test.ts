@@ -3,7 +3,7 @@ import { mkdtemp, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { hashJob, jobText, mayBeLarge, parseJobText, parseResultText, resultText, type HashResult } from '../../lib/publish/file-hasher.js';
-import { cacheStampText } from '../../lib/publish/hash-cache.js';
+import { cachedHash, cacheEntry, cacheStampText } from '../../lib/publish/hash-cache.js';
 
 const HASH = `${'0'.repeat(32)}:9:`;
 
@@ -25,7 +25,8 @@ test('a job with the stamp the cache recorded is answered unchanged while the fi
   await writeFile(file, 'version 2'); // same size, old mtime restored: the ctime moved
   await utimes(file, mtime, mtime);
   const result = await hashJob({ path: file, gzip: false, cachedEntry });
-  expect(result).toMatchObject({ ok: true, hash: { md5: createHash('md5').update('version 2').digest('hex'), size: 9 } });
+  expect(result).toEqual({ ok: true, entry: cacheEntry(await stat(file), false, { md5: createHash('md5').update('version 2').digest('hex'), size: 9 }) });
+  expect(cachedHash((result as { entry: string }).entry)).toEqual({ md5: createHash('md5').update('version 2').digest('hex'), size: 9 });
   expect(await hashJob({ path: `${file}.gone`, gzip: false, cachedEntry })).toMatchObject({ ok: false, code: 'ENOENT' });
 });
 
@@ -35,8 +36,8 @@ test('jobs and results survive their trip as text: paths with tabs, cached stamp
   }
   const results: HashResult[] = [
     { ok: 'unchanged' },
-    { ok: true, stamp: { size: 3, mtimeMs: 1.5, ctimeMs: 2.5, ino: 7 }, hash: { size: 3, md5: 'a'.repeat(32) } },
-    { ok: true, stamp: { size: 3, mtimeMs: 1, ctimeMs: 2, ino: 7 }, hash: { size: 3, md5: 'b'.repeat(32), multipartEtag: `${'c'.repeat(32)}-3` } },
+    { ok: true, entry: cacheEntry({ size: 3, mtimeMs: 1.5, ctimeMs: 2.5, ino: 7 }, true, { size: 3, md5: 'a'.repeat(32) }) },
+    { ok: true, entry: cacheEntry({ size: 3, mtimeMs: 1, ctimeMs: 2, ino: 7 }, false, { size: 3, md5: 'b'.repeat(32), multipartEtag: `${'c'.repeat(32)}-3` }) },
     { ok: false, code: 'EACCES', message: 'permission denied' },
   ];
   for (const result of results) expect(parseResultText(resultText(result))).toEqual(result);

@@ -7,8 +7,8 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { BatchPool, compiledWorker, type BatchQueue } from '../workers/batch-pool.js';
-import { hashFile, MULTIPART_THRESHOLD, type BodyHash, type FileStamp } from './body-hash.js';
-import { entryMatches } from './hash-cache.js';
+import { hashFile, MULTIPART_THRESHOLD } from './body-hash.js';
+import { cacheEntry, entryMatches } from './hash-cache.js';
 
 export interface HashJob {
   path: string;
@@ -24,7 +24,11 @@ export interface HashJob {
   cachedEntry?: string;
 }
 
-export type HashResult = { ok: true; stamp: FileStamp; hash: BodyHash } | { ok: 'unchanged' } | { ok: false; code?: string; message: string };
+/**
+ * A file hashed: `entry` is the stamp and hash as a line of the hash cache holds them (hash-cache.ts's cacheEntry):
+ * the main thread keeps that text as it is and reads only the hash out of it.
+ */
+export type HashResult = { ok: true; entry: string } | { ok: 'unchanged' } | { ok: false; code?: string; message: string };
 
 const UNCHANGED: HashResult = { ok: 'unchanged' };
 
@@ -66,7 +70,7 @@ export async function hashJob(job: HashJob): Promise<HashResult> {
   try {
     if (job.cachedEntry !== undefined && entryMatches(job.cachedEntry, statSync(job.path), job.gzip)) return UNCHANGED;
     const { stamp, hash } = await hashFile(job.path, job.gzip);
-    return { ok: true, stamp, hash };
+    return { ok: true, entry: cacheEntry(stamp, job.gzip, hash) };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     return { ok: false, ...(code === undefined ? {} : { code }), message };
@@ -80,17 +84,14 @@ export async function hashJob(job: HashJob): Promise<HashResult> {
 export function resultText(result: HashResult): string {
   if (result.ok === 'unchanged') return '=';
   if (!result.ok) return `!${result.code ?? ''}\t${result.message}`;
-  const { stamp, hash } = result;
-  return `${stamp.size}:${stamp.mtimeMs}:${stamp.ctimeMs}:${stamp.ino}\t${hash.size}:${hash.md5}:${hash.multipartEtag ?? ''}`;
+  return result.entry; // starts with the file's size: a digit
 }
 
 export function parseResultText(text: string): HashResult {
   if (text === '=') return UNCHANGED;
+  if (!text.startsWith('!')) return { ok: true, entry: text };
   const tab = text.indexOf('\t');
-  if (text.startsWith('!')) return { ok: false, ...(tab > 1 ? { code: text.slice(1, tab) } : {}), message: text.slice(tab + 1) };
-  const [size, mtimeMs, ctimeMs, ino] = text.slice(0, tab).split(':').map(Number) as [number, number, number, number];
-  const [hashSize, md5, multipartEtag] = text.slice(tab + 1).split(':') as [string, string, string];
-  return { ok: true, stamp: { size, mtimeMs, ctimeMs, ino }, hash: { size: Number(hashSize), md5, ...(multipartEtag ? { multipartEtag } : {}) } };
+  return { ok: false, ...(tab > 1 ? { code: text.slice(1, tab) } : {}), message: text.slice(tab + 1) };
 }
 
 /**

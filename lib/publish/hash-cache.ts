@@ -67,7 +67,18 @@ export class HashCache {
     if (this.#file === undefined) return;
     // A file changed just before the scan may change again within the same timestamp tick: its hash is not kept.
     if (changedJustBefore(stamp, this.#startedAt)) return;
-    this.#next.push(relative, `${cacheStampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`);
+    this.#next.push(relative, cacheEntry(stamp, gzip, hash));
+  }
+
+  /** remember(), for a file hashed into a whole entry (cacheEntry's text, as a hashing thread sends it). */
+  rememberEntry(relative: string, entry: string): void {
+    if (this.#file === undefined) return;
+    const afterSize = entry.indexOf(':') + 1;
+    const afterMtime = entry.indexOf(':', afterSize) + 1;
+    const mtimeMs = Number(entry.slice(afterSize, afterMtime - 1));
+    const ctimeMs = Number(entry.slice(afterMtime, entry.indexOf(':', afterMtime)));
+    if (changedJustBefore({ mtimeMs, ctimeMs }, this.#startedAt)) return;
+    this.#next.push(relative, entry);
   }
 
   /** Keeps a file's entry (`entry(relative)`) as it is: the file still has the stamp it records. */
@@ -169,6 +180,11 @@ export function cachedHash(entry: string): BodyHash {
 
 /** HASH, read from a given position of an entry (sticky): no slice of the entry. */
 const HASH_AT = new RegExp(HASH.source.slice(1), 'y');
+
+/** A file's entry: `<stamp>:<z or ->\t<md5>:<size>:<multipart ETag or nothing>`. */
+export function cacheEntry(stamp: FileStamp, gzip: boolean, hash: BodyHash): string {
+  return `${cacheStampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`;
+}
 
 /** A stamp and the gzip setting as a cache entry records them. */
 export function cacheStampText(stamp: FileStamp, gzip: boolean): string {

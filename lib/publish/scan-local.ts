@@ -195,8 +195,8 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
       return;
     }
     if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
-    hashCache.remember(target.relative, result.stamp, target.gzip, result.hash);
-    files.push(toFile(target, result.hash));
+    hashCache.rememberEntry(target.relative, result.entry);
+    files.push(toFile(target, cachedHash(result.entry)));
   });
   const read = (target: Target) => {
     const entry = hashCache.entry(target.relative);
