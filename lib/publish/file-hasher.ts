@@ -34,6 +34,12 @@ const UNCHANGED: HashResult = { ok: 'unchanged' };
 
 /** Files to read that make a pool started with one thread (for a warm cache) grow to its full size. */
 const READ_TO_GROW = 256;
+/**
+ * Files still waiting for a thread when the walk ends that make a pool started with one thread grow to its full size:
+ * more stats than a thread costs to start (twice as many while the walk goes on: thousands wait while the first
+ * thread starts). A warm scan of 10,000 files stays on one thread, one of 100,000 grows.
+ */
+const BACKLOG_TO_GROW = 8192;
 /** Below this many files, starting workers costs more than it saves. */
 export const MIN_JOBS_FOR_WORKERS = 500;
 /** What a file of unknown size is taken to weigh (a web page or a small asset). */
@@ -123,7 +129,7 @@ export class FileHasher {
    * on the network), and a scan hashing on one core of two could not keep up with a plain loop. None when run from
    * the TypeScript sources (tests): then the files are hashed in this thread. When nearly every file so far has a
    * cached entry (a warm cache: stats, not reads), one thread starts, and the others only once READ_TO_GROW files
-   * turn out to need reading: a thread costs tens of milliseconds of CPU to start (45–90 ms measured), more than
+   * turn out to need reading or BACKLOG_TO_GROW files wait for it: a thread costs tens of milliseconds of CPU to start (45–90 ms measured), more than
    * the stats of 5,000 files, and on two cores that CPU is taken from the main thread's walk.
    */
   startThreads(threads = Math.min(4, availableParallelism())): void {
@@ -146,8 +152,10 @@ export class FileHasher {
     this.#added += 1;
     if (job.cachedEntry === undefined) this.#readOne();
     else this.#cachedAdded += 1;
-    if (this.#queue) this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
-    else this.#held.push(job);
+    if (!this.#queue) return void this.#held.push(job);
+    this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
+    // One thread stats about as fast as the walk finds files: a backlog this long means it cannot keep up (100,000 files).
+    if (this.#queue.backlog === BACKLOG_TO_GROW * 2) this.#pool!.growTo(this.#threads);
   }
 
   /** One more file to read (one without a cached entry, or one whose stamp changed): the pool grows when they add up. */
@@ -160,6 +168,7 @@ export class FileHasher {
   async finish(): Promise<void> {
     if (!this.#queue && this.#held.length >= MIN_JOBS_FOR_WORKERS) this.startThreads();
     if (!this.#queue) return hashInThisThread(this.#held.splice(0), this.#onResult);
+    if (this.#queue.backlog >= BACKLOG_TO_GROW) this.#pool!.growTo(this.#threads);
     const done = this.#queue.finish();
     done.catch(() => {}); // awaited below
     await this.#promoteLargeFiles(this.#queue);

@@ -176,6 +176,11 @@ export class BatchQueue<Job, Result> {
     this.#dispatch();
   }
 
+  /** Jobs added and not sent yet. */
+  get backlog(): number {
+    return this.#pending();
+  }
+
   /** The job at `index` (its position in the order of add) if it is still waiting to be sent, and not urgent. */
   waiting(index: number): Job | undefined {
     return this.#promoted.has(index) ? undefined : this.#jobs[index];
