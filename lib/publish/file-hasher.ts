@@ -129,8 +129,8 @@ export class FileHasher {
    * on the network), and a scan hashing on one core of two could not keep up with a plain loop. None when run from
    * the TypeScript sources (tests): then the files are hashed in this thread. When nearly every file so far has a
    * cached entry (a warm cache: stats, not reads), one thread starts, and the others only once READ_TO_GROW files
-   * turn out to need reading or BACKLOG_TO_GROW files wait for it: a thread costs tens of milliseconds of CPU to start (45–90 ms measured), more than
-   * the stats of 5,000 files, and on two cores that CPU is taken from the main thread's walk.
+   * turn out to need reading or BACKLOG_TO_GROW files wait for it: a thread costs 45–90 ms of CPU to start (measured
+   * on a busy 2-core machine), more than the stats of 5,000 files, and on two cores that CPU is the main thread's.
    */
   startThreads(threads = Math.min(4, availableParallelism())): void {
     const file = compiledWorker(new URL('./hash-worker.js', import.meta.url));
