@@ -61,3 +61,19 @@ describe('header rules', () => {
     expect(headersFingerprint({ contentType: 'text/html', cacheControl: 'y' })).not.toBe(a);
   });
 });
+
+test('without user rules, headers shared by file-name class are the ones computed for each key', () => {
+  const names = ['index.html', 'a/b/page.htm', 'A.HTML', '.html', 'x/.html', '.eslintrc.json', 'LICENSE', 'dir.d/README', 'file.', 'feed.xml', 'app.3f9a1c2e.css',
+    'app.css', 'logo-8d3b0f1a9c.svg', 'logo.svg', 'page.3f9a1c2e.html', 'x/y/photo.JPG', 'photo.jpg', 'a.b.c.txt', 'archive.tar.gz', 'deadbeef12.js', 'v1.2.3.js'];
+  for (const gzip of [false, true]) {
+    const shared = compileHeaderPolicy({ gzip });
+    // A user rule that matches nothing: every key is computed on its own.
+    const computed = compileHeaderPolicy({ gzip, rules: [{ match: 'no/such/file', cacheControl: 'private' }] });
+    for (const prefix of ['', 'deep/er/']) {
+      for (const name of names) expect([prefix + name, shared.headersFor(prefix + name)]).toEqual([prefix + name, computed.headersFor(prefix + name)]);
+    }
+  }
+  const policy = compileHeaderPolicy();
+  expect(policy.headersFor('a/x.css')).toBe(policy.headersFor('b/y.css'));
+  expect(Object.isFrozen(policy.headersFor('a/x.css'))).toBe(true);
+});

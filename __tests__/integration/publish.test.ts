@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { cliEnv, createTestBucket, headObject, listBucket, testS3, websiteGet } from '../support/test-s3.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
+import { MIN_JOBS_FOR_WORKERS } from '../../lib/publish/file-hasher.js';
 
 const SITE = {
   'index.html': '<!doctype html><title>Accueil</title><p>Bonjour</p>',
@@ -163,6 +164,37 @@ describe('publish: hash cache', () => {
     const uncached = await publishJson(dir, bucket, ['--no-hash-cache']);
     expect(uncached.summary.hashesFromCache).toBe(0);
     expect(uncached.summary.unchanged).toBe(6);
+  });
+});
+
+describe('publish: hash cache with hashing threads', () => {
+  test('from 500 files the threads check the cached stamps: a rewrite with its old mtime restored is caught, the rest comes from the cache', async () => {
+    const bucket = await createTestBucket('hashthreads');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < MIN_JOBS_FOR_WORKERS + 100; i++) files[`d${i % 9}/p${i}.html`] = `<p>page ${i}</p>`;
+    const dir = await makeFolder(files);
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // past the "just changed" window
+    const count = Object.keys(files).length;
+    expect((await publishJson(dir, bucket)).summary.uploaded).toBe(count);
+    const second = await publishJson(dir, bucket, ['--dry-run']);
+    expect(second.summary.hashesFromCache).toBe(count);
+    expect(second.summary.unchanged).toBe(count);
+
+    const file = path.join(dir, 'd3/p300.html');
+    const { mtime } = await stat(file);
+    await writeFile(file, '<p>page 999</p>'); // same size
+    await utimes(file, mtime, mtime);
+    const third = await publishJson(dir, bucket);
+    expect(third.summary.uploaded).toBe(1);
+    expect(third.summary.hashesFromCache).toBe(count - 1);
+    expect((await headObject(bucket, 'd3/p300.html')).ETag).toBe(`"${createHash('md5').update('<p>page 999</p>').digest('hex')}"`);
+
+    // Every file rewritten: the scan starts one thread for a cache that looked warm, then grows the pool as reads add up.
+    for (const name of Object.keys(files)) await writeFile(path.join(dir, name), files[name]!.replace('page', 'Page'));
+    const fourth = await publishJson(dir, bucket);
+    expect(fourth.summary.uploaded).toBe(count);
+    expect(fourth.summary.hashesFromCache).toBe(0);
+    expect((await headObject(bucket, 'd5/p500.html')).ETag).toBe(`"${createHash('md5').update('<p>Page 500</p>').digest('hex')}"`);
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { HashCache, matchCacheEntry } from '../../lib/publish/hash-cache.js';
+import { cachedHash, cacheEntry, HashCache, matchCacheEntry } from '../../lib/publish/hash-cache.js';
 import type { FileStamp } from '../../lib/publish/body-hash.js';
 
 /** What a scan does with the cache: match the recorded entry (in a hashing thread), then keep a hit for the next scan. */
@@ -43,6 +43,18 @@ test('files changed just before the scan are not remembered (a same-tick rewrite
   const next = HashCache.open('/site', { file });
   const kept = Object.entries(cases).filter(([name, [mtimeMs, ctimeMs]]) => lookup(next, name, { ...stamp, mtimeMs, ctimeMs }, false) !== undefined);
   expect(kept.map(([name]) => name)).toEqual(['old.html', 'seconds.html']);
+});
+
+test('entries sent whole by a hashing thread follow the same rule; their hash reads back', async () => {
+  const file = await cacheFile();
+  const cache = HashCache.open('/site', { file, startedAt: 10_000 });
+  const cases = { 'old.html': [7_000, 9_899], 'racy.html': [7_000, 9_950], 'seconds.html': [7_000, 7_000], 'racy-seconds.html': [7_000, 9_000], 'racy-mtime.html': [9_990.5, 9_000] } as const;
+  for (const [name, [mtimeMs, ctimeMs]] of Object.entries(cases)) cache.rememberEntry(name, cacheEntry({ ...stamp, mtimeMs, ctimeMs }, false, hash));
+  cache.save('/site');
+  const next = HashCache.open('/site', { file });
+  const kept = Object.entries(cases).filter(([name, [mtimeMs, ctimeMs]]) => lookup(next, name, { ...stamp, mtimeMs, ctimeMs }, false) !== undefined);
+  expect(kept.map(([name]) => name)).toEqual(['old.html', 'seconds.html']);
+  expect(cachedHash(cacheEntry(stamp, true, hash))).toEqual(hash);
 });
 
 test('only what the last scan saw is kept: removed files drop out', async () => {

@@ -129,3 +129,16 @@ test('a Node flag that worker threads refuse (node --trace-gc fleuron …) does 
   expect(child.status).toBe(0);
   expect(child.stdout.trim().split('\n').at(-1)).toBe('[1,2]');
 });
+
+test('a pool grown while a queue runs sends that queue\'s batches to the new threads too, results still in order', async () => {
+  const results = await withPool(1, async (pool) => {
+    const queue = pool.queue({ maxJobs: 2 });
+    for (let value = 0; value < 40; value++) queue.add({ value, busyMs: 3 });
+    pool.growTo(3);
+    expect(pool.size).toBe(3);
+    for (let value = 40; value < 80; value++) queue.add({ value, busyMs: 3 });
+    return queue.finish();
+  });
+  expect(results.map((result) => result.value)).toEqual(Array.from({ length: 80 }, (_, value) => value));
+  expect(new Set(results.map((result) => result.thread)).size).toBe(3);
+});

@@ -12,8 +12,9 @@
  *   node bench/scan/bench.mjs [--files 10000] [--large 20,30,40] [--runs 5] [--dir /dev/shm/fleuron-scan-bench]
  *                             [--node /path/to/node] [--only fresh,warm,loop,md5sum]
  * Prints the median wall time of each (scanLocal's own time; the process's total in brackets), ratios to
- * the fastest, the median CPU time (all threads; steadier than wall time on a shared machine) and the peak RSS of
- * the fleuron scan process.
+ * the fastest, the median CPU time (all threads; steadier than wall time on a shared machine), the median CPU time
+ * of the scan's main thread (the one it waits on: on an idle machine the scan takes about that long once the
+ * hashing threads keep up) and the peak RSS of the fleuron scan process.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -119,13 +120,14 @@ const rows = Object.entries(samples)
     total: median(list.map((s) => s.total)),
     rss: list[0].rss === undefined ? undefined : Math.max(...list.map((s) => s.rss)),
     cpu: list[0].cpu === undefined ? undefined : median(list.map((s) => s.cpu)),
+    main: list[0].main === undefined ? undefined : median(list.map((s) => s.main)),
     all: list.map((s) => (s.scan ?? s.total).toFixed(3)).join(' '),
   }));
 const fastest = Math.min(...rows.map((row) => row.scan ?? row.total));
-console.log(`\n${'what'.padEnd(10)} ${'median s'.padStart(9)} ${'(process)'.padStart(10)} ${'× fastest'.padStart(10)} ${'CPU s'.padStart(7)} ${'peak RSS'.padStart(9)}   runs`);
+console.log(`\n${'what'.padEnd(10)} ${'median s'.padStart(9)} ${'(process)'.padStart(10)} ${'× fastest'.padStart(10)} ${'CPU s'.padStart(7)} ${'main s'.padStart(7)} ${'peak RSS'.padStart(9)}   runs`);
 for (const row of rows) {
   const time = row.scan ?? row.total;
   console.log(
-    `${row.name.padEnd(10)} ${time.toFixed(3).padStart(9)} ${(row.scan === undefined ? '' : `(${row.total.toFixed(3)})`).padStart(10)} ${(time / fastest).toFixed(2).padStart(10)} ${(row.cpu === undefined ? '' : row.cpu.toFixed(3)).padStart(7)} ${(row.rss === undefined ? '' : `${row.rss} MB`).padStart(9)}   ${row.all}`,
+    `${row.name.padEnd(10)} ${time.toFixed(3).padStart(9)} ${(row.scan === undefined ? '' : `(${row.total.toFixed(3)})`).padStart(10)} ${(time / fastest).toFixed(2).padStart(10)} ${(row.cpu === undefined ? '' : row.cpu.toFixed(3)).padStart(7)} ${(row.main === undefined ? '' : row.main.toFixed(3)).padStart(7)} ${(row.rss === undefined ? '' : `${row.rss} MB`).padStart(9)}   ${row.all}`,
   );
 }

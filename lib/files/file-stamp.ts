@@ -36,7 +36,7 @@ export function fileStats(file: string): Stats | undefined {
  * remembered; the file is read again next time, and stamped then. Timestamps in whole seconds (FAT, HFS+, some
  * network file systems) need a wider margin than finer ones.
  */
-export function changedJustBefore(stamp: FileStamp, stampedAt: number): boolean {
+export function changedJustBefore(stamp: Pick<FileStamp, 'mtimeMs' | 'ctimeMs'>, stampedAt: number): boolean {
   const changed = Math.max(stamp.mtimeMs, stamp.ctimeMs);
   const wholeSeconds = stamp.mtimeMs % 1000 === 0 && stamp.ctimeMs % 1000 === 0;
   return changed >= stampedAt - (wholeSeconds ? 2000 : 100);

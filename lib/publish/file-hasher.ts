@@ -7,41 +7,76 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { BatchPool, compiledWorker, type BatchQueue } from '../workers/batch-pool.js';
-import { hashFile, MULTIPART_THRESHOLD, type BodyHash, type FileStamp } from './body-hash.js';
+import { hashFile, MULTIPART_THRESHOLD } from './body-hash.js';
+import { cacheEntry, entryMatches } from './hash-cache.js';
 
 export interface HashJob {
   path: string;
   gzip: boolean;
   /** The file's size when the scan saw it, if it did: large files go first, and batches hold similar numbers of bytes. */
   size?: number;
+  /**
+   * What the hash cache recorded for the file (a whole entry of hash-cache.ts: its stamp, a tab, its hash): a file
+   * that still has that stamp is stat'ed, not read, and answered `unchanged`. The stat is done here, in a hashing
+   * thread, not by the scan's main thread, which walks the folder meanwhile (10,000 stats were a quarter of a warm
+   * scan's main thread).
+   */
+  cachedEntry?: string;
 }
 
-export type HashResult = { ok: true; stamp: FileStamp; hash: BodyHash } | { ok: false; code?: string; message: string };
+/**
+ * A file hashed: `entry` is the stamp and hash as a line of the hash cache holds them (hash-cache.ts's cacheEntry):
+ * the main thread keeps that text as it is and reads only the hash out of it.
+ */
+export type HashResult = { ok: true; entry: string } | { ok: 'unchanged' } | { ok: false; code?: string; message: string };
 
+const UNCHANGED: HashResult = { ok: 'unchanged' };
+
+/** Files to read that make a pool started with one thread (for a warm cache) grow to its full size. */
+const READ_TO_GROW = 256;
+/**
+ * Files still waiting for a thread when the walk ends that make a pool started with one thread grow to its full size:
+ * more stats than a thread costs to start (twice as many while the walk goes on: thousands wait while the first
+ * thread starts). A warm scan of 10,000 files stays on one thread, one of 100,000 grows.
+ */
+const BACKLOG_TO_GROW = 8192;
 /** Below this many files, starting workers costs more than it saves. */
 export const MIN_JOBS_FOR_WORKERS = 500;
 /** What a file of unknown size is taken to weigh (a web page or a small asset). */
 const TYPICAL_SIZE = 16 * 1024;
+/** What a file the cache may vouch for weighs: a stat, the cost of reading a small page or so. */
+const STAT_WEIGHT = 4 * 1024;
 /**
  * A batch: at most 256 files or about 2 MiB (a few milliseconds of hashing). A message costs more than a small file,
  * so not one file a message; not much more either, or the last batches leave a thread idle while another finishes.
  */
-const BATCH_LIMITS = { maxJobs: 256, maxWeight: 2 * 1024 * 1024, weightOf: (job: HashJob) => job.size ?? TYPICAL_SIZE, wire: jobText };
+const BATCH_LIMITS = { maxJobs: 256, maxWeight: 2 * 1024 * 1024, weightOf, wire: jobText };
 
-/** A job as sent to a thread: `z` (gzip) or `-`, then the path. */
+function weightOf(job: HashJob): number {
+  return job.cachedEntry === undefined ? (job.size ?? TYPICAL_SIZE) : STAT_WEIGHT;
+}
+
+/**
+ * A job as sent to a thread: `z` (gzip) or `-`, the cached entry if any (a stamp, a tab, a hash), a tab, then the
+ * path (which may hold tabs).
+ */
 export function jobText(job: HashJob): string {
-  return `${job.gzip ? 'z' : '-'}${job.path}`;
+  return `${job.gzip ? 'z' : '-'}${job.cachedEntry ?? ''}\t${job.path}`;
 }
 
 export function parseJobText(text: string): HashJob {
-  return { gzip: text.startsWith('z'), path: text.slice(1) };
+  const gzip = text.startsWith('z');
+  if (text.charCodeAt(1) === 9) return { gzip, path: text.slice(2) };
+  const end = text.indexOf('\t', text.indexOf('\t') + 1);
+  return { gzip, path: text.slice(end + 1), cachedEntry: text.slice(1, end) };
 }
 
 /** One file, in this thread. Errors come back as values: they must cross from a worker. */
 export async function hashJob(job: HashJob): Promise<HashResult> {
   try {
+    if (job.cachedEntry !== undefined && entryMatches(job.cachedEntry, statSync(job.path), job.gzip)) return UNCHANGED;
     const { stamp, hash } = await hashFile(job.path, job.gzip);
-    return { ok: true, stamp, hash };
+    return { ok: true, entry: cacheEntry(stamp, job.gzip, hash) };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     return { ok: false, ...(code === undefined ? {} : { code }), message };
@@ -53,17 +88,16 @@ export async function hashJob(job: HashJob): Promise<HashResult> {
  * nested objects (measured: postMessage was a tenth of a hashing thread's time with objects).
  */
 export function resultText(result: HashResult): string {
+  if (result.ok === 'unchanged') return '=';
   if (!result.ok) return `!${result.code ?? ''}\t${result.message}`;
-  const { stamp, hash } = result;
-  return `${stamp.size}:${stamp.mtimeMs}:${stamp.ctimeMs}:${stamp.ino}\t${hash.size}:${hash.md5}:${hash.multipartEtag ?? ''}`;
+  return result.entry; // starts with the file's size: a digit
 }
 
 export function parseResultText(text: string): HashResult {
+  if (text === '=') return UNCHANGED;
+  if (!text.startsWith('!')) return { ok: true, entry: text };
   const tab = text.indexOf('\t');
-  if (text.startsWith('!')) return { ok: false, ...(tab > 1 ? { code: text.slice(1, tab) } : {}), message: text.slice(tab + 1) };
-  const [size, mtimeMs, ctimeMs, ino] = text.slice(0, tab).split(':').map(Number) as [number, number, number, number];
-  const [hashSize, md5, multipartEtag] = text.slice(tab + 1).split(':') as [string, string, string];
-  return { ok: true, stamp: { size, mtimeMs, ctimeMs, ino }, hash: { size: Number(hashSize), md5, ...(multipartEtag ? { multipartEtag } : {}) } };
+  return { ok: false, ...(tab > 1 ? { code: text.slice(1, tab) } : {}), message: text.slice(tab + 1) };
 }
 
 /**
@@ -80,6 +114,11 @@ export class FileHasher {
   /** Positions (in the order of add) of the files queued without their size. */
   readonly #sizeUnknown: number[] = [];
   #added = 0;
+  /** Files added with a cached entry (most need a stat only), and files known to need reading. */
+  #cachedAdded = 0;
+  #toRead = 0;
+  /** The threads the pool grows to once there is reading to do (it may start with one). */
+  #threads = 0;
 
   constructor(onResult: (index: number, result: HashResult) => void) {
     this.#onResult = onResult;
@@ -88,13 +127,22 @@ export class FileHasher {
   /**
    * Threads for the hashing: one per core, up to 4. The main thread needs little CPU meanwhile (the listing waits
    * on the network), and a scan hashing on one core of two could not keep up with a plain loop. None when run from
-   * the TypeScript sources (tests): then the files are hashed in this thread.
+   * the TypeScript sources (tests): then the files are hashed in this thread. When nearly every file so far has a
+   * cached entry (a warm cache: stats, not reads), one thread starts, and the others only once READ_TO_GROW files
+   * turn out to need reading or BACKLOG_TO_GROW files wait for it: a thread costs 45–90 ms of CPU to start (measured
+   * on a busy 2-core machine), more than the stats of 5,000 files, and on two cores that CPU is the main thread's.
    */
   startThreads(threads = Math.min(4, availableParallelism())): void {
     const file = compiledWorker(new URL('./hash-worker.js', import.meta.url));
     if (this.#pool || file === undefined || threads < 1) return;
-    this.#pool = new BatchPool(file, threads, 'hashing');
-    this.#queue = this.#pool.queue(BATCH_LIMITS, (index, text) => this.#onResult(index, parseResultText(text)));
+    this.#threads = threads;
+    const mostlyCached = this.#cachedAdded * 10 >= this.#added * 9 && this.#toRead < READ_TO_GROW;
+    this.#pool = new BatchPool(file, mostlyCached ? 1 : threads, 'hashing');
+    this.#queue = this.#pool.queue(BATCH_LIMITS, (index, text) => {
+      const result = parseResultText(text);
+      if (result.ok === true) this.#readOne();
+      this.#onResult(index, result);
+    });
     for (const job of this.#held.splice(0)) this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
   }
 
@@ -102,14 +150,25 @@ export class FileHasher {
   add(job: HashJob): void {
     if (job.size === undefined) this.#sizeUnknown.push(this.#added);
     this.#added += 1;
-    if (this.#queue) this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
-    else this.#held.push(job);
+    if (job.cachedEntry === undefined) this.#readOne();
+    else this.#cachedAdded += 1;
+    if (!this.#queue) return void this.#held.push(job);
+    this.#queue.add(job, (job.size ?? 0) > MULTIPART_THRESHOLD);
+    // One thread stats about as fast as the walk finds files: a backlog this long means it cannot keep up (100,000 files).
+    if (this.#queue.backlog === BACKLOG_TO_GROW * 2) this.#pool!.growTo(this.#threads);
+  }
+
+  /** One more file to read (one without a cached entry, or one whose stamp changed): the pool grows when they add up. */
+  #readOne(): void {
+    this.#toRead += 1;
+    if (this.#toRead === READ_TO_GROW) this.#pool?.growTo(this.#threads);
   }
 
   /** Once every file added is hashed (and handed to onResult); rejects with the first error. */
   async finish(): Promise<void> {
     if (!this.#queue && this.#held.length >= MIN_JOBS_FOR_WORKERS) this.startThreads();
     if (!this.#queue) return hashInThisThread(this.#held.splice(0), this.#onResult);
+    if (this.#queue.backlog >= BACKLOG_TO_GROW) this.#pool!.growTo(this.#threads);
     const done = this.#queue.finish();
     done.catch(() => {}); // awaited below
     await this.#promoteLargeFiles(this.#queue);

@@ -63,15 +63,28 @@ export class HashCache {
 
   /** Keeps a file's hash for the next scan: `fromCache` when it came from this cache's entry. */
   remember(relative: string, stamp: FileStamp, gzip: boolean, hash: BodyHash, fromCache = false): void {
-    if (fromCache) {
-      this.#hits += 1;
-      this.#next.push(relative, this.#previous.get(relative)!);
-      return;
-    }
+    if (fromCache) return this.reuse(relative);
     if (this.#file === undefined) return;
     // A file changed just before the scan may change again within the same timestamp tick: its hash is not kept.
     if (changedJustBefore(stamp, this.#startedAt)) return;
-    this.#next.push(relative, `${stampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`);
+    this.#next.push(relative, cacheEntry(stamp, gzip, hash));
+  }
+
+  /** remember(), for a file hashed into a whole entry (cacheEntry's text, as a hashing thread sends it). */
+  rememberEntry(relative: string, entry: string): void {
+    if (this.#file === undefined) return;
+    const afterSize = entry.indexOf(':') + 1;
+    const afterMtime = entry.indexOf(':', afterSize) + 1;
+    const mtimeMs = Number(entry.slice(afterSize, afterMtime - 1));
+    const ctimeMs = Number(entry.slice(afterMtime, entry.indexOf(':', afterMtime)));
+    if (changedJustBefore({ mtimeMs, ctimeMs }, this.#startedAt)) return;
+    this.#next.push(relative, entry);
+  }
+
+  /** Keeps a file's entry (`entry(relative)`) as it is: the file still has the stamp it records. */
+  reuse(relative: string, entry = this.#previous.get(relative)!): void {
+    this.#hits += 1;
+    this.#next.push(relative, entry);
   }
 
   /** Files whose hash came from the cache. */
@@ -143,14 +156,38 @@ export function removeUnusedCaches(dir: string, before: number): void {
 
 /** The hash in a cache entry, if the entry was recorded for exactly this stamp and gzip setting. */
 export function matchCacheEntry(entry: string | undefined, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
-  if (entry === undefined) return undefined;
-  const prefix = `${stampText(stamp, gzip)}\t`;
-  if (!entry.startsWith(prefix)) return undefined;
-  const match = HASH.exec(entry.slice(prefix.length));
-  return match ? { size: Number(match[2]), md5: match[1]!, ...(match[3] ? { multipartEtag: match[3] } : {}) } : undefined;
+  return entry !== undefined && isWholeEntry(entry) && entryMatches(entry, stamp, gzip) ? cachedHash(entry) : undefined;
 }
 
-function stampText(stamp: FileStamp, gzip: boolean): string {
+/** Whether an entry was recorded for this stamp and gzip setting (a hashing thread asks, with the file's stamp). */
+export function entryMatches(entry: string, stamp: FileStamp, gzip: boolean): boolean {
+  const prefix = cacheStampText(stamp, gzip);
+  return entry.length > prefix.length && entry.charCodeAt(prefix.length) === 9 && entry.startsWith(prefix);
+}
+
+/** Whether an entry has its stamp and a well-formed hash (a damaged line is no entry). Allocates nothing. */
+export function isWholeEntry(entry: string): boolean {
+  HASH_AT.lastIndex = entry.indexOf('\t') + 1;
+  return HASH_AT.lastIndex > 0 && HASH_AT.test(entry);
+}
+
+/** The hash of a whole entry (isWholeEntry). */
+export function cachedHash(entry: string): BodyHash {
+  HASH_AT.lastIndex = entry.indexOf('\t') + 1;
+  const match = HASH_AT.exec(entry)!;
+  return match[3] ? { size: Number(match[2]), md5: match[1]!, multipartEtag: match[3] } : { size: Number(match[2]), md5: match[1]! };
+}
+
+/** HASH, read from a given position of an entry (sticky): no slice of the entry. */
+const HASH_AT = new RegExp(HASH.source.slice(1), 'y');
+
+/** A file's entry: `<stamp>:<z or ->\t<md5>:<size>:<multipart ETag or nothing>`. */
+export function cacheEntry(stamp: FileStamp, gzip: boolean, hash: BodyHash): string {
+  return `${cacheStampText(stamp, gzip)}\t${hash.md5}:${hash.size}:${hash.multipartEtag ?? ''}`;
+}
+
+/** A stamp and the gzip setting as a cache entry records them. */
+export function cacheStampText(stamp: FileStamp, gzip: boolean): string {
   return `${stampOf(stamp)}:${gzip ? 'z' : '-'}`;
 }
 

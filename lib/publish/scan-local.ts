@@ -1,5 +1,5 @@
 /** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
@@ -8,9 +8,8 @@ import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
-import { HashCache, matchCacheEntry } from './hash-cache.js';
+import { cachedHash, HashCache, isWholeEntry } from './hash-cache.js';
 import type { BodyHash } from './body-hash.js';
-import type { FileStamp } from '../files/file-stamp.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
 
@@ -41,12 +40,11 @@ export interface LocalScan {
   hashesFromCache: number;
 }
 
-/** One file the walk found, to be hashed. */
+/** A symlink the walk found, to be resolved. */
 interface Candidate {
   relative: string;
   key: string;
   absolute: string;
-  symlink: boolean;
 }
 
 export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
@@ -63,50 +61,57 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
 }
 
 /**
- * Walks the folder: every publishable file's object key (names checked), nothing read yet. Each candidate is offered
- * to `take` (which may queue it for hashing at once); those it does not take are returned. Pauses now and then, so
- * that hashing threads fed meanwhile get their next batches.
+ * Walks the folder: every publishable file's object key (names checked), nothing read yet. Each file is handed to
+ * `take` (which queues it for hashing at once), each symlink returned, to be resolved. Pauses now and then, so that
+ * hashing threads fed meanwhile get their next batches.
  */
-async function walkFolder(root: string, options: LocalScanOptions, warnings: string[], take: (candidate: Candidate) => boolean): Promise<{ keys: string[]; rest: (Candidate | undefined)[] }> {
+async function walkFolder(root: string, options: LocalScanOptions, warnings: string[], take: (relative: string, key: string, absolute: string) => void): Promise<{ keys: string[]; rest: (Candidate | undefined)[] }> {
   const classify = makePathClassifier(options.exclude, options.include);
   const leftovers: string[] = [];
   const keys: string[] = [];
   const rest: Candidate[] = [];
+  // `root` is resolved and the names come from readdir: a concatenation is the path.join of each file, for less.
+  const base = root.endsWith(path.sep) ? root : root + path.sep;
   let pausedAt = performance.now();
-  for (const { relative, entry } of listFolder(root)) {
-    if (performance.now() - pausedAt > 4) {
-      await new Promise((resolve) => setImmediate(resolve));
-      pausedAt = performance.now();
-    }
+  const offer = (relative: string, entry: Dirent) => {
     const verdict = classify(relative);
     if (verdict !== 'publish') {
       if (verdict === 'leftover') leftovers.push(relative);
       else if (/(^|\/)\.env(\.|$)/.test(relative)) warnings.push(`${relative} is in the folder to publish; it is not uploaded, but keep secrets out of the site folder`);
-      continue;
+      return;
     }
     if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
       // Reading one would block or never end.
       throw usageError('special-file', `${relative} is a named pipe or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
     }
-    const candidate = { relative, key: keyFor(relative, options.prefix), absolute: path.join(root, relative), symlink: entry.isSymbolicLink() };
-    keys.push(candidate.key);
-    if (!take(candidate)) rest.push(candidate);
+    const key = keyFor(relative, options.prefix);
+    keys.push(key);
+    if (entry.isSymbolicLink()) rest.push({ relative, key, absolute: base + relative });
+    else take(relative, key, base + relative);
+  };
+  for (const _ of walkFolders(base, offer)) {
+    if (performance.now() - pausedAt > 4) {
+      await new Promise((resolve) => setImmediate(resolve));
+      pausedAt = performance.now();
+    }
   }
   if (leftovers.length > 0) warnings.push(leftoversWarning(leftovers, 'publish'));
   return { keys, rest };
 }
 
 /**
- * Every entry under `root` but folders, with its `/`-separated relative path: symlinks are not followed, `.git` and
- * `node_modules` (folder or file, at any depth) are left out, and every name read is checked by the builder's rule
- * (lib/files/file-names.ts: no control characters, UTF-8). Hand-written rather than fast-glob: a synchronous
- * readdir walk of the 10,000-file benchmark folder (4,400 folders) took a third of fast-glob's time (0.22 vs 0.52 s
- * on a loaded machine), and the walk is on the critical path of every publish.
+ * Every entry under `base` (a resolved folder path ending in a separator) but folders, handed to `onEntry` with its `/`-separated relative path; yields after each
+ * folder and every 256 entries, so that the caller can pause. Symlinks are not followed, `.git` and `node_modules` (folder
+ * or file, at any depth) are left out, and every name read is checked by the builder's rule (lib/files/file-names.ts:
+ * no control characters, UTF-8). Hand-written rather than fast-glob: a synchronous readdir walk of the 10,000-file
+ * benchmark folder (4,400 folders) took a third of fast-glob's time (0.22 vs 0.52 s on a loaded machine), and the
+ * walk is on the critical path of every publish.
  */
-function* listFolder(root: string): Generator<{ relative: string; entry: Dirent }> {
+function* walkFolders(base: string, onEntry: (relative: string, entry: Dirent) => void): Generator<void> {
   const folders = [''];
+  let sincePause = 0;
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
-    const absolute = folder === '' ? root : path.join(root, folder);
+    const absolute = base + folder;
     let entries: Dirent[];
     try {
       entries = readdirSync(absolute, { withFileTypes: true });
@@ -120,8 +125,13 @@ function* listFolder(root: string): Generator<{ relative: string; entry: Dirent 
       if (problem) throw badNameError(relative, problem);
       if (entry.name === '.git' || entry.name === 'node_modules') continue;
       if (entry.isDirectory()) folders.push(relative);
-      else yield { relative, entry };
+      else onEntry(relative, entry);
+      if (++sincePause === 256) {
+        sincePause = 0;
+        yield;
+      }
     }
+    yield;
   }
 }
 
@@ -132,34 +142,25 @@ interface Target {
   siteKey: string;
   path: string;
   gzip: boolean;
+  /** The hash cache's entry for the file, if it has a whole one (set when it is queued). */
+  cached: string | undefined;
 }
 
-/** Candidates looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
+/** Symlinks looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
 const SLICE = 512;
-/** Cached files stat'ed as the walk finds them before StaleCacheProbe judges the cache. */
+/** Cached files whose answer judges whether the cache is wholly stale (StaleCacheProbe). */
 const STALE_SAMPLE = 64;
 
 /**
- * Whether the hash cache's entries look stale, judged on the cached files stat'ed during the walk. In a fresh clone
- * or after a rebuild every stamp is new: stat'ing the cached files only after the walk left the hashing threads idle
- * until then (a fresh-clone publish of 10,000 files took 0.25 s longer with its cache than without). The first
- * STALE_SAMPLE cached files are stat'ed as the walk finds them, and the walk goes on stat'ing them while most missed;
- * a warm cache (most hit) leaves the stats for after the walk, which then tells the listing its keys sooner.
+ * Whether the hash cache's entries are wholly stale, judged on the answers for the first STALE_SAMPLE cached files:
+ * when none of them had its recorded stamp (a fresh clone has new inodes everywhere, so none can match), the other
+ * files are queued without their cached stamps, as uncached ones are, and the hashing threads read them without a
+ * stat first. If that is wrong, files the cache could have vouched for are read: slower, the hashes the same.
  */
 class StaleCacheProbe {
   #checked = 0;
   #missed = 0;
 
-  get checkNow(): boolean {
-    return this.#checked < STALE_SAMPLE || this.#missed * 2 > this.#checked;
-  }
-
-  /**
-   * Every cached file of the sample had a new stamp: the cache is taken for wholly stale (a fresh clone has new inodes
-   * everywhere, so none can match), and the other cached files are queued without a stat, as uncached ones are (the
-   * hashing thread stats what it reads; 10,000 stats were ~90 ms of the main thread, the one the scan waits on). If
-   * that is wrong, files the cache could have vouched for are read: slower, the hashes the same.
-   */
   get allMissed(): boolean {
     return this.#checked >= STALE_SAMPLE && this.#missed === this.#checked;
   }
@@ -172,64 +173,51 @@ class StaleCacheProbe {
 
 /**
  * Walks the folder, tells onKeys, and hashes each file or takes its hash from the cache, with the headers each
- * object gets. A file the cache knows is stat'ed (a stat is cheap; sending a file to a thread is not) and done at
- * once if its stamp matches; the others go to the hashing threads. A file without a cache entry (in a fresh clone
- * without a cache, every file) is not stat'ed here but queued as the walk finds it; a cached file is stat'ed during
- * the walk while the cache looks stale (StaleCacheProbe), else after it. The threads, started once enough files are
- * queued, boot and hash while the walk goes on. Each result is taken in as it comes, while the others are hashed.
+ * object gets. Every file is queued for the hashing threads as the walk finds it; one the cache knows goes with its
+ * recorded stamp, and the thread stats it and answers `unchanged` instead of reading it when the stamp still
+ * matches (file-hasher.ts). So the main thread, the one the scan waits on, never stats a file: it walks while the
+ * threads, started once enough files are queued, boot and then stat and hash. Each result is taken in as it comes.
  */
 async function scanFiles(root: string, realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   const toFile = localFileMaker(options.policy);
   const files: LocalFile[] = [];
-  // Emptied as the scan goes (candidates looked at, targets hashed): at 100,000 files they would otherwise
-  // all be held until the end, beside the files they become.
+  const probe = new StaleCacheProbe();
+  // Emptied as the scan goes (targets hashed): at 100,000 files they would otherwise all be held until the end,
+  // beside the files they become.
   const toRead: (Target | undefined)[] = [];
   const hasher = new FileHasher((index, result) => {
     const target = toRead[index]!;
     toRead[index] = undefined;
+    if (target.cached !== undefined) probe.record(result.ok === 'unchanged');
+    if (result.ok === 'unchanged') {
+      hashCache.reuse(target.relative, target.cached);
+      files.push(toFile(target, cachedHash(target.cached!)));
+      return;
+    }
     if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
-    hashCache.remember(target.relative, result.stamp, target.gzip, result.hash);
-    files.push(toFile(target, result.hash));
+    hashCache.rememberEntry(target.relative, result.entry);
+    files.push(toFile(target, cachedHash(result.entry)));
   });
-  const read = (target: Target, size?: number) => {
+  const read = (target: Target) => {
+    const entry = hashCache.entry(target.relative);
+    const cached = entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry;
+    target.cached = cached;
     toRead.push(target);
     // The threads start once enough files are queued (they take a while to boot), not at the end.
     if (toRead.length === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
-    hasher.add({ path: target.path, gzip: target.gzip, ...(size === undefined ? {} : { size }) });
-  };
-  /** A cached file: its stamp decides whether the cache's hash holds. */
-  const cachedOrRead = (target: Target, entry: string): boolean => {
-    const stamp = stampOf(target);
-    const known = matchCacheEntry(entry, stamp, target.gzip);
-    if (!known) {
-      read(target, stamp.size);
-      return false;
-    }
-    hashCache.remember(target.relative, stamp, target.gzip, known, true);
-    files.push(toFile(target, known));
-    return true;
+    // An entry starts with the size the file had: a large one is hashed first if it changed (parseInt stops at the `:`).
+    if (cached === undefined) hasher.add({ path: target.path, gzip: target.gzip });
+    else hasher.add({ path: target.path, gzip: target.gzip, cachedEntry: cached, size: parseInt(cached, 10) });
   };
   try {
-    const probe = new StaleCacheProbe();
-    const { keys, rest } = await walkFolder(root, options, warnings, (candidate) => {
-      if (candidate.symlink) return false;
-      const entry = hashCache.entry(candidate.relative);
-      if (entry !== undefined && !probe.checkNow) return false;
-      const target = targetOf(candidate, candidate.absolute, options);
-      if (entry === undefined || probe.allMissed) read(target);
-      else probe.record(cachedOrRead(target, entry));
-      return true;
-    });
+    const { keys, rest } = await walkFolder(root, options, warnings, (relative, key, absolute) => read(targetOf(relative, key, absolute, options)));
     options.onKeys?.(keys);
     for (let index = 0; index < rest.length; index++) {
       if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
       const candidate = rest[index]!;
       rest[index] = undefined;
-      const target = candidate.symlink ? await symlinkTargetOf(candidate, realRoot, options, warnings) : targetOf(candidate, candidate.absolute, options);
-      if (!target) continue;
-      const entry = hashCache.entry(target.relative);
-      if (entry === undefined) read(target);
-      else cachedOrRead(target, entry);
+      const target = await symlinkTargetOf(candidate, realRoot, options, warnings);
+      if (target) read(target);
     }
     await hasher.finish();
   } finally {
@@ -241,25 +229,15 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
 /** Where a symlinked candidate is read (resolved and checked); undefined for a symlinked folder. */
 async function symlinkTargetOf(candidate: Candidate, realRoot: string, options: LocalScanOptions, warnings: string[]): Promise<Target | undefined> {
   const target = await resolveFile(candidate.absolute, candidate.relative, realRoot);
-  if (target) return targetOf(candidate, target.path, options);
+  if (target) return targetOf(candidate.relative, candidate.key, target.path, options);
   warnings.push(`${candidate.relative} is a symlink to a folder; it is skipped (symlinked folders are not followed)`);
   return undefined;
 }
 
 /** A candidate read at `path`, and whether its body is gzipped. Regular files found by the walk are inside the folder: no realpath. */
-function targetOf({ relative, key }: Candidate, path: string, options: LocalScanOptions): Target {
+function targetOf(relative: string, key: string, path: string, options: LocalScanOptions): Target {
   const siteKey = key.slice(options.prefix.length);
-  return { relative, key, siteKey, path, gzip: options.policy.gzipFor(siteKey) };
-}
-
-function stampOf(target: Target): FileStamp {
-  try {
-    const { size, mtimeMs, ctimeMs, ino } = statSync(target.path);
-    return { size, mtimeMs, ctimeMs, ino };
-  } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw unreadable(target.relative, code ?? message);
-  }
+  return { relative, key, siteKey, path, gzip: options.policy.gzipFor(siteKey), cached: undefined };
 }
 
 function unreadable(relative: string, reason: string): FleuronError {
@@ -269,13 +247,18 @@ function unreadable(relative: string, reason: string): FleuronError {
 /** Builds the LocalFile of a hashed target; one header object per distinct header set (100,000 pages share a handful). */
 function localFileMaker(policy: CompiledHeaderPolicy): (target: Target, hash: BodyHash) => LocalFile {
   const sharedHeaders = new Map<string, ObjectHeaders>();
+  // Without user rules the policy returns one frozen object per file-name class (header-rules.ts): each such object
+  // is looked up by its content once, not per file.
+  const canonical = new WeakMap<ObjectHeaders, ObjectHeaders>();
   const headersFor = (key: string) => {
     const headers = policy.headersFor(key);
+    const seen = canonical.get(headers);
+    if (seen) return seen;
     const id = JSON.stringify(headers);
-    const shared = sharedHeaders.get(id);
-    if (shared) return shared;
-    sharedHeaders.set(id, headers);
-    return headers;
+    const known = sharedHeaders.get(id) ?? headers;
+    sharedHeaders.set(id, known);
+    if (Object.isFrozen(headers)) canonical.set(headers, known);
+    return known;
   };
   return ({ key, siteKey, path, gzip }, hash) => ({
     key,

@@ -38,6 +38,9 @@ const IN_FLIGHT = 2;
 export class BatchPool<Job, Result> {
   readonly #workers: Worker[];
   readonly #label: string;
+  readonly #file: string;
+  readonly #workerData: unknown;
+  readonly #queues: BatchQueue<Job, Result>[] = [];
 
   /**
    * @param label what the threads do, for a message when one stops (`hashing`, `render`).
@@ -46,6 +49,21 @@ export class BatchPool<Job, Result> {
   constructor(file: string, threads: number, label: string, workerData?: unknown) {
     this.#workers = Array.from({ length: threads }, () => startWorker(file, workerData));
     this.#label = label;
+    this.#file = file;
+    this.#workerData = workerData;
+  }
+
+  /**
+   * Grows the pool to `threads` threads (never shrinks it); the queues already open send their batches to the new
+   * ones too. A pool can start small when it expects little work (a thread takes tens of milliseconds of CPU to
+   * start) and grow once it learns otherwise.
+   */
+  growTo(threads: number): void {
+    while (this.#workers.length < threads) {
+      const worker = startWorker(this.#file, this.#workerData);
+      this.#workers.push(worker);
+      for (const queue of this.#queues) queue.adopt(worker);
+    }
   }
 
   get size(): number {
@@ -61,7 +79,9 @@ export class BatchPool<Job, Result> {
 
   /** A queue fed job by job while the threads already work on the first batches (see BatchQueue). */
   queue(limits: BatchLimits<Job>, deliver?: (index: number, result: Result) => void): BatchQueue<Job, Result> {
-    return new BatchQueue(this.#workers, this.#label, limits, deliver);
+    const queue = new BatchQueue(this.#workers, this.#label, limits, deliver);
+    this.#queues.push(queue);
+    return queue;
   }
 
   async close(): Promise<void> {
@@ -85,7 +105,7 @@ export interface BatchLimits<Job> {
  * other threads idle while it runs alone.
  */
 export class BatchQueue<Job, Result> {
-  readonly #workers: readonly Worker[];
+  readonly #workers: Worker[];
   readonly #label: string;
   readonly #limits: BatchLimits<Job>;
   readonly #results: Result[] = [];
@@ -104,6 +124,8 @@ export class BatchQueue<Job, Result> {
   readonly #sent: number[][][];
   readonly #settled: Promise<void>;
   #finishing = false;
+  /** Settled: every result in, or failed. */
+  #over = false;
   #failure: unknown;
   #settle: (error?: unknown) => void = () => {};
 
@@ -115,14 +137,29 @@ export class BatchQueue<Job, Result> {
    *   100,000 results are never all held. What it throws rejects finish().
    */
   constructor(workers: readonly Worker[], label: string, limits: BatchLimits<Job>, deliver?: (index: number, result: Result) => void) {
-    this.#workers = workers;
+    this.#workers = [...workers];
     this.#label = label;
     this.#limits = limits;
     this.#deliver = deliver;
     this.#sent = workers.map(() => []);
-    this.#settled = new Promise<void>((resolve, reject) => (this.#settle = (error) => (error === undefined ? resolve() : reject(error))));
+    this.#settled = new Promise<void>((resolve, reject) => {
+      this.#settle = (error) => {
+        this.#over = true;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+    });
     this.#settled.catch(() => {}); // reported by finish()
     workers.forEach((worker, index) => this.#listen(worker, index));
+  }
+
+  /** Sends batches to one more thread (BatchPool.growTo). */
+  adopt(worker: Worker): void {
+    if (this.#over) return;
+    this.#workers.push(worker);
+    this.#sent.push([]);
+    this.#listen(worker, this.#workers.length - 1);
+    this.#dispatch();
   }
 
   /** Queues a job; its result will be at this position (the count of jobs added before it) in finish()'s array. */
@@ -137,6 +174,11 @@ export class BatchQueue<Job, Result> {
     }
     this.#pendingWeight += this.#limits.weightOf?.(job) ?? 0;
     this.#dispatch();
+  }
+
+  /** Jobs added and not sent yet. */
+  get backlog(): number {
+    return this.#pending();
   }
 
   /** The job at `index` (its position in the order of add) if it is still waiting to be sent, and not urgent. */
