@@ -29,3 +29,45 @@ it('renders the same bytes with worker threads as in one thread', async () => {
   expect(JSON.parse(stdout)).toEqual({ threaded: [270, 2], single: [270, 0] });
   expect(await readTree(path.join(root, 'threads'))).toEqual(await readTree(path.join(root, 'single')));
 });
+
+/** 260 pages in four folders, each linking to another page's section. */
+function manyPages(extra: Record<string, string> = {}): Record<string, string> {
+  const pages: Record<string, string> = { 'fleuron.yaml': 'title: Workers\nbaseUrl: https://ex.org/\n', 'index.md': '# Home', ...extra };
+  for (let index = 0; index < 260; index++) {
+    pages[`part-${index % 4}/page-${index}.md`] = `---\ntitle: Page ${index}\n---\n## Section\n\n| a | b |\n| - | - |\n| ${index} | x |\n\nSee [next](../part-${(index + 4) % 4}/page-${(index + 4) % 260}.md#section).\n`;
+  }
+  return pages;
+}
+
+it('renders the same bytes in this thread with one worker beside it (the default on 2 cores) as in one thread', async () => {
+  const src = await writeSite(manyPages());
+  const root = await tempDir();
+  const script = `
+    const { availableParallelism } = await import('node:os');
+    const { buildSite } = await import(${JSON.stringify(path.resolve('dist/builder/index.js'))});
+    const { BUILD_SRC: src, BUILD_ROOT: root } = process.env;
+    const shared = await buildSite({ sourceDir: src, outDir: root + '/default', cacheDir: root + '/cache-default' });
+    const single = await buildSite({ sourceDir: src, outDir: root + '/single', cacheDir: root + '/cache-single', threads: 1 });
+    console.log(JSON.stringify({ cores: availableParallelism(), shared: shared.workers, single: single.workers }));`;
+  const { stdout } = await run('node', ['--input-type=module', '-e', script], { env: { ...process.env, BUILD_SRC: src, BUILD_ROOT: root } });
+  const { cores, shared, single } = JSON.parse(stdout) as { cores: number; shared: number; single: number };
+  expect(single).toBe(0);
+  expect(shared).toBe(cores === 2 ? 1 : cores > 2 ? Math.min(cores - 1, 6) : 0);
+  expect(await readTree(path.join(root, 'default'))).toEqual(await readTree(path.join(root, 'single')));
+});
+
+it.each([0, 130, 259])('stops the build with the one-line error of page %i, whichever thread renders it', async (failing) => {
+  const pages = manyPages();
+  pages[`part-${failing % 4}/page-${failing}.md`] = `---\ntitle: Deep\n---\n${'>'.repeat(40)} too deep\n`;
+  const src = await writeSite(pages);
+  const root = await tempDir();
+  const script = `
+    const { buildSite } = await import(${JSON.stringify(path.resolve('dist/builder/index.js'))});
+    const { BUILD_SRC: src, BUILD_ROOT: root } = process.env;
+    const failure = await buildSite({ sourceDir: src, outDir: root + '/out', cacheDir: root + '/cache' }).then(() => undefined, (error) => error);
+    console.log(JSON.stringify({ code: failure?.code, message: failure?.message }));`;
+  const { stdout } = await run('node', ['--input-type=module', '-e', script], { env: { ...process.env, BUILD_SRC: src, BUILD_ROOT: root } });
+  const { code, message } = JSON.parse(stdout) as { code?: string; message?: string };
+  expect(code).toBe('markdown-too-complex');
+  expect(message).toContain(`part-${failing % 4}/page-${failing}.md:4:`);
+});

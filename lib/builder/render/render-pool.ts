@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FleuronError, type ExitCode } from '../../errors/fleuron-error.js';
-import { compiledWorker } from '../../workers/batch-pool.js';
+import { compiledWorker, startWorkerThread } from '../../workers/batch-pool.js';
 import { prepareSite, type PageJob, type RenderContext } from './render-context.js';
 import { renderPage, type RenderedPage } from './render-page.js';
 
@@ -23,7 +23,10 @@ const BATCH_SIZE = 50;
 const workerFile = () => compiledWorker(new URL('./render-worker.js', import.meta.url));
 
 export interface RenderPoolOptions {
-  /** Number of worker threads; defaults to one less than the available parallelism. 0 or 1 renders in this thread. */
+  /**
+   * Number of worker threads; defaults to one less than the available parallelism, and on 2 cores to one worker
+   * rendering beside this thread. 0 or 1 renders in this thread.
+   */
   threads?: number;
   /**
    * Render in a worker thread however few the pages, so that this thread stays free (the preview server answers
@@ -37,7 +40,8 @@ export interface RenderPoolOptions {
  * context and the results): measured on 2 cores, 4,000 pages took 6.9 s in this thread and 9.4 s in 2 workers.
  * Two workers on 2 cores (this thread waiting) measured again for the cold build (#13, shared machine): CPU 5.9 → 8.3 s
  * (simple corpus) and 10.9 → 13.5 s (rich), peak RSS 210 → 300 MB and 245 → 320–340 MB, wall no better.
- * So workers start from 3 cores, leaving one for this thread and the system.
+ * So worker pools start from 3 cores, leaving one for this thread and the system; on 2 cores this thread renders
+ * with one worker beside it (see renderHereAndInWorker).
  */
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism() - 1);
@@ -51,6 +55,9 @@ export async function renderPages(jobs: readonly PageJob[], context: RenderConte
   const timeLimitMs = context.config.markdown.pageTimeLimitSeconds * 1000;
   if (file !== undefined && options.isolate && (threads < 2 || jobs.length < MIN_JOBS_FOR_WORKERS)) {
     return { pages: await renderInWorkers(file, jobs, context, 1, timeLimitMs), workers: 1 };
+  }
+  if (file !== undefined && options.threads === undefined && availableParallelism() === 2 && jobs.length >= MIN_JOBS_FOR_WORKERS) {
+    return { pages: await renderHereAndInWorker(file, jobs, context, timeLimitMs), workers: 1 };
   }
   if (file === undefined || threads < 2 || jobs.length < MIN_JOBS_FOR_WORKERS) {
     const site = prepareSite(context);
@@ -66,6 +73,38 @@ async function renderInWorkers(file: string, jobs: readonly PageJob[], context: 
     await Promise.all(workers.map((worker) => drive(worker, queue, context, timeLimitMs)));
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return queue.results;
+}
+
+/** How many pages this thread renders before it lets the worker's results in and sends the worker its next batch. */
+const PAGES_BETWEEN_TURNS = 4;
+
+/**
+ * Renders on both cores of a 2-core machine without a third isolate: this thread and one worker take batches from
+ * the same queue. This thread starts at once (the worker loads meanwhile) and hands over to the event loop every few
+ * pages, so the worker's results come in and its next batch goes out while this thread renders. Pages rendered here
+ * have no time limit, as in a build on one thread.
+ */
+async function renderHereAndInWorker(file: string, jobs: readonly PageJob[], context: RenderContext, timeLimitMs: number): Promise<RenderedPage[]> {
+  const queue: JobQueue = { jobs, next: 0, results: new Array(jobs.length) };
+  const worker = startWorker(file, context);
+  let workerFailure: { error: unknown } | undefined;
+  const workerDone = drive(worker, queue, context, timeLimitMs).catch((error: unknown) => {
+    workerFailure = { error };
+  });
+  try {
+    const site = prepareSite(context);
+    while (queue.next < jobs.length && !workerFailure) {
+      const start = queue.next;
+      const end = (queue.next = Math.min(jobs.length, start + PAGES_BETWEEN_TURNS));
+      for (let index = start; index < end; index++) queue.results[index] = renderPage(jobs[index]!, site);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await workerDone;
+    if (workerFailure) throw workerFailure.error;
+  } finally {
+    await worker.terminate();
   }
   return queue.results;
 }
@@ -112,10 +151,14 @@ interface JobQueue {
   results: RenderedPage[];
 }
 
+/**
+ * A render worker's young generation, capped near Node 20's default (16 MB semi-spaces): Node 24's grows to 64 MB
+ * ones (measured, rich corpus on Node 24: the cold build's peak RSS 468 → 393 MB with the cap).
+ */
+const RENDER_WORKER_LIMITS = { maxYoungGenerationSizeMb: 48 };
+
 function startWorker(file: string, context: RenderContext): Worker {
-  // Workers inherit Node's flags; --input-type (from `node --input-type=module -e …`) would refuse a worker file.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  return new Worker(file, { workerData: { context }, execArgv });
+  return startWorkerThread(file, { context }, RENDER_WORKER_LIMITS);
 }
 
 type WorkerMessage = { ready?: true; result?: RenderedPage; error?: { code?: string; message: string; hint?: string; exitCode?: ExitCode } };
