@@ -179,7 +179,8 @@ async function writeSite(plan: SitePlan, pages: RenderedSite['pages'], outDir: s
   const allKept = new Set([...kept, ...keptCopies]);
   const written = await writeOutput(outDir, { files, copies, kept: allKept, ...(last ? { existing: last.files, written: last.generated } : {}) });
   const pageOutputs = new Set(pages.map((page) => page.outputPath));
-  const generated = new Map([...files].filter(([outputPath]) => !pageOutputs.has(outputPath)));
+  const generated = new Map<string, string>();
+  for (const [outputPath, content] of files) if (!pageOutputs.has(outputPath) && typeof content === 'string') generated.set(outputPath, content);
   return { written, files, generated, outputFiles: [...files.keys(), ...copies.keys(), ...allKept].sort() };
 }
 

@@ -207,7 +207,7 @@ function drive(worker: Worker, queue: JobQueue, context: RenderContext, timeLimi
         settle(code ? new FleuronError(code, text, { hint, exitCode }) : new Error(text));
         return;
       }
-      results[current] = message.result!;
+      results[current] = withBuffer(message.result!);
       current += 1;
       if (current < batchEnd) startClock();
       else sendNext();
@@ -216,6 +216,12 @@ function drive(worker: Worker, queue: JobQueue, context: RenderContext, timeLimi
     const onExit = (code: number) => settle(new Error(`a render worker stopped with exit code ${code}`));
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
+}
+
+/** A page from a worker: its bytes arrive as a plain Uint8Array, viewed again as the Buffer the builder expects (no copy). */
+function withBuffer(page: RenderedPage): RenderedPage {
+  const bytes = page.html as Uint8Array;
+  return { ...page, html: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }
 
 function pageTooSlow(pageFile: string, timeLimitMs: number): FleuronError {
