@@ -22,8 +22,9 @@ export function compiledWorker(url: URL): string | undefined {
  * threads refuse (`node --trace-gc …`, `node --max-semi-space-size=16 …`): the work does not need them.
  */
 export function startWorkerThread(file: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
-  // --input-type (from `node --input-type=module -e …`) would refuse a worker file.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  // --input-type (from `node --input-type=module -e …`) would refuse a worker file; a thread refuses a semi-space size
+  // (bin/young-generation.js gives one), which resourceLimits sets instead.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type') && !/^--max[-_]semi[-_]space[-_]size\b/.test(flag));
   const limits = resourceLimits ? { resourceLimits } : {};
   try {
     return new Worker(file, { workerData, execArgv, ...limits });
