@@ -31,7 +31,7 @@ export interface BuildOptions {
    * in fleuron.yaml.
    */
   gzip?: boolean;
-  /** Worker threads for rendering; defaults to one less than the available parallelism (on 2 cores, one beside this thread). */
+  /** Worker threads for rendering (0: none, 1: one beside this thread); the default is render-pool.ts's defaultThreads. */
   threads?: number;
   /** Build the planet from its cache alone, fetching no feed (`--offline`). */
   offline?: boolean;

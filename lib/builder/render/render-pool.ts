@@ -8,6 +8,7 @@
  * sends a kept worker the next build's context, where BatchPool sends its data once, at start. Giving BatchPool all
  * that would change the worker protocol hashing uses, for no gain to hashing.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FleuronError, type ExitCode } from '../../errors/fleuron-error.js';
@@ -24,8 +25,9 @@ const workerFile = () => compiledWorker(new URL('./render-worker.js', import.met
 
 export interface RenderPoolOptions {
   /**
-   * Number of worker threads; defaults to one less than the available parallelism, and on 2 cores to one worker
-   * rendering beside this thread. 0 or 1 renders in this thread.
+   * Number of worker threads: 0 renders in this thread, 1 in this thread and one worker beside it, more in that many
+   * workers while this thread waits. Defaults to one less than the available parallelism; on 2 cores, to one worker
+   * beside this thread unless other work already keeps the CPUs busy (see defaultThreads).
    */
   threads?: number;
   /**
@@ -40,11 +42,28 @@ export interface RenderPoolOptions {
  * context and the results): measured on 2 cores, 4,000 pages took 6.9 s in this thread and 9.4 s in 2 workers.
  * Two workers on 2 cores (this thread waiting) measured again for the cold build (#13, shared machine): CPU 5.9 → 8.3 s
  * (simple corpus) and 10.9 → 13.5 s (rich), peak RSS 210 → 300 MB and 245 → 320–340 MB, wall no better.
- * So worker pools start from 3 cores, leaving one for this thread and the system; on 2 cores this thread renders
- * with one worker beside it (see renderHereAndInWorker).
+ * So worker pools start from 3 cores, leaving one for this thread and the system. On 2 cores this thread renders
+ * with one worker beside it (renderHereAndInWorker): the rich corpus's cold build 8.3 → 6.8 s on the lightly loaded
+ * machine, for 1–2.5 s more CPU; with other work waiting for the CPUs (load 6–10 on the 2 cores) it was slower than
+ * this thread alone (rich 10.4–16.3 → 12.4–21.9 s, CPU +15–45 %). So the worker is started only when Linux's
+ * CPU pressure says no task waited for a CPU in the last 10 s more than `MAX_CPU_PRESSURE` % of the time.
  */
-export function defaultThreads(): number {
-  return Math.max(1, availableParallelism() - 1);
+export function defaultThreads(cores = availableParallelism(), cpuPressure: number | null = lastCpuPressure()): number {
+  if (cores === 2) return cpuPressure !== null && cpuPressure > MAX_CPU_PRESSURE ? 0 : 1;
+  return Math.max(0, cores - 1);
+}
+
+/** Percent of the last 10 s in which some task waited for a CPU, above which a second core is taken as busy. */
+export const MAX_CPU_PRESSURE = 10;
+
+/** Linux's `some avg10` CPU pressure (percent), or null where the system does not report it. */
+function lastCpuPressure(): number | null {
+  try {
+    const match = /^some avg10=([\d.]+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Results come back in the order of `jobs`, with the number of worker threads used (0: this thread). */
@@ -56,13 +75,11 @@ export async function renderPages(jobs: readonly PageJob[], context: RenderConte
   if (file !== undefined && options.isolate && (threads < 2 || jobs.length < MIN_JOBS_FOR_WORKERS)) {
     return { pages: await renderInWorkers(file, jobs, context, 1, timeLimitMs), workers: 1 };
   }
-  if (file !== undefined && options.threads === undefined && availableParallelism() === 2 && jobs.length >= MIN_JOBS_FOR_WORKERS) {
-    return { pages: await renderHereAndInWorker(file, jobs, context, timeLimitMs), workers: 1 };
-  }
-  if (file === undefined || threads < 2 || jobs.length < MIN_JOBS_FOR_WORKERS) {
+  if (file === undefined || threads === 0 || jobs.length < MIN_JOBS_FOR_WORKERS) {
     const site = prepareSite(context);
     return { pages: jobs.map((job) => renderPage(job, site)), workers: 0 };
   }
+  if (threads === 1) return { pages: await renderHereAndInWorker(file, jobs, context, timeLimitMs), workers: 1 };
   return { pages: await renderInWorkers(file, jobs, context, threads, timeLimitMs), workers: threads };
 }
 
