@@ -6,6 +6,7 @@ import { parseFrontMatter } from '../../lib/builder/load/front-matter.js';
 import { gfmSyntaxFor, syntaxNeeds } from '../../lib/builder/render/gfm-syntax.js';
 import { lineEndingFix } from '../../lib/builder/render/line-ending-fix.js';
 import { renderMarkdown } from '../../lib/builder/render/markdown.js';
+import { tableStartLines } from '../../lib/builder/render/table-start.js';
 
 /** What micromark with every GFM construct makes of `text`: the reference the pruned parsers must match. */
 const reference = (text: string, allowHtml: boolean) =>
@@ -143,5 +144,61 @@ describe('front matter', () => {
   ])('is left out of %j where the loader ends it, and the body renders as the full GFM parser renders it', (text) => {
     const { body, bodyLine } = bodyOf(text);
     expect(rendered(text, false, bodyLine)).toBe(reference(body, false));
+  });
+});
+
+describe('table construct tried only above a possible delimiter row', () => {
+  it('names the lines followed by a line that could be a delimiter row, with any line ending', () => {
+    expect([...tableStartLines('a | b\n- | -\n1 | 2')]).toEqual([1]);
+    expect([...tableStartLines('x\r\n> a\r> |:-|\n\n  - a\n    --|--\n')]).toEqual([2, 5]);
+    expect([...tableStartLines('a\n---\nb\n- item\nc\n:--')]).toEqual([5]);
+    expect([...tableStartLines('a | b: c - d\nplain')]).toEqual([]);
+  });
+
+  const TABLES = [
+    'a | b\n- | -\n1 | 2\n3 | 4',
+    'para\nmore\na | b\n- | -\n1 | 2',
+    'a | b\n- | -\n1 | 2\n\nafter',
+    '| a |\n| - |\n| 1 |\nlazy\n| 2 |',
+    '> a | b\n> - | -\n> 1 | 2\nlazy | row',
+    '> a | b\n- | -',
+    '- a | b\n  - | -\n  1 | 2\n- c | d\n  :-: | --:',
+    '1. a | b\n   -|-\n\n   c | d\n   -|-',
+    'a | b\r- | -\r1 | 2',
+    'a | b\r\n- | -\r\n1 | 2',
+    '    a | b\n    - | -',
+    'a | b\n    - | -',
+    '\ta | b\n\t- | -',
+    '# h | x\n- | -',
+    'a | b\n- | -\n- | -\n- | -',
+    'a\\|b | c\n-|-\n`x|y` | z',
+    '```\na | b\n- | -\n```\nc | d\n- | -',
+    '<div>\na | b\n- | -\n</div>\n\na | b\n- | -',
+    'Title\n=====\na | b\n:--|--:\n1|2',
+    '[^1]: a | b\n    - | -\n\nx[^1]',
+    'a | b\n-|-\n> quote\nc | d\n-|-',
+  ];
+
+  it.each(TABLES)('render %j exactly as the full GFM parser does', (text) => {
+    expect(rendered(text, false)).toBe(reference(text, false));
+    expect(rendered(text, true)).toBe(reference(text, true));
+  });
+
+  it('render 3,000 random multi-line texts of table pieces exactly as the full GFM parser does', () => {
+    // Lines of row pieces or (one in three) of delimiter-row pieces, behind random container prefixes and line endings.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = (items: readonly string[]): string => items[Math.floor(random() * items.length)]!;
+    const prefixes = ['', '', '', '', '', '', '> ', '- ', '  ', '1. ', '   ', '    ', '\t', '> > ', '# ', '[^1]: ', '```\n'];
+    const cells = ['a', 'b c', ' ', '|', '|', '\\|', '`x|y`', '*', '[^1]', '<div>', '='];
+    const delimiters = ['-', '--', ':-', '-:', ':-:', '|', '|', '| - ', ' ', '\t'];
+    const endings = ['\n', '\n', '\n', '\r\n', '\r', '\n\n'];
+    const line = () => {
+      const pieces = random() < 0.33 ? delimiters : cells;
+      return pick(prefixes) + Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(pieces)).join('');
+    };
+    const texts = Array.from({ length: 3000 }, () => Array.from({ length: 2 + Math.floor(random() * 5) }, () => line() + pick(endings)).join(''));
+    expect(texts.filter((text) => reference(text, false).includes('<table>')).length).toBeGreaterThan(50);
+    expect(texts.filter((text) => rendered(text, false) !== reference(text, false))).toEqual([]);
   });
 });

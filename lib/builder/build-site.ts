@@ -31,7 +31,7 @@ export interface BuildOptions {
    * in fleuron.yaml.
    */
   gzip?: boolean;
-  /** Worker threads for rendering; defaults to one less than the available parallelism (none on 2 cores). */
+  /** Worker threads for rendering (0: none, 1: one beside this thread); the default is render-pool.ts's defaultThreads. */
   threads?: number;
   /** Build the planet from its cache alone, fetching no feed (`--offline`). */
   offline?: boolean;
@@ -179,7 +179,8 @@ async function writeSite(plan: SitePlan, pages: RenderedSite['pages'], outDir: s
   const allKept = new Set([...kept, ...keptCopies]);
   const written = await writeOutput(outDir, { files, copies, kept: allKept, ...(last ? { existing: last.files, written: last.generated } : {}) });
   const pageOutputs = new Set(pages.map((page) => page.outputPath));
-  const generated = new Map([...files].filter(([outputPath]) => !pageOutputs.has(outputPath)));
+  const generated = new Map<string, string>();
+  for (const [outputPath, content] of files) if (!pageOutputs.has(outputPath) && typeof content === 'string') generated.set(outputPath, content);
   return { written, files, generated, outputFiles: [...files.keys(), ...copies.keys(), ...allKept].sort() };
 }
 

@@ -113,13 +113,14 @@ export async function renderSite(plan: SitePlan, cache: BuildCache, outDir: stri
     else misses.push(index);
   });
   const fresh = misses.length === 0 ? { pages: [], workers: 0 } : await render(misses.map((index) => jobToRender(jobs[index]!, context.sourceLabel)), context, using);
-  // Only posts need their body again (for the feed); other pages' bodies are dropped from the cache.
+  // Only posts need their body again (for the feed); other pages' bodies are dropped, here and from the cache.
   const postOutputs = new Set(plan.posts.map((post) => post.outputPath));
   fresh.pages.forEach((page, position) => {
     const index = misses[position]!;
-    pages[index] = page;
+    const content = postOutputs.has(page.outputPath) ? page.content : '';
+    pages[index] = content === page.content ? page : { ...page, content };
     const { html, ...remembered } = page;
-    cache.set(page.outputPath, { textHash: jobs[index]!.textHash, depsHash: depsHashOf[index]!, page: { ...remembered, content: postOutputs.has(page.outputPath) ? page.content : '', htmlHash: htmlHash(html) } });
+    cache.set(page.outputPath, { textHash: jobs[index]!.textHash, depsHash: depsHashOf[index]!, page: { ...remembered, content, htmlHash: htmlHash(html) } });
   });
   return { pages, rendered: misses.length, workers: fresh.workers, deps: deps.memo };
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { FleuronError } from '../errors/fleuron-error.js';
 import type { BatchReply } from './batch-worker.js';
 
@@ -19,16 +19,18 @@ export function compiledWorker(url: URL): string | undefined {
 
 /**
  * A thread with Node's flags (a profiler's `--cpu-prof` then covers it too), or without any when one is a flag
- * threads refuse (`node --trace-gc …`): the work does not need them.
+ * threads refuse (`node --trace-gc …`, `node --max-semi-space-size=16 …`): the work does not need them.
  */
-function startWorker(file: string, workerData: unknown): Worker {
-  // --input-type (from `node --input-type=module -e …`) would refuse a worker file.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+export function startWorkerThread(file: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+  // --input-type (from `node --input-type=module -e …`) would refuse a worker file; a thread refuses a semi-space size
+  // (bin/young-generation.js gives one), which resourceLimits sets instead.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type') && !/^--max[-_]semi[-_]space[-_]size\b/.test(flag));
+  const limits = resourceLimits ? { resourceLimits } : {};
   try {
-    return new Worker(file, { workerData, execArgv });
+    return new Worker(file, { workerData, execArgv, ...limits });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
-    return new Worker(file, { workerData, execArgv: [] });
+    return new Worker(file, { workerData, execArgv: [], ...limits });
   }
 }
 
@@ -47,7 +49,7 @@ export class BatchPool<Job, Result> {
    * @param workerData sent once to each thread (the render context), before any batch.
    */
   constructor(file: string, threads: number, label: string, workerData?: unknown) {
-    this.#workers = Array.from({ length: threads }, () => startWorker(file, workerData));
+    this.#workers = Array.from({ length: threads }, () => startWorkerThread(file, workerData));
     this.#label = label;
     this.#file = file;
     this.#workerData = workerData;

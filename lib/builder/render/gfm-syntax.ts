@@ -13,6 +13,7 @@ import { gfmFootnote } from 'micromark-extension-gfm-footnote';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
+import { gfmTableAt, type TableStarts } from './table-start.js';
 
 /** A micromark syntax extension (micromark exports the type only through `Options`). */
 export type Extension = NonNullable<Options['extensions']>[number];
@@ -68,14 +69,17 @@ export function syntaxNeeds(text: string): SyntaxNeeds {
   };
 }
 
-/** The syntax extensions for `needs`, in the order micromark-extension-gfm combines them. */
-export function gfmSyntaxFor(needs: SyntaxNeeds): Extension[] {
+/**
+ * The syntax extensions for `needs`, in the order micromark-extension-gfm combines them; with `tableStarts`, the table
+ * is tried only on the lines it names (see table-start.ts).
+ */
+export function gfmSyntaxFor(needs: SyntaxNeeds, tableStarts?: TableStarts): Extension[] {
   const extensions: Extension[] = [];
   if (needs.emailAutolink) extensions.push(gfmAutolinkLiteral());
   else if (needs.linkAutolink) extensions.push(withoutConstruct(gfmAutolinkLiteral(), 'emailAutolink'));
   if (needs.footnote) extensions.push(gfmFootnote());
   if (needs.strikethrough) extensions.push(gfmStrikethrough());
-  if (needs.table) extensions.push(gfmTable());
+  if (needs.table) extensions.push(tableStarts ? gfmTableAt(tableStarts) : gfmTable());
   if (needs.taskListItem) extensions.push(gfmTaskListItem());
   return extensions;
 }

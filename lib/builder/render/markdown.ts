@@ -4,6 +4,7 @@ import { defList, defListHtml } from 'micromark-extension-definition-list';
 import { gfmHtml } from 'micromark-extension-gfm';
 import { gfmSyntaxFor, syntaxNeeds, type SyntaxNeeds } from './gfm-syntax.js';
 import { lineEndingFix } from './line-ending-fix.js';
+import { tableStartLines, type TableStarts } from './table-start.js';
 
 export interface MarkdownOptions {
   /** Pass raw HTML through; otherwise it is escaped and shows as text. */
@@ -35,6 +36,8 @@ interface PreparedParser {
   parser: Parser;
   /** The parser's own fields when it was made; extensions add their per-document state next to them. */
   ownKeys: ReadonlySet<string>;
+  /** Where a table may start in the document being parsed (its table construct reads it). */
+  tableStarts: TableStarts;
 }
 
 /**
@@ -50,16 +53,17 @@ function parserFor(options: MarkdownOptions, needs: SyntaxNeeds, definitionLists
   const key = JSON.stringify([options.allowHtml, options.footnoteLabel, options.footnoteBackLabel, needs, definitionLists]);
   let entry = parsers.get(key);
   if (!entry) {
+    const tableStarts: TableStarts = { lines: new Set() };
     const micromarkOptions: Options = {
       allowDangerousHtml: options.allowHtml,
       // micromark empties every link but http(s), mailto, irc(s) and xmpp, and every image but http(s): `tel:`,
       // `matrix:`, relative `a:b` paths, `data:` images. rewriteLinks decides instead (refusedScheme).
       allowDangerousProtocol: true,
-      extensions: [...gfmSyntaxFor(needs), ...(definitionLists ? [defList] : [])],
+      extensions: [...gfmSyntaxFor(needs, tableStarts), ...(definitionLists ? [defList] : [])],
       htmlExtensions: [gfmHtml({ label: options.footnoteLabel, backLabel: options.footnoteBackLabel }), lineEndingFix, ...(definitionLists ? [defListHtml] : [])],
     };
     const parser = parse(micromarkOptions);
-    entry = { options: micromarkOptions, parser, ownKeys: new Set(Object.keys(parser)) };
+    entry = { options: micromarkOptions, parser, ownKeys: new Set(Object.keys(parser)), tableStarts };
     parsers.set(key, entry);
   }
   freshDocument(entry);
@@ -87,7 +91,9 @@ export function renderMarkdown(text: string, options: MarkdownOptions, bodyLine 
   const bodyStart = bodyLine > 1 ? offsetOfLine(text, bodyLine) : 0;
   const body = bodyStart > 0 ? text.slice(0, bodyStart).replace(/[^\r\n]+/g, '') + text.slice(bodyStart) : text;
   const definitionLists = options.definitionLists === true && DEFINITION_LINE.test(body);
-  const { options: micromarkOptions, parser } = parserFor(options, syntaxNeeds(body), definitionLists);
+  const needs = syntaxNeeds(body);
+  const { options: micromarkOptions, parser, tableStarts } = parserFor(options, needs, definitionLists);
+  tableStarts.lines = needs.table ? tableStartLines(body) : new Set();
   const events = postprocess(parser.document().write(preprocess()(body, undefined, true)));
   const destinations: Destination[] = [];
   for (const [kind, token, context] of events) {

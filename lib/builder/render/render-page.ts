@@ -23,7 +23,11 @@ import { formatDate } from '../load/words.js';
 export interface RenderedPage {
   sourcePath: string;
   outputPath: string;
-  html: string;
+  /**
+   * The page as written, UTF-8, in memory of its own outside the JavaScript heap (see pageBytes): held as strings
+   * until the write, 4,000 pages grew Node's young generation to its largest and the old one by their size.
+   */
+  html: Buffer;
   /** The page body alone (for the feed), links already rewritten. */
   content: string;
   /** Every id of the final page, for checking `#fragment` links to it. */
@@ -140,5 +144,16 @@ function renderPageOf(job: PageJob, site: PreparedSite, pageFile: string): Rende
   };
   const layout = frontMatter.layout ?? defaultLayout(job, isPost);
   const html = renderLayout(site.engine, site.context.templates, layout, data, pageFile);
-  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html, content, ids: collectIds(html), bytes: Buffer.byteLength(html), links, problems };
+  const bytes = pageBytes(html);
+  return { sourcePath: job.sourcePath, outputPath: job.outputPath, html: bytes, content, ids: collectIds(html), bytes: bytes.length, links, problems };
+}
+
+/**
+ * The page's bytes in a buffer of its own, never a slice of Node's shared pool: a render worker hands the buffer over
+ * (transfers it) instead of copying it, which a pooled slice would not allow.
+ */
+function pageBytes(html: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(html));
+  bytes.write(html);
+  return bytes;
 }

@@ -17,7 +17,11 @@ parentPort!.on('message', (message: PageJob[] | { context: RenderContext }) => {
   }
   const jobs = message;
   try {
-    for (const job of jobs) parentPort!.postMessage({ result: renderPage(job, site) });
+    for (const job of jobs) {
+      const result = renderPage(job, site);
+      // The page's bytes are handed over, not copied (render-page.ts gives each page a buffer of its own).
+      parentPort!.postMessage({ result }, [result.html.buffer as ArrayBuffer]);
+    }
   } catch (error) {
     const failure = isFleuronError(error)
       ? { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode }

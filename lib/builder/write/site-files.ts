@@ -8,7 +8,7 @@ import { ALIASES_FILE } from './write-output.js';
 /** What siteFiles needs of a page: rendered now (`html`), or kept from an earlier build (`html` undefined). */
 export interface PageOutput {
   outputPath: string;
-  html?: string;
+  html?: Buffer;
   /** The body HTML, for the feed. */
   content: string;
 }
@@ -17,8 +17,8 @@ export interface PageOutput {
  * Output path → content of the generated files to write: freshly rendered pages, feed, sitemap, aliases. Pages
  * remembered from the cache are already in the output folder, intact: they are listed in `kept`.
  */
-export function siteFiles(plan: SitePlan, pages: readonly PageOutput[]): { files: Map<string, string>; kept: Set<string> } {
-  const files = new Map<string, string>();
+export function siteFiles(plan: SitePlan, pages: readonly PageOutput[]): { files: Map<string, string | Buffer>; kept: Set<string> } {
+  const files = new Map<string, string | Buffer>();
   const kept = new Set<string>();
   for (const page of pages) {
     if (page.html === undefined) kept.add(page.outputPath);

@@ -11,8 +11,8 @@ import { normalizeSitePath } from '../load/url-map.js';
 export const ALIASES_FILE = '.fleuron/aliases.json';
 
 export interface OutputPlan {
-  /** Generated files by output path. */
-  files: Map<string, string>;
+  /** Generated files by output path (pages as their bytes). */
+  files: ReadonlyMap<string, string | Buffer>;
   /** Copied files: output path → absolute source path. */
   copies: Map<string, string>;
   /** Files already in the output folder with the right content (checked by the caller): left alone. */
@@ -85,7 +85,7 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
  * Generated files are written synchronously, like the loader's reads: thousands of small files go several times
  * faster than through fs.promises' open/write/close round trips. Their folders are made first.
  */
-function writeGenerated(outDir: string, files: ReadonlyMap<string, string>, existing: ReadonlySet<string>, summary: WriteSummary, written?: ReadonlyMap<string, string>): void {
+function writeGenerated(outDir: string, files: ReadonlyMap<string, string | Buffer>, existing: ReadonlySet<string>, summary: WriteSummary, written?: ReadonlyMap<string, string>): void {
   const generatedDirs = new Set([...files.keys()].map((outputPath) => path.dirname(path.join(outDir, outputPath))));
   for (const dir of generatedDirs) mkdirSync(dir, { recursive: true });
   for (const [outputPath, content] of files) {
@@ -94,7 +94,7 @@ function writeGenerated(outDir: string, files: ReadonlyMap<string, string>, exis
       continue;
     }
     const target = path.join(outDir, outputPath);
-    const bytes = Buffer.from(content);
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
     if (existing.has(outputPath) && sameBytes(target, bytes)) {
       summary.unchanged++;
       continue;
