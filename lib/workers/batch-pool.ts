@@ -62,7 +62,7 @@ export class BatchPool<Job, Result> {
    */
   growTo(threads: number): void {
     while (this.#workers.length < threads) {
-      const worker = startWorker(this.#file, this.#workerData);
+      const worker = startWorkerThread(this.#file, this.#workerData);
       this.#workers.push(worker);
       for (const queue of this.#queues) queue.adopt(worker);
     }
