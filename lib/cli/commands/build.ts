@@ -41,7 +41,7 @@ export const buildCommand: CommandModule<object, BuildArguments> = {
       log: printErr,
     });
     const where = path.relative(process.cwd(), result.outDir) || '.';
-    const threads = result.workers > 0 ? ` on ${result.workers} threads` : '';
+    const threads = result.workers > 0 ? ` with ${result.workers} worker thread${result.workers === 1 ? '' : 's'}` : '';
     print(`built ${result.pages} pages (${result.rendered} rendered${threads}, ${result.cached} from cache), ${result.files} files into ${where} in ${result.timings.total} ms`);
     print(`${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed`);
     for (const line of formatSizeReport(result.sizes)) print(line);
