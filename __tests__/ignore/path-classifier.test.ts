@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { EDITOR_LEFTOVERS, isEditorLeftover, makePathClassifier } from '../../lib/ignore/ignore-list.js';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, EDITOR_LEFTOVERS, isEditorLeftover, makePathClassifier, NEVER_PUBLISHED } from '../../lib/ignore/ignore-list.js';
 
 test('with the default patterns only, the quick path gives every path the verdict the globs give', () => {
   const quick = makePathClassifier();
@@ -18,4 +18,11 @@ test('the one-test look at a name finds every editor leftover the nine globs fin
   for (const name of names) {
     for (const path of [name, `dir/${name}`, `a.b/#c/${name}`]) expect([path, isEditorLeftover(path)]).toEqual([path, globs(name)]);
   }
+});
+
+test('the quick looks were written for these pattern lists: a pattern added to one must be added to its quick look too', () => {
+  // MAY_MATCH_DEFAULTS and MAY_BE_LEFTOVER in ignore-list.ts restate these lists by hand; the tests above only try
+  // the paths they list, so a new pattern would slip past them. Change a list: update its quick look, then this.
+  expect([...DEFAULT_EXCLUDE, ...DEFAULT_INCLUDE, ...NEVER_PUBLISHED]).toEqual(['**/.*', '**/.*/**', '**/node_modules/**', '**/Thumbs.db', '**/desktop.ini', '.well-known/**', '**/.env*', '.fleuron', '.fleuron/**']);
+  expect([...EDITOR_LEFTOVERS]).toEqual(['*~', '#*#', '.#*', '*.swp', '*.swo', '*.bak', '*.orig', '*.rej', '*.tmp']);
 });

@@ -33,6 +33,7 @@ export function isEditorLeftover(relativePath: string): boolean {
 }
 
 /** What every name EDITOR_LEFTOVERS matches has (a file name starting with `#` or `.#`, or one of their endings): one test for most names, not nine. */
+// Restates EDITOR_LEFTOVERS by hand (pinned by the same test): change both together.
 const MAY_BE_LEFTOVER = /(?:^|\/)\.?#|(?:[~#]|\.(?:swp|swo|bak|orig|rej|tmp))$/i;
 
 /**
@@ -62,6 +63,7 @@ export function makePathClassifier(exclude: readonly string[] = [], include: rea
  * they list (anywhere in the path; a backslash too, which a glob could read as an escape). A path without any of
  * these matches none of them.
  */
+// Restates the lists above by hand (__tests__/ignore/path-classifier.test.ts pins them): change both together.
 const MAY_MATCH_DEFAULTS = /(?:^|\/)\.|node_modules|Thumbs\.db|desktop\.ini|\\/;
 
 /** Whether a relative path is published under the defaults plus the user's patterns. */
