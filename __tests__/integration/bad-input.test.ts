@@ -2,6 +2,7 @@
  * Bad input: each case gets one clear line (what, where, what to do), a documented exit code,
  * no stack trace, nothing changed on the server, and never the secret in any output.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -191,6 +192,15 @@ describe('bad input: one line, an exit code, nothing changed', () => {
       expect(await listBucket(bucket)).toEqual(before);
     });
   }
+
+  test('a source folder without keys fails on the keys before it is built', async () => {
+    const source = await makeFolder({ 'fleuron.yaml': 'title: Notes\n', 'index.md': '# Home\n' });
+    const cwd = await makeFolder({});
+    const result = await runCli(['publish', source], { env: { ...withoutKeys(cliEnv(bucket)), HOME: await makeFolder({}) }, cwd });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(/no S3 credentials found/) });
+    expect(result.stderr).not.toMatch(/built \d+ pages/);
+    expect(existsSync(path.join(cwd, 'public'))).toBe(false);
+  });
 
   test('--debug adds details but still never prints the secret', async () => {
     const result = await runCli(['publish', await site(), '--debug'], { env: { ...cliEnv(bucket), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });

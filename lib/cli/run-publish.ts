@@ -38,6 +38,8 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>, early?: 
     const dir = path.resolve(args.dir);
     const { settings, files } = await readPublishSettings(dir, pickFlags(args));
 
+    // Checked before a source folder is built: a missing key or bucket should not cost a build first.
+    if (!args.local) checkTarget(settings);
     const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, offline: args.offline ?? false, gzip: settings.gzip, log: quiet ? () => {} : writeErr });
 
     let target: PublishSettings = settings;
