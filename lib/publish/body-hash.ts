@@ -65,7 +65,7 @@ export async function readSmallBody(path: string, gzip: boolean): Promise<Buffer
 
 /** Hashes a file the way it will be stored. */
 export async function hashFileBody(path: string, gzip: boolean): Promise<BodyHash> {
-  return (await hashFile(path, gzip)).hash;
+  return hashFile(path, gzip).hash;
 }
 
 /**
@@ -73,7 +73,7 @@ export async function hashFileBody(path: string, gzip: boolean): Promise<BodyHas
  * separate stat call). Small files are read synchronously into one reused buffer: no Buffer per file for the
  * garbage collector; large ones in one pass of reused chunks.
  */
-export async function hashFile(path: string, gzip: boolean): Promise<HashedFile> {
+export function hashFile(path: string, gzip: boolean): HashedFile {
   const fd = openSync(path, 'r');
   try {
     const info = fstatSync(fd);
