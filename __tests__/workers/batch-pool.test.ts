@@ -180,3 +180,17 @@ test('a job that fails in this thread (runHere) rejects finish() with its error'
     await expect(finished).rejects.toThrow(/^cannot hash \d+$/);
   });
 });
+
+test('a result refused by deliver in this thread (runHere: an unreadable file) rejects finish() with that error', async () => {
+  await withPool(1, async (pool) => {
+    const refuse = (index: number) => {
+      if (index === 9) throw new Error('cannot read 9');
+    };
+    const queue = pool.queue({ maxJobs: 2 }, refuse);
+    for (let value = 0; value < 12; value++) queue.add({ value, busyMs: 20 });
+    const finished = queue.finish();
+    finished.catch(() => {});
+    while (queue.runHere((job) => ({ value: job.value, batch: 0, thread: -1, order: -1 }))) await new Promise((resolve) => setImmediate(resolve));
+    await expect(finished).rejects.toThrow('cannot read 9');
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Hashes the files of a scan across the CPU's cores. Reading and MD5 are CPU work on the calling
- * thread in Node; with worker threads a 10,000-file folder hashes on every core, and the main thread
- * stays free for the bucket listing that runs at the same time. Small scans, and runs from the
+ * thread in Node; with worker threads a 10,000-file folder hashes on every core: the threads while the
+ * main thread walks the folder, and the main thread with them once the walk is done (between batches it
+ * lets the bucket listing, running at the same time, take its turn). Small scans, and runs from the
  * TypeScript sources (tests), hash in this thread.
  */
 import { statSync } from 'node:fs';
