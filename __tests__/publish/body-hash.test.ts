@@ -24,6 +24,14 @@ test('a file above the threshold gets both its MD5 and the ETag of its parts', a
   expect(hash.multipartEtag).toMatch(/-3$/);
 });
 
+test('a large file of whole parts only: the first part, hashed as the start of the whole body, and no empty last part', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hash-'));
+  const data = randomBytes(3 * PART_SIZE);
+  await writeFile(path.join(dir, 'big'), data);
+  const parts = [0, 1, 2].map((index) => md5(data.subarray(index * PART_SIZE, (index + 1) * PART_SIZE)));
+  expect(await hashFileBody(path.join(dir, 'big'), false)).toEqual({ size: data.length, md5: md5(data).toString('hex'), multipartEtag: multipartEtagOf(parts) });
+});
+
 test('a small file hashes as stored: gzipped when asked, deterministically', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hash-'));
   await writeFile(path.join(dir, 'a.html'), '<p>hello</p>'.repeat(50));

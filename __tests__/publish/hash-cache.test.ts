@@ -55,6 +55,9 @@ test('entries sent whole by a hashing thread follow the same rule; their hash re
   const kept = Object.entries(cases).filter(([name, [mtimeMs, ctimeMs]]) => lookup(next, name, { ...stamp, mtimeMs, ctimeMs }, false) !== undefined);
   expect(kept.map(([name]) => name)).toEqual(['old.html', 'seconds.html']);
   expect(cachedHash(cacheEntry(stamp, true, hash))).toEqual(hash);
+  const large = { size: 41_967_730, md5: 'e'.repeat(32), multipartEtag: `${'f'.repeat(32)}-6` };
+  expect(cachedHash(cacheEntry(stamp, false, large))).toEqual(large);
+  expect(cachedHash(cacheEntry({ ...stamp, size: 0 }, false, { size: 0, md5: 'd41d8cd98f00b204e9800998ecf8427e' }))).toEqual({ size: 0, md5: 'd41d8cd98f00b204e9800998ecf8427e' });
 });
 
 test('only what the last scan saw is kept: removed files drop out', async () => {

@@ -125,3 +125,15 @@ describe('with the hash cache', () => {
     expect(again.files[0]?.md5).toBe(md5('version 2'));
   });
 });
+
+test('two names that differ only in Unicode normalisation (NFC and NFD: one key) are refused, with other files between them in the walk', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+  const name = 'Réunion.html';
+  await writeFile(path.join(dir, name.normalize('NFC')), 'composed');
+  for (let i = 0; i < 5; i++) await writeFile(path.join(dir, `R${i}.html`), `${i}`);
+  await writeFile(path.join(dir, name.normalize('NFD')), 'decomposed');
+  await expect(scanLocal({ dir, prefix: '', policy: compileHeaderPolicy(), hashCache: false })).rejects.toMatchObject({
+    code: 'duplicate-key',
+    message: `two files map to the object key "${name.normalize('NFC')}" (their names differ only in Unicode normalisation)`,
+  });
+});

@@ -142,3 +142,55 @@ test('a pool grown while a queue runs sends that queue\'s batches to the new thr
   expect(results.map((result) => result.value)).toEqual(Array.from({ length: 80 }, (_, value) => value));
   expect(new Set(results.map((result) => result.thread)).size).toBe(3);
 });
+
+test('this thread takes batches beside the pool (runHere): waiting jobs only, never an urgent one, results in order, the queue settles when this thread did the last batch', async () => {
+  const { results, here } = await withPool(1, async (pool) => {
+    const queue = pool.queue({ maxJobs: 4 });
+    for (let value = 0; value < 60; value++) queue.add({ value, busyMs: 2 }, value % 20 === 0);
+    const finished = queue.finish();
+    const here: number[] = [];
+    while (queue.runHere((job) => (here.push(job.value), { value: job.value, batch: 0, thread: -1, order: -1 }))) {
+      await new Promise((resolve) => setImmediate(resolve)); // the thread's replies in, its next batch out
+    }
+    expect(queue.runHere(() => ({ value: -1, batch: 0, thread: -1, order: -1 }))).toBe(false);
+    return { results: await finished, here };
+  });
+  expect(results.map((result) => result.value)).toEqual(Array.from({ length: 60 }, (_, value) => value));
+  expect(here.length).toBeGreaterThan(0);
+  expect(here.filter((value) => value % 20 === 0)).toEqual([]);
+  expect(results.filter((result) => result.thread === -1).map((result) => result.value)).toEqual(here);
+  // The thread did some too: it started with two batches.
+  expect(results.some((result) => result.thread !== -1)).toBe(true);
+});
+
+test('a job that fails in this thread (runHere) rejects finish() with its error', async () => {
+  await withPool(1, async (pool) => {
+    const queue = pool.queue({ maxJobs: 2 });
+    for (let value = 0; value < 20; value++) queue.add({ value, busyMs: 5 });
+    const finished = queue.finish();
+    finished.catch(() => {});
+    let calls = 0;
+    const fails = (job: Job) => {
+      if (job.value >= 4) throw new Error(`cannot hash ${job.value}`);
+      return { value: job.value, batch: 0, thread: -1, order: -1 };
+    };
+    while (queue.runHere(fails)) calls += 1;
+    expect(calls).toBeLessThan(10); // stopped at the failure, not after every job
+    expect(queue.runHere(fails)).toBe(false); // failed: takes nothing more
+    await expect(finished).rejects.toThrow(/^cannot hash \d+$/);
+  });
+});
+
+test('a result refused by deliver in this thread (runHere: an unreadable file) rejects finish() with that error', async () => {
+  await withPool(1, async (pool) => {
+    const refuse = (index: number) => {
+      if (index === 9) throw new Error('cannot read 9');
+    };
+    const queue = pool.queue({ maxJobs: 2 }, refuse);
+    for (let value = 0; value < 12; value++) queue.add({ value, busyMs: 20 });
+    const finished = queue.finish();
+    finished.catch(() => {});
+    while (queue.runHere((job) => ({ value: job.value, batch: 0, thread: -1, order: -1 }))) await new Promise((resolve) => setImmediate(resolve));
+    await expect(finished).rejects.toThrow('cannot read 9');
+  });
+});

@@ -171,11 +171,17 @@ export function isWholeEntry(entry: string): boolean {
   return HASH_AT.lastIndex > 0 && HASH_AT.test(entry);
 }
 
-/** The hash of a whole entry (isWholeEntry). */
+/**
+ * The hash of a whole entry (isWholeEntry, or made by cacheEntry): cut at its known positions, not matched again
+ * (a regular expression per file was a tenth of a warm scan's main thread in a profile).
+ */
 export function cachedHash(entry: string): BodyHash {
-  HASH_AT.lastIndex = entry.indexOf('\t') + 1;
-  const match = HASH_AT.exec(entry)!;
-  return match[3] ? { size: Number(match[2]), md5: match[1]!, multipartEtag: match[3] } : { size: Number(match[2]), md5: match[1]! };
+  const md5At = entry.indexOf('\t') + 1;
+  const sizeAt = md5At + 33; // 32 hex digits and a colon
+  const sizeEnd = entry.indexOf(':', sizeAt);
+  const size = Number(entry.slice(sizeAt, sizeEnd));
+  const md5 = entry.slice(md5At, md5At + 32);
+  return sizeEnd + 1 < entry.length ? { size, md5, multipartEtag: entry.slice(sizeEnd + 1) } : { size, md5 };
 }
 
 /** HASH, read from a given position of an entry (sticky): no slice of the entry. */

@@ -2,4 +2,4 @@
 import { serveBatches } from '../workers/batch-worker.js';
 import { hashJob, parseJobText, resultText } from './file-hasher.js';
 
-serveBatches(async (job: string) => resultText(await hashJob(parseJobText(job))));
+serveBatches((job: string) => resultText(hashJob(parseJobText(job))));

@@ -53,8 +53,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const warnings: string[] = [];
   const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
   const files = await scanFiles(root, realRoot, hashCache, options, warnings);
-  checkDistinctKeys(files);
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  checkDistinctKeys(files);
   warnings.sort();
   hashCache.save(realRoot);
   return { files, warnings, hashesFromCache: hashCache.hits };
@@ -271,14 +271,16 @@ function localFileMaker(policy: CompiledHeaderPolicy): (target: Target, hash: Bo
   });
 }
 
-/** Two names that differ only in Unicode normalisation map to one key: refused, not overwritten. */
-function checkDistinctKeys(files: readonly LocalFile[]): void {
-  const seen = new Set<string>();
-  for (const file of files) {
-    if (seen.has(file.key)) {
-      throw usageError('duplicate-key', `two files map to the object key "${file.key}" (their names differ only in Unicode normalisation)`, 'rename one of them');
+/**
+ * Two names that differ only in Unicode normalisation map to one key: refused, not overwritten. Takes the files sorted
+ * by key: equal keys are neighbours (no set of every key).
+ */
+function checkDistinctKeys(sorted: readonly LocalFile[]): void {
+  for (let index = 1; index < sorted.length; index++) {
+    const key = sorted[index]!.key;
+    if (key === sorted[index - 1]!.key) {
+      throw usageError('duplicate-key', `two files map to the object key "${key}" (their names differ only in Unicode normalisation)`, 'rename one of them');
     }
-    seen.add(file.key);
   }
 }
 

@@ -209,6 +209,32 @@ export class BatchQueue<Job, Result> {
     this.#dispatch();
   }
 
+  /**
+   * Takes the next batch of the jobs waiting (not the urgent ones: long jobs are for the threads) and handles it in
+   * this thread, its results delivered as a thread's are; false when no job waits or the queue failed. So this thread
+   * works beside the pool once it has nothing else to do, without an isolate of its own to start (on 2 cores: one
+   * worker and this thread instead of two workers beside an idle one). The caller pauses between calls, so that the
+   * threads' replies come in and their next batches go out.
+   */
+  runHere(handle: (job: Job) => Result): boolean {
+    if (this.#over || this.#failure !== undefined) return false;
+    const batch = this.#takeBatch(false);
+    if (!batch || batch.length === 0) return false; // none, or only urgent ones
+    try {
+      for (const at of batch) {
+        const result = handle(this.#jobs[at]!);
+        this.#jobs[at] = undefined;
+        if (this.#deliver) this.#deliver(at, result);
+        else this.#results[at] = result;
+      }
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
+    this.#dispatch();
+    return true;
+  }
+
   /** Every result, in the order the jobs were added (none with `deliver`), once all are in; the first error rejects it. */
   async finish(): Promise<Result[]> {
     this.#finishing = true;
@@ -264,9 +290,9 @@ export class BatchQueue<Job, Result> {
     return this.#urgent.length + this.#waiting.length - this.#waitingHead - this.#promotedAhead;
   }
 
-  /** The next job to send: urgent ones first, then the waiting ones in order (skipping those promoted). */
-  #next(): number | undefined {
-    if (this.#urgent.length > 0) return this.#urgent.shift();
+  /** The next job to send: urgent ones first (unless `urgentToo` is false), then the waiting ones in order (skipping those promoted). */
+  #next(urgentToo = true): number | undefined {
+    if (urgentToo && this.#urgent.length > 0) return this.#urgent.shift();
     while (this.#waitingHead < this.#waiting.length) {
       const next = this.#waiting[this.#waitingHead++]!;
       if (!this.#promoted.has(next)) return next;
@@ -275,8 +301,11 @@ export class BatchQueue<Job, Result> {
     return undefined;
   }
 
-  /** The next batch to send, or undefined when the waiting jobs do not fill one and more may come. */
-  #takeBatch(): number[] | undefined {
+  /**
+   * The next batch to send, or undefined when the waiting jobs do not fill one and more may come. Without
+   * `urgentToo`, a batch of the waiting jobs alone (for runHere).
+   */
+  #takeBatch(urgentToo = true): number[] | undefined {
     const { maxJobs, maxWeight = Infinity, weightOf } = this.#limits;
     const pending = this.#pending();
     const full = pending >= maxJobs || this.#pendingWeight >= maxWeight || this.#urgent.length > 0;
@@ -284,7 +313,7 @@ export class BatchQueue<Job, Result> {
     const batch: number[] = [];
     let weight = 0;
     while (batch.length < maxJobs && weight < maxWeight) {
-      const next = this.#next();
+      const next = this.#next(urgentToo);
       if (next === undefined) break;
       batch.push(next);
       weight += weightOf?.(this.#jobs[next]!) ?? 0;
