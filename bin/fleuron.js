@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The installed command: runs the bundled CLI (npm run build makes dist/ and dist/bundle/).
+import { endOnceFlushed } from './end-once-flushed.js';
 import { startWithSmallYoungGeneration } from './young-generation.js';
 
 // Node 22+: `build`, `publish` and `preview` go on in a process started with Node 20's young-generation size.
@@ -15,4 +16,7 @@ const { default: nodeModule } = await import('node:module');
 nodeModule.enableCompileCache?.();
 const { main } = await import('../dist/bundle/main.js');
 
-process.exitCode = await main();
+const code = await main();
+// `publish`: the process ends once its output is flushed, without Node's heap teardown (see end-once-flushed.js).
+await endOnceFlushed(code);
+process.exitCode = code;

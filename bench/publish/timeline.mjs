@@ -3,7 +3,7 @@
  * a remote publish waits (start-up, listing, scan, lock, uploads). Needs `npm run build`.
  *
  *   node bench/publish/timeline.mjs --site DIR --bucket NAME [--endpoint http://127.0.0.1:7491 (Ceph)]
- *        [--latency 15-25] [--node PATH] [--seed 1] [-- more publish arguments]
+ *        [--latency 15-25] [--node PATH] [--cli PATH (bin/fleuron.js of another build)] [--seed 1] [-- more publish arguments]
  * Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the bench Ceph's (FLEURON_CEPH_DIR/env).
  */
 import { spawn } from 'node:child_process';
@@ -36,7 +36,7 @@ const proxy = await startCountingProxy(option('endpoint', fromCeph.FLEURON_TEST_
   seed: Number(option('seed', 1)),
   timeline: true,
 });
-const args = [path.join(REPO, 'bin/fleuron.js'), 'publish', option('site'), '--bucket', option('bucket'), '--endpoint', proxy.endpoint, '--region', 'garage', '--json', '--max-deletes', '-1', ...extra];
+const args = [option('cli', path.join(REPO, 'bin/fleuron.js')), 'publish', option('site'), '--bucket', option('bucket'), '--endpoint', proxy.endpoint, '--region', 'garage', '--json', '--max-deletes', '-1', ...extra];
 const started = Date.now();
 const child = spawn(option('node', process.execPath), args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
 let stdout = '';
@@ -56,6 +56,12 @@ console.log(`${at(ended)}  exit ${code}; ${proxy.counts.total} requests, ${proxy
 try {
   const summary = JSON.parse(stdout.slice(stdout.indexOf('{')));
   console.log(`fleuron: ${summary.durationMs} ms in publish(), uploaded ${summary.uploaded}, deleted ${summary.deleted}`);
+  const puts = proxy.counts.timeline.filter((entry) => entry.operation === 'PutObject' && !entry.key.includes('.fleuron/'));
+  if (puts.length > 0) {
+    const first = Math.min(...puts.map((entry) => entry.start));
+    const last = Math.max(...puts.map((entry) => entry.end));
+    console.log(`uploads: ${puts.length} in ${last - first} ms (first start to last end)`);
+  }
 } catch {
   console.log(stdout.slice(-2000));
 }

@@ -9,7 +9,9 @@ import { FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type CompiledHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
 import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/client.js';
 import { sdkPages } from '../s3/list-page.js';
+import { smallPutter, type SmallPutter } from '../s3/signed-put.js';
 import { readObjectBytes } from '../s3/read-text-object.js';
+import type { RequestCounter } from '../s3/request-counter.js';
 import { describeS3Error, type S3ErrorContext } from '../s3/s3-error.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
 import { redirectObjects } from './redirect-objects.js';
@@ -136,6 +138,8 @@ interface PublishRun {
   context: (doing: string) => S3ErrorContext;
   emit: (event: PublishEvent) => void;
   isOurs: (key: string) => boolean;
+  /** Small uploads without the client's middlewares, when the endpoint and keys are given (as for the early reads). */
+  smallPut?: SmallPutter;
 }
 
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
@@ -152,6 +156,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     context: (doing) => ({ bucket: options.bucket, endpoint, region: options.endpoint.region, doing }),
     emit: options.onEvent ?? (() => {}),
     isOurs: (key) => key.startsWith(options.prefix) && !keep?.(key.slice(options.prefix.length)),
+    smallPut: smallPutFor(options.endpoint, counter),
   };
   try {
     const scanned = await scanBothSides(run, early);
@@ -181,6 +186,11 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   } finally {
     client.destroy();
   }
+}
+
+/** Only with an endpoint and keys: without them the SDK finds AWS, or credentials in a profile. */
+function smallPutFor({ endpoint, region, forcePathStyle, credentials }: S3Endpoint, counter: RequestCounter): SmallPutter | undefined {
+  return endpoint === undefined || credentials === undefined ? undefined : smallPutter({ endpoint, region, forcePathStyle, credentials }, counter);
 }
 
 /**
@@ -295,6 +305,7 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
     // Made for the first plan; a website the server refused changes the plan.
     plannedManifestBody: decided === first ? manifestBody : undefined,
     bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
+    smallPut: run.smallPut,
     onEvent: run.emit,
     beforeDeletes: async () => {
       const holder = await lock.holder();

@@ -7,6 +7,7 @@
  * node:http, so that the first round trips overlap the SDK's loading and the folder's scan. Anything but a plain
  * answer (a network error, a redirect, an error status other than a missing object) resolves to undefined: the
  * caller then sends the same request through the SDK, which retries and describes errors as for any request.
+ * The same signer sends the publish's small uploads (signed-put.ts), without the SDK's per-request work.
  */
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
@@ -56,7 +57,7 @@ const strict = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c
  * A signed GET of `key` (or of the bucket, when key is undefined) with `query`; never rejects (see above).
  * `onWritten` is called once the request is on the wire (or has failed): until then it needs the main thread.
  */
-export async function earlyGet(
+export function earlyGet(
   target: EarlyTarget,
   bucket: string,
   key: string | undefined,
@@ -64,30 +65,66 @@ export async function earlyGet(
   onWritten: () => void = () => {},
   timeoutMs = 10_000,
 ): Promise<EarlyResponse | undefined> {
+  return signedRequest(target, { method: 'GET', bucket, key, query }, onWritten, timeoutMs);
+}
+
+/** One request as signedRequest sends it. */
+export interface SignedRequest {
+  method: 'GET' | 'PUT';
+  bucket: string;
+  /** Undefined: the bucket itself. */
+  key?: string;
+  query?: Record<string, string>;
+  /** Lower-case names; signed with the rest. */
+  headers?: Record<string, string>;
+  body?: Buffer;
+}
+
+/**
+ * A request signed with SigV4 (the payload's SHA-256 included, as the SDK signs it) and sent with node:http; never
+ * rejects: anything but a complete answer resolves to undefined.
+ */
+export async function signedRequest(target: EarlyTarget, request: SignedRequest, onWritten: () => void = () => {}, timeoutMs = 10_000): Promise<EarlyResponse | undefined> {
   try {
+    const { bucket, key, body } = request;
+    const query = request.query ?? {};
     const base = new URL(target.endpoint);
     const basePath = base.pathname.replace(/\/+$/, '');
     const objectPath = key === undefined ? '/' : `/${key.split('/').map(strict).join('/')}`;
     const hostname = target.forcePathStyle ? base.hostname : `${bucket}.${base.hostname}`;
     const path = target.forcePathStyle ? `${basePath}/${strict(bucket)}${key === undefined ? '' : objectPath}` : `${basePath}${objectPath}`;
     const host = base.port ? `${hostname}:${base.port}` : hostname;
-    const signer = new SignatureV4({ service: 's3', region: target.region, credentials: target.credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
-    const signed = await signer.sign({ method: 'GET', protocol: base.protocol, hostname, port: base.port ? Number(base.port) : undefined, path, query, headers: { host } });
+    const headers: Record<string, string> = { ...request.headers, host };
+    if (body !== undefined) headers['content-length'] = String(body.length);
+    const signer = signerFor(target);
+    const signed = await signer.sign({ method: request.method, protocol: base.protocol, hostname, port: base.port ? Number(base.port) : undefined, path, query, headers, body });
     const search = Object.keys(query)
       .sort()
       .map((name) => `${strict(name)}=${strict(query[name]!)}`)
       .join('&');
-    return await send(base.protocol, { hostname, port: base.port || undefined, path: search ? `${path}?${search}` : path, headers: signed.headers }, onWritten, timeoutMs);
+    const options = { hostname, port: base.port || undefined, path: search ? `${path}?${search}` : path, headers: signed.headers, method: request.method };
+    return await send(base.protocol, options, body, onWritten, timeoutMs);
   } catch {
     onWritten();
     return undefined;
   }
 }
 
-function send(protocol: string, options: http.RequestOptions, onWritten: () => void, timeoutMs: number): Promise<EarlyResponse | undefined> {
+/** One signer per target: it keeps the derived signing key, made once a day per region. */
+const signers = new WeakMap<EarlyTarget, SignatureV4>();
+function signerFor(target: EarlyTarget): SignatureV4 {
+  let signer = signers.get(target);
+  if (!signer) {
+    signer = new SignatureV4({ service: 's3', region: target.region, credentials: target.credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
+    signers.set(target, signer);
+  }
+  return signer;
+}
+
+function send(protocol: string, options: http.RequestOptions, body: Buffer | undefined, onWritten: () => void, timeoutMs: number): Promise<EarlyResponse | undefined> {
   const transport = protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
-    const request = transport.request({ ...options, method: 'GET', timeout: timeoutMs }, (response) => {
+    const request = transport.request({ ...options, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]));
@@ -100,7 +137,7 @@ function send(protocol: string, options: http.RequestOptions, onWritten: () => v
       onWritten();
       resolve(undefined);
     });
-    request.end();
+    request.end(body);
   });
 }
 

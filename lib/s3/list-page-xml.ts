@@ -38,17 +38,18 @@ export type PageLister = (input: ListPageInput) => Promise<ListPage>;
 export function scanListPage(xml: string): ListPage | undefined {
   if (!xml.includes('<ListBucketResult') || xml.includes('<![CDATA[') || xml.includes('\r')) return undefined;
   const objects: ListedObject[] = [];
+  // Positions in the whole body rather than a slice per entry: the scanner runs a dozen times per publish, mostly
+  // before V8 optimises it, and a slice and three searches in it per object cost 60-80 ms at 10,000 objects.
   for (let start = xml.indexOf('<Contents>'); start !== -1; start = xml.indexOf('<Contents>', start + 10)) {
     const end = xml.indexOf('</Contents>', start);
     if (end === -1) return undefined;
-    const item = xml.slice(start + 10, end);
-    const key = textOf(item, 'Key');
-    const size = textOf(item, 'Size');
+    const key = textBetween(xml, '<Key>', '</Key>', start, end);
+    const size = textBetween(xml, '<Size>', '</Size>', start, end);
     if (key === undefined || size === undefined || !/^\s*\d+\s*$/.test(size)) return undefined;
-    objects.push({ key, size: Number(size), etag: textOf(item, 'ETag') ?? '' });
+    objects.push({ key, size: Number(size), etag: textBetween(xml, '<ETag>', '</ETag>', start, end) ?? '' });
+    start = end;
   }
   const keyCount = textOf(xml, 'KeyCount');
-  // A server that counts the objects (no delimiter is asked, so no common prefixes) confirms the scan found them all.
   if (keyCount !== undefined && Number(keyCount) !== objects.length) return undefined;
   const truncated = textOf(xml, 'IsTruncated')?.trim();
   const token = textOf(xml, 'NextContinuationToken');
@@ -57,22 +58,31 @@ export function scanListPage(xml: string): ListPage | undefined {
 
 /** The text of the first `<name>` element of `xml`, entities decoded; undefined when absent (or empty as `<name/>`). */
 function textOf(xml: string, name: string): string | undefined {
-  const open = xml.indexOf(`<${name}>`);
-  if (open === -1) return undefined;
-  const from = open + name.length + 2;
-  const close = xml.indexOf(`</${name}>`, from);
-  if (close === -1) return undefined;
-  return decodeEntities(xml.slice(from, close));
+  return textBetween(xml, `<${name}>`, `</${name}>`, 0, xml.length);
+}
+
+/** The text between `open` and `close` found in xml[from, to), entities decoded; undefined when not both there. */
+function textBetween(xml: string, open: string, close: string, from: number, to: number): string | undefined {
+  const at = xml.indexOf(open, from);
+  if (at === -1 || at >= to) return undefined;
+  const textStart = at + open.length;
+  const end = xml.indexOf(close, textStart);
+  if (end === -1 || end > to) return undefined;
+  return decodeEntities(xml.slice(textStart, end));
 }
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const QUOT = '&quot;';
 
 function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
+  // An ETag as most servers write it (`&quot;<hex>&quot;`): a replace with a callback per ETag was most of the scan.
+  if (text.length >= 12 && text.startsWith(QUOT) && text.endsWith(QUOT) && text.indexOf('&', 6) === text.length - 6) {
+    return `"${text.slice(6, -6)}"`;
+  }
   return text.replace(/&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g, (whole, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
     if (name) return NAMED[name]!;
     const code = hex ? parseInt(hex, 16) : Number(decimal);
     return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
 }
-
