@@ -375,6 +375,27 @@ describe('buildSite', () => {
     expect(await text(path.join(outDir, 'docs/a.html'))).toMatch(/<link rel="stylesheet" href="\.\.\/theme\.[0-9a-f]{8,}\.css">/);
   });
 
+  it('gives every page the menu and latest posts linked from its own folder, and 404.html from the base path', async () => {
+    // The links are made once per folder (render-page.ts): 404.html and index.html share a folder but not their URLs.
+    const src = await writeSite({
+      'fleuron.yaml': 'baseUrl: https://ex.org/prefix/\n',
+      'index.md': '---\ntitle: Home\n---\nx',
+      'docs/index.md': '---\ntitle: Docs\n---\nd',
+      'docs/a.md': 'a',
+      'docs/deep/b.md': 'b',
+      'blog/post.md': '---\ntitle: Post\ndate: 2024-03-05\n---\np',
+      '404.md': 'Not here.',
+    });
+    const { outDir } = await build(src);
+    const menuOf = async (page: string) => [...(await text(path.join(outDir, page))).matchAll(/<li><a href="([^"]+)"( aria-current="true")?>/g)].slice(0, 3).map((match) => `${match[1]}${match[2] ? ' (current)' : ''}`);
+    expect(await menuOf('index.html')).toEqual(['index.html (current)', 'blog/index.html', 'docs/index.html']);
+    expect(await menuOf('404.html')).toEqual(['/prefix/index.html', '/prefix/blog/index.html', '/prefix/docs/index.html']);
+    expect(await menuOf('docs/a.html')).toEqual(['../index.html', '../blog/index.html', 'index.html (current)']);
+    expect(await menuOf('docs/index.html')).toEqual(['../index.html', '../blog/index.html', 'index.html (current)']);
+    expect(await menuOf('docs/deep/b.html')).toEqual(['../../index.html', '../../blog/index.html', '../index.html (current)']);
+    expect(await text(path.join(outDir, 'index.html'))).toMatch(/<a href="blog\/post\.html">Post<\/a>/);
+  });
+
   it("links the theme's stylesheet, or the site's theme.css replacing it, under a name that changes with its bytes", async () => {
     const linked = async (files: Record<string, string>) => {
       const { outDir } = await build(await writeSite({ 'index.md': 'x', ...files }));

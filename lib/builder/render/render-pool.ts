@@ -47,6 +47,9 @@ export interface RenderPoolOptions {
  * machine, for 1–2.5 s more CPU; with other work waiting for the CPUs (load 6–10 on the 2 cores) it was slower than
  * this thread alone (rich 10.4–16.3 → 12.4–21.9 s, CPU +15–45 %). So the worker is started only when Linux's
  * CPU pressure says no task waited for a CPU in the last 10 s more than `MAX_CPU_PRESSURE` % of the time.
+ * Where its extra CPU goes (README, "Cold builds"): a second heap and JIT add 1–2.5 s to V8's helper threads, and pages
+ * cost up to 40 % more in both threads when the machine has other work, as they do in two separate build processes;
+ * its start-up is ~0.2 s.
  */
 export function defaultThreads(cores = availableParallelism(), cpuPressure: number | null = lastCpuPressure()): number {
   if (cores === 2) return cpuPressure !== null && cpuPressure > MAX_CPU_PRESSURE ? 0 : 1;
