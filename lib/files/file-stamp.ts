@@ -20,6 +20,16 @@ export function stampOf(stamp: FileStamp): StampKey {
   return `${stamp.size}:${stamp.mtimeMs}:${stamp.ctimeMs}:${stamp.ino}`;
 }
 
+/**
+ * The modification and change times written in a stamp key, or at the start of a text that begins with one (a hash
+ * cache entry): read back where stampOf wrote them, without splitting the rest.
+ */
+export function stampTimes(key: string): Pick<FileStamp, 'mtimeMs' | 'ctimeMs'> {
+  const afterSize = key.indexOf(':') + 1;
+  const afterMtime = key.indexOf(':', afterSize) + 1;
+  return { mtimeMs: Number(key.slice(afterSize, afterMtime - 1)), ctimeMs: Number(key.slice(afterMtime, key.indexOf(':', afterMtime))) };
+}
+
 /** The stats of a regular file, or undefined when it is missing or something else. */
 export function fileStats(file: string): Stats | undefined {
   try {

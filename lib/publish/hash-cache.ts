@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { changedJustBefore, stampOf, type FileStamp } from '../files/file-stamp.js';
+import { changedJustBefore, stampOf, stampTimes, type FileStamp } from '../files/file-stamp.js';
 import type { BodyHash } from './body-hash.js';
 
 /**
@@ -73,11 +73,7 @@ export class HashCache {
   /** remember(), for a file hashed into a whole entry (cacheEntry's text, as a hashing thread sends it). */
   rememberEntry(relative: string, entry: string): void {
     if (this.#file === undefined) return;
-    const afterSize = entry.indexOf(':') + 1;
-    const afterMtime = entry.indexOf(':', afterSize) + 1;
-    const mtimeMs = Number(entry.slice(afterSize, afterMtime - 1));
-    const ctimeMs = Number(entry.slice(afterMtime, entry.indexOf(':', afterMtime)));
-    if (changedJustBefore({ mtimeMs, ctimeMs }, this.#startedAt)) return;
+    if (changedJustBefore(stampTimes(entry), this.#startedAt)) return;
     this.#next.push(relative, entry);
   }
 
