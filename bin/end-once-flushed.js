@@ -6,12 +6,13 @@
 // by then: requests awaited, the lock released, the hash cache written with synchronous calls, the S3 client's
 // sockets closed. What is still buffered in stdout or stderr is flushed first, and the exit code is kept.
 
+import { commandOf } from './command.js';
+
 const COMMANDS = new Set(['publish']);
 
 /** Ends the process with `code` once stdout and stderr are flushed, when the command is one that may; else returns. */
 export async function endOnceFlushed(code, argv = process.argv.slice(2)) {
-  const command = argv.find((arg) => !arg.startsWith('-'));
-  if (!COMMANDS.has(command)) return;
+  if (!COMMANDS.has(commandOf(argv))) return;
   await Promise.all([process.stdout, process.stderr].map(flushed));
   // Node 22.10+: the compiled code kept between runs (see fleuron.js) is written at a normal exit; write it now.
   const { default: nodeModule } = await import('node:module');

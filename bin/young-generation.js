@@ -7,13 +7,15 @@
 // their process with one started with it (process.execve, Node 22.15+ and 23.11+; same process id, standard streams
 // and signals). The cost is one Node start-up more, ~0.1 s of CPU (measured in the README's "Node versions").
 
+import { commandOf } from './command.js';
+
 const FLAG = '--max-semi-space-size=16';
 const COMMANDS_WITH_LARGE_HEAPS = new Set(['build', 'publish', 'preview']);
 
 /** Replaces this process with one started with the flag, when it helps and can be done; else returns. */
 export function startWithSmallYoungGeneration() {
   if (typeof process.execve !== 'function' || Number(process.versions.node.split('.')[0]) < 22) return;
-  if (!process.argv.slice(2).some((arg) => COMMANDS_WITH_LARGE_HEAPS.has(arg))) return;
+  if (!COMMANDS_WITH_LARGE_HEAPS.has(commandOf())) return;
   const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   if (flags.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag))) return;
   process.execve(process.execPath, [process.execPath, FLAG, ...process.execArgv, ...process.argv.slice(1)], process.env);

@@ -28,6 +28,9 @@ it.each(['build', 'publish', 'preview'])(`%s runs with 16 MB semi-spaces ${resta
 
 it('leaves other commands, and a process given a semi-space size (flag or NODE_OPTIONS), as they are', async () => {
   expect((await flagsAfter([], ['--version'])).execArgv).toEqual([]);
+  // A folder named like a command, given to another command (any argument equal to `build` used to restart).
+  expect((await flagsAfter([], ['history', 'build'])).execArgv).toEqual([]);
+  expect((await flagsAfter([], ['--debug', 'build', 'site'])).execArgv).toEqual(restarts ? ['--max-semi-space-size=16'] : []);
   expect((await flagsAfter(['--max-semi-space-size=32'], ['build'])).execArgv).toEqual(['--max-semi-space-size=32']);
   expect((await flagsAfter([], ['build'], { ...process.env, NODE_OPTIONS: '--max_semi_space_size=8' })).execArgv).toEqual([]);
 });
