@@ -77,3 +77,40 @@ it.each([0, 130, 259])('stops the build with the one-line error of page %i, whic
   expect(code).toBe('markdown-too-complex');
   expect(message).toContain(`part-${failing % 4}/page-${failing}.md:4:`);
 });
+
+it("gives the preview's kept worker a build's context only when it differs from the one it holds, and renders as a cold build", async () => {
+  const src = await writeSite(manyPages());
+  const root = await tempDir();
+  const script = `
+    const { appendFile, readFile, writeFile } = await import('node:fs/promises');
+    const { buildSite, createRenderWorker, RebuildState } = await import(${JSON.stringify(path.resolve('dist/builder/index.js'))});
+    const { BUILD_SRC: src, BUILD_ROOT: root } = process.env;
+    const session = await createRenderWorker();
+    const state = new RebuildState();
+    const sent = [];
+    const build = async (changed) => {
+      const result = await buildSite({ sourceDir: src, outDir: root + '/preview', cacheDir: root + '/cache-preview', renderWorker: session, rebuild: { state, ...(changed ? { changed } : {}) } });
+      sent.push([result.shortcut, result.rendered, session.contextsSent]);
+    };
+    await build();
+    // A body edit: the site's context is the one the worker holds.
+    await appendFile(src + '/part-1/page-1.md', '\\nA new paragraph.\\n');
+    await build(['part-1/page-1.md']);
+    // A title edit: the listing of part-1 and the page itself show it, from a context the worker does not hold.
+    const file = src + '/part-1/page-5.md';
+    await writeFile(file, (await readFile(file, 'utf8')).replace('title: Page 5', 'title: Page five'));
+    await build(['part-1/page-5.md']);
+    // Then a body edit again, with the new titles.
+    await appendFile(src + '/part-2/page-2.md', '\\nAnother paragraph.\\n');
+    await build(['part-2/page-2.md']);
+    await session.close();
+    await buildSite({ sourceDir: src, outDir: root + '/cold', cacheDir: root + '/cache-cold', threads: 0 });
+    console.log(JSON.stringify(sent));`;
+  const { stdout } = await run('node', ['--input-type=module', '-e', script], { env: { ...process.env, BUILD_SRC: src, BUILD_ROOT: root } });
+  const builds = JSON.parse(stdout) as [boolean, number, number][];
+  // A worker left with the context of before the title edit would show the old title in the page and its listing.
+  expect(await readTree(path.join(root, 'preview'))).toEqual(await readTree(path.join(root, 'cold')));
+  expect(builds.map(([shortcut]) => shortcut)).toEqual([false, true, true, true]);
+  expect(builds[1]![1]).toBe(1);
+  expect(builds.map(([, , sent]) => sent)).toEqual([1, 1, 2, 2]);
+});

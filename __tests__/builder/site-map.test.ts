@@ -10,6 +10,8 @@ import {
   siteMenu,
   type PageSummary,
 } from '../../lib/builder/load/site-map.js';
+import { summaryOf } from '../../lib/builder/load/load-site.js';
+import type { SiteConfig } from '../../lib/builder/load/site-config.js';
 
 const page = (outputPath: string, title: string, extra: Partial<PageSummary> = {}): PageSummary => ({
   sourcePath: outputPath.replace(/\.html$/, '.md'),
@@ -142,5 +144,19 @@ describe('breadcrumbsFor', () => {
 describe('postsOf', () => {
   it('keeps dated pages only, newest first', () => {
     expect(postsOf(pages, 'fr').map((post) => post.title)).toEqual(['Second', 'Premier']);
+  });
+});
+
+describe('summaryOf', () => {
+  const config = { title: 'Mon site' } as SiteConfig;
+  const titleOf = (sourcePath: string, outputPath: string, frontMatter: { title?: string } = {}, heading?: string) =>
+    summaryOf({ sourcePath, outputPath, frontMatter: { draft: false, aliases: [], extra: {}, ...frontMatter }, ...(heading ? { body: { heading } as never } : {}) }, config).title;
+
+  it("titles a page by its front matter, else its first heading, else its file name, an index by its folder's or the site's", () => {
+    expect(titleOf('notes/a.md', 'notes/a.html', { title: 'Titre' }, 'Heading')).toBe('Titre');
+    expect(titleOf('notes/a.md', 'notes/a.html', {}, 'Heading')).toBe('Heading');
+    expect(titleOf('notes/comptes-rendus_2024.md', 'notes/comptes-rendus_2024.html')).toBe('Comptes rendus 2024');
+    expect(titleOf('notes/index.md', 'notes/index.html')).toBe('Notes');
+    expect(titleOf('index.md', 'index.html')).toBe('Mon site');
   });
 });

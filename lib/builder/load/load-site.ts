@@ -474,16 +474,11 @@ function siteNavigation(navigation: NonNullable<SiteConfig['navigation']>, pages
  */
 export function summaryOf(page: Pick<LoadedPage, 'sourcePath' | 'outputPath' | 'frontMatter'> & { body?: LoadedPage['body'] }, config: SiteConfig, bookEntry?: BookEntry): PageSummary {
   const { frontMatter } = page;
-  const fallback = () => {
-    const folder = folderOf(page.outputPath);
-    if (isIndexSource(page.sourcePath, page.outputPath)) return folder === '' ? config.title : folderTitle(folder);
-    return folderTitle(page.sourcePath.replace(/\.(md|markdown)$/i, ''));
-  };
   const summary: PageSummary = {
     sourcePath: page.sourcePath,
     outputPath: page.outputPath,
     kind: page.sourcePath === '404.md' ? 'not-found' : 'page',
-    title: frontMatter.title ?? bookEntry?.title ?? page.body?.heading ?? fallback(),
+    title: frontMatter.title ?? bookEntry?.title ?? page.body?.heading ?? fallbackTitle(page, config),
   };
   if (frontMatter.description !== undefined) summary.description = frontMatter.description;
   if (frontMatter.date !== undefined) summary.date = frontMatter.date;
@@ -491,4 +486,14 @@ export function summaryOf(page: Pick<LoadedPage, 'sourcePath' | 'outputPath' | '
   const weight = frontMatter.weight ?? bookEntry?.order;
   if (weight !== undefined) summary.weight = weight;
   return summary;
+}
+
+/**
+ * A page's title from its folder or file name. Not a closure in summaryOf: the bundle keeps functions' names, and
+ * naming a new closure for each of 4,000 pages at every rebuild showed in the preview's profile (~1 ms a rebuild).
+ */
+function fallbackTitle(page: Pick<LoadedPage, 'sourcePath' | 'outputPath'>, config: SiteConfig): string {
+  const folder = folderOf(page.outputPath);
+  if (isIndexSource(page.sourcePath, page.outputPath)) return folder === '' ? config.title : folderTitle(folder);
+  return folderTitle(page.sourcePath.replace(/\.(md|markdown)$/i, ''));
 }
