@@ -92,6 +92,42 @@ describe('plan', () => {
     }
     expect(reference.deletes).toHaveLength(10);
   });
+
+  // plan() skips the set of the folder's keys when every listed key was found, and reuses the manifest read when every
+  // file kept its entry: these cases must still take the long way.
+  test('a key given twice never hides a listed object that is not in the folder', () => {
+    const local = [file('a.html', 'aa'), file('a.html', 'aa')];
+    const result = plan({ local, remote: remoteMap(remote('a.html', 'aa'), remote('gone.html', 'gg')), manifest: manifestOf({ 'a.html': { etag: 'aa' }, 'gone.html': { etag: 'gg' } }), manifestFound: true });
+    expect(result.deletes.map((action) => action.key)).toEqual(['gone.html']);
+    expect(result.manifestChanged).toBe(true);
+    expect(Object.keys(result.manifest.objects)).toEqual([manifestKey('a.html')]);
+  });
+
+  test('a folder whose keys come unsorted (redirect objects appended) plans the same deletes and manifest', () => {
+    const local = [file('b.html', 'bb'), file('a.html', 'aa')];
+    const result = plan({ local, remote: remoteMap(remote('a.html', 'aa'), remote('b.html', 'bb'), remote('c.html', 'cc')), manifest: manifestOf({ 'a.html': { etag: 'aa' }, 'b.html': { etag: 'bb' } }), manifestFound: true });
+    expect(result.deletes.map((action) => action.key)).toEqual(['c.html']);
+    expect(result.manifestChanged).toBe(false);
+  });
+
+  test('a no-op keeps the manifest read, records and all', () => {
+    const manifest = manifestOf({ 'a.html': { etag: 'aa' }, 'b.html': { etag: 'bb' } });
+    const result = plan({ local: [file('a.html', 'aa'), file('b.html', 'bb')], remote: remoteMap(remote('a.html', 'aa'), remote('b.html', 'bb')), manifest, manifestFound: true });
+    expect(result).toMatchObject({ deletes: [], unchanged: 2, manifestChanged: false });
+    expect(result.manifest).toEqual(manifest);
+  });
+
+  test('every file unchanged still rewrites a manifest with records of other keys, or another website', () => {
+    const local = [file('a.html', 'aa')];
+    const listing = remoteMap(remote('a.html', 'aa'));
+    const stale = plan({ local, remote: listing, manifest: manifestOf({ 'a.html': { etag: 'aa' }, 'gone.html': { etag: 'gg' } }), manifestFound: true });
+    expect(stale).toMatchObject({ deletes: [], unchanged: 1, manifestChanged: true });
+    expect(Object.keys(stale.manifest.objects)).toEqual([manifestKey('a.html')]);
+    const website = plan({ local, remote: listing, manifest: manifestOf({ 'a.html': { etag: 'aa' } }), manifestFound: true, website: 'w1' });
+    expect(website).toMatchObject({ unchanged: 1, manifestChanged: true, manifest: { website: 'w1' } });
+    const sameWebsite = plan({ local, remote: listing, manifest: { ...manifestOf({ 'a.html': { etag: 'aa' } }), website: 'w1' }, manifestFound: true, website: 'w1' });
+    expect(sameWebsite).toMatchObject({ manifestChanged: false, manifest: { website: 'w1' } });
+  });
 });
 
 describe('sameContent', () => {
