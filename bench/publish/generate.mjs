@@ -144,6 +144,8 @@ export function generateSite(dir, { files = 10_000, seed = 1, largeMb = [20, 30,
 
 /** Chooses `count` distinct small (non-large) files, deterministically, avoiding `exclude`. */
 export function chooseFiles(list, count, seed, exclude = new Set()) {
+  // Plain paths (walk()'s) have no key: every pick would look taken after the first, and the loop below never end.
+  if (list.some((file) => typeof file?.key !== 'string')) throw new TypeError('chooseFiles takes file records ({ key, … }, as generateSite returns), not paths');
   const rand = prng(seed);
   const candidates = list.filter((file) => !file.large && !exclude.has(file.key)).sort((a, b) => (a.key < b.key ? -1 : 1));
   const chosen = [];
