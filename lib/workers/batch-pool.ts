@@ -224,8 +224,7 @@ export class BatchQueue<Job, Result> {
       for (const at of batch) {
         const result = handle(this.#jobs[at]!);
         this.#jobs[at] = undefined;
-        if (this.#deliver) this.#deliver(at, result);
-        else this.#results[at] = result;
+        this.#store(at, result);
       }
     } catch (error) {
       this.#fail(error);
@@ -252,8 +251,7 @@ export class BatchQueue<Job, Result> {
       }
       const batch = this.#sent[index]!.shift()!;
       try {
-        if (this.#deliver) reply.results.forEach((result, at) => this.#deliver!(batch[at]!, result));
-        else reply.results.forEach((result, at) => (this.#results[batch[at]!] = result));
+        reply.results.forEach((result, at) => this.#store(batch[at]!, result));
       } catch (error) {
         return this.#fail(error);
       }
@@ -262,6 +260,12 @@ export class BatchQueue<Job, Result> {
     const onError = (error: unknown) => this.#fail(error);
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     this.#settled.finally(() => worker.off('message', onMessage).off('error', onError).off('exit', onExit)).catch(() => {});
+  }
+
+  /** A job's result, from a thread or from runHere: handed to `deliver` as it comes, or kept for finish(). */
+  #store(index: number, result: Result): void {
+    if (this.#deliver) this.#deliver(index, result);
+    else this.#results[index] = result;
   }
 
   #fail(error: unknown): void {
