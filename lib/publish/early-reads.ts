@@ -4,7 +4,7 @@
  * folder's scan, so that the first requests go out first: they wait on the network, the scan and the SDK's loading on
  * the main thread.
  */
-import { earlyGet, type EarlyResponse, type EarlyTarget } from '../s3/early-get.js';
+import { earlyGet, earlyTargetOf, type EarlyResponse, type EarlyTarget } from '../s3/early-get.js';
 import { PAGE_KEYS, scanListPage, type ListPage, type ListPageInput, type PageLister } from '../s3/list-page-xml.js';
 import { RequestCounter } from '../s3/request-counter.js';
 import type { PublishOptions } from './publish.js';
@@ -29,8 +29,8 @@ export interface EarlyReads {
 
 /** The first listing page and the manifest, signed without the S3 client; only with an endpoint and keys. */
 export function startEarlyReads({ endpoint, bucket, prefix }: Pick<PublishOptions, 'endpoint' | 'bucket' | 'prefix'>, readWebsite = false): EarlyReads | undefined {
-  if (endpoint.endpoint === undefined || endpoint.credentials === undefined) return undefined;
-  const target = { endpoint: endpoint.endpoint, region: endpoint.region, forcePathStyle: endpoint.forcePathStyle, credentials: endpoint.credentials };
+  const target = earlyTargetOf(endpoint);
+  if (target === undefined) return undefined;
   const counter = new RequestCounter();
   let count = 0;
   let allWritten: () => void = () => {};

@@ -9,6 +9,7 @@ import { FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type CompiledHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
 import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/client.js';
 import { sdkPages } from '../s3/list-page.js';
+import { earlyTargetOf } from '../s3/early-get.js';
 import { smallPutter, type SmallPutter } from '../s3/signed-put.js';
 import { readObjectBytes } from '../s3/read-text-object.js';
 import type { RequestCounter } from '../s3/request-counter.js';
@@ -188,9 +189,10 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   }
 }
 
-/** Only with an endpoint and keys: without them the SDK finds AWS, or credentials in a profile. */
-function smallPutFor({ endpoint, region, forcePathStyle, credentials }: S3Endpoint, counter: RequestCounter): SmallPutter | undefined {
-  return endpoint === undefined || credentials === undefined ? undefined : smallPutter({ endpoint, region, forcePathStyle, credentials }, counter);
+/** Only with an endpoint and keys, as for the early reads (earlyTargetOf). */
+function smallPutFor(endpoint: S3Endpoint, counter: RequestCounter): SmallPutter | undefined {
+  const target = earlyTargetOf(endpoint);
+  return target === undefined ? undefined : smallPutter(target, counter);
 }
 
 /**

@@ -13,7 +13,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { S3Credentials } from './client.js';
+import type { S3Credentials, S3Endpoint } from './client.js';
 
 export interface EarlyTarget {
   /** `https://garage.example.org` (no AWS default: early requests need an endpoint). */
@@ -21,6 +21,14 @@ export interface EarlyTarget {
   region: string;
   forcePathStyle: boolean;
   credentials: S3Credentials;
+}
+
+/**
+ * The target of signed requests for an endpoint, or undefined without an endpoint and keys: then the SDK finds AWS,
+ * or credentials in a profile, and every request goes through it.
+ */
+export function earlyTargetOf({ endpoint, region, forcePathStyle, credentials }: S3Endpoint): EarlyTarget | undefined {
+  return endpoint === undefined || credentials === undefined ? undefined : { endpoint, region, forcePathStyle, credentials };
 }
 
 export interface EarlyResponse {
