@@ -13,7 +13,7 @@ import { gfmFootnote } from 'micromark-extension-gfm-footnote';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
-import { gfmTableAt, type TableStarts } from './table-start.js';
+import { DELIMITER_ROW, gfmTableAt, type TableStarts } from './table-start.js';
 
 /** A micromark syntax extension (micromark exports the type only through `Options`). */
 export type Extension = NonNullable<Options['extensions']>[number];
@@ -33,12 +33,6 @@ export interface SyntaxNeeds {
   taskListItem: boolean;
 }
 
-/**
- * A line that could be a table's delimiter row: only hyphens, pipes, colons, spaces and tabs, with a hyphen and a
- * pipe or colon, behind any blockquote markers (`> | - |`). The table construct is tried at every line, so a page
- * whose `:` are all in prose and links is spared it.
- */
-const DELIMITER_ROW = /^(?=[^\n]*-)(?=[^\n]*[|:])[ \t>|:\-]+\r?$/m;
 
 /** The two ways a literal autolink starts (micromark-extension-gfm-autolink-literal: `www.`, `http:`, `https:`, any case). */
 const LITERAL_AUTOLINK = /www\.|https?:/i;
@@ -64,6 +58,7 @@ export function syntaxNeeds(text: string): SyntaxNeeds {
     linkAutolink: mayHaveLinkAutolink(text),
     footnote: has('^'),
     strikethrough: has('~'),
+    // The table construct is tried at every line: a page whose `:` are all in prose and links is spared it.
     table: DELIMITER_ROW.test(text),
     taskListItem: has('['),
   };

@@ -23,10 +23,10 @@ export interface TableStarts {
 
 /**
  * A line that could be a delimiter row: only hyphens, pipes, colons, spaces and tabs, with a hyphen and a pipe or
- * colon, behind any blockquote markers or list indentation (`> | - |`). The same rule as gfm-syntax.ts's whole-page
- * check, line by line.
+ * colon, behind any blockquote markers or list indentation (`> | - |`). Multiline: gfm-syntax.ts asks it of a whole
+ * page (is there a table at all?), tableStartLines of one line at a time.
  */
-const DELIMITER_ROW = /^(?=[^-]*-)(?=[^|:]*[|:])[ \t>|:-]+$/;
+export const DELIMITER_ROW = /^(?=[^\n]*-)(?=[^\n]*[|:])[ \t>|:\-]+\r?$/m;
 
 /** micromark's line endings (its preprocess): CR LF, LF, CR alone. */
 const LINE_ENDING = /\r\n|\r|\n/;
