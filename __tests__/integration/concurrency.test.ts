@@ -10,6 +10,7 @@ import os from 'node:os';
 import { bucketProblems, errorLines, FaultProxy, folderEtags, startCli, stopChild, waitFor, type CliChild, type ProxiedRequest } from '../support/fault-proxy.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
 import { cliEnv, createTestBucket, listBucket, testClient, testS3, type ListedObject } from '../support/test-s3.js';
+import { S3Requests } from '../../lib/s3/s3-requests.js';
 
 const LOCK_KEY = '.fleuron/lock.json';
 
@@ -47,7 +48,7 @@ describe('a lock taken over while held', () => {
     const bucket = await createTestBucket('lost');
     const client = testClient();
     try {
-      const lock = new PublishLock(client, bucket, '');
+      const lock = new PublishLock(S3Requests.over(client), bucket, '');
       expect(await lock.acquire()).toBeUndefined();
       expect(await lock.holder()).toBeUndefined();
       const breaker = { owner: 'someone-else', user: 'bo', host: 'elsewhere', pid: 7, started: new Date().toISOString(), expires: new Date(Date.now() + 60_000).toISOString() };

@@ -13,6 +13,7 @@ import { emptyManifest, manifestBody, manifestKey, prepareManifestBody, readMani
 import { plan as makePlan } from '../../lib/publish/plan.js';
 import { scanLocal } from '../../lib/publish/scan-local.js';
 import { createTestBucket, testClient } from '../support/test-s3.js';
+import { S3Requests } from '../../lib/s3/s3-requests.js';
 
 const SENTINEL = Buffer.from('the planned manifest');
 
@@ -47,7 +48,7 @@ describe('the planned manifest body', () => {
   const client = testClient();
   afterAll(() => client.destroy());
   const apply = (bucket: string, plan: Awaited<ReturnType<typeof planFolder>>['plan']) =>
-    applyPlan(plan, { client, bucket, prefix: '', concurrency: 4, previousManifest: emptyManifest(), plannedManifestBody: Promise.resolve(SENTINEL) });
+    applyPlan(plan, { requests: S3Requests.over(client), bucket, prefix: '', concurrency: 4, previousManifest: emptyManifest(), plannedManifestBody: Promise.resolve(SENTINEL) });
 
   test('is written when every action went as planned', async () => {
     const bucket = await createTestBucket('planned');

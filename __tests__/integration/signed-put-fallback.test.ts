@@ -1,23 +1,24 @@
 /**
- * A small upload the signed PUT (lib/s3/signed-put.ts) cannot finish is sent again through the S3 client: a proxy
- * that refuses the first PUT of every page with `503 SlowDown` still gets a whole publish, each page stored once with
- * its headers, and both attempts counted.
+ * A signed request (lib/s3/s3-requests.ts) that gets no plain success is sent again through the S3 client: a proxy
+ * that refuses the first PUT of every page, or the first delete requests and lock read, with `503 SlowDown` still gets
+ * a whole publish, each object stored (or deleted) once, and both attempts counted.
  */
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
 import { cliEnv, createTestBucket, headObject, listBucket, testS3 } from '../support/test-s3.js';
 
-/** Forwards every request to the test server, except the first PUT of each `.html` key, answered 503 SlowDown. */
-async function refuseFirstPagePut(): Promise<{ url: string; refused: string[]; bySdk: boolean[]; close: () => Promise<void> }> {
+/** Forwards every request to the test server, except the first of each `refuse(method, path)` names, answered 503 SlowDown. */
+async function refuseFirst(refuse: (method: string, path: string) => string | undefined): Promise<{ url: string; refused: string[]; bySdk: boolean[]; close: () => Promise<void> }> {
   const target = new URL(testS3().endpoint);
   const refused: string[] = [];
   // Whether each refused PUT came from the S3 client (it sends x-amz-user-agent; the signed PUT does not).
   const bySdk: boolean[] = [];
   const server = http.createServer((request, response) => {
-    const path = (request.url ?? '').split('?')[0]!;
-    if (request.method === 'PUT' && path.endsWith('.html') && !refused.includes(path)) {
-      refused.push(path);
+    const name = refuse(request.method ?? '', request.url ?? '');
+    if (name !== undefined && !refused.includes(name)) {
+      refused.push(name);
       bySdk.push(request.headers['x-amz-user-agent'] !== undefined);
       request.resume();
       request.on('end', () => {
@@ -39,7 +40,7 @@ async function refuseFirstPagePut(): Promise<{ url: string; refused: string[]; b
 }
 
 test('pages whose signed PUT is refused are stored through the S3 client, each attempt counted', async () => {
-  const proxy = await refuseFirstPagePut();
+  const proxy = await refuseFirst((method, url) => (method === 'PUT' && url.split('?')[0]!.endsWith('.html') ? url.split('?')[0] : undefined));
   try {
     const dir = await makeFolder({ 'index.html': '<p>home</p>', 'a/index.html': '<p>a</p>', 'style.css': 'p{}' });
     const bucket = await createTestBucket('fallback');
@@ -54,6 +55,30 @@ test('pages whose signed PUT is refused are stored through the S3 client, each a
     const listed = await listBucket(bucket);
     expect([...listed.keys()].filter((key) => !key.startsWith('.fleuron/')).sort()).toEqual(['a/index.html', 'index.html', 'style.css']);
     expect((await headObject(bucket, 'a/index.html')).ContentType).toMatch(/^text\/html/);
+  } finally {
+    await proxy.close();
+  }
+}, 60_000);
+
+test('deletes and lock requests the server refuses are sent again through the S3 client', async () => {
+  const dir = await makeFolder({ 'index.html': '<p>home</p>', 'old.html': '<p>old</p>', 'older.html': '<p>older</p>' });
+  const bucket = await createTestBucket('fallback-deletes');
+  expect((await runCli(['publish', dir, '--json'], { env: cliEnv(bucket) })).code).toBe(0);
+  rmSync(`${dir}/old.html`);
+  rmSync(`${dir}/older.html`);
+  const refusing = (method: string, url: string) =>
+    method === 'POST' && /[?&]delete(=|&|$)/.test(url) ? 'DeleteObjects' : method === 'DELETE' ? 'DeleteObject' : method === 'GET' && url.includes('/.fleuron/lock.json') ? 'GetLock' : undefined;
+  const proxy = await refuseFirst(refusing);
+  try {
+    const result = await runCli(['publish', dir, '--json'], { env: cliEnv(bucket, { AWS_ENDPOINT_URL: proxy.url }) });
+    const summary = jsonSummary(result);
+    expect(result.code).toBe(0);
+    expect(proxy.refused.sort()).toEqual(['DeleteObject', 'DeleteObjects', 'GetLock']);
+    expect(proxy.bySdk).toEqual([false, false, false]);
+    expect(summary.deleted).toBe(2);
+    expect(summary.requests.byOperation).toMatchObject({ DeleteObjects: 2, DeleteObject: 2 });
+    const listed = await listBucket(bucket);
+    expect([...listed.keys()].filter((key) => !key.startsWith('.fleuron/manifest')).sort()).toEqual(['index.html']);
   } finally {
     await proxy.close();
   }

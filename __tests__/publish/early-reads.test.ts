@@ -5,6 +5,7 @@
  */
 import { PutBucketWebsiteCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Connection } from '../../lib/s3/client.js';
+import { S3Requests } from '../../lib/s3/s3-requests.js';
 import { readWebsite } from '../../lib/website/bucket-website.js';
 import { startEarlyReads } from '../../lib/publish/early-reads.js';
 import { listPage, sdkPages } from '../../lib/s3/list-page.js';
@@ -90,22 +91,29 @@ describe('early reads', () => {
     }
   });
 
-  test('the website configuration read early is read by the SDK as if it had sent the request: found, or none', async () => {
+  test('the website configuration read early reads as the SDK reads it: none, found, found with routing rules', async () => {
     const client = testClient();
     // A client that cannot reach any server: what it reads can only be the early answers.
     const { client: counted, counter } = createS3Connection({ ...endpointOf(), endpoint: 'http://127.0.0.1:9' }, { retry: { maxAttempts: 1 } });
     try {
-      const expectedNone = await readWebsite(client, bucket);
+      const expectedNone = await readWebsite(S3Requests.over(client), bucket);
       expect(expectedNone).toEqual({ kind: 'none' });
       const early = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX }, true)!;
-      expect(await readWebsite(counted, bucket, early.website)).toEqual(expectedNone);
+      expect(await readWebsite(S3Requests.over(counted, counter), bucket, early.website)).toEqual(expectedNone);
       await client.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: '404.html' } } }));
       const found = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX }, true)!;
-      expect(await readWebsite(counted, bucket, found.website)).toEqual(await readWebsite(client, bucket));
-      expect((await readWebsite(client, bucket)).kind).toBe('found');
-      // Each early answer was read without a second request: one GetBucketWebsite each, counted by the client.
-      await expect(readWebsite(counted, bucket)).rejects.toThrow();
-      expect(counter.byOperation()).toEqual({ GetBucketWebsite: 3 });
+      expect(await readWebsite(S3Requests.over(counted, counter), bucket, found.website)).toEqual(await readWebsite(S3Requests.over(client), bucket));
+      expect((await readWebsite(S3Requests.over(client), bucket)).kind).toBe('found');
+      // Routing rules are read by the SDK's parser (replayed: no second request), every field of them kept.
+      const rules = [{ Condition: { KeyPrefixEquals: 'old/', HttpErrorCodeReturnedEquals: '404' }, Redirect: { ReplaceKeyPrefixWith: 'new/', HttpRedirectCode: '301' } }];
+      await client.send(new PutBucketWebsiteCommand({ Bucket: bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: '404.html' }, RoutingRules: rules } }));
+      const withRules = startEarlyReads({ endpoint: endpointOf(), bucket, prefix: PREFIX }, true)!;
+      const read = await readWebsite(S3Requests.over(counted, counter), bucket, withRules.website);
+      expect(read).toEqual(await readWebsite(S3Requests.over(client), bucket));
+      expect(read.kind === 'found' && read.config.routingRules?.[0]?.Redirect?.ReplaceKeyPrefixWith).toBe('new/');
+      // Each early answer was read without a second request: one GetBucketWebsite each.
+      await expect(readWebsite(S3Requests.over(counted, counter), bucket)).rejects.toThrow();
+      expect(counter.byOperation()).toEqual({ GetBucketWebsite: 4 });
       expect(early.counter.byOperation()).toEqual({ GetObject: 1, ListObjectsV2: 1 });
     } finally {
       client.destroy();

@@ -5,6 +5,7 @@
  */
 import { DeleteObjectCommand, DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { deleteKeys } from '../../lib/s3/delete-keys.js';
+import { S3Requests } from '../../lib/s3/s3-requests.js';
 
 function standIn(answer: (keys: string[]) => { Errors?: { Key: string; Code: string; Message: string }[] }) {
   const calls: { command: string; keys: string[] }[] = [];
@@ -29,7 +30,7 @@ test('batches of 1,000; every key confirmed; each key a batch reports as failed 
   const keys = Array.from({ length: 2500 }, (_, i) => `k${i}`);
   const { client, calls } = standIn((batch) => (batch.includes('k1500') ? { Errors: [{ Key: 'k1500', Code: 'AccessDenied', Message: 'no' }] } : {}));
   const seen: string[] = [];
-  const result = await deleteKeys(client, 'b', keys, { onDeleted: (key) => seen.push(key) });
+  const result = await deleteKeys(S3Requests.over(client), 'b', keys, { onDeleted: (key) => seen.push(key) });
   expect(calls.map((call) => call.keys.length)).toEqual([1000, 1000]); // stops after the failed batch
   expect(result.failures).toEqual([{ key: 'k1500', error: expect.objectContaining({ name: 'AccessDenied' }) }]);
   expect(result.deleted).toHaveLength(1999);
@@ -39,7 +40,7 @@ test('batches of 1,000; every key confirmed; each key a batch reports as failed 
 
 test('keys XML cannot carry go one by one, after the batches', async () => {
   const { client, calls } = standIn(() => ({}));
-  const result = await deleteKeys(client, 'b', ['a.html', 'photo\u0001.jpg', 'b\rc', 'd.html']);
+  const result = await deleteKeys(S3Requests.over(client), 'b', ['a.html', 'photo\u0001.jpg', 'b\rc', 'd.html']);
   expect(calls).toEqual([
     { command: 'DeleteObjects', keys: ['a.html', 'd.html'] },
     { command: 'DeleteObject', keys: ['photo\u0001.jpg'] },

@@ -5,6 +5,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { readWebsite, writeWebsite } from '../../lib/website/bucket-website.js';
+import { S3Requests } from '../../lib/s3/s3-requests.js';
 
 const failingWith = (name: string, status: number) =>
   ({ send: async () => Promise.reject(Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } })) }) as unknown as S3Client;
@@ -15,11 +16,11 @@ test.each([
   ['AccessDenied', 403],
   ['NotImplemented', 501],
 ])('%s on GetBucketWebsite means: not permitted (warn, go on)', async (name, status) => {
-  expect(await readWebsite(failingWith(name, status), 'b')).toEqual({ kind: 'not-permitted' });
+  expect(await readWebsite(S3Requests.over(failingWith(name, status)), 'b')).toEqual({ kind: 'not-permitted' });
 });
 
 test('no configuration yet', async () => {
-  expect(await readWebsite(failingWith('NoSuchWebsiteConfiguration', 404), 'b')).toEqual({ kind: 'none' });
+  expect(await readWebsite(S3Requests.over(failingWith('NoSuchWebsiteConfiguration', 404)), 'b')).toEqual({ kind: 'none' });
 });
 
 test('routing rules refused (Garage 1.x answers 501) are told apart from a missing permission', async () => {

@@ -4,22 +4,14 @@
  * Archived objects expire after the retention period: by a lifecycle rule scoped to `fleuron/` where
  * the server has them, else fleuron prunes expired deploys itself. The bucket must hold nothing else.
  */
-import {
-  CopyObjectCommand,
-  GetBucketLifecycleConfigurationCommand,
-  GetBucketWebsiteCommand,
-  ListObjectsV2Command,
-  paginateListObjectsV2,
-  PutBucketLifecycleConfigurationCommand,
-  PutObjectCommand,
-  type LifecycleRule,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { LifecycleRule, S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { ExitCode, FleuronError, usageError } from '../errors/fleuron-error.js';
 import { deleteKeys } from '../s3/delete-keys.js';
 import { copySourceOf } from '../s3/object-keys.js';
 import { readTextObject } from '../s3/read-text-object.js';
+import { S3Requests } from '../s3/s3-requests.js';
+import { s3Sdk } from '../s3/sdk.js';
 import { ARCHIVE_FOLDER, archivedKey, makeDeployId, parseDeployRecord, recordKey, type DeployChange, type DeployRecord } from './deploy-record.js';
 
 export { ARCHIVE_FOLDER };
@@ -42,6 +34,7 @@ const ARCHIVE_HINT = 'name an empty bucket used only for fleuron\'s archives (no
  * Two requests: a one-page listing of the bucket's top level, and its website configuration.
  */
 export async function checkArchiveBucket(client: S3Client, archive: ArchiveSettings, siteBucket: string): Promise<void> {
+  const { GetBucketWebsiteCommand, ListObjectsV2Command } = await s3Sdk();
   if (archive.bucket === siteBucket) {
     throw usageError('archive-is-site', `the archive bucket must not be the website bucket "${siteBucket}"`, 'name a second bucket, not served as a website: a deleted page must not stay reachable');
   }
@@ -102,6 +95,7 @@ export async function markDeployFailed(client: S3Client, archive: ArchiveSetting
 
 /** Copies the current version of every change marked `archived`, then writes the deploy record. */
 export async function archiveBeforeChange(client: S3Client, archive: ArchiveSettings, record: DeployRecord, concurrency: number): Promise<void> {
+  const { CopyObjectCommand } = await s3Sdk();
   const limit = pLimit(concurrency);
   await Promise.all(
     record.changes
@@ -124,6 +118,7 @@ export async function archiveBeforeChange(client: S3Client, archive: ArchiveSett
 
 /** Writes (or rewrites, e.g. to mark it failed) a deploy's record. */
 export async function writeDeployRecord(client: S3Client, archive: ArchiveSettings, record: DeployRecord): Promise<void> {
+  const { PutObjectCommand } = await s3Sdk();
   await client.send(
     new PutObjectCommand({
       Bucket: archive.bucket,
@@ -136,6 +131,7 @@ export async function writeDeployRecord(client: S3Client, archive: ArchiveSettin
 
 /** The keys of the archive's top level under fleuron's folder: deploy records and the deploys' folders. */
 async function listArchiveTop(client: S3Client, archive: ArchiveSettings): Promise<{ key: string; lastModified?: Date }[]> {
+  const { paginateListObjectsV2 } = await s3Sdk();
   const entries: { key: string; lastModified?: Date }[] = [];
   for await (const page of paginateListObjectsV2({ client }, { Bucket: archive.bucket, Prefix: ARCHIVE_FOLDER, Delimiter: '/' })) {
     for (const item of page.Contents ?? []) if (item.Key) entries.push({ key: item.Key, lastModified: item.LastModified });
@@ -155,6 +151,7 @@ export async function listDeploys(client: S3Client, archive: ArchiveSettings, bu
 
 /** The keys archived for a deploy (its folder), to check a rollback's sources before changing anything. */
 export async function listArchived(client: S3Client, archive: ArchiveSettings, id: string): Promise<Set<string>> {
+  const { paginateListObjectsV2 } = await s3Sdk();
   const keys = new Set<string>();
   for await (const page of paginateListObjectsV2({ client }, { Bucket: archive.bucket, Prefix: archivedKey(id, '') })) {
     for (const item of page.Contents ?? []) if (item.Key) keys.add(item.Key);
@@ -179,6 +176,7 @@ export type RetentionOutcome = { kind: 'lifecycle' } | { kind: 'pruned'; deploys
 
 /** Makes sure archived objects expire: a lifecycle rule if the server supports it, else pruning now. */
 export async function ensureRetention(client: S3Client, archive: ArchiveSettings, now: Date = new Date()): Promise<RetentionOutcome> {
+  const { GetBucketLifecycleConfigurationCommand, PutBucketLifecycleConfigurationCommand } = await s3Sdk();
   try {
     const current = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: archive.bucket })).catch((error: unknown) => {
       if (errorName(error) === 'NoSuchLifecycleConfiguration') return { Rules: [] };
@@ -201,8 +199,8 @@ export async function pruneExpired(client: S3Client, archive: ArchiveSettings, n
     .map((entry) => entry.key.slice(ARCHIVE_FOLDER.length, -'.deploy.json'.length));
   for (const id of expired) {
     // The record last, so a half-pruned deploy is still listed (and pruned again next time).
-    let result = await deleteKeys(client, archive.bucket, [...(await listArchived(client, archive, id))]);
-    if (result.failures.length === 0) result = await deleteKeys(client, archive.bucket, [recordKey(id)]);
+    let result = await deleteKeys(S3Requests.over(client), archive.bucket, [...(await listArchived(client, archive, id))]);
+    if (result.failures.length === 0) result = await deleteKeys(S3Requests.over(client), archive.bucket, [recordKey(id)]);
     const failure = result.failures[0];
     if (failure) {
       throw new FleuronError('prune-failed', `could not delete ${result.failures.length} expired objects of deploy ${id} from the archive bucket "${archive.bucket}" (${errorName(failure.error) || 'error'} on "${failure.key}")`, {

@@ -1,5 +1,4 @@
 /** Runs `fleuron publish`: builds a source folder if needed, resolves the target, publishes, reports. */
-import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { ArgumentsCamelCase } from 'yargs';
@@ -7,7 +6,7 @@ import type { PublishFlags, PublishSettings } from '../config/publish-settings.j
 import { FleuronError, isFleuronError } from '../errors/fleuron-error.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalS3, type LocalS3 } from '../local-server/local-s3.js';
 import { publish, type PublishOptions, type PublishOutcome } from '../publish/publish.js';
-import { createS3Connection } from '../s3/client.js';
+import { s3Sdk } from '../s3/sdk.js';
 import { describeS3Error } from '../s3/s3-error.js';
 import { siteRedirects } from '../site-settings/site-settings.js';
 import type { SiteRedirect } from '../website/redirects.js';
@@ -118,6 +117,7 @@ async function serveUntilStopped(writeErr: (line: string) => void): Promise<void
 /** The embedded server starts empty: create the bucket the first time. */
 async function ensureLocalBucket(target: PublishSettings): Promise<void> {
   const bucket = target.bucket!;
+  const [{ CreateBucketCommand, HeadBucketCommand }, { createS3Connection }] = await Promise.all([s3Sdk(), import('../s3/client.js')]);
   const { client } = createS3Connection({ endpoint: target.endpoint, region: target.region, forcePathStyle: true, credentials: target.credentials });
   try {
     await client.send(new HeadBucketCommand({ Bucket: bucket })).catch(async (error: { $metadata?: { httpStatusCode?: number } }) => {

@@ -3,8 +3,6 @@
  * deletes last — and no delete at all if anything before failed, so a failed publish never removes
  * a page that a live page may still link to.
  */
-import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import pMap from 'p-map';
 import { FleuronError } from '../errors/fleuron-error.js';
@@ -12,8 +10,9 @@ import type { BandwidthLimit } from './bandwidth-limit.js';
 import { md5Hex, PART_SIZE, readSmallBody } from './body-hash.js';
 import { deleteKeys } from '../s3/delete-keys.js';
 import { MANIFEST_OBJECT, manifestBody, manifestKey } from './manifest.js';
-import { storedHeaderFields, storedHeaderParams } from './object-params.js';
-import type { SmallPutter } from '../s3/signed-put.js';
+import { storedHeaderParams } from './object-params.js';
+import type { S3Requests } from '../s3/s3-requests.js';
+import { s3Sdk, storageSdk } from '../s3/sdk.js';
 import { manifestEntryFor } from './plan.js';
 import { copySourceOf, normalizeEtag } from '../s3/object-keys.js';
 import { MANIFEST_NAME, stateKey } from './state-keys.js';
@@ -24,7 +23,8 @@ export type ApplyEvent =
   | { type: 'phase'; phase: 'uploads' | 'pages' | 'headers' | 'manifest' | 'deletes' };
 
 export interface ApplyOptions {
-  client: S3Client;
+  /** Signed requests where they do, the S3 client (made on first use) for the rest. */
+  requests: S3Requests;
   bucket: string;
   prefix: string;
   concurrency: number;
@@ -39,8 +39,6 @@ export interface ApplyOptions {
   beforeDeletes?: () => Promise<void>;
   /** The stored bytes of the plan's manifest, prepared meanwhile (prepareManifestBody): written if the apply leaves it so. */
   plannedManifestBody?: Promise<Buffer>;
-  /** Small uploads without the S3 client's middlewares (lib/s3/signed-put.ts); one it cannot finish goes through the client. */
-  smallPut?: SmallPutter;
 }
 
 export interface ActionFailure {
@@ -174,7 +172,7 @@ class ApplyRun {
     try {
       const planned = this.offPlan.size > 0 ? undefined : await options.plannedManifestBody?.catch(() => undefined);
       const body = planned ?? manifestBody(result.manifest);
-      await options.client.send(new PutObjectCommand({ Bucket: options.bucket, Key: stateKey(options.prefix, MANIFEST_NAME), Body: body, ...MANIFEST_OBJECT }));
+      await options.requests.putObject({ Bucket: options.bucket, Key: stateKey(options.prefix, MANIFEST_NAME), Body: body, ...MANIFEST_OBJECT });
     } catch (error) {
       // Harmless for the site: the next publish re-sets headers it cannot vouch for.
       if (result.failures.length === 0) result.failures.push({ key: stateKey(options.prefix, MANIFEST_NAME), error });
@@ -205,7 +203,7 @@ class ApplyRun {
     }
     this.emit({ type: 'phase', phase: 'deletes' });
     const byKey = new Map(plan.deletes.map((action) => [action.key, action]));
-    const outcome = await deleteKeys(options.client, options.bucket, [...byKey.keys()], {
+    const outcome = await deleteKeys(options.requests, options.bucket, [...byKey.keys()], {
       onDeleted: (key) => this.emit({ type: 'action-done', action: byKey.get(key)!, bytes: 0 }),
     });
     result.deleted += outcome.deleted.length;
@@ -222,25 +220,21 @@ async function uploadObject(file: LocalFile, options: ApplyOptions): Promise<str
       throw new FleuronError('file-changed', `${file.key} changed on disk while publishing`, { hint: 'run the publish again once the folder stops changing' });
     }
     await options.bandwidth?.take(body.length);
-    const contentMd5 = Buffer.from(file.md5, 'hex').toString('base64');
-    const sent = await options.smallPut?.({ bucket: options.bucket, key: file.key, body, headers: { ...storedHeaderFields(file.headers), 'content-md5': contentMd5 } });
-    if (sent) return sent;
-    // A Buffer, not a stream: Garage refuses the aws-chunked encoding the SDK uses for streams.
-    const response = await options.client.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: contentMd5 }));
-    return normalizeEtag(response.ETag) || file.md5;
+    return (await options.requests.putObject({ ...params, Body: body, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') })) || file.md5;
   }
   if (file.source.kind !== 'file') throw new Error(`multipart upload needs a file source (${file.key})`);
+  const [{ Upload }, { HeadObjectCommand }, client] = await Promise.all([storageSdk(), s3Sdk(), options.requests.client()]);
   const stream = createReadStream(file.source.path, { highWaterMark: 1024 * 1024 });
   const body = options.bandwidth ? stream.pipe(options.bandwidth.stream()) : stream;
   // lib-storage cuts the stream into Buffer parts and aborts the multipart upload if any part fails.
-  const upload = new Upload({ client: options.client, params: { ...params, Body: body }, partSize: PART_SIZE, queueSize: 4, leavePartsOnError: false });
+  const upload = new Upload({ client, params: { ...params, Body: body }, partSize: PART_SIZE, queueSize: 4, leavePartsOnError: false });
   try {
     const response = await upload.done();
     return normalizeEtag(response.ETag) || file.multipartEtag;
   } catch (error) {
     // A connection dropped during CompleteMultipartUpload: the server may have finished the
     // object, and retrying the completion then fails. If the object is there, whole, it counts.
-    const stored = await options.client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: file.key })).catch(() => undefined);
+    const stored = await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: file.key })).catch(() => undefined);
     const etag = normalizeEtag(stored?.ETag);
     if (stored && stored.ContentLength === file.size && (etag === file.multipartEtag || etag === file.md5)) return etag;
     throw error;
@@ -251,7 +245,8 @@ async function uploadObject(file: LocalFile, options: ApplyOptions): Promise<str
 
 /** Rewrites an object's headers in place with a server-side copy: the body is not sent again. */
 async function updateHeaders(action: HeaderUpdateAction, options: ApplyOptions): Promise<string | undefined> {
-  const response = await options.client.send(
+  const [{ CopyObjectCommand }, client] = await Promise.all([s3Sdk(), options.requests.client()]);
+  const response = await client.send(
     new CopyObjectCommand({
       Bucket: options.bucket,
       Key: action.key,

@@ -1,5 +1,6 @@
 /** Maps fleuron's header record to the S3 request parameters that store it. */
 import type { ObjectHeaders } from '../headers/object-headers.js';
+import { putHeaderFields } from '../s3/s3-requests.js';
 
 export interface StoredHeaderParams {
   ContentType: string;
@@ -22,15 +23,7 @@ export function storedHeaderParams(headers: ObjectHeaders): StoredHeaderParams {
   return params;
 }
 
-/** The same headers as HTTP header fields, as the SDK writes them for PutObject (signed-put.ts sends them). */
+/** The same headers as HTTP header fields, as the SDK writes them for PutObject (a signed PUT sends them). */
 export function storedHeaderFields(headers: ObjectHeaders): Record<string, string> {
-  const params = storedHeaderParams(headers);
-  const fields: Record<string, string> = { 'content-type': params.ContentType };
-  if (params.CacheControl) fields['cache-control'] = params.CacheControl;
-  if (params.ContentEncoding) fields['content-encoding'] = params.ContentEncoding;
-  if (params.ContentDisposition) fields['content-disposition'] = params.ContentDisposition;
-  if (params.ContentLanguage) fields['content-language'] = params.ContentLanguage;
-  if (params.WebsiteRedirectLocation) fields['x-amz-website-redirect-location'] = params.WebsiteRedirectLocation;
-  for (const [name, value] of Object.entries(params.Metadata ?? {})) fields[`x-amz-meta-${name.toLowerCase()}`] = value;
-  return fields;
+  return putHeaderFields(storedHeaderParams(headers));
 }

@@ -5,11 +5,12 @@
  * Every key of a website bucket is public: the lock names no user and no host, only a random id,
  * an optional label the user chose, and an opaque id of the machine and process.
  */
-import { AbortMultipartUploadCommand, DeleteObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
-import { readTextObject } from '../s3/read-text-object.js';
+import type { S3Requests } from '../s3/s3-requests.js';
+import { s3Sdk } from '../s3/sdk.js';
 import { LOCK_NAME, stateKey } from './state-keys.js';
 
 /** A lock not refreshed for this long is abandoned. */
@@ -104,8 +105,8 @@ export function judgeLock(text: string | undefined, now: Date, here: LivenessPro
   return { kind: 'held', record };
 }
 
-export async function readLockState(client: S3Client, bucket: string, prefix: string): Promise<LockState> {
-  const text = await readTextObject(client, bucket, stateKey(prefix, LOCK_NAME));
+export async function readLockState(requests: S3Requests, bucket: string, prefix: string): Promise<LockState> {
+  const text = await requests.readText(bucket, stateKey(prefix, LOCK_NAME));
   return judgeLock(text, new Date(), localProbe());
 }
 
@@ -136,7 +137,7 @@ export class PublishLock {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly client: S3Client,
+    private readonly requests: S3Requests,
     private readonly bucket: string,
     private readonly prefix: string,
     label?: string,
@@ -153,9 +154,7 @@ export class PublishLock {
 
   private async write(): Promise<void> {
     this.record.expires = new Date(Date.now() + LOCK_TTL_MS).toISOString();
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: Buffer.from(JSON.stringify(this.record)), ContentType: 'application/json; charset=utf-8', CacheControl: 'no-store' }),
-    );
+    await this.requests.putObject({ Bucket: this.bucket, Key: this.key, Body: Buffer.from(JSON.stringify(this.record)), ContentType: 'application/json; charset=utf-8', CacheControl: 'no-store' });
   }
 
   /** Writes the lock; undefined when we hold it, else the record of whoever overwrote it meanwhile. */
@@ -163,7 +162,7 @@ export class PublishLock {
     // Two round trips in a row, on purpose: the lock is read back after it is written, because Garage ignores
     // conditional writes and the last writer of two publishes started together is the one that holds it.
     await this.write();
-    const text = await readTextObject(this.client, this.bucket, this.key);
+    const text = await this.requests.readText(this.bucket, this.key);
     const seen = text ? (JSON.parse(text) as LockRecord) : undefined;
     if (seen && seen.owner !== this.record.owner) return seen;
     this.timer = setInterval(() => {
@@ -184,7 +183,7 @@ export class PublishLock {
    */
   async holder(): Promise<LockRecord | 'removed' | undefined> {
     if (this.lostTo) return this.lostTo;
-    const text = await readTextObject(this.client, this.bucket, this.key);
+    const text = await this.requests.readText(this.bucket, this.key);
     let seen: LockRecord | undefined;
     try {
       seen = text === undefined ? undefined : (JSON.parse(text) as LockRecord);
@@ -203,7 +202,7 @@ export class PublishLock {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.lostTo) return;
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key }));
+    await this.requests.deleteObject(this.bucket, this.key);
   }
 }
 
@@ -213,6 +212,7 @@ export async function abortLeftoverUploads(client: S3Client, bucket: string, pre
   // By hand: the SDK has paginators for ListObjectsV2 and ListParts, none for ListMultipartUploads (two markers).
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
+  const { AbortMultipartUploadCommand, ListMultipartUploadsCommand } = await s3Sdk();
   for (;;) {
     const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
     for (const upload of page.Uploads ?? []) {
@@ -247,7 +247,7 @@ export function lockLostError(bucket: string, prefix: string, holder: LockRecord
 }
 
 export interface LockTarget {
-  client: S3Client;
+  requests: S3Requests;
   bucket: string;
   prefix: string;
   label?: string;
@@ -258,7 +258,7 @@ export interface LockTarget {
  * and gives it back whatever happens. What was found before (a held or abandoned lock) is the caller's to judge.
  */
 export async function withPublishLock<T>(target: LockTarget, work: (lock: PublishLock) => Promise<T>): Promise<T> {
-  const lock = new PublishLock(target.client, target.bucket, target.prefix, target.label);
+  const lock = new PublishLock(target.requests, target.bucket, target.prefix, target.label);
   const other = await lock.acquire();
   if (other) throw lockedError(target.bucket, target.prefix, other);
   try {

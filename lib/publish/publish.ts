@@ -2,18 +2,15 @@
  * One publish, start to end, as a list of named steps: scan both sides, decide the website and redirect mode, plan,
  * check the safety rules, then (holding the lock) configure the website, archive, apply; and summarise.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import picomatch from 'picomatch';
 import { checkArchiveBucket, markDeployFailed, recordDeploy, type ArchiveSettings } from '../archive/archive.js';
 import { FleuronError } from '../errors/fleuron-error.js';
 import { compileHeaderPolicy, type CompiledHeaderPolicy, type HeaderRule } from '../headers/header-rules.js';
-import { createS3Connection, displayEndpoint, type S3Endpoint } from '../s3/client.js';
+import { displayEndpoint, type S3Endpoint } from '../s3/endpoint.js';
 import { sdkPages } from '../s3/list-page.js';
-import { earlyTargetOf } from '../s3/early-get.js';
-import { smallPutter, type SmallPutter } from '../s3/signed-put.js';
 import { readObjectBytes } from '../s3/read-text-object.js';
-import type { RequestCounter } from '../s3/request-counter.js';
 import { describeS3Error, type S3ErrorContext } from '../s3/s3-error.js';
+import { S3Requests } from '../s3/s3-requests.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
 import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
@@ -135,12 +132,11 @@ interface Changed {
 /** The parts of a publish every step needs. */
 interface PublishRun {
   options: PublishOptions;
-  client: S3Client;
+  /** Signed requests where they do; the S3 client, made on first use, for the rest (a no-op makes none). */
+  requests: S3Requests;
   context: (doing: string) => S3ErrorContext;
   emit: (event: PublishEvent) => void;
   isOurs: (key: string) => boolean;
-  /** Small uploads without the client's middlewares, when the endpoint and keys are given (as for the early reads). */
-  smallPut?: SmallPutter;
 }
 
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
@@ -148,16 +144,16 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   const endpoint = displayEndpoint(options.endpoint.endpoint);
   const early = options.early?.key === scanOptionsKey(options) ? options.early : undefined;
   // The requests sent early are counted with the others.
-  const { client, counter } = createS3Connection(options.endpoint, { maxSockets: options.concurrency, counter: early?.remote?.counter });
+  const requests = new S3Requests(options.endpoint, { maxSockets: options.concurrency, counter: early?.remote?.counter });
+  const client = () => requests.client();
   early?.remote?.useClientPages(sdkPages(client));
   const keep = options.keep && options.keep.length > 0 ? picomatch([...options.keep], { dot: true }) : undefined;
   const run: PublishRun = {
     options,
-    client,
+    requests,
     context: (doing) => ({ bucket: options.bucket, endpoint, region: options.endpoint.region, doing }),
     emit: options.onEvent ?? (() => {}),
     isOurs: (key) => key.startsWith(options.prefix) && !keep?.(key.slice(options.prefix.length)),
-    smallPut: smallPutFor(options.endpoint, counter),
   };
   try {
     const scanned = await scanBothSides(run, early);
@@ -165,14 +161,14 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     const decided = decide(run, scanned);
     const changesBucket = planChangesBucket(decided.plan) || decided.website.needsWrite || scanned.lock.kind !== 'free';
     if (options.archive && hasActions(decided.plan)) {
-      await checkArchiveBucket(client, options.archive, options.bucket).catch((error) => {
+      await checkArchiveBucket(await client(), options.archive, options.bucket).catch((error) => {
         throw describeS3Error(error, { ...run.context('checking the archive bucket'), bucket: options.archive!.bucket });
       });
     }
     let changed: Changed = { decided, websiteWritten: false, warnings: [] };
     if (!options.dryRun && changesBucket) {
       const manifestBody = prepareManifest(decided.plan);
-      changed = await withPublishLock({ client, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }, (lock) => changeBucket(run, scanned, decided, lock, manifestBody)).catch(
+      changed = await withPublishLock({ requests, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }, (lock) => changeBucket(run, scanned, decided, lock, manifestBody)).catch(
         (error) => {
           throw describeS3Error(error, run.context('taking the publish lock'));
         },
@@ -181,18 +177,12 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
       run.emit({ type: 'planned', plan: decided.plan });
     }
     const summary = summarise(options, scanned, changed, [...warnings, ...changed.warnings, ...changed.decided.warnings], endpoint);
-    summary.requests = { total: counter.total, byOperation: counter.byOperation() };
+    summary.requests = { total: requests.counter.total, byOperation: requests.counter.byOperation() };
     summary.durationMs = Date.now() - started;
     return { summary, plan: changed.decided.plan };
   } finally {
-    client.destroy();
+    requests.destroy();
   }
-}
-
-/** Only with an endpoint and keys, as for the early reads (earlyTargetOf). */
-function smallPutFor(endpoint: S3Endpoint, counter: RequestCounter): SmallPutter | undefined {
-  const target = earlyTargetOf(endpoint);
-  return target === undefined ? undefined : smallPutter(target, counter);
 }
 
 /**
@@ -200,13 +190,14 @@ function smallPutFor(endpoint: S3Endpoint, counter: RequestCounter): SmallPutter
  * website configuration and the lock are read while the listing runs, a round trip less each.
  */
 async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Promise<Scanned> {
-  const { options, client } = run;
+  const { options, requests } = run;
+  const client = () => requests.client();
   const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
   const earlyManifest = early?.remote?.manifest ?? Promise.resolve(undefined);
   // Parsed as soon as it arrives (25-50 ms at 10,000 objects), while the folder is still being scanned.
-  const manifestRead = earlyManifest.then(async (bytes) => readManifest(bytes === undefined ? await readObjectBytes(client, options.bucket, manifestKey) : (bytes ?? undefined)));
+  const manifestRead = earlyManifest.then(async (bytes) => readManifest(bytes === undefined ? await readObjectBytes(await client(), options.bucket, manifestKey) : (bytes ?? undefined)));
   manifestRead.catch(() => {}); // used only if the listing shows it exists
-  const website = options.website ? readWebsite(client, options.bucket, early?.remote?.website) : Promise.resolve(undefined);
+  const website = options.website ? readWebsite(requests, options.bucket, early?.remote?.website) : Promise.resolve(undefined);
   website.catch(() => {}); // reported below, in order
   // The listing is split on the folder's keys (see scanRemote), told by the folder's scan.
   const started = early?.local ?? startLocalScan(options);
@@ -225,7 +216,7 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
       })
     : readManifest(undefined);
   const lock: LockState = remote.state.has(stateKey(options.prefix, LOCK_NAME))
-    ? await readLockState(client, options.bucket, options.prefix).catch((error) => {
+    ? await readLockState(requests, options.bucket, options.prefix).catch((error) => {
         throw describeS3Error(error, run.context('reading the publish lock'));
       })
     : { kind: 'free' };
@@ -283,7 +274,7 @@ function prepareManifest(plan: Plan): Promise<Buffer> | undefined {
 
 /** Under the lock: clean up after an unfinished publish, configure the website, archive, apply. */
 async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, lock: PublishLock, manifestBody?: Promise<Buffer>): Promise<Changed> {
-  const { options, client } = run;
+  const { options, requests } = run;
   const warnings: string[] = [];
   if (scanned.lock.kind !== 'free') warnings.push(await cleanUpAfterUnfinished(run, scanned.lock));
   const { decided, written, notPermitted } = await configureWebsite(run, scanned, first);
@@ -294,12 +285,12 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
   if (!planChangesBucket(plan)) return { decided, websiteWritten: written, warnings };
 
   const deploy = options.archive && hasActions(plan)
-    ? await recordDeploy(client, options.archive, { bucket: options.bucket, prefix: options.prefix, kind: 'publish', changes: publishChanges(plan, scanned.remote.objects), concurrency: options.concurrency }).catch((error) => {
+    ? await recordDeploy(await requests.client(), options.archive, { bucket: options.bucket, prefix: options.prefix, kind: 'publish', changes: publishChanges(plan, scanned.remote.objects), concurrency: options.concurrency }).catch((error) => {
         throw describeS3Error(error, run.context(`archiving the versions this publish replaces in bucket "${options.archive!.bucket}" (nothing was changed)`));
       })
     : undefined;
   const applied = await applyPlan(plan, {
-    client,
+    requests,
     bucket: options.bucket,
     prefix: options.prefix,
     concurrency: options.concurrency,
@@ -307,7 +298,6 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
     // Made for the first plan; a website the server refused changes the plan.
     plannedManifestBody: decided === first ? manifestBody : undefined,
     bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
-    smallPut: run.smallPut,
     onEvent: run.emit,
     beforeDeletes: async () => {
       const holder = await lock.holder();
@@ -317,7 +307,7 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
   const failure = applied.failures[0];
   if (failure) {
     const error = applyFailure(run, applied, failure);
-    if (deploy) await markDeployFailed(client, options.archive!, deploy, error.message).catch(() => {});
+    if (deploy) await markDeployFailed(await requests.client(), options.archive!, deploy, error.message).catch(() => {});
     throw error;
   }
   return { decided, applied, deployId: deploy?.id, websiteWritten: written, warnings };
@@ -329,8 +319,9 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
  */
 async function configureWebsite(run: PublishRun, scanned: Scanned, decided: Decided): Promise<{ decided: Decided; written: boolean; notPermitted: boolean }> {
   if (!decided.website.needsWrite || !decided.website.wanted) return { decided, written: false, notPermitted: false };
+  const client = await run.requests.client();
   const write = (wanted: WebsiteConfig) =>
-    writeWebsite(run.client, run.options.bucket, wanted).catch((error) => {
+    writeWebsite(client, run.options.bucket, wanted).catch((error) => {
       throw describeS3Error(error, run.context('configuring website hosting'));
     });
   let outcome = await write(decided.website.wanted);
@@ -372,7 +363,7 @@ function publishChanges(plan: Plan, remote: ReadonlyMap<string, unknown>) {
 async function cleanUpAfterUnfinished(run: PublishRun, state: LockState): Promise<string> {
   const why = state.kind === 'abandoned' ? state.why : 'its lock was broken with --break-lock';
   try {
-    const aborted = await abortLeftoverUploads(run.client, run.options.bucket, run.options.prefix);
+    const aborted = await abortLeftoverUploads(await run.requests.client(), run.options.bucket, run.options.prefix);
     return `a previous publish did not finish (${why}); aborted ${aborted} incomplete multipart uploads`;
   } catch (error) {
     const name = (error as { name?: string }).name ?? 'error';

@@ -4,7 +4,7 @@
  * still be there), the same safety checks (delete cap, never empty the site), the same lock, restores before the
  * manifest and deletes last, no delete after a failure, and a failed rollback is marked failed in the history.
  */
-import { CopyObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import pMap from 'p-map';
 import { checkArchiveBucket, listArchived, listDeploys, markDeployFailed, recordDeploy, type ArchiveSettings } from '../archive/archive.js';
 import { type DeployRecord } from '../archive/deploy-record.js';
@@ -13,6 +13,8 @@ import { FleuronError, usageError } from '../errors/fleuron-error.js';
 import { deleteKeys, type KeyDeleteFailure } from '../s3/delete-keys.js';
 import { copySourceOf } from '../s3/object-keys.js';
 import { readObjectBytes } from '../s3/read-text-object.js';
+import { S3Requests } from '../s3/s3-requests.js';
+import { s3Sdk } from '../s3/sdk.js';
 import { MANIFEST_OBJECT, manifestBody, manifestKey, readManifest } from './manifest.js';
 import { lockedError, lockLostError, readLockState, withPublishLock, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
@@ -55,10 +57,10 @@ export async function rollback(options: RollbackOptions): Promise<RollbackOutcom
   if (options.dryRun) return { steps: planned.steps, restored: planned.restores.length, deleted: planned.deletes.length };
   const { client, bucket, prefix } = options;
   if (planned.remote.state.has(stateKey(prefix, LOCK_NAME)) && !options.breakLock) {
-    const state = await readLockState(client, bucket, prefix);
+    const state = await readLockState(S3Requests.over(client), bucket, prefix);
     if (state.kind === 'held') throw lockedError(bucket, prefix, state.record);
   }
-  return withPublishLock({ client, bucket, prefix, label: options.lockLabel }, (lock) => applyRollback(options, planned, lock));
+  return withPublishLock({ requests: S3Requests.over(client), bucket, prefix, label: options.lockLabel }, (lock) => applyRollback(options, planned, lock));
 }
 
 /** Plans the rollback and checks it before anything changes: the archive, its copies, the safety rules. */
@@ -120,6 +122,7 @@ async function applyRollback(options: RollbackOptions, planned: RollbackPlan, lo
     concurrency: options.concurrency,
   });
   const failures: KeyDeleteFailure[] = [];
+  const { CopyObjectCommand } = await s3Sdk();
   let restored = 0;
   let deleted = 0;
   try {
@@ -144,7 +147,7 @@ async function applyRollback(options: RollbackOptions, planned: RollbackPlan, lo
     if (failures.length === 0 && planned.deletes.length > 0) {
       const holder = await lock.holder();
       if (holder !== undefined) throw lockLostError(bucket, prefix, holder);
-      const outcome = await deleteKeys(client, bucket, planned.deletes.map((step) => step.key));
+      const outcome = await deleteKeys(S3Requests.over(client), bucket, planned.deletes.map((step) => step.key));
       deleted = outcome.deleted.length;
       failures.push(...outcome.failures);
     }
@@ -163,6 +166,7 @@ async function applyRollback(options: RollbackOptions, planned: RollbackPlan, lo
 /** The manifest no longer vouches for the headers of what was restored: the next publish re-checks them. */
 async function forgetRestoredHeaders(client: S3Client, bucket: string, prefix: string, steps: readonly RestoreStep[]): Promise<void> {
   const key = stateKey(prefix, MANIFEST_NAME);
+  const { PutObjectCommand } = await s3Sdk();
   const manifest = readManifest(await readObjectBytes(client, bucket, key));
   for (const step of steps) delete manifest.objects[manifestKey(step.key)];
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: manifestBody(manifest), ...MANIFEST_OBJECT }));

@@ -10,21 +10,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { PatientRetryStrategy, type RetryOptions } from './retry-strategy.js';
 import { RequestCounter } from './request-counter.js';
+import { displayEndpoint, type S3Endpoint } from './endpoint.js';
 
-export interface S3Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-export interface S3Endpoint {
-  /** `https://garage.example.org`; undefined means AWS itself. */
-  endpoint?: string;
-  region: string;
-  forcePathStyle: boolean;
-  /** Undefined: the SDK's default chain (environment, profiles). */
-  credentials?: S3Credentials;
-}
+export { displayEndpoint, type S3Credentials, type S3Endpoint } from './endpoint.js';
 
 export interface S3ClientOptions {
   /** Upper bound on parallel connections (the publisher's concurrency). */
@@ -81,18 +69,4 @@ export function createS3Connection(target: S3Endpoint, options: S3ClientOptions 
   );
 
   return { client, counter };
-}
-
-/** The endpoint as fleuron shows it: without any user name or password written into the URL. */
-export function displayEndpoint(endpoint: string | undefined): string {
-  if (endpoint === undefined) return 'AWS S3';
-  try {
-    const url = new URL(endpoint);
-    if (!url.username && !url.password) return endpoint;
-    url.username = '';
-    url.password = '';
-    return url.toString().replace(/\/$/, endpoint.endsWith('/') ? '/' : '');
-  } catch {
-    return endpoint.replace(/\/\/[^/@]*@/, '//');
-  }
 }

@@ -2,8 +2,8 @@
  * Deletes keys from a bucket: DeleteObjects in batches of 1,000 (the S3 maximum), each key's own error checked, and
  * keys that XML cannot carry deleted one by one, so that one odd name never blocks every other delete.
  */
-import { DeleteObjectCommand, DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { keyFitsXml } from './object-keys.js';
+import type { S3Requests } from './s3-requests.js';
 
 export const DELETE_BATCH = 1000;
 
@@ -29,7 +29,7 @@ function keyError(code: string | undefined, message: string | undefined): Error 
   return Object.assign(new Error(message ?? 'delete failed'), { name: code ?? 'DeleteFailed', Code: code });
 }
 
-export async function deleteKeys(client: S3Client, bucket: string, keys: readonly string[], options: DeleteKeysOptions = {}): Promise<DeleteKeysResult> {
+export async function deleteKeys(requests: S3Requests, bucket: string, keys: readonly string[], options: DeleteKeysOptions = {}): Promise<DeleteKeysResult> {
   const result: DeleteKeysResult = { deleted: [], failures: [] };
   const stop = options.stopOnFailure !== false;
   const done = (key: string) => {
@@ -41,11 +41,10 @@ export async function deleteKeys(client: S3Client, bucket: string, keys: readonl
   for (let start = 0; start < batchable.length; start += DELETE_BATCH) {
     const batch = batchable.slice(start, start + DELETE_BATCH);
     try {
-      const response = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
-      const failed = new Map((response.Errors ?? []).map((error) => [error.Key, error]));
+      const failed = new Map((await requests.deleteObjects(bucket, batch)).map((error) => [error.key, error]));
       for (const key of batch) {
         const error = failed.get(key);
-        if (error) result.failures.push({ key, error: keyError(error.Code, error.Message) });
+        if (error) result.failures.push({ key, error: keyError(error.code, error.message) });
         else done(key);
       }
     } catch (error) {
@@ -55,7 +54,7 @@ export async function deleteKeys(client: S3Client, bucket: string, keys: readonl
   }
   for (const key of single) {
     try {
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await requests.deleteObject(bucket, key);
       done(key);
     } catch (error) {
       result.failures.push({ key, error });

@@ -78,7 +78,7 @@ export function earlyGet(
 
 /** One request as signedRequest sends it. */
 export interface SignedRequest {
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   bucket: string;
   /** Undefined: the bucket itself. */
   key?: string;

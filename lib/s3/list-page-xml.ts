@@ -2,6 +2,7 @@
  * Reads a ListObjectsV2 response body with a small scanner (see list-page.ts for why), without the S3 SDK: the early
  * listing request (early-get.ts) is read before the SDK is loaded.
  */
+import { scannable, textBetween, textOf } from './xml-text.js';
 
 /** Keys per listing page: the S3 maximum. */
 export const PAGE_KEYS = 1000;
@@ -36,7 +37,7 @@ export type PageLister = (input: ListPageInput) => Promise<ListPage>;
  * something the scanner does not handle (the caller then uses a full XML parser).
  */
 export function scanListPage(xml: string): ListPage | undefined {
-  if (!xml.includes('<ListBucketResult') || xml.includes('<![CDATA[') || xml.includes('\r')) return undefined;
+  if (!xml.includes('<ListBucketResult') || !scannable(xml)) return undefined;
   const objects: ListedObject[] = [];
   // Positions in the whole body rather than a slice per entry: the scanner runs a dozen times per publish, mostly
   // before V8 optimises it, and a slice and three searches in it per object cost 60-80 ms at 10,000 objects.
@@ -54,35 +55,4 @@ export function scanListPage(xml: string): ListPage | undefined {
   const truncated = textOf(xml, 'IsTruncated')?.trim();
   const token = textOf(xml, 'NextContinuationToken');
   return { objects, isTruncated: truncated === 'true', ...(token ? { nextContinuationToken: token } : {}) };
-}
-
-/** The text of the first `<name>` element of `xml`, entities decoded; undefined when absent (or empty as `<name/>`). */
-function textOf(xml: string, name: string): string | undefined {
-  return textBetween(xml, `<${name}>`, `</${name}>`, 0, xml.length);
-}
-
-/** The text between `open` and `close` found in xml[from, to), entities decoded; undefined when not both there. */
-function textBetween(xml: string, open: string, close: string, from: number, to: number): string | undefined {
-  const at = xml.indexOf(open, from);
-  if (at === -1 || at >= to) return undefined;
-  const textStart = at + open.length;
-  const end = xml.indexOf(close, textStart);
-  if (end === -1 || end > to) return undefined;
-  return decodeEntities(xml.slice(textStart, end));
-}
-
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const QUOT = '&quot;';
-
-function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  // An ETag as most servers write it (`&quot;<hex>&quot;`): a replace with a callback per ETag was most of the scan.
-  if (text.length >= 12 && text.startsWith(QUOT) && text.endsWith(QUOT) && text.indexOf('&', 6) === text.length - 6) {
-    return `"${text.slice(6, -6)}"`;
-  }
-  return text.replace(/&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g, (whole, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
-    if (name) return NAMED[name]!;
-    const code = hex ? parseInt(hex, 16) : Number(decimal);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
 }

@@ -7,14 +7,15 @@
  * continuation token), in a few milliseconds. Anything it is not sure of (an error status, CDATA, a raw carriage
  * return that an XML parser would normalise) goes to the SDK's own parser unchanged.
  */
-import { ListObjectsV2Command, type ListObjectsV2CommandInput, type S3Client } from '@aws-sdk/client-s3';
+import type { ListObjectsV2CommandInput, S3Client } from '@aws-sdk/client-s3';
 import { scanListPage, type ListPage, type PageLister } from './list-page-xml.js';
+import { s3Sdk } from './sdk.js';
 
 export { scanListPage, PAGE_KEYS, type ListedObject, type ListPage, type ListPageInput, type PageLister } from './list-page-xml.js';
 
-/** The client's listing, one page a call (what scanRemote takes). */
-export function sdkPages(client: S3Client): PageLister {
-  return (input) => listPage(client, input);
+/** The client's listing, one page a call (what scanRemote takes); `client` may be made on the first call. */
+export function sdkPages(client: S3Client | (() => Promise<S3Client>)): PageLister {
+  return async (input) => listPage(typeof client === 'function' ? await client() : client, input);
 }
 
 /** An empty, valid ListBucketResult: what the SDK's deserializer gets once the scanner has read the page. */
@@ -22,6 +23,7 @@ const EMPTY_RESULT = new TextEncoder().encode('<?xml version="1.0" encoding="UTF
 
 /** Lists one page: through the scanner when it can read the response, else as the SDK lists it. */
 export async function listPage(client: S3Client, input: ListObjectsV2CommandInput): Promise<ListPage> {
+  const { ListObjectsV2Command } = await s3Sdk();
   const command = new ListObjectsV2Command(input);
   let scanned: ListPage | undefined;
   // In the deserialize step, after the SDK's deserializer: sees the raw response before it is parsed.

@@ -1,6 +1,7 @@
 /** Reads a small object (fleuron's own records) as text, retrying a body cut off mid-way. */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isNetworkError } from './network-errors.js';
+import { s3Sdk } from './sdk.js';
 
 /**
  * The body of a small object as text, or undefined when it does not exist. The SDK retries the
@@ -13,6 +14,7 @@ export async function readTextObject(client: S3Client, bucket: string, key: stri
 
 /** The body of a small object as stored (a Content-Encoding is not undone), or undefined when it does not exist. */
 export async function readObjectBytes(client: S3Client, bucket: string, key: string, attempts = 4): Promise<Uint8Array | undefined> {
+  const { GetObjectCommand } = await s3Sdk();
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

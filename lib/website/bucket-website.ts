@@ -4,8 +4,11 @@
  * Garage needs the owner permission for it: without it, fleuron says so in one line and the
  * publish goes on (an admin can enable website access instead).
  */
-import { GetBucketWebsiteCommand, PutBucketWebsiteCommand, type RoutingRule, type S3Client } from '@aws-sdk/client-s3';
+import type { RoutingRule, S3Client } from '@aws-sdk/client-s3';
 import { replayEarlyResponse, type EarlyResponse } from '../s3/early-get.js';
+import type { S3Requests } from '../s3/s3-requests.js';
+import { s3Sdk } from '../s3/sdk.js';
+import { scannable, textBetween } from '../s3/xml-text.js';
 import { redirectLocation, type SiteRedirect } from './redirects.js';
 
 export interface WebsiteConfig {
@@ -27,11 +30,20 @@ const errorStatus = (error: unknown) => (error as { $metadata?: { httpStatusCode
 export const NOT_PERMITTED_WARNING =
   'this key may not configure website hosting (Garage needs the owner permission): ask your admin to enable website access for the bucket; the files were still published';
 
-/** `early`: the same request sent before the SDK was loaded (lib/s3/early-get.ts); its answer is read as the SDK's. */
-export async function readWebsite(client: S3Client, bucket: string, early?: Promise<EarlyResponse | undefined>): Promise<WebsiteState> {
+/**
+ * `early`: the same request sent before the SDK was loaded (lib/s3/early-get.ts). Its answer is read by a small
+ * scanner when it is a configuration without routing rules, a missing one or a refusal (websiteStateOf), else as the SDK's.
+ */
+export async function readWebsite(requests: S3Requests, bucket: string, early?: Promise<EarlyResponse | undefined>): Promise<WebsiteState> {
+  const answer = await early;
+  const scanned = answer && websiteStateOf(answer);
+  if (scanned) {
+    requests.counter.add('GetBucketWebsite');
+    return scanned;
+  }
   try {
+    const [{ GetBucketWebsiteCommand }, client] = await Promise.all([s3Sdk(), requests.client()]);
     const command = new GetBucketWebsiteCommand({ Bucket: bucket });
-    const answer = await early;
     if (answer) command.middlewareStack.add(replayEarlyResponse(answer) as never, { step: 'deserialize', priority: 'low', name: 'fleuronEarlyAnswer' });
     const current = await client.send(command);
     return {
@@ -47,6 +59,24 @@ export async function readWebsite(client: S3Client, bucket: string, early?: Prom
     if (isPermissionProblem(error)) return { kind: 'not-permitted' };
     throw error;
   }
+}
+
+/**
+ * Pure: what a GetBucketWebsite answer says, read without the SDK, or undefined when the SDK must read it: routing
+ * rules (others' rules are written back as they were, so every field of theirs must be kept), a redirect of all
+ * requests, or anything the scanner is not sure of. A refusal is judged as isPermissionProblem judges the SDK's.
+ */
+export function websiteStateOf(answer: EarlyResponse): WebsiteState | undefined {
+  if (answer.status === 404) return { kind: 'none' };
+  if (answer.status === 403 || answer.status === 501) return { kind: 'not-permitted' };
+  const xml = answer.body.toString('utf8');
+  if (answer.status !== 200 || !xml.includes('<WebsiteConfiguration') || !scannable(xml) || xml.includes('<RoutingRule>') || xml.includes('<RedirectAllRequestsTo')) return undefined;
+  const inside = (element: string, field: string) => {
+    const start = xml.indexOf(`<${element}>`);
+    const end = xml.indexOf(`</${element}>`, start);
+    return start === -1 || end === -1 ? '' : (textBetween(xml, `<${field}>`, `</${field}>`, start, end) ?? '');
+  };
+  return { kind: 'found', config: { indexDocument: inside('IndexDocument', 'Suffix'), errorDocument: inside('ErrorDocument', 'Key') } };
 }
 
 /** Pure: whether the bucket already has the wanted configuration. */
@@ -72,6 +102,7 @@ function canonicalRules(rules: RoutingRule[] | undefined) {
 }
 
 export async function writeWebsite(client: S3Client, bucket: string, wanted: WebsiteConfig): Promise<WebsiteWrite> {
+  const { PutBucketWebsiteCommand } = await s3Sdk();
   try {
     await client.send(
       new PutBucketWebsiteCommand({

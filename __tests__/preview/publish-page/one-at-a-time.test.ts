@@ -12,6 +12,7 @@ import { startPreviewProcess, type PreviewProcess } from '../../support/preview-
 import { createTestBucket, listBucket, testClient, testS3 } from '../../support/test-s3.js';
 import { fetchRaw, waitFor } from '../support/http.js';
 import { PAGE, postAsPage, tokenOf } from './support/page-form.js';
+import { S3Requests } from '../../../lib/s3/s3-requests.js';
 
 const s3 = testS3();
 
@@ -75,7 +76,7 @@ describe('the publish page runs one publish at a time', () => {
     // A page removed from the bucket by hand gives the page something to publish again.
     const client = testClient();
     // Another publish holds the lock: taken by the library's own lock, from this (live) test process.
-    const other = new PublishLock(client, bucket, '');
+    const other = new PublishLock(S3Requests.over(client), bucket, '');
     try {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'index.html' }));
       expect(await other.acquire()).toBeUndefined();

@@ -4,7 +4,6 @@
  * only this file is re-pointed. The page loads it on first use (it brings the S3 SDK): a preview
  * nobody publishes from starts as fast as before.
  */
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { listDeploys } from '../../archive/archive.js';
 import type { DeployRecord } from '../../archive/deploy-record.js';
 import { rollback, type RollbackOutcome } from '../../publish/rollback.js';
@@ -14,6 +13,7 @@ import { publish, type PublishEvent, type PublishOutcome } from '../../publish/p
 import { endpointOf, settingsOptions } from '../../publish/settings-options.js';
 import { createS3Connection } from '../../s3/client.js';
 import { describeS3Error, type S3ErrorContext } from '../../s3/s3-error.js';
+import { s3Sdk } from '../../s3/sdk.js';
 import type { ArchivedSettings, PublishTargetSource } from './target-source.js';
 
 
@@ -52,6 +52,7 @@ export async function runPublish(run: PublishRun): Promise<PublishOutcome> {
 export async function testConnection(settings: PublishSettings, bucket: string): Promise<{ ok: true; objects: number } | { ok: false; error: FleuronError }> {
   const { client } = createS3Connection(endpointOf(settings), { retry: { maxAttempts: 1 } });
   try {
+    const { ListObjectsV2Command } = await s3Sdk();
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: settings.prefix || undefined, MaxKeys: 1000 }));
     return { ok: true, objects: page.KeyCount ?? page.Contents?.length ?? 0 };
   } catch (error) {
