@@ -56,6 +56,11 @@ export class HashCache {
     return new HashCache(undefined, new Map(), 0);
   }
 
+  /** The files the last scan recorded (relative paths). */
+  paths(): string[] {
+    return [...this.#previous.keys()];
+  }
+
   /** What the last scan recorded for a file, as opaque text for matchCacheEntry (which may run in a worker). */
   entry(relative: string): string | undefined {
     return this.#previous.get(relative);

@@ -29,7 +29,12 @@ export interface LocalScanOptions {
   include?: readonly string[];
   /** Reuse hashes of files unchanged since the last scan (see hash-cache.ts); default true. */
   hashCache?: boolean;
-  /** Told the object keys as soon as the folder is walked, before any file is read (the listing splits on them). */
+  /**
+   * Told once the object keys the folder is expected to hold, as soon as they are known (the listing splits on them):
+   * the hash cache's, the files of the last scan, when it has any (the walk takes a few hundred milliseconds of a
+   * busy main thread, during which the listing would go one page after another); else the walk's, before any file is
+   * read. Only the listing's ranges depend on them: keys the cache has wrong make uneven ranges, not a wrong listing.
+   */
   onKeys?: (keys: string[]) => void;
 }
 
@@ -52,7 +57,10 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const realRoot = await resolveRoot(root);
   const warnings: string[] = [];
   const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
-  const files = await scanFiles(root, realRoot, hashCache, options, warnings);
+  // The keys for the listing's ranges: the last scan's files at once when the cache has any, else the walk's.
+  const cached = options.onKeys ? hashCache.paths() : [];
+  if (cached.length > 0) options.onKeys!(cached.map((relative) => options.prefix + relative));
+  const files = await scanFiles(root, realRoot, hashCache, cached.length > 0 ? { ...options, onKeys: undefined } : options, warnings);
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   checkDistinctKeys(files);
   warnings.sort();
