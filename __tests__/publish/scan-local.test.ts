@@ -46,6 +46,21 @@ describe('with the hash cache', () => {
   const settle = () => new Promise((resolve) => setTimeout(resolve, 250)); // past the "just changed" window
   const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
+  test('the listing is told the keys to split on once: the walk\'s without a cache, the last scan\'s (before any walk) with one', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    for (const name of ['a.html', 'b.html']) await writeFile(path.join(dir, name), name);
+    await settle();
+    const told: string[][] = [];
+    const scan = () => scanLocal({ dir, prefix: 'site/', policy: compileHeaderPolicy(), onKeys: (keys) => told.push([...keys].sort()) });
+    await scan();
+    expect(told).toEqual([['site/a.html', 'site/b.html']]);
+    // A file added since: the cache's keys are told (the walk's would name it), and only once.
+    await writeFile(path.join(dir, 'c.html'), 'c');
+    const second = await scan();
+    expect(told).toEqual([['site/a.html', 'site/b.html'], ['site/a.html', 'site/b.html']]);
+    expect(second.files.map((file) => file.key)).toEqual(['site/a.html', 'site/b.html', 'site/c.html']);
+  });
+
   test('unchanged files come from the cache; a file rewritten with the same size and its old mtime restored is read again', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
     for (const name of ['a.html', 'b.html', 'c.css']) await writeFile(path.join(dir, name), `${name} version 1`);
