@@ -8,6 +8,7 @@ import { compileHeaderPolicy } from '../headers/header-rules.js';
 import type { EarlyReads } from './early-reads.js';
 import { rangeBounds } from './listing-ranges.js';
 import type { PublishOptions } from './publish.js';
+import { FileFeed } from './early-lock.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
 import { scanRemote, type RemoteScan } from './scan-remote.js';
 import { MANIFEST_NAME, stateKey } from './state-keys.js';
@@ -20,6 +21,10 @@ export interface StartedLocalScan {
   local: Promise<LocalScan>;
   /** Where the listing's ranges end (see scanRemote); [] once the scan is over or failed without them. */
   rangeEnds: Promise<readonly string[]>;
+  /** The folder's keys once walked; undefined when the scan failed before. */
+  walked: Promise<readonly string[] | undefined>;
+  /** The files read from disk, as they are hashed (see early-lock.ts). */
+  reads: FileFeed;
 }
 
 export interface EarlyStart {
@@ -53,6 +58,9 @@ export function scanOptionsKey(options: ScanOptions): string {
 export function startLocalScan(options: ScanOptions): StartedLocalScan {
   let announceEnds: (ends: readonly string[]) => void = () => {};
   const rangeEnds = new Promise<readonly string[]>((resolve) => (announceEnds = resolve));
+  let announceWalked: (keys: readonly string[] | undefined) => void = () => {};
+  const walked = new Promise<readonly string[] | undefined>((resolve) => (announceWalked = resolve));
+  const reads = new FileFeed();
   const local = scanLocal({
     dir: options.dir,
     prefix: options.prefix,
@@ -62,9 +70,14 @@ export function startLocalScan(options: ScanOptions): StartedLocalScan {
     hashCache: options.hashCache,
     // Only the range ends are kept, not the keys.
     onKeys: (keys) => announceEnds(rangeBounds([...keys, stateKey(options.prefix, MANIFEST_NAME)])),
-  }).finally(() => announceEnds([]));
+    onWalked: announceWalked,
+    onRead: (file) => reads.push(file),
+  }).finally(() => {
+    announceEnds([]);
+    announceWalked(undefined);
+  });
   local.catch(() => {}); // reported by the publish that awaits it
-  return { local, rangeEnds };
+  return { local, rangeEnds, walked, reads };
 }
 
 /**

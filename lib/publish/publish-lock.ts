@@ -258,9 +258,20 @@ export interface LockTarget {
  * and gives it back whatever happens. What was found before (a held or abandoned lock) is the caller's to judge.
  */
 export async function withPublishLock<T>(target: LockTarget, work: (lock: PublishLock) => Promise<T>): Promise<T> {
+  return holdingLock(acquirePublishLock(target), work);
+}
+
+/** Takes the lock, refusing when another publish took it meanwhile. */
+export async function acquirePublishLock(target: LockTarget): Promise<PublishLock> {
   const lock = new PublishLock(target.requests, target.bucket, target.prefix, target.label);
   const other = await lock.acquire();
   if (other) throw lockedError(target.bucket, target.prefix, other);
+  return lock;
+}
+
+/** Runs `work` holding a lock being taken (acquirePublishLock), and gives it back whatever happens. */
+export async function holdingLock<T>(taking: Promise<PublishLock>, work: (lock: PublishLock) => Promise<T>): Promise<T> {
+  const lock = await taking;
   try {
     return await work(lock);
   } finally {

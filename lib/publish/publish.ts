@@ -16,10 +16,11 @@ import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
 import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
-import { scanOptionsKey, startLocalScan, type EarlyStart } from './early-start.js';
+import { scanOptionsKey, startLocalScan, type EarlyStart, type StartedLocalScan } from './early-start.js';
 import { prepareManifestBody, readManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
-import { abortLeftoverUploads, describeHolder, lockedError, lockLostError, readLockState, withPublishLock, type LockState, type PublishLock } from './publish-lock.js';
+import { EarlyLock } from './early-lock.js';
+import { abortLeftoverUploads, acquirePublishLock, describeHolder, holdingLock, lockedError, lockLostError, readLockState, type LockState, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
 import { rangeBounds, scanRemote, type RemoteScan } from './scan-remote.js';
@@ -137,6 +138,8 @@ interface PublishRun {
   context: (doing: string) => S3ErrorContext;
   emit: (event: PublishEvent) => void;
   isOurs: (key: string) => boolean;
+  /** The lock taken during the scan once a change is sure (early-lock.ts); set by scanBothSides. */
+  earlyLock?: EarlyLock;
 }
 
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
@@ -168,7 +171,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     let changed: Changed = { decided, websiteWritten: false, warnings: [] };
     if (!options.dryRun && changesBucket) {
       const manifestBody = prepareManifest(decided.plan);
-      changed = await withPublishLock({ requests, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }, (lock) => changeBucket(run, scanned, decided, lock, manifestBody)).catch(
+      const lock = run.earlyLock?.claim() ?? acquirePublishLock({ requests, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel });
+      changed = await holdingLock(lock, (held) => changeBucket(run, scanned, decided, held, manifestBody)).catch(
         (error) => {
           throw describeS3Error(error, run.context('taking the publish lock'));
         },
@@ -181,6 +185,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     summary.durationMs = Date.now() - started;
     return { summary, plan: changed.decided.plan };
   } finally {
+    await run.earlyLock?.releaseUnclaimed();
     requests.destroy();
   }
 }
@@ -203,6 +208,7 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   const started = early?.local ?? startLocalScan(options);
   const remoteScan = early?.listing ?? scanRemote(sdkPages(client), options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
   remoteScan.catch(() => {}); // reported below, after the local scan's own errors
+  run.earlyLock = earlyLockFor(run, started, () => remoteScan.then(async (listing) => ({ listing, manifest: listing.state.has(manifestKey) ? await manifestRead : readManifest(undefined) })));
   const local = await started.local;
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
   const remote = await remoteScan.catch((error) => {
@@ -224,6 +230,24 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
     throw describeS3Error(error, run.context('reading the website configuration'));
   });
   return { local, remote, manifest, manifestFound, lock, website: live };
+}
+
+/** The lock taken during the scan once a change is sure (see early-lock.ts for when it applies). */
+function earlyLockFor(run: PublishRun, started: StartedLocalScan, remote: () => Promise<{ listing: RemoteScan; manifest: Manifest }>): EarlyLock | undefined {
+  const { options } = run;
+  if (options.dryRun || options.archive || (options.redirects?.length ?? 0) > 0) {
+    started.reads.listen(undefined);
+    return undefined;
+  }
+  return new EarlyLock({
+    walked: started.walked,
+    reads: started.reads,
+    remote: remote(),
+    lockKey: stateKey(options.prefix, LOCK_NAME),
+    isOurs: run.isOurs,
+    maxDeletes: options.maxDeletes,
+    take: () => acquirePublishLock({ requests: run.requests, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }),
+  });
 }
 
 /** A lock held by a running publish stops this one (a dry run only warns), unless --break-lock. */

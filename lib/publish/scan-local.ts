@@ -36,6 +36,10 @@ export interface LocalScanOptions {
    * read. Only the listing's ranges depend on them: keys the cache has wrong make uneven ranges, not a wrong listing.
    */
   onKeys?: (keys: string[]) => void;
+  /** Told the folder's object keys once it is walked, before the hashing ends. */
+  onWalked?: (keys: readonly string[]) => void;
+  /** Told each file read from disk (not vouched for by the hash cache) as soon as it is hashed. */
+  onRead?: (file: LocalFile) => void;
 }
 
 export interface LocalScan {
@@ -204,7 +208,9 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
     }
     if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
     hashCache.rememberEntry(target.relative, result.entry);
-    files.push(toFile(target, cachedHash(result.entry)));
+    const file = toFile(target, cachedHash(result.entry));
+    files.push(file);
+    options.onRead?.(file);
   });
   const read = (target: Target) => {
     const entry = hashCache.entry(target.relative);
@@ -220,6 +226,7 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
   try {
     const { keys, rest } = await walkFolder(root, options, warnings, (relative, key, absolute) => read(targetOf(relative, key, absolute, options)));
     options.onKeys?.(keys);
+    options.onWalked?.(keys);
     for (let index = 0; index < rest.length; index++) {
       if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
       const candidate = rest[index]!;
@@ -229,7 +236,8 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
     }
     await hasher.finish();
   } finally {
-    await hasher.close();
+    // Not awaited: a thread takes 20-30 ms to exit, and nothing after the scan needs it gone.
+    void hasher.close();
   }
   return files;
 }

@@ -1,0 +1,109 @@
+/** When a publish takes its lock before the scan ends (early-lock.ts): only once sure, never when refused. */
+import { EarlyLock, FileFeed, judgeKeys } from '../../lib/publish/early-lock.js';
+import type { PublishLock } from '../../lib/publish/publish-lock.js';
+import type { RemoteScan } from '../../lib/publish/scan-remote.js';
+import type { LocalFile, Manifest, RemoteObject } from '../../lib/publish/types.js';
+
+const object = (key: string, etag = 'e'.repeat(32)): RemoteObject => ({ key, size: 1, etag });
+const listingOf = (...objects: RemoteObject[]): RemoteScan => ({ objects: new Map(objects.map((o) => [o.key, o])), state: new Map() });
+const file = (key: string, md5 = 'e'.repeat(32)) => ({ key, size: 1, md5 }) as LocalFile;
+const manifest: Manifest = { version: 2, objects: {} } as unknown as Manifest;
+const ours = () => true;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+test('judgeKeys: refused when the safety rules will refuse, differ when a key is added or deleted', () => {
+  const listing = listingOf(object('a'), object('b')).objects;
+  expect(judgeKeys([], listing, ours, -1)).toBe('refused');
+  expect(judgeKeys(['a'], listing, ours, 0)).toBe('refused');
+  expect(judgeKeys(['a'], listing, ours, 1)).toBe('differ');
+  expect(judgeKeys(['a'], listing, (key) => key !== 'b', 0)).toBe('same'); // b is kept (not ours)
+  expect(judgeKeys(['a', 'b', 'c'], listing, ours, 0)).toBe('differ');
+  expect(judgeKeys(['b', 'a'], listing, ours, 0)).toBe('same');
+});
+
+function earlyLock(listing: RemoteScan, keys: readonly string[] | undefined, maxDeletes = -1) {
+  const reads = new FileFeed();
+  const taken: string[] = [];
+  const released: string[] = [];
+  const lock = { release: async () => void released.push('released') } as unknown as PublishLock;
+  const early = new EarlyLock({
+    walked: Promise.resolve(keys),
+    reads,
+    remote: Promise.resolve({ listing, manifest }),
+    lockKey: '.fleuron/lock.json',
+    isOurs: ours,
+    maxDeletes,
+    take: async () => {
+      taken.push('taken');
+      return lock;
+    },
+  });
+  return { early, reads, taken, released };
+}
+
+test('taken once when the keys differ; a file that differs later does not take it again', async () => {
+  const { early, reads, taken } = earlyLock(listingOf(object('a')), ['a', 'new']);
+  await settle();
+  reads.push(file('a', 'f'.repeat(32)));
+  await settle();
+  expect(taken).toEqual(['taken']);
+  expect(early.claim()).toBeDefined();
+});
+
+test('with the same keys, taken once a file read from disk differs from its listed object (files read before the listing counted)', async () => {
+  const { early, reads, taken } = earlyLock(listingOf(object('a'), object('b')), ['a', 'b']);
+  reads.push(file('a')); // same bytes: no lock
+  await settle();
+  expect(taken).toEqual([]);
+  reads.push(file('b', 'f'.repeat(32)));
+  reads.push(file('a', 'f'.repeat(32)));
+  await settle();
+  expect(taken).toEqual(['taken']);
+  expect(early.claim()).toBeDefined();
+});
+
+test('never taken when refused, when a lock is listed, or once the publish claimed it first', async () => {
+  const refused = earlyLock(listingOf(object('a'), object('b')), ['a', 'c'], 0);
+  refused.reads.push(file('a', 'f'.repeat(32)));
+  const locked = listingOf(object('a'));
+  locked.state.set('.fleuron/lock.json', object('.fleuron/lock.json'));
+  const held = earlyLock(locked, ['a', 'new']);
+  const claimed = earlyLock(listingOf(object('a')), ['a', 'new']);
+  expect(claimed.early.claim()).toBeUndefined();
+  await settle();
+  expect([refused.taken, held.taken, claimed.taken]).toEqual([[], [], []]);
+});
+
+test('a lock taken and not claimed is given back; a claimed one is the claimer\'s to give back', async () => {
+  const unused = earlyLock(listingOf(object('a')), ['a', 'new']);
+  await settle();
+  await unused.early.releaseUnclaimed();
+  expect(unused.released).toEqual(['released']);
+  const used = earlyLock(listingOf(object('a')), ['a', 'new']);
+  await settle();
+  expect(used.early.claim()).toBeDefined();
+  await used.early.releaseUnclaimed();
+  expect(used.released).toEqual([]);
+});
+
+test('once the publish ended (given back unclaimed) no lock is taken any more, even if the listing comes back later', async () => {
+  const reads = new FileFeed();
+  let answer: (value: { listing: RemoteScan; manifest: Manifest }) => void = () => {};
+  const taken: string[] = [];
+  const early = new EarlyLock({
+    walked: Promise.resolve(['a', 'new']),
+    reads,
+    remote: new Promise((resolve) => (answer = resolve)),
+    lockKey: '.fleuron/lock.json',
+    isOurs: ours,
+    maxDeletes: -1,
+    take: async () => {
+      taken.push('taken');
+      return {} as PublishLock;
+    },
+  });
+  await early.releaseUnclaimed();
+  answer({ listing: listingOf(object('a')), manifest });
+  await settle();
+  expect(taken).toEqual([]);
+});

@@ -1,0 +1,111 @@
+/**
+ * The publish lock taken while the folder's scan still runs, as soon as the publish is sure to change the bucket,
+ * instead of after the plan: its two round trips (the PUT and the read-back GET) then overlap the scan's end and the
+ * plan (measured on Ceph with 15-25 ms per request, 10,000 files, 6 runs each alternated with the build before: 1 %
+ * deleted 1.37 -> 1.33 s median, 1 % changed with every mtime new 2.05 -> 2.01 s). Sure means: the listing is in and
+ * shows no lock, the walked folder passes the safety rules (not empty, deletes within the cap), and either it differs
+ * from the listing in a key (an upload or a delete) or a file read from disk differs from its listed object. When the
+ * plan does not change the bucket after all, the lock is given back unused.
+ * Not for a dry run, an archive (its bucket is checked before the lock), or redirects (their objects are not in the
+ * folder, so the listing's keys cannot be judged from the walk).
+ */
+import { manifestKey } from './manifest.js';
+import { sameContent } from './plan.js';
+import type { PublishLock } from './publish-lock.js';
+import type { RemoteScan } from './scan-remote.js';
+import type { LocalFile, Manifest } from './types.js';
+
+/** Files as the scan reads them, held until the publish listens (it attaches after the scan started). */
+export class FileFeed {
+  #held: LocalFile[] | undefined = [];
+  #listener: ((file: LocalFile) => void) | undefined;
+
+  push(file: LocalFile): void {
+    if (this.#listener) this.#listener(file);
+    else this.#held?.push(file);
+  }
+
+  /** Hands over the files read so far, then each one as it is read; undefined stops holding them. */
+  listen(listener: ((file: LocalFile) => void) | undefined): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    this.#listener = listener;
+    if (listener) for (const file of held) listener(file);
+  }
+}
+
+/**
+ * Pure: what the walked keys and the listing say: `refused` when the safety rules will refuse the publish (an empty
+ * folder, more deletes than the cap), `differ` when a key is to be uploaded or deleted, else `same` (files may still
+ * differ in content).
+ */
+export function judgeKeys(walked: readonly string[], remote: RemoteScan['objects'], isOurs: (key: string) => boolean, maxDeletes: number): 'refused' | 'differ' | 'same' {
+  if (walked.length === 0) return 'refused';
+  const local = new Set(walked);
+  let deletes = 0;
+  for (const key of remote.keys()) if (!local.has(key) && isOurs(key)) deletes += 1;
+  if (maxDeletes >= 0 && deletes > maxDeletes) return 'refused';
+  return deletes > 0 || walked.some((key) => !remote.has(key)) ? 'differ' : 'same';
+}
+
+/** Pure: whether a file read from disk will be uploaded (new, or other bytes than its listed object). */
+export function fileDiffers(file: LocalFile, remote: RemoteScan['objects'], manifest: Manifest): boolean {
+  const listed = remote.get(file.key);
+  return listed === undefined || !sameContent(file, listed, manifest.objects[manifestKey(file.key)]);
+}
+
+export interface EarlyLockInputs {
+  walked: Promise<readonly string[] | undefined>;
+  reads: FileFeed;
+  /** The listing and the manifest; the lock's key, to see that no lock is there. */
+  remote: Promise<{ listing: RemoteScan; manifest: Manifest }>;
+  lockKey: string;
+  isOurs: (key: string) => boolean;
+  maxDeletes: number;
+  take: () => Promise<PublishLock>;
+}
+
+/** The lock, taken once sure (see above). */
+export class EarlyLock {
+  #taken: Promise<PublishLock> | undefined;
+  #claimed = false;
+
+  constructor(inputs: EarlyLockInputs) {
+    const takeOnce = () => {
+      if (this.#taken || this.#claimed) return;
+      this.#taken = inputs.take();
+      this.#taken.catch(() => {}); // reported by the publish that uses it
+      inputs.reads.listen(undefined);
+    };
+    const pending: LocalFile[] = [];
+    inputs.reads.listen((file) => pending.push(file));
+    const stop = () => inputs.reads.listen(undefined);
+    Promise.all([inputs.remote, inputs.walked]).then(([{ listing, manifest }, keys]) => {
+      if (keys === undefined || listing.state.has(inputs.lockKey)) return stop();
+      const judged = judgeKeys(keys, listing.objects, inputs.isOurs, inputs.maxDeletes);
+      if (judged === 'refused') return stop();
+      if (judged === 'differ') return takeOnce();
+      const judgeFile = (file: LocalFile) => {
+        if (fileDiffers(file, listing.objects, manifest)) takeOnce();
+      };
+      for (const file of pending.splice(0)) if (!this.#taken) judgeFile(file);
+      if (!this.#taken) inputs.reads.listen(judgeFile);
+    }, stop);
+  }
+
+  /** The lock, if the publish was sure early enough to take it (or is taking it): the caller now gives it back. */
+  claim(): Promise<PublishLock> | undefined {
+    this.#claimed = true;
+    return this.#taken;
+  }
+
+  /**
+   * Gives the lock back if it was taken and not claimed (the publish failed, or changed nothing after all), and takes
+   * none after: a publish that failed before its listing came back must not take it then.
+   */
+  async releaseUnclaimed(): Promise<void> {
+    if (this.#claimed) return;
+    this.#claimed = true;
+    await this.#taken?.then((lock) => lock.release()).catch(() => {}); // an unreleased lock expires by itself
+  }
+}
