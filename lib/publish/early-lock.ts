@@ -41,11 +41,17 @@ export class FileFeed {
  */
 export function judgeKeys(walked: readonly string[], remote: RemoteScan['objects'], isOurs: (key: string) => boolean, maxDeletes: number): 'refused' | 'differ' | 'same' {
   if (walked.length === 0) return 'refused';
-  const local = new Set(walked);
+  let listed = 0;
+  for (const key of walked) if (remote.has(key)) listed += 1;
+  // A walk's keys are distinct (two names of one key fail the scan): when they found every listed object, none is to
+  // be deleted, and no set of the folder's keys is made (~20 ms of the main thread at 10,000 files, on a no-op's path).
   let deletes = 0;
-  for (const key of remote.keys()) if (!local.has(key) && isOurs(key)) deletes += 1;
+  if (listed < remote.size) {
+    const local = new Set(walked);
+    for (const key of remote.keys()) if (!local.has(key) && isOurs(key)) deletes += 1;
+  }
   if (maxDeletes >= 0 && deletes > maxDeletes) return 'refused';
-  return deletes > 0 || walked.some((key) => !remote.has(key)) ? 'differ' : 'same';
+  return deletes > 0 || listed < walked.length ? 'differ' : 'same';
 }
 
 /** Pure: whether a file read from disk will be uploaded (new, or other bytes than its listed object). */
