@@ -3,36 +3,17 @@
  * never writes it, and a changing publish writes it once and removes it.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
-import { cliEnv, createTestBucket, listBucket, testS3 } from '../support/test-s3.js';
-
-/** Forwards every request to the test server and records `METHOD path`. */
-async function recordingProxy(): Promise<{ url: string; seen: string[]; close: () => Promise<void> }> {
-  const target = new URL(testS3().endpoint);
-  const seen: string[] = [];
-  const server = http.createServer((request, response) => {
-    seen.push(`${request.method} ${(request.url ?? '').split('?')[0]}`);
-    const forwarded = http.request({ hostname: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    forwarded.on('error', () => response.destroy());
-    request.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+import { refusingProxy } from '../support/refusing-proxy.js';
+import { cliEnv, createTestBucket, listBucket } from '../support/test-s3.js';
 
 test('publishes refused by the delete cap or for an empty folder never write the lock; a changing one writes it once', async () => {
   const dir = await makeFolder({ 'index.html': '<p>home</p>', 'a.html': '<p>a</p>', 'b.html': '<p>b</p>' });
   const bucket = await createTestBucket('early-lock');
   expect((await runCli(['publish', dir, '--json'], { env: cliEnv(bucket) })).code).toBe(0);
   const before = await listBucket(bucket);
-  const proxy = await recordingProxy();
+  const proxy = await refusingProxy();
   const lockWrites = () => proxy.seen.filter((request) => request === `PUT /${bucket}/.fleuron/lock.json`).length;
   try {
     const env = cliEnv(bucket, { AWS_ENDPOINT_URL: proxy.url });

@@ -4,40 +4,9 @@
  * a whole publish, each object stored (or deleted) once, and both attempts counted.
  */
 import { rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
-import { cliEnv, createTestBucket, headObject, listBucket, testS3 } from '../support/test-s3.js';
-
-/** Forwards every request to the test server, except the first of each `refuse(method, path)` names, answered 503 SlowDown. */
-async function refuseFirst(refuse: (method: string, path: string) => string | undefined): Promise<{ url: string; refused: string[]; bySdk: boolean[]; close: () => Promise<void> }> {
-  const target = new URL(testS3().endpoint);
-  const refused: string[] = [];
-  // Whether each refused PUT came from the S3 client (it sends x-amz-user-agent; the signed PUT does not).
-  const bySdk: boolean[] = [];
-  const server = http.createServer((request, response) => {
-    const name = refuse(request.method ?? '', request.url ?? '');
-    if (name !== undefined && !refused.includes(name)) {
-      refused.push(name);
-      bySdk.push(request.headers['x-amz-user-agent'] !== undefined);
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(503, { 'content-type': 'application/xml' });
-        response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
-      });
-      return;
-    }
-    const forwarded = http.request({ hostname: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    forwarded.on('error', () => response.destroy());
-    request.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, refused, bySdk, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+import { refusingProxy as refuseFirst } from '../support/refusing-proxy.js';
+import { cliEnv, createTestBucket, headObject, listBucket } from '../support/test-s3.js';
 
 test('pages whose signed PUT is refused are stored through the S3 client, each attempt counted', async () => {
   const proxy = await refuseFirst((method, url) => (method === 'PUT' && url.split('?')[0]!.endsWith('.html') ? url.split('?')[0] : undefined));
