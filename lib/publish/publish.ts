@@ -1,6 +1,7 @@
 /**
  * One publish, start to end, as a list of named steps: scan both sides, decide the website and redirect mode, plan,
- * check the safety rules, then (holding the lock) configure the website, archive, apply; and summarise.
+ * check the safety rules, then (holding the lock, taken during the scan once a change is sure: early-lock.ts)
+ * configure the website, archive, apply; and summarise.
  */
 import picomatch from 'picomatch';
 import { checkArchiveBucket, markDeployFailed, recordDeploy, type ArchiveSettings } from '../archive/archive.js';
