@@ -197,10 +197,11 @@ export async function pruneExpired(client: S3Client, archive: ArchiveSettings, n
   const expired = (await listArchiveTop(client, archive))
     .filter((entry) => entry.key.endsWith('.deploy.json') && entry.lastModified !== undefined && entry.lastModified.getTime() < cutoff)
     .map((entry) => entry.key.slice(ARCHIVE_FOLDER.length, -'.deploy.json'.length));
+  const requests = S3Requests.over(client);
   for (const id of expired) {
     // The record last, so a half-pruned deploy is still listed (and pruned again next time).
-    let result = await deleteKeys(S3Requests.over(client), archive.bucket, [...(await listArchived(client, archive, id))]);
-    if (result.failures.length === 0) result = await deleteKeys(S3Requests.over(client), archive.bucket, [recordKey(id)]);
+    let result = await deleteKeys(requests, archive.bucket, [...(await listArchived(client, archive, id))]);
+    if (result.failures.length === 0) result = await deleteKeys(requests, archive.bucket, [recordKey(id)]);
     const failure = result.failures[0];
     if (failure) {
       throw new FleuronError('prune-failed', `could not delete ${result.failures.length} expired objects of deploy ${id} from the archive bucket "${archive.bucket}" (${errorName(failure.error) || 'error'} on "${failure.key}")`, {

@@ -83,19 +83,16 @@ export class EarlyLock {
       this.#taken.catch(() => {}); // reported by the publish that uses it
       inputs.reads.listen(undefined);
     };
-    const pending: LocalFile[] = [];
-    inputs.reads.listen((file) => pending.push(file));
+    // Until judged, the feed holds the files read: listening then hands them over first.
     const stop = () => inputs.reads.listen(undefined);
     Promise.all([inputs.remote, inputs.walked]).then(([{ listing, manifest }, keys]) => {
       if (keys === undefined || listing.state.has(inputs.lockKey)) return stop();
       const judged = judgeKeys(keys, listing.objects, inputs.isOurs, inputs.maxDeletes);
       if (judged === 'refused') return stop();
       if (judged === 'differ') return takeOnce();
-      const judgeFile = (file: LocalFile) => {
-        if (fileDiffers(file, listing.objects, manifest)) takeOnce();
-      };
-      for (const file of pending.splice(0)) if (!this.#taken) judgeFile(file);
-      if (!this.#taken) inputs.reads.listen(judgeFile);
+      inputs.reads.listen((file) => {
+        if (!this.#taken && fileDiffers(file, listing.objects, manifest)) takeOnce();
+      });
     }, stop);
   }
 

@@ -56,11 +56,12 @@ export async function rollback(options: RollbackOptions): Promise<RollbackOutcom
   const planned = await planAgainstBucket(options);
   if (options.dryRun) return { steps: planned.steps, restored: planned.restores.length, deleted: planned.deletes.length };
   const { client, bucket, prefix } = options;
+  const requests = S3Requests.over(client);
   if (planned.remote.state.has(stateKey(prefix, LOCK_NAME)) && !options.breakLock) {
-    const state = await readLockState(S3Requests.over(client), bucket, prefix);
+    const state = await readLockState(requests, bucket, prefix);
     if (state.kind === 'held') throw lockedError(bucket, prefix, state.record);
   }
-  return withPublishLock({ requests: S3Requests.over(client), bucket, prefix, label: options.lockLabel }, (lock) => applyRollback(options, planned, lock));
+  return withPublishLock({ requests, bucket, prefix, label: options.lockLabel }, (lock) => applyRollback(options, planned, lock, requests));
 }
 
 /** Plans the rollback and checks it before anything changes: the archive, its copies, the safety rules. */
@@ -111,7 +112,7 @@ async function checkArchivedCopies(options: RollbackOptions, steps: readonly Res
 }
 
 /** Under the lock: record the rollback as a deploy, restore (assets, then pages), write the manifest, delete last. */
-async function applyRollback(options: RollbackOptions, planned: RollbackPlan, lock: PublishLock): Promise<RollbackOutcome> {
+async function applyRollback(options: RollbackOptions, planned: RollbackPlan, lock: PublishLock, requests: S3Requests): Promise<RollbackOutcome> {
   const { client, bucket, prefix, archive } = options;
   const record = await recordDeploy(client, archive, {
     bucket,
@@ -147,7 +148,7 @@ async function applyRollback(options: RollbackOptions, planned: RollbackPlan, lo
     if (failures.length === 0 && planned.deletes.length > 0) {
       const holder = await lock.holder();
       if (holder !== undefined) throw lockLostError(bucket, prefix, holder);
-      const outcome = await deleteKeys(S3Requests.over(client), bucket, planned.deletes.map((step) => step.key));
+      const outcome = await deleteKeys(requests, bucket, planned.deletes.map((step) => step.key));
       deleted = outcome.deleted.length;
       failures.push(...outcome.failures);
     }

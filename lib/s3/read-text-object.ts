@@ -8,7 +8,11 @@ import { s3Sdk } from './sdk.js';
  * request, not the reading of the body: a connection dropped mid-body is retried here.
  */
 export async function readTextObject(client: S3Client, bucket: string, key: string, attempts = 4): Promise<string | undefined> {
-  const bytes = await readObjectBytes(client, bucket, key, attempts);
+  return utf8Text(await readObjectBytes(client, bucket, key, attempts));
+}
+
+/** An object's bytes as text (no copy of them); undefined stays undefined. */
+export function utf8Text(bytes: Uint8Array | undefined): string | undefined {
   return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 

@@ -17,7 +17,7 @@ import type { S3ClientOptions } from './client.js';
 import { earlyTargetOf, signedRequest, type EarlyTarget } from './early-get.js';
 import type { S3Endpoint } from './endpoint.js';
 import { normalizeEtag } from './object-keys.js';
-import { readObjectBytes } from './read-text-object.js';
+import { readObjectBytes, utf8Text } from './read-text-object.js';
 import { RequestCounter } from './request-counter.js';
 import { s3Sdk } from './sdk.js';
 import { smallPutter, type SmallPutter } from './signed-put.js';
@@ -78,11 +78,6 @@ export class S3Requests {
     return (this.#client ??= this.#makeClient());
   }
 
-  /** Whether the client was made: a publish that needed none never loaded the SDK. */
-  get clientMade(): boolean {
-    return this.#client !== undefined;
-  }
-
   /** Stores a body held in memory; resolves to its ETag (bare, lower case; '' when the server gave none). */
   async putObject(input: PutInput): Promise<string> {
     const { Bucket, Key, Body, ...headers } = input;
@@ -106,8 +101,7 @@ export class S3Requests {
   }
 
   async readText(bucket: string, key: string): Promise<string | undefined> {
-    const bytes = await this.readObject(bucket, key);
-    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return utf8Text(await this.readObject(bucket, key));
   }
 
   /** Deletes one object (gone already is done too). */
