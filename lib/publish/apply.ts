@@ -1,6 +1,6 @@
 /**
- * Applies a plan to the bucket: assets, then pages, then header updates, then the manifest, and
- * deletes last — and no delete at all if anything before failed, so a failed publish never removes
+ * Applies a plan to the bucket: assets, then pages, then header updates, then the manifest with the
+ * deletes — and no delete at all if anything before them failed, so a failed publish never removes
  * a page that a live page may still link to.
  */
 import { createReadStream } from 'node:fs';
@@ -59,7 +59,10 @@ export interface ApplyResult {
 /**
  * Applies the plan in its order, each step skipped once one has failed; deletes only after every other step succeeded.
  * The waits between steps are the guarantees: pages only once the assets they name are there, the manifest only once
- * it can vouch for what was uploaded, deletes last. Within a step, `concurrency` requests at once (16 by default: more
+ * it can vouch for what was uploaded, deletes only once every upload is in. The manifest and the deletes go side by
+ * side, a round trip less than one after the other: a manifest that fails to be written is harmless for the site (the
+ * next publish re-sets the headers it cannot vouch for), so it need not hold the deletes back; it is still a failure
+ * the publish reports. Within a step, `concurrency` requests at once (16 by default: more
  * than rclone's 4 transfers, hugo deploy's 10 workers or the AWS CLI's 10 requests, because small files are latency-
  * bound; not many more, because the bucket is a collective's shared Garage, whose other users feel every request).
  */
@@ -70,9 +73,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   await run.step('uploads', assets, (action) => run.upload(action));
   await run.step('pages', pages, (action) => run.upload(action));
   await run.step('headers', plan.headerUpdates, (action) => run.updateHeaders(action));
-  const lockCheck = run.checkBeforeDeletes();
-  await run.writeManifest();
-  await run.deleteAll(lockCheck);
+  await Promise.all([run.writeManifest(), run.deleteAll(run.checkBeforeDeletes())]);
   return run.result;
 }
 
@@ -180,7 +181,7 @@ class ApplyRun {
   }
 
   /**
-   * beforeDeletes, asked while the manifest is written (a round trip less than one after the other); resolves to its
+   * beforeDeletes, asked while the manifest is written; resolves to its
    * error. Undefined when nothing is to be deleted or something already failed.
    */
   checkBeforeDeletes(): Promise<unknown> | undefined {
@@ -192,7 +193,7 @@ class ApplyRun {
     );
   }
 
-  /** The deletes, last, and only when everything before succeeded and the check before them passed. */
+  /** The deletes, once every upload succeeded and the check before them passed (beside the manifest's write). */
   async deleteAll(check: Promise<unknown> | undefined): Promise<void> {
     const { result, options, plan } = this;
     if (result.failures.length > 0 || plan.deletes.length === 0) return;

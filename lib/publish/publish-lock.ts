@@ -151,6 +151,8 @@ export class PublishLock {
 
   /** Set when a refresh found the lock taken over (`--break-lock`) or removed: no longer refreshed, never written again. */
   private lostTo: LockRecord | 'removed' | undefined;
+  /** When the lock was last read back as ours (performance.now()). */
+  private confirmedAt = -Infinity;
 
   private async write(): Promise<void> {
     this.record.expires = new Date(Date.now() + LOCK_TTL_MS).toISOString();
@@ -165,6 +167,7 @@ export class PublishLock {
     const text = await this.requests.readText(this.bucket, this.key);
     const seen = text ? (JSON.parse(text) as LockRecord) : undefined;
     if (seen && seen.owner !== this.record.owner) return seen;
+    this.confirmedAt = performance.now();
     this.timer = setInterval(() => {
       this.refresh().catch(() => {}); // a missed refresh only shortens the lock's life
     }, REFRESH_MS);
@@ -179,10 +182,13 @@ export class PublishLock {
 
   /**
    * Undefined while the lock is ours; else who took it over (with `--break-lock`), or `removed`. Reads it from the
-   * bucket unless a refresh already found it lost. Garage ignores conditional writes, so this is checked, not enforced.
+   * bucket unless a refresh already found it lost, or it was read back as ours less than `confirmedWithinMs` ago.
+   * Garage ignores conditional writes, so this is checked, not enforced: a takeover just after a check goes unseen
+   * whenever the check was made.
    */
-  async holder(): Promise<LockRecord | 'removed' | undefined> {
+  async holder(confirmedWithinMs = 0): Promise<LockRecord | 'removed' | undefined> {
     if (this.lostTo) return this.lostTo;
+    if (performance.now() - this.confirmedAt < confirmedWithinMs) return undefined;
     const text = await this.requests.readText(this.bucket, this.key);
     let seen: LockRecord | undefined;
     try {
@@ -190,7 +196,10 @@ export class PublishLock {
     } catch {
       seen = undefined;
     }
-    if (seen?.owner === this.record.owner) return undefined;
+    if (seen?.owner === this.record.owner) {
+      this.confirmedAt = performance.now();
+      return undefined;
+    }
     this.lostTo = seen ?? 'removed';
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
