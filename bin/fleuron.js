@@ -4,7 +4,7 @@ import { endOnceFlushed } from './end-once-flushed.js';
 import { startWithSmallYoungGeneration } from './young-generation.js';
 
 // Node 22+: `build`, `publish` and `preview` go on in a process started with Node 20's young-generation size.
-startWithSmallYoungGeneration();
+await startWithSmallYoungGeneration();
 // The folder walk (fast-glob's readdir calls) and large-file streams use libuv's file-system pool: more threads than its default 4.
 process.env.UV_THREADPOOL_SIZE ??= '16';
 // fleuron supports Node 20 LTS; the SDK's notice about its future Node 22 floor is not the user's concern.

@@ -8,12 +8,11 @@
  * Stored outside the folder (the user's cache folder), one small text file per published folder.
  * Missing, unreadable or corrupt: every file is hashed, as without a cache.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { changedJustBefore, stampOf, stampTimes, type FileStamp } from '../files/file-stamp.js';
 import type { BodyHash } from './body-hash.js';
+import { defaultCacheFile } from './hash-cache-file.js';
 
 /**
  * One line per file, `<stamp>\t<hash>\t<JSON path>`: a compact text format, because a folder of
@@ -196,14 +195,6 @@ export function cacheEntry(stamp: FileStamp, gzip: boolean, hash: BodyHash): str
 /** A stamp and the gzip setting as a cache entry records them. */
 export function cacheStampText(stamp: FileStamp, gzip: boolean): string {
   return `${stampOf(stamp)}:${gzip ? 'z' : '-'}`;
-}
-
-/** `$XDG_CACHE_HOME/fleuron/hashes-<digest of the folder path>`, else under `~/.cache`. */
-export function defaultCacheFile(realRoot: string): string | undefined {
-  const base = process.env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : undefined);
-  if (!base) return undefined;
-  const digest = createHash('sha256').update(realRoot).digest('hex').slice(0, 24);
-  return path.join(base, 'fleuron', `hashes-${digest}`);
 }
 
 function readEntries(file: string | undefined, realRoot: string): Map<string, string> {
