@@ -20,6 +20,8 @@ export interface RedirectObjects {
  * @param indexDocument the bucket's index document: `/old/` is served from `old/<indexDocument>`.
  */
 export function redirectObjects(redirects: readonly SiteRedirect[], files: readonly LocalFile[], prefix: string, rootPath: string, indexDocument = DEFAULT_INDEX_DOCUMENT): RedirectObjects {
+  // No set of 10,000 keys for no redirect (15 ms of the main thread in a profile of every publish's plan).
+  if (redirects.length === 0) return { objects: [], warnings: [] };
   const existing = new Set(files.map((file) => file.key));
   const objects: LocalFile[] = [];
   const warnings: string[] = [];
