@@ -1,6 +1,6 @@
 /**
  * The reads a publish sends before the S3 client is loaded (lib/publish/early-reads.ts, lib/s3/early-get.ts), signed
- * with @smithy/signature-v4 and sent with node:http to the test server, which checks signatures: they must read what
+ * by lib/s3/sigv4.ts and sent with node:http to the test server, which checks signatures: they must read what
  * the SDK reads, and anything else must come back as "read it again" (undefined), never as an answer.
  */
 import { PutBucketWebsiteCommand, PutObjectCommand } from '@aws-sdk/client-s3';

@@ -3,17 +3,16 @@
  *
  * Loading the AWS SDK takes 0.25–0.4 s of the main thread (a 1.1 MB bundle chunk to compile, then hundreds of
  * modules to initialise), which put a publish's first request 0.6 s after the process started. These GETs are signed
- * with `@smithy/signature-v4` (the SDK's own signer, bundled apart: 377 KB, 0.05–0.1 s to load) and sent with
- * node:http, so that the first round trips overlap the SDK's loading and the folder's scan. Anything but a plain
- * answer (a network error, a redirect, an error status other than a missing object) resolves to undefined: the
- * caller then sends the same request through the SDK, which retries and describes errors as for any request.
+ * by sigv4.ts (as the SDK's own signer signs them, without its 428 KB of modules) and sent with node:http, so that
+ * the first round trips overlap the SDK's loading and the folder's scan. Anything but a plain answer (a network
+ * error, a redirect, an error status other than a missing object) resolves to undefined: the caller then sends the
+ * same request through the SDK, which retries and describes errors as for any request.
  * The same signer sends the publish's small uploads (signed-put.ts), without the SDK's per-request work.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { S3Credentials, S3Endpoint } from './client.js';
+import type { S3Credentials, S3Endpoint } from './endpoint.js';
+import { SigV4Signer, uriEscape as strict } from './sigv4.js';
 
 export interface EarlyTarget {
   /** `https://garage.example.org` (no AWS default: early requests need an endpoint). */
@@ -37,29 +36,6 @@ export interface EarlyResponse {
   headers: Record<string, string>;
   body: Buffer;
 }
-
-/** SHA-256 for the signer, from node:crypto (the SDK's node hash package is not a dependency of fleuron). */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** RFC 3986 encoding, as S3 signs paths and queries: encodeURIComponent leaves !'()* alone. */
-const strict = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
  * A signed GET of `key` (or of the bucket, when key is undefined) with `query`; never rejects (see above).
@@ -104,13 +80,12 @@ export async function signedRequest(target: EarlyTarget, request: SignedRequest,
     const host = base.port ? `${hostname}:${base.port}` : hostname;
     const headers: Record<string, string> = { ...request.headers, host };
     if (body !== undefined) headers['content-length'] = String(body.length);
-    const signer = signerFor(target);
-    const signed = await signer.sign({ method: request.method, protocol: base.protocol, hostname, port: base.port ? Number(base.port) : undefined, path, query, headers, body });
+    const signed = signerFor(target).sign({ method: request.method, path, query, headers, body });
     const search = Object.keys(query)
       .sort()
       .map((name) => `${strict(name)}=${strict(query[name]!)}`)
       .join('&');
-    const options = { hostname, port: base.port || undefined, path: search ? `${path}?${search}` : path, headers: signed.headers, method: request.method };
+    const options = { hostname, port: base.port || undefined, path: search ? `${path}?${search}` : path, headers: signed, method: request.method };
     return await send(base.protocol, options, body, onWritten, timeoutMs);
   } catch {
     onWritten();
@@ -119,11 +94,11 @@ export async function signedRequest(target: EarlyTarget, request: SignedRequest,
 }
 
 /** One signer per target: it keeps the derived signing key, made once a day per region. */
-const signers = new WeakMap<EarlyTarget, SignatureV4>();
-function signerFor(target: EarlyTarget): SignatureV4 {
+const signers = new WeakMap<EarlyTarget, SigV4Signer>();
+function signerFor(target: EarlyTarget): SigV4Signer {
   let signer = signers.get(target);
   if (!signer) {
-    signer = new SignatureV4({ service: 's3', region: target.region, credentials: target.credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
+    signer = new SigV4Signer(target.credentials, target.region);
     signers.set(target, signer);
   }
   return signer;
