@@ -12,7 +12,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { S3Credentials, S3Endpoint } from './endpoint.js';
-import { SigV4Signer, uriEscape as strict } from './sigv4.js';
+import { SigV4Signer, uriEscape } from './sigv4.js';
 
 export interface EarlyTarget {
   /** `https://garage.example.org` (no AWS default: early requests need an endpoint). */
@@ -74,16 +74,16 @@ export async function signedRequest(target: EarlyTarget, request: SignedRequest,
     const query = request.query ?? {};
     const base = new URL(target.endpoint);
     const basePath = base.pathname.replace(/\/+$/, '');
-    const objectPath = key === undefined ? '/' : `/${key.split('/').map(strict).join('/')}`;
+    const objectPath = key === undefined ? '/' : `/${key.split('/').map(uriEscape).join('/')}`;
     const hostname = target.forcePathStyle ? base.hostname : `${bucket}.${base.hostname}`;
-    const path = target.forcePathStyle ? `${basePath}/${strict(bucket)}${key === undefined ? '' : objectPath}` : `${basePath}${objectPath}`;
+    const path = target.forcePathStyle ? `${basePath}/${uriEscape(bucket)}${key === undefined ? '' : objectPath}` : `${basePath}${objectPath}`;
     const host = base.port ? `${hostname}:${base.port}` : hostname;
     const headers: Record<string, string> = { ...request.headers, host };
     if (body !== undefined) headers['content-length'] = String(body.length);
     const signed = signerFor(target).sign({ method: request.method, path, query, headers, body });
     const search = Object.keys(query)
       .sort()
-      .map((name) => `${strict(name)}=${strict(query[name]!)}`)
+      .map((name) => `${uriEscape(name)}=${uriEscape(query[name]!)}`)
       .join('&');
     const options = { hostname, port: base.port || undefined, path: search ? `${path}?${search}` : path, headers: signed, method: request.method };
     return await send(base.protocol, options, body, onWritten, timeoutMs);
