@@ -21,6 +21,29 @@ test('judgeKeys: refused when the safety rules will refuse, differ when a key is
   expect(judgeKeys(['b', 'a'], listing, ours, 0)).toBe('same');
 });
 
+test('judgeKeys counts the deletes as a set of the walked keys would, kept keys in the folder or not', () => {
+  // The count a set of the folder's keys gives: listed objects of ours that the walk did not find.
+  const reference = (walked: string[], listed: string[], isOurs: (key: string) => boolean, cap: number) => {
+    if (walked.length === 0) return 'refused';
+    const local = new Set(walked);
+    const deletes = listed.filter((key) => !local.has(key) && isOurs(key)).length;
+    if (cap >= 0 && deletes > cap) return 'refused';
+    return deletes > 0 || walked.some((key) => !listed.includes(key)) ? 'differ' : 'same';
+  };
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const names = ['a', 'b', 'c', 'd', 'e', 'kept/x', 'kept/y', 'f'];
+  const pick = () => names.filter(() => random() < 0.5);
+  const kept = (key: string) => !key.startsWith('kept/');
+  for (let round = 0; round < 500; round++) {
+    const walked = pick();
+    const listed = pick();
+    const isOurs = random() < 0.5 ? ours : kept;
+    const cap = Math.floor(random() * 4) - 1;
+    expect([round, judgeKeys(walked, listingOf(...listed.map((key) => object(key))).objects, isOurs, cap)]).toEqual([round, reference(walked, listed, isOurs, cap)]);
+  }
+});
+
 function earlyLock(listing: RemoteScan, keys: readonly string[] | undefined, maxDeletes = -1) {
   const reads = new FileFeed();
   const taken: string[] = [];
