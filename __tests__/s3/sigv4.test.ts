@@ -2,7 +2,7 @@
  * lib/s3/sigv4.ts against the SDK's own signer (@smithy/signature-v4, configured as the S3 client configures it for
  * paths fleuron encodes itself): for the same request and time, every header must be the same, the signature first.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
+import { getCanonicalQuery, SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SigV4Signer, type RequestToSign } from '../../lib/s3/sigv4.js';
 
@@ -35,8 +35,8 @@ async function bothSign(request: RequestToSign, options: { region?: string; sess
   const at = options.at ?? new Date('2026-12-02T01:02:03.456Z');
   const sdk = new SignatureV4({ service: 's3', region, credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
   const theirs = await sdk.sign({ method: request.method, protocol: 'http:', hostname: '127.0.0.1', port: 3900, path: request.path, query: { ...request.query }, headers: { ...request.headers }, body: request.body }, { signingDate: at });
-  const ours = new SigV4Signer(credentials, region).sign(request, at);
-  return { theirs: theirs.headers, ours };
+  const signed = new SigV4Signer(credentials, region).sign(request, at);
+  return { theirs: theirs.headers, ours: signed.headers, query: signed.query };
 }
 
 const cases: [string, RequestToSign][] = [
@@ -68,9 +68,11 @@ const cases: [string, RequestToSign][] = [
 ];
 
 test.each(cases)('%s is signed as the SDK signs it', async (_name, request) => {
-  const { theirs, ours } = await bothSign(request);
+  const { theirs, ours, query } = await bothSign(request);
   expect(ours.authorization).toBe(theirs.authorization);
   expect(ours).toEqual(theirs);
+  // The query as signed is the URL's query string.
+  expect(query).toBe(getCanonicalQuery({ method: request.method, protocol: 'http:', hostname: '127.0.0.1', path: request.path, query: { ...request.query }, headers: {} }));
 });
 
 test('with a session token, another region, and across days (the signing key made again)', async () => {
@@ -81,9 +83,9 @@ test('with a session token, another region, and across days (the signing key mad
   }
   // One signer across the two days gives what two fresh ones give.
   const signer = new SigV4Signer({ ...keys }, 'garage');
-  const first = signer.sign(request, new Date('2026-12-31T23:59:59Z'));
-  const second = signer.sign(request, new Date('2027-01-01T00:00:01Z'));
-  expect(first.authorization).toBe(new SigV4Signer({ ...keys }, 'garage').sign(request, new Date('2026-12-31T23:59:59Z')).authorization);
-  expect(second.authorization).toBe(new SigV4Signer({ ...keys }, 'garage').sign(request, new Date('2027-01-01T00:00:01Z')).authorization);
+  const first = signer.sign(request, new Date('2026-12-31T23:59:59Z')).headers;
+  const second = signer.sign(request, new Date('2027-01-01T00:00:01Z')).headers;
+  expect(first.authorization).toBe(new SigV4Signer({ ...keys }, 'garage').sign(request, new Date('2026-12-31T23:59:59Z')).headers.authorization);
+  expect(second.authorization).toBe(new SigV4Signer({ ...keys }, 'garage').sign(request, new Date('2027-01-01T00:00:01Z')).headers.authorization);
   expect(second.authorization).not.toBe(first.authorization);
 });

@@ -81,11 +81,7 @@ export async function signedRequest(target: EarlyTarget, request: SignedRequest,
     const headers: Record<string, string> = { ...request.headers, host };
     if (body !== undefined) headers['content-length'] = String(body.length);
     const signed = signerFor(target).sign({ method: request.method, path, query, headers, body });
-    const search = Object.keys(query)
-      .sort()
-      .map((name) => `${uriEscape(name)}=${uriEscape(query[name]!)}`)
-      .join('&');
-    const options = { hostname, port: base.port || undefined, path: search ? `${path}?${search}` : path, headers: signed, method: request.method };
+    const options = { hostname, port: base.port || undefined, path: signed.query ? `${path}?${signed.query}` : path, headers: signed.headers, method: request.method };
     return await send(base.protocol, options, body, onWritten, timeoutMs);
   } catch {
     onWritten();
