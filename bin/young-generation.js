@@ -16,8 +16,12 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { commandOf } from './command.js';
 
-const FLAG = '--max-semi-space-size=16';
-const COMMANDS_WITH_LARGE_HEAPS = new Set(['build', 'publish', 'preview']);
+/**
+ * Semi-space size (MB) by command. The publisher's heap is mostly the scans' long-lived records, not short-lived
+ * garbage: on Node 24 a no-op of 100,000 files peaked at 300-307 MB with 16 MB semi-spaces and 287-292 MB with 8 MB,
+ * in no more time (4.8-5.0 s against 5.1-5.2 s, three alternated runs each).
+ */
+const SEMI_SPACE_MB = { build: 16, preview: 16, publish: 8 };
 /** A hash cache under this size names some 16,000-22,000 files (90-125 bytes a line). */
 const SMALL_SITE_CACHE_BYTES = 2 * 1024 * 1024;
 
@@ -26,11 +30,11 @@ export async function startWithSmallYoungGeneration() {
   if (typeof process.execve !== 'function' || Number(process.versions.node.split('.')[0]) < 22) return;
   const argv = process.argv.slice(2);
   const command = commandOf(argv);
-  if (!COMMANDS_WITH_LARGE_HEAPS.has(command)) return;
+  if (!Object.hasOwn(SEMI_SPACE_MB, command)) return;
   const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   if (flags.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag))) return;
   if (command === 'publish' && (await publishesSmallSite(argv[argv.indexOf(command) + 1]))) return;
-  process.execve(process.execPath, [process.execPath, FLAG, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  process.execve(process.execPath, [process.execPath, `--max-semi-space-size=${SEMI_SPACE_MB[command]}`, ...process.execArgv, ...process.argv.slice(1)], process.env);
 }
 
 /**

@@ -13,8 +13,11 @@ import { MANIFEST_NAME, stateKey } from './state-keys.js';
 export interface EarlyReads {
   /** The listing's first page as scanRemote asks for it; undefined: list it again. */
   firstPage: Promise<ListPage | undefined>;
-  /** The manifest's stored bytes; null when there is none; undefined: read it again. */
-  manifest: Promise<Uint8Array | null | undefined>;
+  /**
+   * The manifest's stored bytes; null when there is none; undefined: read it again. Handed over once (a second call
+   * answers undefined): the reads do not hold on to the bytes once parsed (3.8 MB gzipped at 100,000 objects).
+   */
+  takeManifest: () => Promise<Uint8Array | null | undefined>;
   /** Every request sent early, by operation: the publish counts on from there (its S3 client adds to it). */
   counter: RequestCounter;
   /** Resolves once both requests are on the wire (or failed): loading the SDK before would hold them back. */
@@ -49,10 +52,15 @@ export function startEarlyReads({ endpoint, bucket, prefix }: Pick<PublishOption
         return response;
       })
     : undefined;
+  let manifestBytes: Promise<Uint8Array | null | undefined> | undefined = manifest.then((response) => (response?.status === 200 ? response.body : response?.status === 404 ? null : undefined));
   return {
     website,
     firstPage,
-    manifest: manifest.then((response) => (response?.status === 200 ? response.body : response?.status === 404 ? null : undefined)),
+    takeManifest: () => {
+      const taken = manifestBytes ?? Promise.resolve(undefined);
+      manifestBytes = undefined;
+      return taken;
+    },
     counter,
     written,
     // A page an early GET could not read is listed again through the client, which retries and describes errors.

@@ -199,7 +199,7 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   const { options, requests } = run;
   const client = () => requests.client();
   const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
-  const earlyManifest = early?.remote?.manifest ?? Promise.resolve(undefined);
+  const earlyManifest = early?.remote?.takeManifest() ?? Promise.resolve(undefined);
   // Parsed as soon as it arrives (25-50 ms at 10,000 objects), while the folder is still being scanned.
   const manifestRead = earlyManifest.then(async (bytes) => readManifest(bytes === undefined ? await readObjectBytes(await client(), options.bucket, manifestKey) : (bytes ?? undefined)));
   manifestRead.catch(() => {}); // used only if the listing shows it exists

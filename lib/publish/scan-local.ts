@@ -234,6 +234,7 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
       const target = await symlinkTargetOf(candidate, realRoot, options, warnings);
       if (target) read(target);
     }
+    hashCache.lookupsDone();
     await hasher.finish();
   } finally {
     // Not awaited: a thread takes 20-30 ms to exit, and nothing after the scan needs it gone.
