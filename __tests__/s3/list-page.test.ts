@@ -24,6 +24,11 @@ describe('scanListPage', () => {
     expect(scanListPage(xml)?.isTruncated).toBe(false);
   });
 
+  it('keeps every key as listed when a server writes a character keys cannot hold (U+0000, which separates them when copied)', () => {
+    const xml = page(item('a&#0;b.html') + item('c.html') + item('a-long-key-name-of-a-page/index.html'), '<IsTruncated>false</IsTruncated>');
+    expect(scanListPage(xml)?.objects.map((object) => object.key)).toEqual(['a\u0000b.html', 'c.html', 'a-long-key-name-of-a-page/index.html']);
+  });
+
   it('reads pretty-printed XML (whitespace between elements) and an empty page', () => {
     const pretty = page(`\n  <Contents>\n    <Key>x y.html</Key>\n    <ETag>"e"</ETag>\n    <Size> 5 </Size>\n  </Contents>\n`, '\n  <IsTruncated>\n    false\n  </IsTruncated>');
     expect(scanListPage(pretty)).toEqual({ objects: [{ key: 'x y.html', size: 5, etag: '"e"' }], isTruncated: false });

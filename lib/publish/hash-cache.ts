@@ -71,7 +71,7 @@ export class HashCache {
   /**
    * Every file of the scan has been looked up (entry()): the last scan's map goes, its entries live on where they are
    * reused. A scan of 100,000 files hashes on for a while after its walk, with the folder's files, the bucket's
-   * listing and the manifest in memory: the map's table and keys were 7.5 MB of that peak.
+   * listing and the manifest in memory; the map's table and keys are 7.5 MB of heap then (a heap snapshot).
    */
   lookupsDone(): void {
     this.#previous = new Map();
