@@ -18,7 +18,7 @@ import { commandOf } from './command.js';
 
 /**
  * Semi-space size (MB) by command. The publisher's heap is mostly the scans' long-lived records, not short-lived
- * garbage: on Node 24 a no-op of 100,000 files peaked at 300-307 MB with 16 MB semi-spaces and 287-292 MB with 8 MB,
+ * garbage: on Node 24 a no-op of 100,000 files peaked at 293-299 MB with 16 MB semi-spaces and 280-285 MB with 8 MB,
  * in no more time (4.8-5.0 s against 5.1-5.2 s, three alternated runs each).
  */
 const SEMI_SPACE_MB = { build: 16, preview: 16, publish: 8 };
