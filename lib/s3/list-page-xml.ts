@@ -50,9 +50,9 @@ export function scanListPage(xml: string): ListPage | undefined {
     objects.push({ key, size: Number(size), etag: textBetween(xml, '<ETag>', '</ETag>', start, end) ?? '' });
     start = end;
   }
-  detachKeys(objects);
   const keyCount = textOf(xml, 'KeyCount');
   if (keyCount !== undefined && Number(keyCount) !== objects.length) return undefined;
+  detachKeys(objects);
   const truncated = textOf(xml, 'IsTruncated')?.trim();
   const token = textOf(xml, 'NextContinuationToken');
   return { objects, isTruncated: truncated === 'true', ...(token ? { nextContinuationToken: token } : {}) };
