@@ -4,6 +4,7 @@
  */
 import { headersFingerprint } from '../headers/object-headers.js';
 import { manifestKey, sameManifest } from './manifest.js';
+import { isPage } from './page-keys.js';
 import type {
   DeleteAction,
   HeaderUpdateAction,
@@ -52,7 +53,6 @@ export function manifestEntryFor(file: LocalFile, etag: string): ManifestEntry {
   return entry;
 }
 
-const isPage = (key: string) => /\.html?$/i.test(key);
 const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**

@@ -17,6 +17,7 @@ import { S3Requests } from '../s3/s3-requests.js';
 import { s3Sdk } from '../s3/sdk.js';
 import { MANIFEST_OBJECT, manifestBody, manifestKey, readManifest } from './manifest.js';
 import { lockedError, lockLostError, readLockState, withPublishLock, type PublishLock } from './publish-lock.js';
+import { isPage } from './page-keys.js';
 import { checkSafety } from './safety.js';
 import { scanRemote, type RemoteScan } from './scan-remote.js';
 import { sdkPages } from '../s3/list-page.js';
@@ -127,8 +128,7 @@ async function applyRollback(options: RollbackOptions, planned: RollbackPlan, lo
   let restored = 0;
   let deleted = 0;
   try {
-    const isPage = (step: RestoreStep) => /\.html?$/i.test(step.key);
-    for (const group of [planned.restores.filter((step) => !isPage(step)), planned.restores.filter(isPage)]) {
+    for (const group of [planned.restores.filter((step) => !isPage(step.key)), planned.restores.filter((step) => isPage(step.key))]) {
       await pMap(
         group,
         async (step) => {

@@ -1,5 +1,6 @@
 /** Pure: a publish plan sorted into what a person checks before pressing Publish, each page with its preview URL. */
 import type { Plan } from '../../publish/types.js';
+import { isPage } from '../../publish/page-keys.js';
 
 export type GroupName = 'new pages' | 'changed pages' | 'deleted pages' | 'assets' | 'header updates';
 
@@ -28,7 +29,6 @@ export interface PlanView {
 }
 
 /** The same rule as the plan's own page/asset split (lib/publish/plan.ts): an HTML key is a page. */
-const isPage = (key: string) => /\.html?$/i.test(key);
 
 /** `reunions/index.html` → `/reunions/`, `Réunion.html` → `/R%C3%A9union.html` (as the preview routes it). */
 export function previewUrlOf(path: string, indexDocument = 'index.html'): string {
