@@ -1,5 +1,6 @@
 /** When a publish takes its lock before the scan ends (early-lock.ts): only once sure, never when refused. */
-import { EarlyLock, FileFeed, judgeKeys } from '../../lib/publish/early-lock.js';
+import { EarlyLock, judgeKeys } from '../../lib/publish/early-lock.js';
+import { FileFeed } from '../../lib/publish/file-feed.js';
 import type { PublishLock } from '../../lib/publish/publish-lock.js';
 import type { RemoteScan } from '../../lib/publish/scan-remote.js';
 import type { LocalFile, Manifest, RemoteObject } from '../../lib/publish/types.js';
@@ -51,7 +52,7 @@ function earlyLock(listing: RemoteScan, keys: readonly string[] | undefined, max
   const lock = { release: async () => void released.push('released') } as unknown as PublishLock;
   const early = new EarlyLock({
     walked: Promise.resolve(keys),
-    reads,
+    files: reads,
     remote: Promise.resolve({ listing, manifest }),
     lockKey: '.fleuron/lock.json',
     isOurs: ours,
@@ -67,7 +68,7 @@ function earlyLock(listing: RemoteScan, keys: readonly string[] | undefined, max
 test('taken once when the keys differ; a file that differs later does not take it again', async () => {
   const { early, reads, taken } = earlyLock(listingOf(object('a')), ['a', 'new']);
   await settle();
-  reads.push(file('a', 'f'.repeat(32)));
+  reads.push(file('a', 'f'.repeat(32)), true);
   await settle();
   expect(taken).toEqual(['taken']);
   expect(early.claim()).toBeDefined();
@@ -75,11 +76,11 @@ test('taken once when the keys differ; a file that differs later does not take i
 
 test('with the same keys, taken once a file read from disk differs from its listed object (files read before the listing counted)', async () => {
   const { early, reads, taken } = earlyLock(listingOf(object('a'), object('b')), ['a', 'b']);
-  reads.push(file('a')); // same bytes: no lock
+  reads.push(file('a'), true); // same bytes: no lock
   await settle();
   expect(taken).toEqual([]);
-  reads.push(file('b', 'f'.repeat(32)));
-  reads.push(file('a', 'f'.repeat(32)));
+  reads.push(file('b', 'f'.repeat(32)), true);
+  reads.push(file('a', 'f'.repeat(32)), true);
   await settle();
   expect(taken).toEqual(['taken']);
   expect(early.claim()).toBeDefined();
@@ -87,7 +88,7 @@ test('with the same keys, taken once a file read from disk differs from its list
 
 test('never taken when refused, when a lock is listed, or once the publish claimed it first', async () => {
   const refused = earlyLock(listingOf(object('a'), object('b')), ['a', 'c'], 0);
-  refused.reads.push(file('a', 'f'.repeat(32)));
+  refused.reads.push(file('a', 'f'.repeat(32)), true);
   const locked = listingOf(object('a'));
   locked.state.set('.fleuron/lock.json', object('.fleuron/lock.json'));
   const held = earlyLock(locked, ['a', 'new']);
@@ -115,7 +116,7 @@ test('once the publish ended (given back unclaimed) no lock is taken any more, e
   const taken: string[] = [];
   const early = new EarlyLock({
     walked: Promise.resolve(['a', 'new']),
-    reads,
+    files: reads,
     remote: new Promise((resolve) => (answer = resolve)),
     lockKey: '.fleuron/lock.json',
     isOurs: ours,

@@ -124,6 +124,39 @@ describe('with the hash cache', () => {
     expect(again.files.map((file) => file.md5)).toEqual(names.map((name, i) => md5(`${name} version ${i % 3 === 0 ? 2 : 1}`)));
   });
 
+  test('pages to read are hashed after every other file, told apart by onAssetsHashed: without a cache, and with one every stamp of which is new (a fresh clone)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    const names: string[] = [];
+    for (let i = 0; i < 24; i++) names.push(`d${i % 4}/${i % 3 === 0 ? `img${i}.png` : `p${i}.html`}`);
+    for (const folder of ['d0', 'd1', 'd2', 'd3']) await mkdir(path.join(dir, folder));
+    for (const name of names) await writeFile(path.join(dir, name), `${name} version 1`);
+    await settle();
+    const order = async () => {
+      const told: string[] = [];
+      await scanLocal({ dir, prefix: '', policy: compileHeaderPolicy(), onFile: (file) => told.push(file.key), onAssetsHashed: () => told.push('|') });
+      return told;
+    };
+    const expected = (told: string[]) => ({ assets: told.slice(0, told.indexOf('|')).sort(), pages: told.slice(told.indexOf('|') + 1).sort() });
+    const split = { assets: names.filter((name) => name.endsWith('.png')).sort(), pages: names.filter((name) => name.endsWith('.html')).sort() };
+    expect(expected(await order())).toEqual(split);
+    const later = new Date(Date.now() - 30_000);
+    for (const name of names) await utimes(path.join(dir, name), later, later);
+    await settle();
+    expect(expected(await order())).toEqual(split);
+  });
+
+  test('onWalked comes once the names are checked: two that make one key (NFC) fail the scan before it, and before any file is hashed', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    const name = 'Réunion.html';
+    await writeFile(path.join(dir, name.normalize('NFC')), 'composed');
+    await writeFile(path.join(dir, 'a.css'), 'a');
+    await writeFile(path.join(dir, name.normalize('NFD')), 'decomposed');
+    const told: string[] = [];
+    const scan = scanLocal({ dir, prefix: '', policy: compileHeaderPolicy(), hashCache: false, onWalked: () => told.push('walked'), onFile: (file) => told.push(file.key) });
+    await expect(scan).rejects.toMatchObject({ code: 'duplicate-key' });
+    expect(told).toEqual([]);
+  });
+
   test('a file replaced by another of the same size and times (a new inode) is read again', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
     await writeFile(path.join(dir, 'a.html'), 'version 1');

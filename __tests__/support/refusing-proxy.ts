@@ -11,6 +11,8 @@ export interface RefusingProxy {
   url: string;
   /** Every request seen, as `METHOD path` (no query). */
   seen: string[];
+  /** `start METHOD path` as each request comes, `end METHOD path` once its answer is all passed on: what overlapped. */
+  timeline: string[];
   /** The names of the requests refused, in order. */
   refused: string[];
   /** Whether each refused request came from the S3 client (it sends x-amz-user-agent; fleuron's signed requests do not). */
@@ -22,13 +24,17 @@ export interface RefusingProxy {
 export async function refusingProxy(refuse: (method: string, url: string) => string | undefined = () => undefined): Promise<RefusingProxy> {
   const target = new URL(testS3().endpoint);
   const seen: string[] = [];
+  const timeline: string[] = [];
   const refused: string[] = [];
   const bySdk: boolean[] = [];
   const server = http.createServer((request, response) => {
-    seen.push(`${request.method} ${(request.url ?? '').split('?')[0]}`);
-    const name = refuse(request.method ?? '', request.url ?? '');
-    if (name !== undefined && !refused.includes(name)) {
-      refused.push(name);
+    const name = `${request.method} ${(request.url ?? '').split('?')[0]}`;
+    seen.push(name);
+    timeline.push(`start ${name}`);
+    response.on('finish', () => timeline.push(`end ${name}`));
+    const refusal = refuse(request.method ?? '', request.url ?? '');
+    if (refusal !== undefined && !refused.includes(refusal)) {
+      refused.push(refusal);
       bySdk.push(request.headers['x-amz-user-agent'] !== undefined);
       request.resume();
       request.on('end', () => {
@@ -46,5 +52,5 @@ export async function refusingProxy(refuse: (method: string, url: string) => str
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, refused, bySdk, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, seen, timeline, refused, bySdk, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -15,6 +15,7 @@ import type { S3Requests } from '../s3/s3-requests.js';
 import { s3Sdk, storageSdk } from '../s3/sdk.js';
 import { manifestEntryFor } from './plan.js';
 import { copySourceOf, normalizeEtag } from '../s3/object-keys.js';
+import { isPage } from './page-keys.js';
 import { MANIFEST_NAME, stateKey } from './state-keys.js';
 import type { Action, HeaderUpdateAction, LocalFile, Manifest, Plan, UploadAction } from './types.js';
 
@@ -39,7 +40,12 @@ export interface ApplyOptions {
   beforeDeletes?: () => Promise<void>;
   /** The stored bytes of the plan's manifest, prepared meanwhile (prepareManifestBody): written if the apply leaves it so. */
   plannedManifestBody?: Promise<Buffer>;
+  /** Uploads started during the scan (early-uploads.ts), stopped: each of those files is waited for, not sent again. */
+  early?: { uploadOf(file: LocalFile): Promise<string> | undefined };
 }
+
+/** What one upload needs. */
+export type UploadOptions = Pick<ApplyOptions, 'requests' | 'bucket' | 'bandwidth'>;
 
 export interface ActionFailure {
   key: string;
@@ -51,6 +57,8 @@ export interface ApplyResult {
   headersUpdated: number;
   deleted: number;
   bytesUploaded: number;
+  /** Of `uploaded`, those that went up during the scan (early-uploads.ts). */
+  uploadedDuringScan: number;
   failures: ActionFailure[];
   /** The manifest that was written (or would have been, had writing it failed). */
   manifest: Manifest;
@@ -77,8 +85,6 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   return run.result;
 }
 
-const isPage = (key: string) => /\.html?$/i.test(key);
-
 /** The state of one apply: what was done, what failed, and the manifest as it will be written. */
 class ApplyRun {
   readonly result: ApplyResult;
@@ -94,7 +100,7 @@ class ApplyRun {
     private readonly plan: Plan,
     private readonly options: ApplyOptions,
   ) {
-    this.result = { uploaded: 0, headersUpdated: 0, deleted: 0, bytesUploaded: 0, failures: [], manifest: plan.manifest };
+    this.result = { uploaded: 0, headersUpdated: 0, deleted: 0, bytesUploaded: 0, uploadedDuringScan: 0, failures: [], manifest: plan.manifest };
     this.emit = options.onEvent ?? (() => {});
   }
 
@@ -107,7 +113,8 @@ class ApplyRun {
     await pMap(
       actions,
       async (action) => {
-        if (this.result.failures.length > 0) return this.restoreEntry(action.key);
+        // An upload started during the scan is not stopped by a failure: it is waited for, and counted if it succeeds.
+        if (this.result.failures.length > 0 && !this.startedEarly(action)) return this.restoreEntry(action.key);
         try {
           const bytes = await act(action);
           this.emit({ type: 'action-done', action, bytes });
@@ -120,8 +127,14 @@ class ApplyRun {
     );
   }
 
+  private startedEarly(action: Action): boolean {
+    return action.kind === 'upload' && this.options.early?.uploadOf(action.file) !== undefined;
+  }
+
   async upload(action: UploadAction): Promise<number> {
-    const etag = await uploadObject(action.file, this.options);
+    const early = this.options.early?.uploadOf(action.file);
+    const etag = await (early ?? uploadObject(action.file, this.options));
+    if (early) this.result.uploadedDuringScan++;
     // The plan already holds the entry for the expected ETag: a second object per upload adds up at 100,000.
     const key = manifestKey(action.key);
     if (this.entry(key)?.etag !== etag) this.setEntry(key, manifestEntryFor(action.file, etag));
@@ -213,7 +226,7 @@ class ApplyRun {
 }
 
 /** Uploads one body and returns the ETag the server gave it (or the one we expect, when it gives none). */
-async function uploadObject(file: LocalFile, options: ApplyOptions): Promise<string> {
+export async function uploadObject(file: LocalFile, options: UploadOptions): Promise<string> {
   const params = { Bucket: options.bucket, Key: file.key, ...storedHeaderParams(file.headers) };
   if (file.multipartEtag === undefined) {
     const body = file.source.kind === 'bytes' ? file.source.body : await readSmallBody(file.source.path, file.source.gzip);

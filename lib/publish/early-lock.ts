@@ -11,28 +11,10 @@
  */
 import { manifestKey } from './manifest.js';
 import { sameContent } from './plan.js';
+import type { FileFeed } from './file-feed.js';
 import type { PublishLock } from './publish-lock.js';
 import type { RemoteScan } from './scan-remote.js';
 import type { LocalFile, Manifest } from './types.js';
-
-/** Files as the scan reads them, held until the publish listens (it attaches after the scan started). */
-export class FileFeed {
-  #held: LocalFile[] | undefined = [];
-  #listener: ((file: LocalFile) => void) | undefined;
-
-  push(file: LocalFile): void {
-    if (this.#listener) this.#listener(file);
-    else this.#held?.push(file);
-  }
-
-  /** Hands over the files read so far, then each one as it is read; undefined stops holding them. */
-  listen(listener: ((file: LocalFile) => void) | undefined): void {
-    const held = this.#held ?? [];
-    this.#held = undefined;
-    this.#listener = listener;
-    if (listener) for (const file of held) listener(file);
-  }
-}
 
 /**
  * Pure: what the walked keys and the listing say: `refused` when the safety rules will refuse the publish (an empty
@@ -57,18 +39,23 @@ export function judgeKeys(walked: readonly string[], remote: RemoteScan['objects
 /** Pure: whether a file read from disk will be uploaded (new, or other bytes than its listed object). */
 export function fileDiffers(file: LocalFile, remote: RemoteScan['objects'], manifest: Manifest): boolean {
   const listed = remote.get(file.key);
-  return listed === undefined || !sameContent(file, listed, manifest.objects[manifestKey(file.key)]);
+  if (listed === undefined) return true;
+  // Most files: the listed ETag is the body's MD5; the manifest's entry (an MD5 of the key to find) is not needed.
+  if (listed.size === file.size && listed.etag === file.md5) return false;
+  return !sameContent(file, listed, manifest.objects[manifestKey(file.key)]);
 }
 
 export interface EarlyLockInputs {
   walked: Promise<readonly string[] | undefined>;
-  reads: FileFeed;
+  files: FileFeed;
   /** The listing and the manifest; the lock's key, to see that no lock is there. */
   remote: Promise<{ listing: RemoteScan; manifest: Manifest }>;
   lockKey: string;
   isOurs: (key: string) => boolean;
   maxDeletes: number;
   take: () => Promise<PublishLock>;
+  /** Told the lock as it is being taken (the early uploads start with it, from the files hashed so far). */
+  onTake?: (lock: Promise<PublishLock>) => void;
 }
 
 /** The lock, taken once sure (see above). */
@@ -77,22 +64,30 @@ export class EarlyLock {
   #claimed = false;
 
   constructor(inputs: EarlyLockInputs) {
+    let stopListening: (() => void) | undefined;
+    let listening = true;
     const takeOnce = () => {
       if (this.#taken || this.#claimed) return;
       this.#taken = inputs.take();
       this.#taken.catch(() => {}); // reported by the publish that uses it
-      inputs.reads.listen(undefined);
+      inputs.onTake?.(this.#taken);
+      stop();
     };
-    // Until judged, the feed holds the files read: listening then hands them over first.
-    const stop = () => inputs.reads.listen(undefined);
+    // Until judged, the feed holds the files hashed: listening then hands them over first.
+    const stop = () => {
+      listening = false; // taken while the feed hands over the files held: stopListening is not set yet
+      stopListening?.();
+      inputs.files.stopHolding();
+    };
     Promise.all([inputs.remote, inputs.walked]).then(([{ listing, manifest }, keys]) => {
       if (keys === undefined || listing.state.has(inputs.lockKey)) return stop();
       const judged = judgeKeys(keys, listing.objects, inputs.isOurs, inputs.maxDeletes);
       if (judged === 'refused') return stop();
       if (judged === 'differ') return takeOnce();
-      inputs.reads.listen((file) => {
-        if (!this.#taken && fileDiffers(file, listing.objects, manifest)) takeOnce();
+      stopListening = inputs.files.listen((file, read) => {
+        if (read && !this.#taken && fileDiffers(file, listing.objects, manifest)) takeOnce();
       });
+      if (!listening) stopListening();
     }, stop);
   }
 

@@ -8,7 +8,7 @@ import { compileHeaderPolicy } from '../headers/header-rules.js';
 import type { EarlyReads } from './early-reads.js';
 import { rangeBounds } from './listing-ranges.js';
 import type { PublishOptions } from './publish.js';
-import { FileFeed } from './early-lock.js';
+import { FileFeed } from './file-feed.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
 import { scanRemote, type RemoteScan } from './scan-remote.js';
 import { MANIFEST_NAME, stateKey } from './state-keys.js';
@@ -23,8 +23,8 @@ export interface StartedLocalScan {
   rangeEnds: Promise<readonly string[]>;
   /** The folder's keys once walked; undefined when the scan failed before. */
   walked: Promise<readonly string[] | undefined>;
-  /** The files read from disk, as they are hashed (see early-lock.ts). */
-  reads: FileFeed;
+  /** The files as they are hashed (see early-lock.ts, early-uploads.ts). */
+  files: FileFeed;
 }
 
 export interface EarlyStart {
@@ -60,7 +60,7 @@ export function startLocalScan(options: ScanOptions): StartedLocalScan {
   const rangeEnds = new Promise<readonly string[]>((resolve) => (announceEnds = resolve));
   let announceWalked: (keys: readonly string[] | undefined) => void = () => {};
   const walked = new Promise<readonly string[] | undefined>((resolve) => (announceWalked = resolve));
-  const reads = new FileFeed();
+  const files = new FileFeed();
   const local = scanLocal({
     dir: options.dir,
     prefix: options.prefix,
@@ -71,13 +71,14 @@ export function startLocalScan(options: ScanOptions): StartedLocalScan {
     // Only the range ends are kept, not the keys.
     onKeys: (keys) => announceEnds(rangeBounds([...keys, stateKey(options.prefix, MANIFEST_NAME)])),
     onWalked: announceWalked,
-    onRead: (file) => reads.push(file),
+    onFile: (file, read) => files.push(file, read),
+    onAssetsHashed: () => files.markAssetsHashed(),
   }).finally(() => {
     announceEnds([]);
     announceWalked(undefined);
   });
   local.catch(() => {}); // reported by the publish that awaits it
-  return { local, rangeEnds, walked, reads };
+  return { local, rangeEnds, walked, files };
 }
 
 /**

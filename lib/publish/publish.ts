@@ -15,12 +15,13 @@ import { S3Requests } from '../s3/s3-requests.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
 import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
-import { applyPlan, type ApplyEvent, type ApplyResult } from './apply.js';
+import { applyPlan, uploadObject, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
 import { scanOptionsKey, startLocalScan, type EarlyStart, type StartedLocalScan } from './early-start.js';
 import { prepareManifestBody, readManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
 import { EarlyLock } from './early-lock.js';
+import { EarlyUploads, withEarlyUploadsSaid } from './early-uploads.js';
 import { abortLeftoverUploads, acquirePublishLock, describeHolder, holdingLock, lockedError, lockLostError, readLockState, type LockState, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
@@ -88,6 +89,8 @@ export interface PublishSummary {
   bytesUploaded: number;
   /** Local files not read because the hash cache knew them unchanged. */
   hashesFromCache: number;
+  /** Of `uploaded`, the files uploaded while the folder was still being hashed (see early-uploads.ts). */
+  uploadedDuringScan: number;
   requests: { total: number; byOperation: Record<string, number> };
   durationMs: number;
   warnings: string[];
@@ -141,6 +144,10 @@ interface PublishRun {
   isOurs: (key: string) => boolean;
   /** The lock taken during the scan once a change is sure (early-lock.ts); set by scanBothSides. */
   earlyLock?: EarlyLock;
+  /** The uploads made under that lock while the scan runs (early-uploads.ts), started with it. */
+  earlyUploads?: EarlyUploads;
+  /** The upload cap, shared by the early uploads and apply. */
+  bandwidth?: BandwidthLimit;
 }
 
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
@@ -158,6 +165,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     context: (doing) => ({ bucket: options.bucket, endpoint, region: options.endpoint.region, doing }),
     emit: options.onEvent ?? (() => {}),
     isOurs: (key) => key.startsWith(options.prefix) && !keep?.(key.slice(options.prefix.length)),
+    bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
   };
   try {
     const scanned = await scanBothSides(run, early);
@@ -173,7 +181,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     if (!options.dryRun && changesBucket) {
       const manifestBody = prepareManifest(decided.plan);
       const lock = run.earlyLock?.claim() ?? acquirePublishLock({ requests, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel });
-      changed = await holdingLock(lock, (held) => changeBucket(run, scanned, decided, held, manifestBody)).catch(
+      // The lock is given back only once no upload started during the scan is still running.
+      changed = await holdingLock(lock, (held) => changeBucket(run, scanned, decided, held, manifestBody).finally(() => run.earlyUploads?.settled())).catch(
         (error) => {
           throw describeS3Error(error, run.context('taking the publish lock'));
         },
@@ -185,6 +194,8 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
     summary.requests = { total: requests.counter.total, byOperation: requests.counter.byOperation() };
     summary.durationMs = Date.now() - started;
     return { summary, plan: changed.decided.plan };
+  } catch (error) {
+    throw await afterEarlyUploads(run, error);
   } finally {
     await run.earlyLock?.releaseUnclaimed();
     requests.destroy();
@@ -209,7 +220,9 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   const started = early?.local ?? startLocalScan(options);
   const remoteScan = early?.listing ?? scanRemote(sdkPages(client), options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
   remoteScan.catch(() => {}); // reported below, after the local scan's own errors
-  run.earlyLock = earlyLockFor(run, started, () => remoteScan.then(async (listing) => ({ listing, manifest: listing.state.has(manifestKey) ? await manifestRead : readManifest(undefined) })));
+  const compared = remoteScan.then(async (listing) => ({ listing, manifest: listing.state.has(manifestKey) ? await manifestRead : readManifest(undefined) }));
+  compared.catch(() => {}); // reported below
+  run.earlyLock = earlyLockFor(run, started, compared);
   const local = await started.local;
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
   const remote = await remoteScan.catch((error) => {
@@ -233,21 +246,28 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   return { local, remote, manifest, manifestFound, lock, website: live };
 }
 
-/** The lock taken during the scan once a change is sure (see early-lock.ts for when it applies). */
-function earlyLockFor(run: PublishRun, started: StartedLocalScan, remote: () => Promise<{ listing: RemoteScan; manifest: Manifest }>): EarlyLock | undefined {
+/**
+ * The lock taken during the scan once a change is sure (see early-lock.ts for when it applies), and the uploads that
+ * start with it (early-uploads.ts).
+ */
+function earlyLockFor(run: PublishRun, started: StartedLocalScan, remote: Promise<{ listing: RemoteScan; manifest: Manifest }>): EarlyLock | undefined {
   const { options } = run;
   if (options.dryRun || options.archive || (options.redirects?.length ?? 0) > 0) {
-    started.reads.listen(undefined);
+    started.files.stopHolding();
     return undefined;
   }
+  const target = { requests: run.requests, bucket: options.bucket, bandwidth: run.bandwidth };
   return new EarlyLock({
     walked: started.walked,
-    reads: started.reads,
-    remote: remote(),
+    files: started.files,
+    remote,
     lockKey: stateKey(options.prefix, LOCK_NAME),
     isOurs: run.isOurs,
     maxDeletes: options.maxDeletes,
     take: () => acquirePublishLock({ requests: run.requests, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }),
+    onTake: (lock) => {
+      run.earlyUploads = new EarlyUploads({ files: started.files, lock, remote, upload: (file) => uploadObject(file, target), concurrency: options.concurrency });
+    },
   });
 }
 
@@ -314,6 +334,7 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
         throw describeS3Error(error, run.context(`archiving the versions this publish replaces in bucket "${options.archive!.bucket}" (nothing was changed)`));
       })
     : undefined;
+  run.earlyUploads?.stop(); // apply takes over, and waits for those it started
   const applied = await applyPlan(plan, {
     requests,
     bucket: options.bucket,
@@ -322,7 +343,8 @@ async function changeBucket(run: PublishRun, scanned: Scanned, first: Decided, l
     previousManifest: scanned.manifest,
     // Made for the first plan; a website the server refused changes the plan.
     plannedManifestBody: decided === first ? manifestBody : undefined,
-    bandwidth: options.bandwidth ? new BandwidthLimit(options.bandwidth) : undefined,
+    bandwidth: run.bandwidth,
+    early: run.earlyUploads,
     onEvent: run.emit,
     beforeDeletes: async () => {
       const holder = await lock.holder(LOCK_CONFIRMED_RECENTLY_MS);
@@ -358,12 +380,25 @@ async function configureWebsite(run: PublishRun, scanned: Scanned, decided: Deci
   return { decided, written: outcome === 'configured', notPermitted: false };
 }
 
+/** Errors that say how many files were uploaded (applyFailure's): afterEarlyUploads leaves them as they are. */
+const saysWhatWasUploaded = new WeakSet<object>();
+
+/** An error met once uploads had started during the scan: they are waited for (the lock is given back after), and said. */
+async function afterEarlyUploads(run: PublishRun, error: unknown): Promise<unknown> {
+  const early = run.earlyUploads;
+  if (!early) return error;
+  early.stop();
+  const uploaded = await early.settled();
+  if (!(error instanceof FleuronError) || saysWhatWasUploaded.has(error)) return error;
+  return withEarlyUploadsSaid(error, uploaded);
+}
+
 /** The failure of an apply as one line, saying what was done and that nothing was deleted. */
 function applyFailure(run: PublishRun, applied: ApplyResult, failure: ApplyResult['failures'][number]): FleuronError {
   const described = describeS3Error(failure.error, run.context(`publishing ${failure.key}`));
   const others = applied.failures.length > 1 ? ` (and ${applied.failures.length - 1} more)` : '';
   const deleted = applied.deleted > 0 ? `${applied.deleted} were deleted before the failure` : 'nothing was deleted';
-  return new FleuronError(described.code, `${described.message}${others}`, {
+  const error = new FleuronError(described.code, `${described.message}${others}`, {
     hint: [
       `${applied.uploaded} files were uploaded and ${deleted}: run the same command again to finish`,
       ...(described.hint && !/run the same command again/.test(described.hint) ? [described.hint] : []),
@@ -371,6 +406,8 @@ function applyFailure(run: PublishRun, applied: ApplyResult, failure: ApplyResul
     exitCode: described.exitCode,
     cause: failure.error,
   });
+  saysWhatWasUploaded.add(error);
+  return error;
 }
 
 /**
@@ -432,6 +469,7 @@ function summarise(options: PublishOptions, scanned: Scanned, changed: Changed, 
     unchanged: plan.unchanged,
     bytesUploaded: dryRun ? plan.uploads.reduce((sum, action) => sum + action.file.size, 0) : (applied?.bytesUploaded ?? 0),
     hashesFromCache: scanned.local.hashesFromCache,
+    uploadedDuringScan: applied?.uploadedDuringScan ?? 0,
     requests: { total: 0, byOperation: {} },
     durationMs: 0,
     warnings,

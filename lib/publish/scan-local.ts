@@ -1,5 +1,5 @@
 /** Scans the folder to publish: which objects it holds, with their keys, hashes and headers. */
-import { readdirSync, type Dirent } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FleuronError, usageError } from '../errors/fleuron-error.js';
@@ -8,7 +8,8 @@ import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
-import { cachedHash, HashCache, isWholeEntry } from './hash-cache.js';
+import { cachedHash, entryMatches, HashCache, isWholeEntry } from './hash-cache.js';
+import { isPage } from './page-keys.js';
 import type { BodyHash } from './body-hash.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
 import type { LocalFile } from './types.js';
@@ -36,10 +37,15 @@ export interface LocalScanOptions {
    * read. Only the listing's ranges depend on them: keys the cache has wrong make uneven ranges, not a wrong listing.
    */
   onKeys?: (keys: string[]) => void;
-  /** Told the folder's object keys once it is walked, before the hashing ends. */
+  /** Told the folder's object keys once it is walked and its symlinks resolved, before the hashing ends. */
   onWalked?: (keys: readonly string[]) => void;
-  /** Told each file read from disk (not vouched for by the hash cache) as soon as it is hashed. */
-  onRead?: (file: LocalFile) => void;
+  /** Told each file as soon as it is hashed; `read` when its bytes were read (not vouched for by the hash cache). */
+  onFile?: (file: LocalFile, read: boolean) => void;
+  /**
+   * Told once every file but the pages is hashed (and handed to onFile). Pages to read are hashed after the others
+   * (see scanFiles), so that the pages of a fresh clone can be uploaded while they are hashed, their assets up.
+   */
+  onAssetsHashed?: () => void;
 }
 
 export interface LocalScan {
@@ -62,9 +68,9 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const warnings: string[] = [];
   const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
   // The keys for the listing's ranges: the last scan's files at once when the cache has any, else the walk's.
-  const cached = options.onKeys ? hashCache.paths() : [];
-  if (cached.length > 0) options.onKeys!(cached.map((relative) => options.prefix + relative));
-  const files = await scanFiles(root, realRoot, hashCache, cached.length > 0 ? { ...options, onKeys: undefined } : options, warnings);
+  const cached = hashCache.paths();
+  if (cached.length > 0) options.onKeys?.(cached.map((relative) => options.prefix + relative));
+  const files = await scanFiles(root, realRoot, hashCache, cached, cached.length > 0 ? { ...options, onKeys: undefined } : options, warnings);
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   checkDistinctKeys(files);
   warnings.sort();
@@ -162,6 +168,8 @@ interface Target {
 const SLICE = 512;
 /** Cached files whose answer judges whether the cache is wholly stale (StaleCacheProbe). */
 const STALE_SAMPLE = 64;
+/** Cached files stat'ed before the walk, spread over the cache, to see at once whether it looks stale (StaleCacheProbe.look). */
+const EARLY_SAMPLE = 8;
 
 /**
  * Whether the hash cache's entries are wholly stale, judged on the answers for the first STALE_SAMPLE cached files:
@@ -172,9 +180,27 @@ const STALE_SAMPLE = 64;
 class StaleCacheProbe {
   #checked = 0;
   #missed = 0;
+  #missedEarly = false;
 
   get allMissed(): boolean {
     return this.#checked >= STALE_SAMPLE && this.#missed === this.#checked;
+  }
+
+  /** Whether the cache looked stale before the walk (see look): its pages are then hashed last, as uncached ones. */
+  get missedEarly(): boolean {
+    return this.#missedEarly;
+  }
+
+  /**
+   * Before the walk, EARLY_SAMPLE cached files are stat'ed here (a fraction of a millisecond), to know at once whether
+   * the cache looks stale: the threads' answers come only once they are up, when the walk has queued thousands of
+   * files, pages among them (which a fresh clone wants hashed last: see scanFiles). Only the order of hashing depends
+   * on it, not which files the cache vouches for.
+   */
+  look(paths: readonly string[], matches: (relative: string) => boolean): void {
+    if (paths.length < EARLY_SAMPLE) return;
+    for (let at = 0; at < EARLY_SAMPLE; at++) if (matches(paths[Math.floor((at * paths.length) / EARLY_SAMPLE)]!)) return;
+    this.#missedEarly = true;
   }
 
   record(hit: boolean): void {
@@ -189,51 +215,70 @@ class StaleCacheProbe {
  * recorded stamp, and the thread stats it and answers `unchanged` instead of reading it when the stamp still
  * matches (file-hasher.ts). So the main thread, the one the scan waits on, never stats a file: it walks while the
  * threads, started once enough files are queued, boot and then stat and hash. Each result is taken in as it comes.
+ * Pages to read (no cached stamp, or a cache that looks stale) are queued once the walk is over, after the other
+ * files: they are most of a site's files but a small part of its bytes, and a publish can upload the changed ones
+ * while they are hashed only once every changed asset is up (early-uploads.ts). The threads have the assets' bytes to
+ * hash meanwhile.
  */
-async function scanFiles(root: string, realRoot: string, hashCache: HashCache, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
+// long because: the hasher's callback, the queueing and the walk share the scan's state; apart they would pass it around.
+async function scanFiles(root: string, realRoot: string, hashCache: HashCache, cached: readonly string[], options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
   const toFile = localFileMaker(options.policy);
   const files: LocalFile[] = [];
   const probe = new StaleCacheProbe();
+  probe.look(cached, (relative) => stillStamped(root, relative, hashCache.entry(relative), options.policy.gzipFor(relative)));
   // Emptied as the scan goes (targets hashed): at 100,000 files they would otherwise all be held until the end,
   // beside the files they become.
   const toRead: (Target | undefined)[] = [];
+  const assets = new AssetCount(options.onAssetsHashed);
   const hasher = new FileHasher((index, result) => {
     const target = toRead[index]!;
     toRead[index] = undefined;
     if (target.cached !== undefined) probe.record(result.ok === 'unchanged');
     if (result.ok === 'unchanged') {
       hashCache.reuse(target.relative, target.cached);
-      files.push(toFile(target, cachedHash(target.cached!)));
-      return;
+      const file = toFile(target, cachedHash(target.cached!));
+      files.push(file);
+      options.onFile?.(file, false);
+    } else {
+      if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
+      hashCache.rememberEntry(target.relative, result.entry);
+      const file = toFile(target, cachedHash(result.entry));
+      files.push(file);
+      options.onFile?.(file, true);
     }
-    if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
-    hashCache.rememberEntry(target.relative, result.entry);
-    const file = toFile(target, cachedHash(result.entry));
-    files.push(file);
-    options.onRead?.(file);
+    if (!isPage(target.key)) assets.hashed();
   });
-  const read = (target: Target) => {
-    const entry = hashCache.entry(target.relative);
-    const cached = entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry;
-    target.cached = cached;
+  let seen = 0;
+  const queue = (target: Target) => {
     toRead.push(target);
-    // The threads start once enough files are queued (they take a while to boot), not at the end.
-    if (toRead.length === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
+    if (!isPage(target.key)) assets.queued();
+    if (target.cached === undefined) hasher.add({ path: target.path, gzip: target.gzip });
     // An entry starts with the size the file had: a large one is hashed first if it changed (parseInt stops at the `:`).
-    if (cached === undefined) hasher.add({ path: target.path, gzip: target.gzip });
-    else hasher.add({ path: target.path, gzip: target.gzip, cachedEntry: cached, size: parseInt(cached, 10) });
+    else hasher.add({ path: target.path, gzip: target.gzip, cachedEntry: target.cached, size: parseInt(target.cached, 10) });
+  };
+  const pagesLater: Target[] = [];
+  const read = (target: Target, walking: boolean) => {
+    const entry = hashCache.entry(target.relative);
+    target.cached = entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry;
+    // The threads start once enough files are found (they take a while to boot), not at the end.
+    if (++seen === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
+    if (walking && (target.cached === undefined || probe.missedEarly) && isPage(target.key)) pagesLater.push(target);
+    else queue(target);
   };
   try {
-    const { keys, rest } = await walkFolder(root, options, warnings, (relative, key, absolute) => read(targetOf(relative, key, absolute, options)));
+    const { keys, rest } = await walkFolder(root, options, warnings, (relative, key, absolute) => read(targetOf(relative, key, absolute, options), true));
     options.onKeys?.(keys);
-    options.onWalked?.(keys);
     for (let index = 0; index < rest.length; index++) {
       if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
       const candidate = rest[index]!;
       rest[index] = undefined;
       const target = await symlinkTargetOf(candidate, realRoot, options, warnings);
-      if (target) read(target);
+      if (target) read(target, true);
     }
+    checkWalkedKeys(keys);
+    options.onWalked?.(keys);
+    for (const target of pagesLater.splice(0)) queue(target);
+    assets.allQueued();
     hashCache.lookupsDone();
     await hasher.finish();
   } finally {
@@ -241,6 +286,44 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, o
     void hasher.close();
   }
   return files;
+}
+
+/** Counts the files other than pages queued and hashed, to tell once all are hashed (onAssetsHashed). */
+class AssetCount {
+  #waiting = 0;
+  #allQueued = false;
+
+  constructor(private readonly onAllHashed: (() => void) | undefined) {}
+
+  queued(): void {
+    this.#waiting += 1;
+  }
+
+  hashed(): void {
+    this.#waiting -= 1;
+    this.#check();
+  }
+
+  allQueued(): void {
+    this.#allQueued = true;
+    this.#check();
+  }
+
+  #check(): void {
+    if (!this.#allQueued || this.#waiting > 0) return;
+    this.#allQueued = false; // told once
+    this.onAllHashed?.();
+  }
+}
+
+/** Whether a file still has the stamp its cache entry records (false when it is gone or cannot be stat'ed). */
+function stillStamped(root: string, relative: string, entry: string | undefined, gzip: boolean): boolean {
+  try {
+    const stats = entry === undefined ? undefined : statSync(path.join(root, relative), { throwIfNoEntry: false });
+    return stats !== undefined && entryMatches(entry!, stats, gzip);
+  } catch {
+    return false;
+  }
 }
 
 /** Where a symlinked candidate is read (resolved and checked); undefined for a symlinked folder. */
@@ -295,10 +378,26 @@ function localFileMaker(policy: CompiledHeaderPolicy): (target: Target, hash: Bo
 function checkDistinctKeys(sorted: readonly LocalFile[]): void {
   for (let index = 1; index < sorted.length; index++) {
     const key = sorted[index]!.key;
-    if (key === sorted[index - 1]!.key) {
-      throw usageError('duplicate-key', `two files map to the object key "${key}" (their names differ only in Unicode normalisation)`, 'rename one of them');
-    }
+    if (key === sorted[index - 1]!.key) throw duplicateKeyError(key);
   }
+}
+
+/**
+ * The same check on the walk's keys, before onWalked: no upload starts during the scan (early-uploads.ts) in a folder
+ * the scan will refuse. Names that differ give keys that differ unless NFC made two of them one: the keys are only
+ * compared when one is not ASCII.
+ */
+function checkWalkedKeys(keys: readonly string[]): void {
+  if (keys.every((key) => ASCII.test(key))) return;
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) throw duplicateKeyError(key);
+    seen.add(key);
+  }
+}
+
+function duplicateKeyError(key: string): FleuronError {
+  return usageError('duplicate-key', `two files map to the object key "${key}" (their names differ only in Unicode normalisation)`, 'rename one of them; nothing was published');
 }
 
 async function resolveRoot(root: string): Promise<string> {
