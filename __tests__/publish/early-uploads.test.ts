@@ -25,7 +25,7 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-function setUp(listed: string[], concurrency = 16) {
+function setUp(listed: string[], concurrency = 16, limit?: number) {
   const files = new FileFeed();
   const lock = deferred<void>();
   const listing: RemoteScan = { objects: new Map(listed.map((key) => [key, object(key)])), state: new Map() };
@@ -42,6 +42,7 @@ function setUp(listed: string[], concurrency = 16) {
       return answer.promise;
     },
     concurrency,
+    limit,
   });
   const answer = async (key: string, ok = true) => {
     if (ok) answers.get(key)!.resolve(OTHER);
@@ -156,4 +157,12 @@ test('an error after uploads during the scan says how many went up and that noth
   expect(formatErrorLine(withEarlyUploadsSaid(capped, 1))).toBe(
     'fleuron: this publish would delete 9 objects, more than the cap of 2 — 1 changed file was uploaded before this, and nothing was deleted: once it is fixed, run the same command again',
   );
+});
+
+test('at most `limit` uploads start during the scan: the others are apply\'s', async () => {
+  const { early, sent, threeAssets } = setUp([], 16, 2);
+  const [a, b, c] = threeAssets();
+  await settle();
+  expect(sent).toEqual(['a.css', 'b.css']);
+  expect([early.uploadOf(a), early.uploadOf(b), early.uploadOf(c)].map((upload) => upload !== undefined)).toEqual([true, true, false]);
 });
