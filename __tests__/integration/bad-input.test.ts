@@ -2,6 +2,7 @@
  * Bad input: each case gets one clear line (what, where, what to do), a documented exit code,
  * no stack trace, nothing changed on the server, and never the secret in any output.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -133,8 +134,8 @@ const cases: Case[] = [
     message: /is not valid UTF-8 — rename the file/,
   },
   {
-    // Root reads through chmod 000, so an unreadable entry is made with a Unix socket (reading it fails with ENXIO).
-    name: 'an unreadable file found during the scan',
+    // A socket cannot be read (ENXIO): refused by the walk, before any upload can start (uploads run during the scan).
+    name: 'a socket in the folder',
     setup: async (b) => {
       const dir = await site();
       const server = net.createServer();
@@ -142,21 +143,26 @@ const cases: Case[] = [
       sockets.push(server);
       return { args: ['publish', dir], env: cliEnv(b) };
     },
-    exit: 1,
-    message: /cannot read socket\.html: ENXIO — fix its permissions or exclude it; nothing was published/,
+    exit: 2,
+    message: /socket\.html is a named pipe, a socket or a device, not a file — remove it from the folder or exclude it; nothing was published/,
   },
   {
-    // Above 500 files the hashing runs in worker threads: the error must cross back just as clearly.
-    name: 'an unreadable file in a folder large enough for hashing threads',
+    // Above 500 files the hashing runs in worker threads. A named pipe reached through a symlink (the pipe itself in a
+    // dot-folder the walk leaves out) made the hashing wait for a writer forever; a socket so reached failed late.
+    name: 'a symlink to a named pipe or a socket, in a folder large enough for hashing threads',
     setup: async (b) => {
       const dir = await makeFolder(Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`p/${i}.html`, `<p>${i}</p>`])));
+      await mkdir(path.join(dir, '.hidden'));
+      execFileSync('mkfifo', [path.join(dir, '.hidden', 'pipe')]);
+      await symlink('../.hidden/pipe', path.join(dir, 'p', 'pipe.html'));
       const server = net.createServer();
-      await new Promise<void>((resolve) => server.listen(path.join(dir, 'p', 'socket.html'), resolve));
+      await new Promise<void>((resolve) => server.listen(path.join(dir, '.hidden', 'socket'), resolve));
       sockets.push(server);
+      await symlink('../.hidden/socket', path.join(dir, 'p', 'socket.html'));
       return { args: ['publish', dir], env: cliEnv(b) };
     },
-    exit: 1,
-    message: /cannot read p\/socket\.html: ENXIO — fix its permissions or exclude it; nothing was published/,
+    exit: 2,
+    message: /p\/(pipe|socket)\.html is a named pipe, a socket or a device, not a file — remove it from the folder or exclude it; nothing was published/,
   },
   {
     name: 'a wrong secret',

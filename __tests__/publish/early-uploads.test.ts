@@ -166,3 +166,21 @@ test('at most `limit` uploads start during the scan: the others are apply\'s', a
   expect(sent).toEqual(['a.css', 'b.css']);
   expect([early.uploadOf(a), early.uploadOf(b), early.uploadOf(c)].map((upload) => upload !== undefined)).toEqual([true, true, false]);
 });
+
+test('stopped before the lock is held (the publish failed meanwhile): nothing goes up and nothing throws once it is', async () => {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    const { files, lock, early, sent } = setUp([]);
+    files.push(file('a.css'), true);
+    early.stop();
+    lock.resolve();
+    files.markAssetsHashed();
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([sent, unhandled]).toEqual([[], []]);
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+});

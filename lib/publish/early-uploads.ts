@@ -1,7 +1,9 @@
 /**
  * Uploads made while the folder's scan still runs, under the lock taken early (early-lock.ts): a file hashed that
  * differs from its listed object goes up at once instead of after the scan and the plan. In a fresh clone (every
- * file read again) the hashing is most of a publish's time, and the uploads of what changed can run beside it.
+ * file read again) the hashing is most of a publish's time, and the uploads of what changed can run beside it: their
+ * round trips hide behind the hashing (on a machine that also runs the server, that server's work for them takes the
+ * cores the hashing needs instead: README, "Where the rest goes").
  *
  * The order of apply.ts holds: no page goes up before every changed asset is up. The scan hashes the pages to read
  * last (scan-local.ts) and tells when every other file is hashed; pages that differ are held until then, and until
@@ -63,6 +65,7 @@ export class EarlyUploads {
     this.#stopListening = inputs.files.listen((file) => (this.#differs ? this.#take(file) : this.#unjudged?.push(file)));
     Promise.all([inputs.lock, inputs.remote]).then(
       ([, { listing, manifest }]) => {
+        if (this.#stopped) return; // the publish ended first (a failure): the files it held are gone
         this.#differs = (file) => fileDiffers(file, listing.objects, manifest);
         for (const file of this.#unjudged!) this.#take(file);
         this.#unjudged = undefined;

@@ -98,10 +98,8 @@ async function walkFolder(root: string, options: LocalScanOptions, warnings: str
       else if (/(^|\/)\.env(\.|$)/.test(relative)) warnings.push(`${relative} is in the folder to publish; it is not uploaded, but keep secrets out of the site folder`);
       return;
     }
-    if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
-      // Reading one would block or never end.
-      throw usageError('special-file', `${relative} is a named pipe or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
-    }
+    // Reading one would block, never end or fail: refused before anything is uploaded (uploads start during the scan).
+    if (entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()) throw specialFileError(relative);
     const key = keyFor(relative, options.prefix);
     keys.push(key);
     if (entry.isSymbolicLink()) rest.push({ relative, key, absolute: base + relative });
@@ -340,6 +338,10 @@ function targetOf(relative: string, key: string, path: string, options: LocalSca
   return { relative, key, siteKey, path, gzip: options.policy.gzipFor(siteKey), cached: undefined };
 }
 
+function specialFileError(relative: string): FleuronError {
+  return usageError('special-file', `${relative} is a named pipe, a socket or a device, not a file`, 'remove it from the folder or exclude it; nothing was published');
+}
+
 function unreadable(relative: string, reason: string): FleuronError {
   return new FleuronError('unreadable-file', `cannot read ${relative}: ${reason}`, { hint: 'fix its permissions or exclude it; nothing was published' });
 }
@@ -447,5 +449,6 @@ async function resolveFile(absolute: string, relative: string, realRoot: string)
   }
   const info = await stat(real);
   if (info.isDirectory()) return undefined;
+  if (!info.isFile()) throw specialFileError(relative);
   return { path: real };
 }
