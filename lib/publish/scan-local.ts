@@ -254,24 +254,25 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, c
     // An entry starts with the size the file had: a large one is hashed first if it changed (parseInt stops at the `:`).
     else hasher.add({ path: target.path, gzip: target.gzip, cachedEntry: target.cached, size: parseInt(target.cached, 10) });
   };
+  // Pages to read found by the walk, queued once it is over (see above).
   const pagesLater: Target[] = [];
-  const read = (target: Target, walking: boolean) => {
+  const read = (target: Target) => {
     const entry = hashCache.entry(target.relative);
     target.cached = entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry;
     // The threads start once enough files are found (they take a while to boot), not at the end.
     if (++seen === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
-    if (walking && (target.cached === undefined || probe.missedEarly) && isPage(target.key)) pagesLater.push(target);
+    if ((target.cached === undefined || probe.missedEarly) && isPage(target.key)) pagesLater.push(target);
     else queue(target);
   };
   try {
-    const { keys, rest } = await walkFolder(root, options, warnings, (relative, key, absolute) => read(targetOf(relative, key, absolute, options), true));
+    const { keys, rest } = await walkFolder(root, options, warnings, (relative, key, absolute) => read(targetOf(relative, key, absolute, options)));
     options.onKeys?.(keys);
     for (let index = 0; index < rest.length; index++) {
       if (index % SLICE === SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
       const candidate = rest[index]!;
       rest[index] = undefined;
       const target = await symlinkTargetOf(candidate, realRoot, options, warnings);
-      if (target) read(target, true);
+      if (target) read(target);
     }
     checkWalkedKeys(keys);
     options.onWalked?.(keys);
