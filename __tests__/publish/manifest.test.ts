@@ -93,3 +93,11 @@ describe('the stored manifest', () => {
     expect(readManifest(Buffer.from([0x1f, 0x8b, 1, 2, 3]))).toEqual({ version: 2, objects: {} });
   });
 });
+
+test('git blobs (for fresh clones) round-trip and take part in sameManifest; one not a hex SHA-1 drops its entry', () => {
+  const blob = 'a'.repeat(40);
+  const manifest = { version: 2 as const, objects: { x: { etag: 'e', headers: 'h', git: blob }, y: { etag: 'f', headers: 'h' } } };
+  expect(parseManifest(serializeManifest(manifest))).toEqual(manifest);
+  expect(sameManifest(manifest, { ...manifest, objects: { ...manifest.objects, x: { etag: 'e', headers: 'h' } } })).toBe(false);
+  expect(parseManifest('{"version":2,"objects":{"x":{"etag":"e","headers":"h","git":"HEAD"},"y":{"etag":"f","headers":"h","git":7}}}').objects).toEqual({});
+});

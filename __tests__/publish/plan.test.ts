@@ -14,7 +14,7 @@ const file = (key: string, md5: string, extra: Partial<LocalFile> = {}): LocalFi
 });
 const remote = (key: string, etag: string, size = 10): RemoteObject => ({ key, etag, size });
 const remoteMap = (...objects: RemoteObject[]) => new Map(objects.map((object) => [object.key, object]));
-const manifestOf = (entries: Record<string, { etag: string; headers?: string; md5?: string }>): Manifest => ({
+const manifestOf = (entries: Record<string, { etag: string; headers?: string; md5?: string; git?: string }>): Manifest => ({
   version: 2,
   objects: Object.fromEntries(Object.entries(entries).map(([key, entry]) => [manifestKey(key), { headers: headersFingerprint(headers), ...entry }])),
 });
@@ -142,5 +142,39 @@ describe('sameContent', () => {
   test('an object uploaded with another part size matches through the manifest MD5', () => {
     expect(sameContent(big, remote('v.bin', 'x-5', 20), { etag: 'x-5', headers: 'h', md5: 'wholemd5' })).toBe(true);
     expect(sameContent(big, remote('v.bin', 'x-5', 20), { etag: 'x-5', headers: 'h', md5: 'changed' })).toBe(false);
+  });
+
+  describe('git blobs (clone-hashes.ts)', () => {
+    const blob = 'b'.repeat(40);
+    const entryOf = (result: ReturnType<typeof plan>, key: string) => result.manifest.objects[manifestKey(key)];
+
+    test('an upload records the blob git vouched for; an unchanged object gains it in the manifest alone (no copy, counted unchanged)', () => {
+      const result = plan({
+        local: [file('new.html', 'n1', { gitBlob: blob }), file('same.html', 's1', { gitBlob: blob })],
+        remote: remoteMap(remote('same.html', 's1')),
+        manifest: manifestOf({ 'same.html': { etag: 's1' } }),
+        manifestFound: true,
+      });
+      expect(result).toMatchObject({ headerUpdates: [], unchanged: 1, manifestChanged: true });
+      expect(result.uploads.map((action) => action.key)).toEqual(['new.html']);
+      expect(entryOf(result, 'new.html')).toMatchObject({ etag: 'n1', git: blob });
+      expect(entryOf(result, 'same.html')).toMatchObject({ etag: 's1', git: blob });
+    });
+
+    test('a publish from outside the clone keeps a recorded blob while the body is the same, and drops it when the body changes', () => {
+      const manifest = manifestOf({ 'kept.html': { etag: 'k1', git: blob }, 'edited.html': { etag: 'e1', git: blob } });
+      const result = plan({ local: [file('kept.html', 'k1'), file('edited.html', 'e2')], remote: remoteMap(remote('kept.html', 'k1'), remote('edited.html', 'e1')), manifest, manifestFound: true });
+      expect(entryOf(result, 'kept.html')).toMatchObject({ etag: 'k1', git: blob });
+      expect(entryOf(result, 'edited.html')).toEqual({ etag: 'e2', headers: headersFingerprint(headers) });
+      const noop = plan({ local: [file('kept.html', 'k1')], remote: remoteMap(remote('kept.html', 'k1')), manifest: manifestOf({ 'kept.html': { etag: 'k1', git: blob } }), manifestFound: true });
+      expect(noop.manifestChanged).toBe(false);
+    });
+
+    test('no blob is recorded for an ETag the scan would not compute (a server that gives a multipart object its whole MD5)', () => {
+      const large = file('v.bin', 'wholemd5', { size: 20, multipartEtag: 'parts-3', gitBlob: blob });
+      const result = plan({ local: [large], remote: remoteMap(remote('v.bin', 'wholemd5', 20)), manifest: manifestOf({ 'v.bin': { etag: 'wholemd5', md5: 'wholemd5' } }), manifestFound: true });
+      expect(result.manifestChanged).toBe(false);
+      expect(entryOf(result, 'v.bin')!.git).toBeUndefined();
+    });
   });
 });

@@ -35,11 +35,13 @@ export async function startPublishScans(args: ArgumentsCamelCase<PublishArgs>): 
     // Loading modules takes the main thread (the SDK's for 0.2 s or more): the requests go out first; a slow
     // connection holds the rest back no more than 0.2 s.
     await Promise.race([remote?.written, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
-    const { scanOptionsKey, startEarlyListing, startLocalScan } = await import('../publish/early-start.js');
-    const local = startLocalScan(options);
+    const { earlyManifest, scanOptionsKey, startEarlyListing, startLocalScan } = await import('../publish/early-start.js');
+    const manifest = remote && earlyManifest(remote);
+    // The scan asks for the manifest only in a fresh clone (git's index and no hash cache): not there if it was not read.
+    const local = startLocalScan(options, manifest?.then((read) => read ?? Promise.reject(new Error('manifest not read early'))));
     // The listing's ranges need no SDK: they go out as soon as the walk gives their ends. The SDK is loaded right
     // after (not after the walk: in a fresh clone the walk feeds the hashing threads, and is most of the scan).
-    return { key: scanOptionsKey(options), local, remote, listing: remote && startEarlyListing(remote, options, local.rangeEnds) };
+    return { key: scanOptionsKey(options), local, remote, manifest, listing: remote && startEarlyListing(remote, options, local.rangeEnds) };
   } catch {
     return undefined;
   }

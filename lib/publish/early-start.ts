@@ -12,6 +12,8 @@ import { FileFeed } from './file-feed.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
 import { scanRemote, type RemoteScan } from './scan-remote.js';
 import { MANIFEST_NAME, stateKey } from './state-keys.js';
+import { readManifest } from './manifest.js';
+import type { Manifest } from './types.js';
 
 /** What decides the scans: the same values give the same scans. */
 export type ScanOptions = Pick<PublishOptions, 'dir' | 'endpoint' | 'bucket' | 'prefix' | 'headerRules' | 'gzip' | 'exclude' | 'include' | 'hashCache'>;
@@ -34,6 +36,8 @@ export interface EarlyStart {
   remote?: EarlyReads;
   /** The whole listing, through early GETs (see startEarlyListing), when `remote` was started. */
   listing?: Promise<RemoteScan>;
+  /** The manifest read by `remote`, parsed; undefined when that read failed (read it again). */
+  manifest?: Promise<Manifest | undefined>;
 }
 
 export function scanOptionsKey(options: ScanOptions): string {
@@ -54,13 +58,17 @@ export function scanOptionsKey(options: ScanOptions): string {
   ]);
 }
 
-/** The folder's scan; the listing's range ends come from its keys (with the manifest's), as soon as it has walked. */
-export function startLocalScan(options: ScanOptions): StartedLocalScan {
+/**
+ * The folder's scan; the listing's range ends come from its keys (with the manifest's), as soon as it has walked.
+ * `manifest`: the bucket's, for a fresh clone's hashes (see scanLocal).
+ */
+export function startLocalScan(options: ScanOptions, manifest?: Promise<Manifest>): StartedLocalScan {
   let announceEnds: (ends: readonly string[]) => void = () => {};
   const rangeEnds = new Promise<readonly string[]>((resolve) => (announceEnds = resolve));
   let announceWalked: (keys: readonly string[] | undefined) => void = () => {};
   const walked = new Promise<readonly string[] | undefined>((resolve) => (announceWalked = resolve));
   const files = new FileFeed();
+  manifest?.catch(() => {}); // awaited by the scan only in a fresh clone; a failed read is the publish's to report
   const local = scanLocal({
     dir: options.dir,
     prefix: options.prefix,
@@ -73,12 +81,20 @@ export function startLocalScan(options: ScanOptions): StartedLocalScan {
     onWalked: announceWalked,
     onFile: (file, read) => files.push(file, read),
     onAssetsHashed: () => files.markAssetsHashed(),
+    manifest,
   }).finally(() => {
     announceEnds([]);
     announceWalked(undefined);
   });
   local.catch(() => {}); // reported by the publish that awaits it
   return { local, rangeEnds, walked, files };
+}
+
+/** The manifest the early reads got, parsed as soon as it arrives; undefined when they failed to get it. */
+export function earlyManifest(reads: EarlyReads): Promise<Manifest | undefined> {
+  const manifest = reads.takeManifest().then((bytes) => (bytes === undefined ? undefined : readManifest(bytes ?? undefined)));
+  manifest.catch(() => {}); // a failed read is read again by the publish
+  return manifest;
 }
 
 /**

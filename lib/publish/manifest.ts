@@ -14,6 +14,8 @@ import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import type { Manifest, ManifestEntry } from './types.js';
 
 const gzipAsync = promisify(gzip);
+/** A git blob id as the manifest records it (hex SHA-1). */
+const GIT_BLOB = /^[0-9a-f]{40}$/;
 
 /**
  * How the manifest is stored: its JSON text gzip-compressed (Content-Encoding: gzip), because every publish reads it
@@ -51,14 +53,14 @@ export function parseManifest(text: string | undefined): Manifest {
   const fingerprints = new Map<string, string>();
   for (const key in objects) {
     const entry = objects[key] as Partial<ManifestEntry> | null;
-    if (!entry || typeof entry !== 'object' || typeof entry.etag !== 'string' || typeof entry.headers !== 'string' || (entry.md5 !== undefined && typeof entry.md5 !== 'string')) {
+    if (!entry || typeof entry !== 'object' || typeof entry.etag !== 'string' || typeof entry.headers !== 'string' || (entry.md5 !== undefined && typeof entry.md5 !== 'string') || (entry.git !== undefined && !GIT_BLOB.test(String(entry.git)))) {
       delete objects[key];
       continue;
     }
     const shared = fingerprints.get(entry.headers);
     if (shared === undefined) fingerprints.set(entry.headers, entry.headers);
     else entry.headers = shared;
-    for (const field in entry) if (field !== 'etag' && field !== 'headers' && field !== 'md5') delete (entry as Record<string, unknown>)[field];
+    for (const field in entry) if (field !== 'etag' && field !== 'headers' && field !== 'md5' && field !== 'git') delete (entry as Record<string, unknown>)[field];
   }
   const website = (data as { website?: unknown }).website;
   return typeof website === 'string' ? { version: 2, website, objects } : { version: 2, objects };
@@ -127,7 +129,7 @@ export function sameManifest(a: Manifest, b: Manifest): boolean {
   for (const key of keys) {
     const x = a.objects[key]!;
     const y = b.objects[key];
-    if (!y || x.etag !== y.etag || x.headers !== y.headers || x.md5 !== y.md5) return false;
+    if (!y || x.etag !== y.etag || x.headers !== y.headers || x.md5 !== y.md5 || x.git !== y.git) return false;
   }
   return true;
 }

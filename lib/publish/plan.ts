@@ -46,11 +46,24 @@ export function expectedEtag(file: LocalFile): string {
   return file.multipartEtag ?? file.md5;
 }
 
-/** The manifest entry for an object published from `file` with the given ETag. */
-export function manifestEntryFor(file: LocalFile, etag: string): ManifestEntry {
+/**
+ * The manifest entry for an object published from `file` with the given ETag. The git blob is the file's own when
+ * git vouched for it, else the previous entry's when it recorded the same body (a publish from outside the clone
+ * keeps what the clone's publishes learnt); only when the ETag is the one the scan computes, which a fresh clone's
+ * scan then takes as the file's (clone-hashes.ts).
+ */
+export function manifestEntryFor(file: LocalFile, etag: string, previous?: ManifestEntry): ManifestEntry {
   const entry: ManifestEntry = { etag, headers: headersFingerprint(file.headers) };
   if (file.multipartEtag !== undefined) entry.md5 = file.md5;
+  if (etag !== expectedEtag(file)) return entry;
+  const git = file.gitBlob ?? (previous?.git !== undefined && (previous.md5 ?? previous.etag) === file.md5 ? previous.git : undefined);
+  if (git !== undefined) entry.git = git;
   return entry;
+}
+
+/** Whether the manifest's entry for an unchanged object should record the file's git blob, which it does not yet. */
+function learnsBlob(file: LocalFile, entry: ManifestEntry): boolean {
+  return file.gitBlob !== undefined && entry.git !== file.gitBlob && entry.etag === expectedEtag(file);
 }
 
 const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -65,12 +78,14 @@ interface Records {
   entries: ManifestEntry[];
   /** How many of them are the manifest's own entry, unchanged. */
   reused: number;
+  /** How many are for unchanged objects whose entry only gained a git blob. */
+  learnt: number;
 }
 
 export function plan(input: PlanInput): Plan {
   const uploads: UploadAction[] = [];
   const headerUpdates: HeaderUpdateAction[] = [];
-  const records: Records = { hashedKeys: [], entries: [], reused: 0 };
+  const records: Records = { hashedKeys: [], entries: [], reused: 0, learnt: 0 };
   let listed = 0;
 
   for (const file of input.local) {
@@ -82,18 +97,24 @@ export function plan(input: PlanInput): Plan {
     if (remote === undefined || input.force || !sameContent(file, remote, entry)) {
       const reason = remote === undefined ? 'new' : input.force ? 'forced' : 'content differs';
       uploads.push({ kind: 'upload', key: file.key, file, reason });
-      records.entries.push(manifestEntryFor(file, expectedEtag(file)));
+      records.entries.push(manifestEntryFor(file, expectedEtag(file), entry));
       continue;
     }
     const fingerprint = headersFingerprint(file.headers);
-    if (entry !== undefined && entry.etag === remote.etag && entry.headers === fingerprint) {
+    if (entry !== undefined && entry.etag === remote.etag && entry.headers === fingerprint && !learnsBlob(file, entry)) {
       records.reused++;
       records.entries.push(entry);
       continue;
     }
+    if (entry !== undefined && entry.etag === remote.etag && entry.headers === fingerprint) {
+      // Only the git blob is new: the manifest records it, the object is left alone.
+      records.learnt++;
+      records.entries.push(manifestEntryFor(file, remote.etag, entry));
+      continue;
+    }
     const reason = entry !== undefined && entry.etag === remote.etag ? 'header rules changed' : 'headers unknown';
     headerUpdates.push({ kind: 'update-headers', key: file.key, file, reason });
-    records.entries.push(manifestEntryFor(file, remote.etag));
+    records.entries.push(manifestEntryFor(file, remote.etag, entry));
   }
 
   const distinct = keysIncrease(input.local);
@@ -105,7 +126,7 @@ export function plan(input: PlanInput): Plan {
     uploads: [...assets, ...pages],
     headerUpdates: headerUpdates.sort(byKey),
     deletes: deletes.sort(byKey),
-    unchanged: records.reused,
+    unchanged: records.reused + records.learnt,
     ...nextManifest(input, records, distinct),
   };
 }

@@ -89,6 +89,8 @@ export interface PublishSummary {
   bytesUploaded: number;
   /** Local files not read because the hash cache knew them unchanged. */
   hashesFromCache: number;
+  /** Local files not read because git's index and the manifest gave their hashes (a fresh clone: clone-hashes.ts). */
+  hashesFromGit: number;
   /** Of `uploaded`, the files uploaded while the folder was still being hashed (see early-uploads.ts). */
   uploadedDuringScan: number;
   requests: { total: number; byOperation: Record<string, number> };
@@ -210,14 +212,14 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   const { options, requests } = run;
   const client = () => requests.client();
   const manifestKey = stateKey(options.prefix, MANIFEST_NAME);
-  const earlyManifest = early?.remote?.takeManifest() ?? Promise.resolve(undefined);
   // Parsed as soon as it arrives (25-50 ms at 10,000 objects), while the folder is still being scanned.
-  const manifestRead = earlyManifest.then(async (bytes) => readManifest(bytes === undefined ? await readObjectBytes(await client(), options.bucket, manifestKey) : (bytes ?? undefined)));
+  const readEarly = early?.manifest ?? Promise.resolve(undefined);
+  const manifestRead = readEarly.then(async (read) => read ?? readManifest(await readObjectBytes(await client(), options.bucket, manifestKey)));
   manifestRead.catch(() => {}); // used only if the listing shows it exists
   const website = options.website ? readWebsite(requests, options.bucket, early?.remote?.website) : Promise.resolve(undefined);
   website.catch(() => {}); // reported below, in order
   // The listing is split on the folder's keys (see scanRemote), told by the folder's scan.
-  const started = early?.local ?? startLocalScan(options);
+  const started = early?.local ?? startLocalScan(options, manifestRead);
   const remoteScan = early?.listing ?? scanRemote(sdkPages(client), options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
   remoteScan.catch(() => {}); // reported below, after the local scan's own errors
   const compared = remoteScan.then(async (listing) => ({ listing, manifest: listing.state.has(manifestKey) ? await manifestRead : readManifest(undefined) }));
@@ -469,6 +471,7 @@ function summarise(options: PublishOptions, scanned: Scanned, changed: Changed, 
     unchanged: plan.unchanged,
     bytesUploaded: dryRun ? plan.uploads.reduce((sum, action) => sum + action.file.size, 0) : (applied?.bytesUploaded ?? 0),
     hashesFromCache: scanned.local.hashesFromCache,
+    hashesFromGit: scanned.local.hashesFromGit,
     uploadedDuringScan: applied?.uploadedDuringScan ?? 0,
     requests: { total: 0, byOperation: {} },
     durationMs: 0,

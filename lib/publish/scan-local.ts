@@ -8,11 +8,14 @@ import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
-import { cachedHash, entryMatches, HashCache, isWholeEntry } from './hash-cache.js';
+import { cachedHash, cacheStampText, entryMatches, HashCache, isWholeEntry } from './hash-cache.js';
+import { trackedFiles, type TrackedFile } from '../files/git-index.js';
+import { cloneHashEntries } from './clone-hashes.js';
+import { emptyManifest } from './manifest.js';
 import { isPage } from './page-keys.js';
 import type { BodyHash } from './body-hash.js';
 import type { ObjectHeaders } from '../headers/object-headers.js';
-import type { LocalFile } from './types.js';
+import type { LocalFile, Manifest } from './types.js';
 
 // The default ignore list lives in lib/ignore/, read by the builder and the preview too.
 export { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, makePathFilter } from '../ignore/ignore-list.js';
@@ -46,6 +49,11 @@ export interface LocalScanOptions {
    * (see scanFiles), so that the pages of a fresh clone can be uploaded while they are hashed, their assets up.
    */
   onAssetsHashed?: () => void;
+  /**
+   * The bucket's manifest, for the hashes of a fresh clone (clone-hashes.ts): awaited before the walk only when git's
+   * index tracks files of the folder and the hash cache does not know them (none, or every sampled stamp new).
+   */
+  manifest?: Promise<Manifest>;
 }
 
 export interface LocalScan {
@@ -53,6 +61,8 @@ export interface LocalScan {
   warnings: string[];
   /** Files whose hash came from the hash cache instead of being read. */
   hashesFromCache: number;
+  /** Files whose hash came from git's index and the manifest instead of being read (clone-hashes.ts). */
+  hashesFromGit: number;
 }
 
 /** A symlink the walk found, to be resolved. */
@@ -69,13 +79,27 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const hashCache = options.hashCache === false ? HashCache.disabled() : HashCache.open(realRoot);
   // The keys for the listing's ranges: the last scan's files at once when the cache has any, else the walk's.
   const cached = hashCache.paths();
-  if (cached.length > 0) options.onKeys?.(cached.map((relative) => options.prefix + relative));
-  const files = await scanFiles(root, realRoot, hashCache, cached, cached.length > 0 ? { ...options, onKeys: undefined } : options, warnings);
+  // `--no-hash-cache` reads every file: git's index is not asked either.
+  const tracked = options.hashCache === false ? new Map<string, TrackedFile>() : trackedFiles(realRoot);
+  const known = cached.length > 0 ? cached : [...tracked.keys()];
+  if (known.length > 0) options.onKeys?.(known.map((relative) => options.prefix + relative));
+  const counts = { fromGit: 0 };
+  const files = await scanFiles(root, realRoot, { hashCache, cached, tracked, counts }, known.length > 0 ? { ...options, onKeys: undefined } : options, warnings);
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   checkDistinctKeys(files);
   warnings.sort();
   hashCache.save(realRoot);
-  return { files, warnings, hashesFromCache: hashCache.hits };
+  return { files, warnings, hashesFromCache: hashCache.hits, hashesFromGit: counts.fromGit };
+}
+
+/** What the scan knows of the folder's files before reading any: the hash cache's and git's. */
+interface KnownHashes {
+  hashCache: HashCache;
+  /** The files the cache holds. */
+  cached: readonly string[];
+  /** The files git's index vouches for (git-index.ts). */
+  tracked: ReadonlyMap<string, TrackedFile>;
+  counts: { fromGit: number };
 }
 
 /**
@@ -158,8 +182,12 @@ interface Target {
   siteKey: string;
   path: string;
   gzip: boolean;
-  /** The hash cache's entry for the file, if it has a whole one (set when it is queued). */
+  /** The hash cache's entry for the file, if it has a whole one (set when it is queued), or one made from git's index. */
   cached: string | undefined;
+  /** Whether `cached` was made from git's index and the manifest (clone-hashes.ts), not read from the hash cache. */
+  fromClone?: boolean;
+  /** What git's index says of the file (uncompressed files only): its blob, if the file keeps the stamp recorded. */
+  tracked?: TrackedFile;
 }
 
 /** Symlinks looked at between two pauses, so that the hashing threads' replies are taken in and they get more work. */
@@ -219,11 +247,32 @@ class StaleCacheProbe {
  * hash meanwhile.
  */
 // long because: the hasher's callback, the queueing and the walk share the scan's state; apart they would pass it around.
-async function scanFiles(root: string, realRoot: string, hashCache: HashCache, cached: readonly string[], options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
+async function scanFiles(root: string, realRoot: string, known: KnownHashes, options: LocalScanOptions, warnings: string[]): Promise<LocalFile[]> {
+  const { hashCache, cached, counts } = known;
   const toFile = localFileMaker(options.policy);
   const files: LocalFile[] = [];
   const probe = new StaleCacheProbe();
   probe.look(cached, (relative) => stillStamped(root, relative, hashCache.entry(relative), options.policy.gzipFor(relative)));
+  let tracked = known.tracked;
+  let fromClone = new Map<string, string>();
+  // A fresh clone (no cache, or a stale one) waits for the manifest, whose recorded blobs spare reading the files:
+  // the walk goes on meanwhile, its files held until it arrives.
+  let waiting: Target[] | undefined;
+  let ended = false;
+  let manifestTaken: Promise<void> = Promise.resolve();
+  if (tracked.size > 0 && options.manifest && (cached.length === 0 || probe.missedEarly)) {
+    waiting = [];
+    manifestTaken = options.manifest
+      .catch(() => emptyManifest())
+      .then((manifest) => {
+        if (ended) return; // the walk failed: nothing more to queue
+        fromClone = cloneHashEntries(tracked, manifest, (relative) => options.prefix + relative.normalize('NFC'), (relative) => options.policy.gzipFor(relative.normalize('NFC')));
+        const held = waiting!;
+        waiting = undefined;
+        for (const target of held) read(target);
+      });
+    manifestTaken.catch(() => {}); // awaited after the walk; not awaited when the walk fails first
+  }
   // Emptied as the scan goes (targets hashed): at 100,000 files they would otherwise all be held until the end,
   // beside the files they become.
   const toRead: (Target | undefined)[] = [];
@@ -231,16 +280,19 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, c
   const hasher = new FileHasher((index, result) => {
     const target = toRead[index]!;
     toRead[index] = undefined;
-    if (target.cached !== undefined) probe.record(result.ok === 'unchanged');
+    if (target.cached !== undefined && !target.fromClone) probe.record(result.ok === 'unchanged');
     if (result.ok === 'unchanged') {
-      hashCache.reuse(target.relative, target.cached);
-      const file = toFile(target, cachedHash(target.cached!));
+      if (target.fromClone) {
+        counts.fromGit += 1;
+        hashCache.rememberEntry(target.relative, target.cached!);
+      } else hashCache.reuse(target.relative, target.cached);
+      const file = withBlob(toFile(target, cachedHash(target.cached!)), target, target.cached!);
       files.push(file);
       options.onFile?.(file, false);
     } else {
       if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
       hashCache.rememberEntry(target.relative, result.entry);
-      const file = toFile(target, cachedHash(result.entry));
+      const file = withBlob(toFile(target, cachedHash(result.entry)), target, result.entry);
       files.push(file);
       options.onFile?.(file, true);
     }
@@ -257,11 +309,15 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, c
   // Pages to read found by the walk, queued once it is over (see above).
   const pagesLater: Target[] = [];
   const read = (target: Target) => {
+    if (waiting) return void waiting.push(target);
     const entry = hashCache.entry(target.relative);
-    target.cached = entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry;
+    const vouched = fromClone.get(target.relative);
+    target.cached = vouched ?? (entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry);
+    if (vouched !== undefined) target.fromClone = true;
+    if (!target.gzip) target.tracked = tracked.get(target.relative);
     // The threads start once enough files are found (they take a while to boot), not at the end.
     if (++seen === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
-    if ((target.cached === undefined || probe.missedEarly) && isPage(target.key)) pagesLater.push(target);
+    if ((target.cached === undefined || (probe.missedEarly && vouched === undefined)) && isPage(target.key)) pagesLater.push(target);
     else queue(target);
   };
   try {
@@ -274,17 +330,32 @@ async function scanFiles(root: string, realRoot: string, hashCache: HashCache, c
       const target = await symlinkTargetOf(candidate, realRoot, options, warnings);
       if (target) read(target);
     }
+    await manifestTaken;
     checkWalkedKeys(keys);
     options.onWalked?.(keys);
     for (const target of pagesLater.splice(0)) queue(target);
     assets.allQueued();
     hashCache.lookupsDone();
+    tracked = new Map(); // the targets keep what they need
+    fromClone.clear();
     await hasher.finish();
   } finally {
+    ended = true;
     // Not awaited: a thread takes 20-30 ms to exit, and nothing after the scan needs it gone.
     void hasher.close();
   }
   return files;
+}
+
+/**
+ * The file with its git blob, when git's index vouches for the version hashed: the stamp of the hash (`entry`, a hash
+ * cache entry) is the one the index recorded. The manifest then records the blob (plan.ts), for the next fresh clone.
+ */
+function withBlob(file: LocalFile, target: Target, entry: string): LocalFile {
+  if (target.tracked === undefined) return file;
+  const stamp = cacheStampText(target.tracked.stamp, false);
+  if (entry.length > stamp.length && entry.charCodeAt(stamp.length) === 9 && entry.startsWith(stamp)) file.gitBlob = target.tracked.blob;
+  return file;
 }
 
 /** Counts the files other than pages queued and hashed, to tell once all are hashed (onAssetsHashed). */

@@ -16,6 +16,8 @@ export interface LocalFile {
   md5: string;
   /** The ETag a multipart upload with our part size produces (`hex-N`); only for multipart-sized bodies. */
   multipartEtag?: string;
+  /** The git blob the file's bytes are, when git's index vouches for it (lib/files/git-index.ts; never for gzipped bodies). */
+  gitBlob?: string;
   headers: ObjectHeaders;
   source: LocalSource;
 }
@@ -36,6 +38,11 @@ export interface ManifestEntry {
   headers: string;
   /** Hex MD5 of the body, for multipart objects whose ETag is not an MD5. */
   md5?: string;
+  /**
+   * The git blob (hex SHA-1) of a file that was published as this body, uncompressed: a fresh clone's scan takes the
+   * body's hashes from here for a file git's index says is that blob, instead of reading it (clone-hashes.ts).
+   */
+  git?: string;
 }
 
 export interface Manifest {

@@ -1,0 +1,141 @@
+/** git's index read directly, checked against what git itself says of the same repository. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { configChangesBytes, readIndex, trackedFiles } from '../../lib/files/git-index.js';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8' });
+}
+
+/** A repository of a few files, committed, with an index written a clock tick after them (see settle). */
+const SITE = { 'site/index.html': '<p>a</p>', 'site/a/b.css': 'b{}', 'site/é.txt': 'accent', 'top.txt': 'top' };
+
+async function repository(files: Record<string, string> = SITE) {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'git-index-'));
+  for (const [relative, body] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
+    await writeFile(path.join(root, relative), body);
+  }
+  if (files === SITE) await symlink('index.html', path.join(root, 'site/link.html'));
+  git(root, 'init', '--quiet');
+  git(root, 'add', '.');
+  git(root, 'commit', '--quiet', '-m', 'x');
+  await settle(root);
+  return root;
+}
+
+/** Files written within the tick of the index are racily clean: `git status` a tick later writes the index again. */
+async function settle(root: string) {
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  git(root, 'status', '--porcelain');
+}
+
+const blobOf = (root: string, relative: string) => git(root, 'hash-object', relative).trim();
+
+function expectStat(root: string, relative: string, stamp: { size: number; mtimeMs: number; ctimeMs: number; ino: number }) {
+  const stats = statSync(path.join(root, relative));
+  // The same numbers Node computes, so that the hash cache's stamp text matches.
+  expect(stamp).toEqual({ size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino });
+}
+
+describe('git index', () => {
+  test('the tracked regular files under a folder: blob ids as git computes them, stamps as Node stats them; symlinks and files outside left out', async () => {
+    const root = await repository();
+    const tracked = trackedFiles(path.join(root, 'site'));
+    expect([...tracked.keys()].sort()).toEqual(['a/b.css', 'index.html', 'é.txt']);
+    for (const relative of tracked.keys()) {
+      expect(tracked.get(relative)!.blob).toBe(blobOf(root, `site/${relative}`));
+      expectStat(root, `site/${relative}`, tracked.get(relative)!.stamp);
+    }
+    expect([...trackedFiles(root).keys()].sort()).toEqual(['site/a/b.css', 'site/index.html', 'site/é.txt', 'top.txt']);
+    expect(trackedFiles(await mkdtemp(path.join(os.tmpdir(), 'no-git-'))).size).toBe(0);
+  });
+
+  test('index versions 2 and 4 (paths prefix-compressed) read alike (3, extended flags: below)', async () => {
+    const root = await repository({ 'aaa/one.txt': '1', 'aaa/two.txt': '2', 'aab/x/y.txt': 'y', 'b.txt': 'b' });
+    const read = () => [...trackedFiles(root)].map(([relative, file]) => [relative, file.blob]).sort();
+    const v2 = read();
+    expect(v2).toHaveLength(4);
+    git(root, 'update-index', '--index-version', '4');
+    await settle(root);
+    expect(readFileSync(path.join(root, '.git/index')).readUInt32BE(4)).toBe(4);
+    expect(read()).toEqual(v2);
+  });
+
+  test('entries git does not vouch for are left out: skip-worktree, intent-to-add, a conflict, racily clean', async () => {
+    const root = await repository({ 'a.txt': 'a', 'b.txt': 'b', 'c.txt': 'c', 'd.txt': 'd' });
+    const main = git(root, 'branch', '--show-current').trim();
+    git(root, 'switch', '--quiet', '-c', 'other');
+    await writeFile(path.join(root, 'd.txt'), 'other d');
+    git(root, 'commit', '--quiet', '-am', 'other');
+    git(root, 'switch', '--quiet', main);
+    await writeFile(path.join(root, 'd.txt'), 'main d');
+    git(root, 'commit', '--quiet', '-am', 'main');
+    expect(() => git(root, 'merge', '--quiet', 'other')).toThrow(); // d.txt conflicts: stages 1-3, no stage 0
+    git(root, 'update-index', '--skip-worktree', 'a.txt');
+    await writeFile(path.join(root, 'new.txt'), 'n');
+    git(root, 'add', '-N', 'new.txt');
+    await settle(root);
+    expect(readFileSync(path.join(root, '.git/index')).readUInt32BE(4)).toBe(3); // git writes version 3 for extended flags
+    expect([...trackedFiles(root).keys()].sort()).toEqual(['b.txt', 'c.txt']);
+    // A file stamped in the future is racy whatever the index's time.
+    await utimes(path.join(root, 'c.txt'), new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    git(root, 'add', 'c.txt');
+    expect([...trackedFiles(root).keys()].sort()).toEqual(['b.txt']);
+  });
+
+  test('a folder in a linked worktree is read through its .git file', async () => {
+    const root = await repository();
+    const linked = path.join(await mkdtemp(path.join(os.tmpdir(), 'linked-')), 'wt');
+    git(root, 'worktree', 'add', '--quiet', linked);
+    await settle(linked);
+    const tracked = trackedFiles(path.join(linked, 'site'));
+    expect([...tracked.keys()].sort()).toEqual(['a/b.css', 'index.html', 'é.txt']);
+    expectStat(linked, 'site/index.html', tracked.get('index.html')!.stamp);
+  });
+
+  test('anything that can make bytes differ from blobs, or hide entries, gives nothing: attributes, autocrlf, a split index, a damaged index', async () => {
+    const attributes = await repository();
+    await writeFile(path.join(attributes, 'site/.gitattributes'), '*.css text eol=crlf\n');
+    git(attributes, 'add', '.');
+    await settle(attributes);
+    expect(trackedFiles(attributes).size).toBe(0);
+
+    const info = await repository();
+    await writeFile(path.join(info, '.git/info/attributes'), '* filter=lfs\n');
+    expect(trackedFiles(info).size).toBe(0);
+
+    const crlf = await repository();
+    git(crlf, 'config', 'core.autocrlf', 'false');
+    expect(trackedFiles(crlf).size).toBe(4);
+    git(crlf, 'config', 'core.autocrlf', 'input');
+    expect(trackedFiles(crlf).size).toBe(0);
+
+    const split = await repository();
+    git(split, 'update-index', '--split-index');
+    await settle(split);
+    expect(trackedFiles(split).size).toBe(0);
+
+    const damaged = await repository();
+    const bytes = await readFile(path.join(damaged, '.git/index'));
+    bytes[100] = bytes[100]! ^ 1;
+    expect(readIndex(bytes, '', Date.now())).toBeUndefined();
+    expect(readIndex(Buffer.from('not an index at all, not at all'), '', Date.now())).toBeUndefined();
+  });
+
+  test('config lines that change checked-out bytes or where the index is: includes, autocrlf unless false, attributes file, object format, work tree', () => {
+    expect(configChangesBytes('[core]\n\tautocrlf = true\n')).toBe(true);
+    expect(configChangesBytes('[core]\n\tautocrlf = input ; comment\n')).toBe(true);
+    expect(configChangesBytes('[core]\n\tautocrlf\n')).toBe(true);
+    expect(configChangesBytes('[core]\n\tAutoCRLF = false\n\tfilemode = true\n')).toBe(false);
+    expect(configChangesBytes('[include]\n\tpath = other\n')).toBe(true);
+    expect(configChangesBytes('[includeIf "gitdir:~/work/"]\n\tpath = work\n')).toBe(true);
+    expect(configChangesBytes('[core]\n\tattributesFile = ~/.attributes\n')).toBe(true);
+    expect(configChangesBytes('[extensions]\n\tobjectFormat = sha256\n')).toBe(true);
+    expect(configChangesBytes('[core]\n\tworktree = /elsewhere\n')).toBe(true);
+    expect(configChangesBytes('[extensions]\n\tworktreeConfig = true\n[user]\n\tname = A\n# autocrlf = true\n')).toBe(false);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * What git's index says of the files under a folder: each tracked file's blob id and the stamp git recorded when it
+ * last wrote or checked the file. A fresh clone has new stamps everywhere, so fleuron's own hash cache knows nothing
+ * there; git's index, written by the checkout itself, still says which bytes each file holds (its blob) without
+ * reading them. Read directly (format: git's Documentation/gitformat-index.txt), not through a `git` process: the
+ * publish must not depend on git being installed, and parsing 10,000 entries takes a few milliseconds.
+ *
+ * Only the plain case is trusted; anything that could make a file's bytes differ from its blob's, or the index not
+ * be the whole truth, gives no entries (the files are then read, as without git):
+ * attributes (`.gitattributes` anywhere, info/attributes, global or system attributes: eol conversion, LFS and other
+ * filters), `core.autocrlf`, config includes, a SHA-256 repository, a split or sparse index, git's environment
+ * variables, Windows. Per entry: a regular file (not a symlink or submodule), stage 0, neither skip-worktree nor
+ * intent-to-add, and not "racily clean" (changed in the same instant the index was written, git's own rule).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { FileStamp } from './file-stamp.js';
+
+/** A tracked file of the folder, as the index recorded it. */
+export interface TrackedFile {
+  /** Hex SHA-1 of the git blob: `git hash-object` of the file's bytes. */
+  blob: string;
+  /** The stamp git recorded (inode and size are kept as 32 bits by git: larger ones will simply not match). */
+  stamp: FileStamp;
+}
+
+/** Where a work tree keeps its index and config. */
+interface Repository {
+  workTree: string;
+  gitDir: string;
+  commonDir: string;
+}
+
+/** 64 MiB: some 500,000 entries. */
+const MAX_INDEX_BYTES = 64 * 2 ** 20;
+
+const GIT_ENVIRONMENT = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_CONFIG', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_PARAMETERS', 'GIT_ATTR_SOURCE'];
+
+/**
+ * The tracked files under `realRoot` (a resolved folder), by `/`-separated path relative to it; empty when the folder
+ * is in no git work tree or any of the cases above applies. Never throws.
+ */
+export function trackedFiles(realRoot: string): Map<string, TrackedFile> {
+  try {
+    if (process.platform === 'win32' || GIT_ENVIRONMENT.some((name) => process.env[name] !== undefined)) return new Map();
+    const repository = findRepository(realRoot);
+    if (!repository || filtersPossible(repository)) return new Map();
+    const indexFile = path.join(repository.gitDir, 'index');
+    const indexStats = statSync(indexFile, { throwIfNoEntry: false });
+    // A monorepo's index of millions of entries costs more to read than this folder's files could save.
+    if (!indexStats || indexStats.size > MAX_INDEX_BYTES) return new Map();
+    const under = path.relative(repository.workTree, realRoot).split(path.sep).join('/');
+    if (under.startsWith('..')) return new Map();
+    return readIndex(readFileSync(indexFile), under === '' ? '' : `${under}/`, indexStats.mtimeMs) ?? new Map();
+  } catch {
+    return new Map();
+  }
+}
+
+/** The work tree holding `dir`: the nearest `.git` folder, or `.git` file (a linked worktree, a submodule) above it. */
+function findRepository(dir: string): Repository | undefined {
+  for (let at = dir; ; ) {
+    const dotGit = path.join(at, '.git');
+    const stats = statSync(dotGit, { throwIfNoEntry: false });
+    if (stats?.isDirectory()) return { workTree: at, gitDir: dotGit, commonDir: dotGit };
+    if (stats?.isFile()) {
+      const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (!pointer) return undefined;
+      const gitDir = path.resolve(at, pointer[1]!.trim());
+      const common = path.join(gitDir, 'commondir');
+      const commonDir = existsSync(common) ? path.resolve(gitDir, readFileSync(common, 'utf8').trim()) : gitDir;
+      return { workTree: at, gitDir, commonDir };
+    }
+    const parent = path.dirname(at);
+    if (parent === at) return undefined;
+    at = parent;
+  }
+}
+
+/** Whether anything but the plain case could apply (see the module's comment); attributes in the index are checked by readIndex. */
+function filtersPossible({ gitDir, commonDir }: Repository): boolean {
+  const xdg = process.env.XDG_CONFIG_HOME || path.join(homedir(), '.config');
+  const attributes = [path.join(commonDir, 'info', 'attributes'), path.join(xdg, 'git', 'attributes'), '/etc/gitattributes', '/usr/local/etc/gitattributes'];
+  if (attributes.some((file) => existsSync(file))) return true;
+  const configs = [path.join(commonDir, 'config'), path.join(gitDir, 'config.worktree'), path.join(homedir(), '.gitconfig'), path.join(xdg, 'git', 'config'), '/etc/gitconfig', '/usr/local/etc/gitconfig'];
+  return configs.some((file) => existsSync(file) && configChangesBytes(readFileSync(file, 'utf8')));
+}
+
+/**
+ * Whether a config file's text sets something that can make checked-out bytes differ from blobs, or points elsewhere:
+ * `core.autocrlf` (unless false), an attributes file, includes, another object format or work tree. Read line by line,
+ * conservatively: a key of that name in any section counts.
+ */
+export function configChangesBytes(text: string): boolean {
+  for (const raw of text.split('\n')) {
+    const line = raw.trim().toLowerCase();
+    if (/^\[\s*include/.test(line)) return true;
+    const setting = /^([a-z0-9-]+)\s*(?:=\s*(.*))?$/.exec(line.replace(/\s[;#].*$/, ''));
+    if (!setting) continue;
+    const [, name, value = 'true'] = setting;
+    if (name === 'autocrlf' && !/^(false|no|off|0)$/.test(value.replace(/"/g, ''))) return true;
+    if (name === 'attributesfile' || name === 'objectformat' || name === 'worktree') return true;
+  }
+  return false;
+}
+
+/**
+ * The entries of an index file under `prefix` (`''` or `a/b/`), keyed by their path relative to it; undefined when
+ * the index is not one this reader trusts (see the module's comment). `indexMtimeMs`: when the index was written, for
+ * the racy rule.
+ */
+export function readIndex(bytes: Buffer, prefix: string, indexMtimeMs: number): Map<string, TrackedFile> | undefined {
+  if (bytes.length < 12 + 20 || bytes.toString('latin1', 0, 4) !== 'DIRC') return undefined;
+  const version = bytes.readUInt32BE(4);
+  if (version < 2 || version > 4) return undefined;
+  const body = bytes.subarray(0, bytes.length - 20);
+  const checksum = bytes.subarray(bytes.length - 20);
+  // index.skipHash (git 2.40) writes zeros instead of the checksum.
+  if (checksum.some((byte) => byte !== 0) && !createHash('sha1').update(body).digest().equals(checksum)) return undefined;
+  const count = bytes.readUInt32BE(8);
+  const files = new Map<string, TrackedFile>();
+  let at = 12;
+  let previousPath = '';
+  for (let entry = 0; entry < count; entry++) {
+    const start = at;
+    const flags = bytes.readUInt16BE(start + 60);
+    const extended = version >= 3 && (flags & 0x4000) !== 0 ? bytes.readUInt16BE(start + 62) : 0;
+    at = start + 62 + (version >= 3 && (flags & 0x4000) !== 0 ? 2 : 0);
+    const parsed = entryPath(bytes, start, at, version, previousPath);
+    const name = parsed.name;
+    at = parsed.next;
+    if (at > body.length) return undefined;
+    previousPath = name;
+    if (name === '.gitattributes' || name.endsWith('/.gitattributes')) return undefined;
+    const mode = bytes.readUInt32BE(start + 24);
+    const stage = (flags >> 12) & 3;
+    const skipWorktree = (extended & 0x4000) !== 0;
+    const intentToAdd = (extended & 0x2000) !== 0;
+    if (!name.startsWith(prefix) || stage !== 0 || skipWorktree || intentToAdd || (mode & 0o170000) !== 0o100000) continue;
+    const stamp: FileStamp = {
+      ctimeMs: bytes.readUInt32BE(start) * 1e3 + bytes.readUInt32BE(start + 4) / 1e6,
+      mtimeMs: bytes.readUInt32BE(start + 8) * 1e3 + bytes.readUInt32BE(start + 12) / 1e6,
+      ino: bytes.readUInt32BE(start + 20),
+      size: bytes.readUInt32BE(start + 36),
+    };
+    // Racily clean (git's rule): changed no earlier than the index was written, a second change could keep the stamp.
+    if (stamp.mtimeMs >= indexMtimeMs || stamp.ctimeMs >= indexMtimeMs) continue;
+    files.set(name.slice(prefix.length), { blob: bytes.toString('hex', start + 40, start + 60), stamp });
+  }
+  return hidesEntries(body, at) ? undefined : files;
+}
+
+/** An entry's path (read from `at`, after its flags) and where the next entry starts. */
+function entryPath(bytes: Buffer, start: number, at: number, version: number, previousPath: string): { name: string; next: number } {
+  if (version !== 4) {
+    const end = bytes.indexOf(0, at);
+    // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
+    return { name: bytes.toString('utf8', at, end), next: start + ((end - start + 8) & ~7) };
+  }
+  // Version 4: the previous path less N bytes, then this suffix (N a git varint).
+  let byte = bytes[at++]!;
+  let strip = byte & 0x7f;
+  while (byte & 0x80) {
+    byte = bytes[at++]!;
+    strip = ((strip + 1) << 7) | (byte & 0x7f);
+  }
+  const suffixEnd = bytes.indexOf(0, at);
+  const previous = Buffer.from(previousPath, 'utf8');
+  return { name: Buffer.concat([previous.subarray(0, previous.length - strip), bytes.subarray(at, suffixEnd)]).toString('utf8'), next: suffixEnd + 1 };
+}
+
+/** Whether the index's extensions (from `at` to the end of `body`) say its entries are not all there: split, sparse. */
+function hidesEntries(body: Buffer, at: number): boolean {
+  while (at + 8 <= body.length) {
+    const signature = body.toString('latin1', at, at + 4);
+    if (signature === 'link' || signature === 'sdir') return true;
+    at += 8 + body.readUInt32BE(at + 4);
+  }
+  return false;
+}

@@ -1,0 +1,44 @@
+/**
+ * The hashes a fresh clone's scan need not compute: a file git's index vouches for (lib/files/git-index.ts) is the
+ * git blob the index names, and the manifest remembers, per object, the blob its body was published from. Where they
+ * agree, the body's MD5 (and multipart ETag) are the manifest's, and the file is not read: in CI, where every
+ * publish starts from a fresh clone, fleuron's own hash cache has nothing (every stamp is new), and reading 189 MB
+ * to find the 1 % that changed was most of the publish.
+ *
+ * The manifest is public and anyone with the bucket's keys can write it; a blob recorded there is only the statement
+ * "this blob's bytes have this MD5", true or false whatever the bucket holds, and fleuron writes it only for a body
+ * it hashed (or took from such a statement) and git vouched for. A hand-edited false one makes a file skipped that
+ * should be uploaded, as a false object written with those keys would make a page wrong.
+ */
+import { cacheEntry, isWholeEntry } from './hash-cache.js';
+import { MULTIPART_THRESHOLD, PART_SIZE } from './body-hash.js';
+import { manifestKey } from './manifest.js';
+import type { TrackedFile } from '../files/git-index.js';
+import type { Manifest } from './types.js';
+
+/**
+ * Hash cache entries (hash-cache.ts's format, uncompressed bodies) for the tracked files whose blob the manifest
+ * records, by relative path: the scan's hashing threads take them as they take the cache's, stat the file, and read it
+ * only if its stamp is no longer the one git recorded. `keyOf` gives a relative path's object key, `gzipFor` whether
+ * it is stored compressed (such bodies are never vouched for: their bytes depend on the compressor).
+ */
+export function cloneHashEntries(tracked: ReadonlyMap<string, TrackedFile>, manifest: Manifest, keyOf: (relative: string) => string, gzipFor: (relative: string) => boolean): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const [relative, file] of tracked) {
+    const recorded = manifest.objects[manifestKey(keyOf(relative))];
+    if (recorded?.git !== file.blob || gzipFor(relative)) continue;
+    const hash = bodyHashOf(recorded.etag, recorded.md5, file.stamp.size);
+    if (!hash) continue;
+    const entry = cacheEntry(file.stamp, false, hash);
+    if (isWholeEntry(entry)) entries.set(relative, entry);
+  }
+  return entries;
+}
+
+/** The body hash an entry's ETag and MD5 give for a body of `size` bytes; undefined when they do not fit it. */
+function bodyHashOf(etag: string, md5: string | undefined, size: number): { size: number; md5: string; multipartEtag?: string } | undefined {
+  if (size <= MULTIPART_THRESHOLD) return md5 === undefined && /^[0-9a-f]{32}$/.test(etag) ? { size, md5: etag } : undefined;
+  const parts = /^[0-9a-f]{32}-(\d+)$/.exec(etag);
+  if (!parts || Number(parts[1]) !== Math.ceil(size / PART_SIZE) || md5 === undefined || !/^[0-9a-f]{32}$/.test(md5)) return undefined;
+  return { size, md5, multipartEtag: etag };
+}
