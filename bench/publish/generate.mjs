@@ -159,12 +159,17 @@ export function chooseFiles(list, count, seed, exclude = new Set()) {
   return chosen;
 }
 
-/** Changes the content of the given files (bytes appended) and sets every file's mtime to `when`. */
-export function changeAndTouch(dir, changed, seed, when = new Date()) {
+/** Changes the content of the given files (bytes appended). */
+export function changeFiles(dir, changed, seed) {
   for (const file of changed) {
     const extra = file.key.endsWith('.html') ? Buffer.from(`<!-- changed by the benchmark, seed ${seed} -->\n`) : randomBytes(seed + file.size, 64);
     appendFileSync(path.join(dir, file.key), extra);
   }
+}
+
+/** Changes the content of the given files (bytes appended) and sets every file's mtime to `when`. */
+export function changeAndTouch(dir, changed, seed, when = new Date()) {
+  changeFiles(dir, changed, seed);
   let touched = 0;
   for (const file of walk(dir)) {
     utimesSync(path.join(dir, file), when, when);
