@@ -17,6 +17,8 @@ export default async function globalSetup() {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'fleuron-s3rver-'));
   const server = await startLocalS3({ directory });
   globalThis.__fleuronS3 = server;
+  // Removed by global-teardown.js: a full run leaves 300-500 MB of objects here (hundreds of runs had filled /tmp).
+  globalThis.__fleuronS3Directory = directory;
   Object.assign(process.env, {
     FLEURON_TEST_S3_ENDPOINT: server.endpoint,
     FLEURON_TEST_S3_REGION: 'garage',

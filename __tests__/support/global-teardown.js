@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 export default async function globalTeardown() {
   await globalThis.__fleuronS3?.stop();
+  if (globalThis.__fleuronS3Directory) rmSync(globalThis.__fleuronS3Directory, { recursive: true, force: true });
   // Secrets never appear in any output: grep everything the CLI printed during the whole run.
   const log = process.env.FLEURON_TEST_OUTPUT_LOG;
   const secret = process.env.FLEURON_TEST_S3_SECRET_ACCESS_KEY;
