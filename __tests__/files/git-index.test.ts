@@ -45,18 +45,18 @@ describe('git index', () => {
   test('the tracked regular files under a folder: blob ids as git computes them, stamps as Node stats them; symlinks and files outside left out', async () => {
     const root = await repository();
     const tracked = trackedFiles(path.join(root, 'site'));
-    expect([...tracked.keys()].sort()).toEqual(['a/b.css', 'index.html', 'é.txt']);
-    for (const relative of tracked.keys()) {
+    expect([...tracked.paths()].sort()).toEqual(['a/b.css', 'index.html', 'é.txt']);
+    for (const relative of tracked.paths()) {
       expect(tracked.get(relative)!.blob).toBe(blobOf(root, `site/${relative}`));
       expectStat(root, `site/${relative}`, tracked.get(relative)!.stamp);
     }
-    expect([...trackedFiles(root).keys()].sort()).toEqual(['site/a/b.css', 'site/index.html', 'site/é.txt', 'top.txt']);
+    expect([...trackedFiles(root).paths()].sort()).toEqual(['site/a/b.css', 'site/index.html', 'site/é.txt', 'top.txt']);
     expect(trackedFiles(await mkdtemp(path.join(os.tmpdir(), 'no-git-'))).size).toBe(0);
   });
 
   test('index versions 2 and 4 (paths prefix-compressed) read alike (3, extended flags: below)', async () => {
     const root = await repository({ 'aaa/one.txt': '1', 'aaa/two.txt': '2', 'aab/x/y.txt': 'y', 'b.txt': 'b' });
-    const read = () => [...trackedFiles(root)].map(([relative, file]) => [relative, file.blob]).sort();
+    const read = () => [...trackedFiles(root).entries()].map(([relative, file]) => [relative, file.blob]).sort();
     const v2 = read();
     expect(v2).toHaveLength(4);
     git(root, 'update-index', '--index-version', '4');
@@ -80,11 +80,11 @@ describe('git index', () => {
     git(root, 'add', '-N', 'new.txt');
     await settle(root);
     expect(readFileSync(path.join(root, '.git/index')).readUInt32BE(4)).toBe(3); // git writes version 3 for extended flags
-    expect([...trackedFiles(root).keys()].sort()).toEqual(['b.txt', 'c.txt']);
+    expect([...trackedFiles(root).paths()].sort()).toEqual(['b.txt', 'c.txt']);
     // A file stamped in the future is racy whatever the index's time.
     await utimes(path.join(root, 'c.txt'), new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
     git(root, 'add', 'c.txt');
-    expect([...trackedFiles(root).keys()].sort()).toEqual(['b.txt']);
+    expect([...trackedFiles(root).paths()].sort()).toEqual(['b.txt']);
   });
 
   test('a folder in a linked worktree is read through its .git file', async () => {
@@ -93,7 +93,7 @@ describe('git index', () => {
     git(root, 'worktree', 'add', '--quiet', linked);
     await settle(linked);
     const tracked = trackedFiles(path.join(linked, 'site'));
-    expect([...tracked.keys()].sort()).toEqual(['a/b.css', 'index.html', 'é.txt']);
+    expect([...tracked.paths()].sort()).toEqual(['a/b.css', 'index.html', 'é.txt']);
     expectStat(linked, 'site/index.html', tracked.get('index.html')!.stamp);
   });
 

@@ -22,9 +22,9 @@ import type { Manifest } from './types.js';
  * only if its stamp is no longer the one git recorded. `keyOf` gives a relative path's object key, `gzipFor` whether
  * it is stored compressed (such bodies are never vouched for: their bytes depend on the compressor).
  */
-export function cloneHashEntries(tracked: ReadonlyMap<string, TrackedFile>, manifest: Manifest, keyOf: (relative: string) => string, gzipFor: (relative: string) => boolean): Map<string, string> {
+export function cloneHashEntries(tracked: { entries(): Iterable<[string, TrackedFile]> }, manifest: Manifest, keyOf: (relative: string) => string, gzipFor: (relative: string) => boolean): Map<string, string> {
   const entries = new Map<string, string>();
-  for (const [relative, file] of tracked) {
+  for (const [relative, file] of tracked.entries()) {
     const recorded = manifest.objects[manifestKey(keyOf(relative))];
     if (recorded?.git !== file.blob || gzipFor(relative)) continue;
     const hash = bodyHashOf(recorded.etag, recorded.md5, file.stamp.size);

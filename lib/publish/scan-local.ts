@@ -9,7 +9,7 @@ import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
 import { cachedHash, cacheStampText, entryMatches, HashCache, isWholeEntry } from './hash-cache.js';
-import { trackedFiles, type TrackedFile } from '../files/git-index.js';
+import { GitIndex, trackedFiles, type TrackedFile } from '../files/git-index.js';
 import { cloneHashEntries } from './clone-hashes.js';
 import { emptyManifest } from './manifest.js';
 import { isPage } from './page-keys.js';
@@ -80,8 +80,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   // The keys for the listing's ranges: the last scan's files at once when the cache has any, else the walk's.
   const cached = hashCache.paths();
   // `--no-hash-cache` reads every file: git's index is not asked either.
-  const tracked = options.hashCache === false ? new Map<string, TrackedFile>() : trackedFiles(realRoot);
-  const known = cached.length > 0 ? cached : [...tracked.keys()];
+  const tracked = options.hashCache === false ? GitIndex.EMPTY : trackedFiles(realRoot);
+  const known = cached.length > 0 ? cached : [...tracked.paths()];
   if (known.length > 0) options.onKeys?.(known.map((relative) => options.prefix + relative));
   const counts = { fromGit: 0 };
   const files = await scanFiles(root, realRoot, { hashCache, cached, tracked, counts }, known.length > 0 ? { ...options, onKeys: undefined } : options, warnings);
@@ -98,7 +98,7 @@ interface KnownHashes {
   /** The files the cache holds. */
   cached: readonly string[];
   /** The files git's index vouches for (git-index.ts). */
-  tracked: ReadonlyMap<string, TrackedFile>;
+  tracked: GitIndex;
   counts: { fromGit: number };
 }
 
@@ -336,7 +336,7 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
     for (const target of pagesLater.splice(0)) queue(target);
     assets.allQueued();
     hashCache.lookupsDone();
-    tracked = new Map(); // the targets keep what they need
+    tracked = GitIndex.EMPTY; // the targets keep what they need
     fromClone.clear();
     await hasher.finish();
   } finally {
