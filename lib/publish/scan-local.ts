@@ -266,7 +266,7 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
       .catch(() => emptyManifest())
       .then((manifest) => {
         if (ended) return; // the walk failed: nothing more to queue
-        fromClone = cloneHashEntries(tracked, manifest, (relative) => options.prefix + relative.normalize('NFC'), (relative) => options.policy.gzipFor(relative.normalize('NFC')));
+        fromClone = cloneHashEntries(tracked, manifest, (relative) => options.prefix + nfc(relative), (relative) => options.policy.gzipFor(nfc(relative)));
         const held = waiting!;
         waiting = undefined;
         for (const target of held) read(target);
@@ -491,9 +491,14 @@ async function resolveRoot(root: string): Promise<string> {
 /** Only ASCII: NFC leaves it as it is. */
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** A path in NFC; an ASCII one as it is (normalize() costs even when it changes nothing). */
+function nfc(relative: string): string {
+  return ASCII.test(relative) ? relative : relative.normalize('NFC');
+}
+
 function keyFor(relative: string, prefix: string): string {
   // The walk joins with `/`; the checks below are skipped when they cannot change anything (most names: ASCII, short).
-  const key = prefix + (ASCII.test(relative) ? relative : relative.normalize('NFC'));
+  const key = prefix + nfc(relative);
   if (key.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
     throw usageError('key-too-long', `the object key for "${relative.slice(0, 60)}…" is longer than ${MAX_KEY_BYTES} bytes`, 'shorten the file path or the prefix');
   }
