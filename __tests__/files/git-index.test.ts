@@ -56,7 +56,7 @@ describe('git index', () => {
 
   test('index versions 2 and 4 (paths prefix-compressed) read alike (3, extended flags: below)', async () => {
     const root = await repository({ 'aaa/one.txt': '1', 'aaa/two.txt': '2', 'aab/x/y.txt': 'y', 'b.txt': 'b' });
-    const read = () => [...trackedFiles(root).entries()].map(([relative, file]) => [relative, file.blob]).sort();
+    const read = () => [...trackedFiles(root).paths()].map((relative) => [relative, trackedFiles(root).get(relative)!.blob]).sort();
     const v2 = read();
     expect(v2).toHaveLength(4);
     git(root, 'update-index', '--index-version', '4');

@@ -1,5 +1,5 @@
 /** Which tracked files a fresh clone's scan takes the manifest's hashes for, and in what form. */
-import { cloneHashEntries } from '../../lib/publish/clone-hashes.js';
+import { CloneHashes } from '../../lib/publish/clone-hashes.js';
 import { cachedHash, cacheEntry } from '../../lib/publish/hash-cache.js';
 import { manifestKey } from '../../lib/publish/manifest.js';
 import type { Manifest } from '../../lib/publish/types.js';
@@ -30,7 +30,8 @@ test('a tracked file whose blob the manifest records gets a hash cache entry for
     [manifestKey('site/big-no-md5.bin')]: { etag: `${md5('1')}-3`, headers: 'h', git: blob('1') },
     [manifestKey('site/small-with-md5.txt')]: { etag: `${md5('2')}-1`, md5: md5('2'), headers: 'h', git: blob('2') },
   };
-  const entries = cloneHashEntries(tracked, { version: 2, objects }, (relative) => `site/${relative}`, (relative) => relative.endsWith('.css'));
+  const hashes = new CloneHashes({ version: 2, objects }, (relative) => `site/${relative}`, (relative) => relative.endsWith('.css'));
+  const entries = new Map([...tracked].flatMap(([relative, file]) => (hashes.entry(relative, file) === undefined ? [] : [[relative, hashes.entry(relative, file)!]])));
   expect([...entries.keys()].sort()).toEqual(['a.html', 'big.bin']);
   expect(entries.get('a.html')).toBe(cacheEntry(stamp(10), false, { size: 10, md5: md5('a') }));
   expect(cachedHash(entries.get('big.bin')!)).toEqual({ size: 20 * MiB, md5: md5('4'), multipartEtag: `${md5('e')}-3` });

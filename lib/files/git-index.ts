@@ -51,10 +51,6 @@ export class GitIndex {
     const start = this.offsets.get(relative);
     return start === undefined ? undefined : { blob: this.bytes.toString('hex', start + 40, start + 60), stamp: stampAt(this.bytes, start) };
   }
-
-  *entries(): Generator<[string, TrackedFile]> {
-    for (const relative of this.offsets.keys()) yield [relative, this.get(relative)!];
-  }
 }
 
 /** Where a work tree keeps its index and config. */

@@ -10,7 +10,7 @@
  * it hashed (or took from such a statement) and git vouched for. A hand-edited false one makes a file skipped that
  * should be uploaded, as a false object written with those keys would make a page wrong.
  */
-import { cacheEntry, isWholeEntry } from './hash-cache.js';
+import { cacheEntry } from './hash-cache.js';
 import { MULTIPART_THRESHOLD, PART_SIZE } from './body-hash.js';
 import { manifestKey } from './manifest.js';
 import type { TrackedFile } from '../files/git-index.js';
@@ -18,23 +18,29 @@ import type { Manifest } from './types.js';
 
 /**
  * Hash cache entries (hash-cache.ts's format, uncompressed bodies) for the tracked files whose blob the manifest
- * records, by relative path: the scan's hashing threads take them as they take the cache's, stat the file, and read it
- * only if its stamp is no longer the one git recorded. `keyOf` gives a relative path's object key, `gzipFor` whether
- * it is stored compressed (such bodies are never vouched for: their bytes depend on the compressor).
+ * records: the scan's hashing threads take them as they take the cache's, stat the file, and read it only if its
+ * stamp is no longer the one git recorded. Asked file by file as the scan queues them (a pass over every tracked file
+ * when the manifest arrived held the main thread ~120 ms at 10,000 files, the listing's requests with it).
  */
-export function cloneHashEntries(tracked: { entries(): Iterable<[string, TrackedFile]> }, manifest: Manifest, keyOf: (relative: string) => string, gzipFor: (relative: string) => boolean): Map<string, string> {
-  const entries = new Map<string, string>();
-  for (const [relative, file] of tracked.entries()) {
-    const recorded = manifest.objects[manifestKey(keyOf(relative))];
-    if (recorded?.git !== file.blob || gzipFor(relative)) continue;
-    const hash = bodyHashOf(recorded.etag, recorded.md5, file.stamp.size);
-    if (!hash) continue;
-    const entry = cacheEntry(file.stamp, false, hash);
-    if (isWholeEntry(entry)) entries.set(relative, entry);
-  }
-  return entries;
-}
+export class CloneHashes {
+  /**
+   * `keyOf` gives a relative path's object key, `gzipFor` whether it is stored compressed (such bodies are never
+   * vouched for: their bytes depend on the compressor).
+   */
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly keyOf: (relative: string) => string,
+    private readonly gzipFor: (relative: string) => boolean,
+  ) {}
 
+  /** The entry for a tracked file (what git's index says of it), when the manifest records its blob. */
+  entry(relative: string, file: TrackedFile): string | undefined {
+    const recorded = this.manifest.objects[manifestKey(this.keyOf(relative))];
+    if (recorded?.git !== file.blob || this.gzipFor(relative)) return undefined;
+    const hash = bodyHashOf(recorded.etag, recorded.md5, file.stamp.size);
+    return hash && cacheEntry(file.stamp, false, hash);
+  }
+}
 /** The body hash an entry's ETag and MD5 give for a body of `size` bytes; undefined when they do not fit it. */
 function bodyHashOf(etag: string, md5: string | undefined, size: number): { size: number; md5: string; multipartEtag?: string } | undefined {
   if (size <= MULTIPART_THRESHOLD) return md5 === undefined && /^[0-9a-f]{32}$/.test(etag) ? { size, md5: etag } : undefined;

@@ -10,7 +10,7 @@ import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
 import { cachedHash, cacheStampText, entryMatches, HashCache, isWholeEntry } from './hash-cache.js';
 import { GitIndex, trackedFiles, type TrackedFile } from '../files/git-index.js';
-import { cloneHashEntries } from './clone-hashes.js';
+import { CloneHashes } from './clone-hashes.js';
 import { emptyManifest } from './manifest.js';
 import { isPage } from './page-keys.js';
 import type { BodyHash } from './body-hash.js';
@@ -254,25 +254,10 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
   const probe = new StaleCacheProbe();
   probe.look(cached, (relative) => stillStamped(root, relative, hashCache.entry(relative), options.policy.gzipFor(relative)));
   let tracked = known.tracked;
-  let fromClone = new Map<string, string>();
-  // A fresh clone (no cache, or a stale one) waits for the manifest, whose recorded blobs spare reading the files:
-  // the walk goes on meanwhile, its files held until it arrives.
+  let fromClone: CloneHashes | undefined;
   let waiting: Target[] | undefined;
   let ended = false;
   let manifestTaken: Promise<void> = Promise.resolve();
-  if (tracked.size > 0 && options.manifest && (cached.length === 0 || probe.missedEarly)) {
-    waiting = [];
-    manifestTaken = options.manifest
-      .catch(() => emptyManifest())
-      .then((manifest) => {
-        if (ended) return; // the walk failed: nothing more to queue
-        fromClone = cloneHashEntries(tracked, manifest, (relative) => options.prefix + nfc(relative), (relative) => options.policy.gzipFor(nfc(relative)));
-        const held = waiting!;
-        waiting = undefined;
-        for (const target of held) read(target);
-      });
-    manifestTaken.catch(() => {}); // awaited after the walk; not awaited when the walk fails first
-  }
   // Emptied as the scan goes (targets hashed): at 100,000 files they would otherwise all be held until the end,
   // beside the files they become.
   const toRead: (Target | undefined)[] = [];
@@ -308,18 +293,34 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
   };
   // Pages to read found by the walk, queued once it is over (see above).
   const pagesLater: Target[] = [];
-  const read = (target: Target) => {
-    if (waiting) return void waiting.push(target);
+  const read = (target: Target) => (waiting ? void waiting.push(target) : admit(target));
+  const admit = (target: Target) => {
     const entry = hashCache.entry(target.relative);
-    const vouched = fromClone.get(target.relative);
+    if (!target.gzip) target.tracked = tracked.get(target.relative);
+    const vouched = target.tracked && fromClone?.entry(target.relative, target.tracked);
     target.cached = vouched ?? (entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry);
     if (vouched !== undefined) target.fromClone = true;
-    if (!target.gzip) target.tracked = tracked.get(target.relative);
     // The threads start once enough files are found (they take a while to boot), not at the end.
     if (++seen === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
     if ((target.cached === undefined || (probe.missedEarly && vouched === undefined)) && isPage(target.key)) pagesLater.push(target);
     else queue(target);
   };
+  // A fresh clone (no cache, or a stale one) waits for the manifest, whose recorded blobs spare reading the files:
+  // the walk goes on meanwhile, its files held until it arrives, then let go a slice at a time (the listing's
+  // requests and replies go between).
+  if (tracked.size > 0 && options.manifest && (cached.length === 0 || probe.missedEarly)) {
+    const held: Target[] = (waiting = []);
+    manifestTaken = (async () => {
+      const manifest = await options.manifest!.catch(() => emptyManifest());
+      fromClone = new CloneHashes(manifest, (relative) => options.prefix + nfc(relative), (relative) => options.policy.gzipFor(nfc(relative)));
+      for (let at = 0; at < held.length && !ended; ) {
+        for (const end = Math.min(at + SLICE, held.length); at < end; at++) admit(held[at]!);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      waiting = undefined;
+    })();
+    manifestTaken.catch(() => {}); // awaited after the walk; not awaited when the walk fails first
+  }
   try {
     const { keys, rest } = await walkFolder(root, options, warnings, (relative, key, absolute) => read(targetOf(relative, key, absolute, options)));
     options.onKeys?.(keys);
@@ -337,7 +338,7 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
     assets.allQueued();
     hashCache.lookupsDone();
     tracked = GitIndex.EMPTY; // the targets keep what they need
-    fromClone.clear();
+    fromClone = undefined;
     await hasher.finish();
   } finally {
     ended = true;
@@ -353,6 +354,8 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
  */
 function withBlob(file: LocalFile, target: Target, entry: string): LocalFile {
   if (target.tracked === undefined) return file;
+  // An entry made from git's index has its stamp: the file kept it (the thread compared).
+  if (target.fromClone) return Object.assign(file, { gitBlob: target.tracked.blob });
   const stamp = cacheStampText(target.tracked.stamp, false);
   if (entry.length > stamp.length && entry.charCodeAt(stamp.length) === 9 && entry.startsWith(stamp)) file.gitBlob = target.tracked.blob;
   return file;
