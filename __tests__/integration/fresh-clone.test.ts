@@ -92,6 +92,13 @@ describe('publish: a fresh git clone', () => {
     expect(edited.code).toBe(0);
     expect(edited.summary).toMatchObject({ uploaded: 1, hashesFromGit: vouched - 1 });
     await bucketMatches(bucket, path.join(fourth, 'site'), ['index.html', 'a/page.html', 'style.css', 'img/logo.svg', 'big.bin']);
+
+    // The edited file was not its blob: the manifest must not say the committed blob has the edited bytes' MD5, or the
+    // next clone (the committed style sheet) would be taken for what the bucket holds.
+    const fifth = await cloneOf(origin);
+    const back = await publish(path.join(fifth, 'site'), bucket);
+    expect(back.summary).toMatchObject({ uploaded: 1, hashesFromGit: vouched - 1 });
+    await bucketMatches(bucket, path.join(fifth, 'site'), ['index.html', 'a/page.html', 'style.css', 'img/logo.svg', 'big.bin']);
   }, 120_000);
 
   test('--no-hash-cache reads every file of a clone; a .gitattributes (line endings, LFS) turns git off', async () => {

@@ -273,13 +273,13 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
         counts.fromGit += 1;
         hashCache.rememberEntry(target.relative, target.cached!);
       } else hashCache.reuse(target.relative, target.cached);
-      const file = withBlob(toFile(target, cachedHash(target.cached!)), target, target.cached!);
+      const file = withBlob(toFile(target, cachedHash(target.cached!)), target, target.cached!, true);
       files.push(file);
       options.onFile?.(file, false);
     } else {
       if (!result.ok) throw unreadable(target.relative, result.code ?? result.message);
       hashCache.rememberEntry(target.relative, result.entry);
-      const file = withBlob(toFile(target, cachedHash(result.entry)), target, result.entry);
+      const file = withBlob(toFile(target, cachedHash(result.entry)), target, result.entry, false);
       files.push(file);
       options.onFile?.(file, true);
     }
@@ -353,11 +353,12 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
 /**
  * The file with its git blob, when git's index vouches for the version hashed: the stamp of the hash (`entry`, a hash
  * cache entry) is the one the index recorded. The manifest then records the blob (plan.ts), for the next fresh clone.
+ * A file read because its stamp moved since git's (edited after the checkout) is not its blob: no blob.
  */
-function withBlob(file: LocalFile, target: Target, entry: string): LocalFile {
+function withBlob(file: LocalFile, target: Target, entry: string, unchanged: boolean): LocalFile {
   if (target.tracked === undefined) return file;
-  // An entry made from git's index has its stamp: the file kept it (the thread compared).
-  if (target.fromClone) return Object.assign(file, { gitBlob: target.tracked.blob });
+  // An entry made from git's index that the thread found unchanged has git's stamp: no text to compare.
+  if (target.fromClone && unchanged) return Object.assign(file, { gitBlob: target.tracked.blob });
   const stamp = cacheStampText(target.tracked.stamp, false);
   if (entry.length > stamp.length && entry.charCodeAt(stamp.length) === 9 && entry.startsWith(stamp)) file.gitBlob = target.tracked.blob;
   return file;
