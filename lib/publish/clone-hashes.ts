@@ -41,6 +41,7 @@ export class CloneHashes {
     return hash && cacheEntry(file.stamp, false, hash);
   }
 }
+
 /** The body hash an entry's ETag and MD5 give for a body of `size` bytes; undefined when they do not fit it. */
 function bodyHashOf(etag: string, md5: string | undefined, size: number): { size: number; md5: string; multipartEtag?: string } | undefined {
   if (size <= MULTIPART_THRESHOLD) return md5 === undefined && /^[0-9a-f]{32}$/.test(etag) ? { size, md5: etag } : undefined;

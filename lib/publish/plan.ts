@@ -101,15 +101,15 @@ export function plan(input: PlanInput): Plan {
       continue;
     }
     const fingerprint = headersFingerprint(file.headers);
-    if (entry !== undefined && entry.etag === remote.etag && entry.headers === fingerprint && !learnsBlob(file, entry)) {
-      records.reused++;
-      records.entries.push(entry);
-      continue;
-    }
     if (entry !== undefined && entry.etag === remote.etag && entry.headers === fingerprint) {
-      // Only the git blob is new: the manifest records it, the object is left alone.
-      records.learnt++;
-      records.entries.push(manifestEntryFor(file, remote.etag, entry));
+      if (learnsBlob(file, entry)) {
+        // Only the git blob is new: the manifest records it, the object is left alone.
+        records.learnt++;
+        records.entries.push(manifestEntryFor(file, remote.etag, entry));
+      } else {
+        records.reused++;
+        records.entries.push(entry);
+      }
       continue;
     }
     const reason = entry !== undefined && entry.etag === remote.etag ? 'header rules changed' : 'headers unknown';

@@ -8,7 +8,7 @@ import { leftoversWarning, makePathClassifier } from '../ignore/ignore-list.js';
 import { keyFitsXml } from '../s3/object-keys.js';
 import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
-import { cachedHash, cacheStampText, entryMatches, HashCache, isWholeEntry } from './hash-cache.js';
+import { cachedHash, entryMatches, HashCache, isWholeEntry } from './hash-cache.js';
 import { GitIndex, trackedFiles, type TrackedFile } from '../files/git-index.js';
 import { CloneHashes } from './clone-hashes.js';
 import { emptyManifest } from './manifest.js';
@@ -359,8 +359,7 @@ function withBlob(file: LocalFile, target: Target, entry: string, unchanged: boo
   if (target.tracked === undefined) return file;
   // An entry made from git's index that the thread found unchanged has git's stamp: no text to compare.
   if (target.fromClone && unchanged) return Object.assign(file, { gitBlob: target.tracked.blob });
-  const stamp = cacheStampText(target.tracked.stamp, false);
-  if (entry.length > stamp.length && entry.charCodeAt(stamp.length) === 9 && entry.startsWith(stamp)) file.gitBlob = target.tracked.blob;
+  if (entryMatches(entry, target.tracked.stamp, false)) file.gitBlob = target.tracked.blob;
   return file;
 }
 
