@@ -101,6 +101,45 @@ describe('publish: a fresh git clone', () => {
     await bucketMatches(bucket, path.join(fifth, 'site'), ['index.html', 'a/page.html', 'style.css', 'img/logo.svg', 'big.bin']);
   }, 120_000);
 
+  test('a folder of sources built in a fresh clone: the build\'s copies of files git vouches for are not read again', async () => {
+    const bucket = await createTestBucket('fresh-clone-source');
+    const origin = await makeFolder({
+      'site-src/index.md': '# Accueil\n\nBonjour.\n',
+      'site-src/files/report.pdf': Buffer.alloc(40_000, 3),
+      'site-src/files/data.txt': 'one, two\n',
+    });
+    git(origin, 'init', '--quiet');
+    git(origin, 'add', '.');
+    git(origin, 'commit', '--quiet', '-m', 'site');
+    // As examples/ci runs it: the sources built into a new folder of the clone, then published.
+    const publishSources = async (clone: string) => {
+      const result = await runCli(['publish', 'site-src', '--json', '--out', path.join(clone, 'public')], { cwd: clone, env: cliEnv(bucket) });
+      expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+      expect(result.code).toBe(0);
+      return jsonSummary(result);
+    };
+    const copies = ['files/report.pdf', 'files/data.txt'];
+
+    const first = await publishSources(await cloneOf(origin));
+    expect(first).toMatchObject({ hashesFromGit: 0 });
+    // A new clone, built again: the two copies of tracked files are taken from the manifest; the pages and the
+    // theme's files (not tracked) are read.
+    const second = await cloneOf(origin);
+    expect(await publishSources(second)).toMatchObject({ uploaded: 0, hashesFromGit: copies.length });
+    await bucketMatches(bucket, path.join(second, 'public'), copies);
+
+    // A source edited after the checkout (same size): its copy is not vouched for, it is read and uploaded.
+    const edited = await cloneOf(origin);
+    await writeFile(path.join(edited, 'site-src/files/report.pdf'), Buffer.alloc(40_000, 4));
+    expect(await publishSources(edited)).toMatchObject({ uploaded: 1, hashesFromGit: copies.length - 1 });
+    await bucketMatches(bucket, path.join(edited, 'public'), copies);
+
+    // The committed source again: its copy is uploaded again (the edited bytes were not recorded as its blob's).
+    const back = await cloneOf(origin);
+    expect(await publishSources(back)).toMatchObject({ uploaded: 1, hashesFromGit: copies.length - 1 });
+    await bucketMatches(bucket, path.join(back, 'public'), copies);
+  }, 120_000);
+
   test('--no-hash-cache reads every file of a clone; a .gitattributes (line endings, LFS) turns git off', async () => {
     const bucket = await createTestBucket('fresh-clone-off');
     const origin = await makeFolder({ ...SITE, 'site/big.bin': 'small now' });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { compileHeaderPolicy } from '../../lib/headers/header-rules.js';
 import { MULTIPART_THRESHOLD } from '../../lib/publish/body-hash.js';
 import { scanLocal } from '../../lib/publish/scan-local.js';
+import { manifestKey } from '../../lib/publish/manifest.js';
+import type { Manifest } from '../../lib/publish/types.js';
 
 test('with gzip on, a text body above the multipart threshold is stored as is, without Content-Encoding', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
@@ -184,4 +186,32 @@ test('two names that differ only in Unicode normalisation (NFC and NFD: one key)
     code: 'duplicate-key',
     message: `two files map to the object key "${name.normalize('NFC')}" (their names differ only in Unicode normalisation)`,
   });
+});
+
+test('a file the build copied from a tracked source is taken from the manifest while it keeps the copy\'s stamp, read once it moved', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+  await writeFile(path.join(dir, 'a.bin'), 'abcd');
+  await writeFile(path.join(dir, 'b.bin'), 'efgh');
+  const stampOf = async (relative: string) => {
+    const stats = await stat(path.join(dir, relative));
+    return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
+  };
+  const [blobA, blobB] = ['a'.repeat(40), 'b'.repeat(40)];
+  const builtCopies = new Map([['a.bin', { blob: blobA, stamp: await stampOf('a.bin') }], ['b.bin', { blob: blobB, stamp: await stampOf('b.bin') }]]);
+  // The manifest's MD5 for a.bin is not its bytes': taking it shows the file was not read.
+  const recorded = 'f'.repeat(32);
+  const manifest: Manifest = { version: 2, objects: { [manifestKey('a.bin')]: { etag: recorded, headers: 'h', git: blobA }, [manifestKey('b.bin')]: { etag: recorded, headers: 'h', git: blobB } } };
+  // b.bin rewritten after the build, same size: its stamp is no longer the copy's.
+  await writeFile(path.join(dir, 'b.bin'), 'EFGH');
+  await utimes(path.join(dir, 'b.bin'), new Date(2_000_000_000_000), new Date(2_000_000_000_000));
+  const scan = await scanLocal({ dir, prefix: '', policy: compileHeaderPolicy(), builtCopies, manifest: Promise.resolve(manifest) });
+  expect(scan.hashesFromGit).toBe(1);
+  const byKey = new Map(scan.files.map((file) => [file.key, file]));
+  expect(byKey.get('a.bin')).toMatchObject({ md5: recorded, gitBlob: blobA });
+  expect(byKey.get('b.bin')?.md5).toBe(createHash('md5').update('EFGH').digest('hex'));
+  expect(byKey.get('b.bin')?.gitBlob).toBeUndefined();
+  // `--no-hash-cache` reads every file, the build's copies too.
+  const everything = await scanLocal({ dir, prefix: '', policy: compileHeaderPolicy(), hashCache: false, builtCopies, manifest: Promise.resolve(manifest) });
+  expect(everything.hashesFromGit).toBe(0);
+  expect(everything.files.find((file) => file.key === 'a.bin')?.md5).toBe(createHash('md5').update('abcd').digest('hex'));
 });

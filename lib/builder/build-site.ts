@@ -15,6 +15,8 @@ import type { RenderWorkerSession } from './render/render-pool.js';
 import { formatSizeReport, gzipSize, overBudgetWarning, sizeReport, type SizeReport } from './write/size-report.js';
 import { siteFiles } from './write/site-files.js';
 import { unchangedCopies } from './write/unchanged-copies.js';
+import { TrackedCopies } from './write/tracked-copies.js';
+import type { TrackedFile } from '../files/git-index.js';
 import { writeOutput } from './write/write-output.js';
 
 export interface BuildOptions {
@@ -49,6 +51,8 @@ export interface BuildOptions {
    * without walking the folder or looking at every page (see rebuild-state.ts).
    */
   rebuild?: { state: RebuildState; changed?: readonly string[] };
+  /** Note the copies of files git vouches for, for the publish that follows (see write/tracked-copies.ts). */
+  noteTrackedCopies?: boolean;
   log?: (line: string) => void;
 }
 
@@ -75,6 +79,8 @@ export interface BuildResult {
   shortcut: boolean;
   /** Whether the output folder holds the same set of files as after the last build of options.rebuild's state. */
   sameFiles: boolean;
+  /** With options.noteTrackedCopies: the files copied from sources git vouches for (output path → blob, copy's stamp). */
+  trackedCopies?: ReadonlyMap<string, TrackedFile>;
   /** Milliseconds per phase. */
   timings: { load: number; render: number; write: number; total: number };
 }
@@ -124,7 +130,7 @@ async function buildWith(options: BuildOptions): Promise<BuildResult> {
   links.warnings.forEach(warn);
   await checkLinks(links.errors, options.brokenLinks === 'warn', cache, warn, log);
   const renderedAt = performance.now();
-  const { written, outputFiles, files, generated } = await writeSite(plan, rendered.pages, outDir, cache, plan.scanGiven ? state?.lastOutput : undefined);
+  const { written, outputFiles, files, generated, trackedCopies } = await writeSite(plan, rendered.pages, outDir, cache, { last: plan.scanGiven ? state?.lastOutput : undefined, tracked: options.noteTrackedCopies ? TrackedCopies.of(sourceDir) : undefined });
   cache.retain(new Set(plan.context.outputs));
   await cache.save();
   const sizes = await checkSizes(plan, rendered.pages, outDir, options, warn);
@@ -144,6 +150,7 @@ async function buildWith(options: BuildOptions): Promise<BuildResult> {
     workers: rendered.workers,
     ...written,
     sizes,
+    ...(trackedCopies ? { trackedCopies } : {}),
     shortcut: shortcuts.trustOutputs,
     sameFiles,
     timings: timingsOf([started, loadedAt, renderedAt, finished]),
@@ -170,18 +177,19 @@ function pageEditsShortcut(rebuild: BuildOptions['rebuild']): SourceScan | undef
 
 /**
  * Writes what changed into the output folder (`last`: what the last build left there, when it can be trusted);
- * returns every file it now holds, and the generated files other than pages (sitemap, feed…) as written.
+ * returns every file it now holds, the generated files other than pages (sitemap, feed…) as written, and (with
+ * `tracked`) the copies of files git vouches for.
  */
-async function writeSite(plan: SitePlan, pages: RenderedSite['pages'], outDir: string, cache: BuildCache, last: LastOutput | undefined) {
+async function writeSite(plan: SitePlan, pages: RenderedSite['pages'], outDir: string, cache: BuildCache, { last, tracked }: { last: LastOutput | undefined; tracked: TrackedCopies | undefined }) {
   const { files, kept } = siteFiles(plan, pages);
   const keptCopies = unchangedCopies(plan.copies, outDir, cache);
   const copies = new Map([...plan.copies].filter(([outputPath]) => !keptCopies.has(outputPath)));
   const allKept = new Set([...kept, ...keptCopies]);
-  const written = await writeOutput(outDir, { files, copies, kept: allKept, ...(last ? { existing: last.files, written: last.generated } : {}) });
+  const written = await writeOutput(outDir, { files, copies, kept: allKept, ...(last ? { existing: last.files, written: last.generated } : {}), ...(tracked ? { tracked } : {}) });
   const pageOutputs = new Set(pages.map((page) => page.outputPath));
   const generated = new Map<string, string>();
   for (const [outputPath, content] of files) if (!pageOutputs.has(outputPath) && typeof content === 'string') generated.set(outputPath, content);
-  return { written, files, generated, outputFiles: [...files.keys(), ...copies.keys(), ...allKept].sort() };
+  return { written, files, generated, outputFiles: [...files.keys(), ...copies.keys(), ...allKept].sort(), trackedCopies: tracked?.copies };
 }
 
 function renderingOf(options: BuildOptions): RenderWith {

@@ -53,7 +53,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>, early?: 
     const reporter = createReporter({ tty, quiet, write: writeErr });
     let outcome: PublishOutcome;
     try {
-      const options = publishOptions(args, target, bucket, built.publishDir, redirects, local);
+      const options = { ...publishOptions(args, target, bucket, built.publishDir, redirects, local), ...(built.trackedCopies ? { builtCopies: built.trackedCopies } : {}) };
       outcome = await publish({ ...options, early, onEvent: (event) => reporter.onEvent(event) });
     } finally {
       reporter.stop();

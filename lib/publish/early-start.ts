@@ -16,7 +16,7 @@ import { readManifest } from './manifest.js';
 import type { Manifest } from './types.js';
 
 /** What decides the scans: the same values give the same scans. */
-export type ScanOptions = Pick<PublishOptions, 'dir' | 'endpoint' | 'bucket' | 'prefix' | 'headerRules' | 'gzip' | 'exclude' | 'include' | 'hashCache'>;
+export type ScanOptions = Pick<PublishOptions, 'dir' | 'endpoint' | 'bucket' | 'prefix' | 'headerRules' | 'gzip' | 'exclude' | 'include' | 'hashCache' | 'builtCopies'>;
 
 /** The folder's scan, started. */
 export interface StartedLocalScan {
@@ -55,6 +55,8 @@ export function scanOptionsKey(options: ScanOptions): string {
     options.exclude,
     options.include,
     options.hashCache,
+    // Never given to the early scans (a folder of sources is built first): a publish that has them scans again.
+    options.builtCopies?.size ?? 0,
   ]);
 }
 
@@ -76,6 +78,7 @@ export function startLocalScan(options: ScanOptions, manifest?: Promise<Manifest
     exclude: options.exclude,
     include: options.include,
     hashCache: options.hashCache,
+    builtCopies: options.builtCopies,
     // Only the range ends are kept, not the keys.
     onKeys: (keys) => announceEnds(rangeBounds([...keys, stateKey(options.prefix, MANIFEST_NAME)])),
     onWalked: announceWalked,

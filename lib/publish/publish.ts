@@ -15,6 +15,7 @@ import { S3Requests } from '../s3/s3-requests.js';
 import { readWebsite, writeWebsite, NOT_PERMITTED_WARNING, type WebsiteConfig, type WebsiteState } from '../website/bucket-website.js';
 import { redirectObjects } from './redirect-objects.js';
 import type { SiteRedirect } from '../website/redirects.js';
+import type { TrackedFile } from '../files/git-index.js';
 import { applyPlan, uploadObject, type ApplyEvent, type ApplyResult } from './apply.js';
 import { BandwidthLimit } from './bandwidth-limit.js';
 import { scanOptionsKey, startLocalScan, type EarlyStart, type StartedLocalScan } from './early-start.js';
@@ -56,6 +57,8 @@ export interface PublishOptions {
   bandwidth?: number;
   /** Reuse local hashes of files unchanged since the last publish (default true). */
   hashCache?: boolean;
+  /** The files the build before this publish copied from sources git vouches for (see scan-local.ts). */
+  builtCopies?: ReadonlyMap<string, TrackedFile>;
   /** Keep the versions this publish replaces or deletes in this bucket (see lib/archive). */
   archive?: ArchiveSettings;
   /** Make the bucket a website with these documents (skipped when undefined). */

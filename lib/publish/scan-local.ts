@@ -50,6 +50,11 @@ export interface LocalScanOptions {
    */
   onAssetsHashed?: () => void;
   /**
+   * The files the build before this publish copied from sources git vouches for (lib/builder/write/tracked-copies.ts),
+   * by path relative to the folder: the blob and the copy's stamp, taken as git's index's own entries are.
+   */
+  builtCopies?: ReadonlyMap<string, TrackedFile>;
+  /**
    * The bucket's manifest, for the hashes of a fresh clone (clone-hashes.ts): awaited before the walk only when git's
    * index tracks files of the folder and the hash cache does not know them (none, or every sampled stamp new).
    */
@@ -86,7 +91,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   const known = cached.length > 0 ? cached : [...tracked!.paths()];
   if (known.length > 0) options.onKeys?.(known.map((relative) => options.prefix + relative));
   const counts = { fromGit: 0 };
-  const files = await scanFiles(root, realRoot, { hashCache, cached, tracked, counts }, known.length > 0 ? { ...options, onKeys: undefined } : options, warnings);
+  const copies = options.hashCache === false ? undefined : options.builtCopies;
+  const files = await scanFiles(root, realRoot, { hashCache, cached, tracked, copies, counts }, known.length > 0 ? { ...options, onKeys: undefined } : options, warnings);
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   checkDistinctKeys(files);
   warnings.sort();
@@ -101,7 +107,18 @@ interface KnownHashes {
   cached: readonly string[];
   /** The files git's index vouches for (git-index.ts); undefined: to be read if the cache looks stale. */
   tracked: GitIndex | undefined;
+  /** The build's copies of tracked files (LocalScanOptions.builtCopies). */
+  copies: ReadonlyMap<string, TrackedFile> | undefined;
   counts: { fromGit: number };
+}
+
+/** What vouches for a file's bytes without reading them: the build's copy of a tracked source, else git's index. */
+type Vouchers = Pick<GitIndex, 'size' | 'get'>;
+
+function vouchers(index: GitIndex, copies: ReadonlyMap<string, TrackedFile> | undefined): Vouchers {
+  if (copies === undefined || copies.size === 0) return index;
+  // The copy first: in a folder git tracks too, the build has just written over git's checkout.
+  return { size: index.size + copies.size, get: (relative) => copies.get(relative) ?? index.get(relative) };
 }
 
 /**
@@ -255,7 +272,7 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
   const files: LocalFile[] = [];
   const probe = new StaleCacheProbe();
   probe.look(cached, (relative) => stillStamped(root, relative, hashCache.entry(relative), options.policy.gzipFor(relative)));
-  let tracked = known.tracked ?? (probe.missedEarly ? trackedFiles(realRoot) : GitIndex.EMPTY);
+  let tracked = vouchers(known.tracked ?? (probe.missedEarly ? trackedFiles(realRoot) : GitIndex.EMPTY), known.copies);
   let fromClone: CloneHashes | undefined;
   let waiting: Target[] | undefined;
   let ended = false;
@@ -295,10 +312,14 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
   };
   // Pages to read found by the walk, queued once it is over (see above).
   const pagesLater: Target[] = [];
-  const read = (target: Target) => (waiting ? void waiting.push(target) : admit(target));
+  // While the manifest is awaited, only the files it may vouch for are held: the others are queued at once.
+  const read = (target: Target) => {
+    if (!target.gzip) target.tracked = tracked.get(target.relative);
+    if (waiting && target.tracked) waiting.push(target);
+    else admit(target);
+  };
   const admit = (target: Target) => {
     const entry = hashCache.entry(target.relative);
-    if (!target.gzip) target.tracked = tracked.get(target.relative);
     const vouched = target.tracked && fromClone?.entry(target.relative, target.tracked);
     target.cached = vouched ?? (entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry);
     if (vouched !== undefined) target.fromClone = true;
@@ -308,8 +329,8 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
     else queue(target);
   };
   // A fresh clone (no cache, or a stale one) waits for the manifest, whose recorded blobs spare reading the files:
-  // the walk goes on meanwhile, its files held until it arrives, then let go a slice at a time (the listing's
-  // requests and replies go between).
+  // the walk goes on meanwhile, the files git or the build vouch for held until it arrives, then let go a slice at a
+  // time (the listing's requests and replies go between).
   if (tracked.size > 0 && options.manifest && (cached.length === 0 || probe.missedEarly)) {
     const held: Target[] = (waiting = []);
     manifestTaken = (async () => {

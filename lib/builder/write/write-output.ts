@@ -6,6 +6,7 @@ import pLimit from 'p-limit';
 import { FleuronError } from '../../errors/fleuron-error.js';
 import { folderFilePaths } from '../load/folder-files.js';
 import { normalizeSitePath } from '../load/url-map.js';
+import type { TrackedCopies } from './tracked-copies.js';
 
 /** The file that marks a folder as built by fleuron (and lists the redirects for the publisher). */
 export const ALIASES_FILE = '.fleuron/aliases.json';
@@ -21,6 +22,8 @@ export interface OutputPlan {
   existing?: readonly string[];
   /** Generated files as the caller last wrote them into this folder (with `existing`): one unchanged is not read back. */
   written?: ReadonlyMap<string, string>;
+  /** Notes the copies of files git vouches for, for the publish that follows (see tracked-copies.ts). */
+  tracked?: TrackedCopies;
 }
 
 export interface WriteSummary {
@@ -59,6 +62,7 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
         return;
       }
       await ensureDir(target);
+      const entry = plan.tracked?.before(source);
       try {
         await copyFile(source, target);
       } catch (error) {
@@ -67,6 +71,7 @@ export async function writeOutput(outDir: string, plan: OutputPlan): Promise<Wri
           cause: error,
         });
       }
+      plan.tracked?.after(outputPath, source, target, entry);
       summary.written++;
     }));
   }
