@@ -6,6 +6,11 @@ import path from 'node:path';
 
 export default async function globalSetup() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Every temporary folder of the run (the tests', the CLI's, the server's) in one, removed by global-teardown.js:
+  // runs had left ~35,000 of them in /tmp. The test workers and the processes they start inherit TMPDIR.
+  const runFolder = mkdtempSync(path.join(os.tmpdir(), 'fleuron-test-run-'));
+  process.env.TMPDIR = runFolder;
+  globalThis.__fleuronRunFolder = runFolder;
   // Every CLI output of the run lands here; global-teardown.js checks that no secret leaked into it.
   const outputLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'fleuron-outputs-')), 'outputs.log');
   writeFileSync(outputLog, '');
@@ -17,8 +22,6 @@ export default async function globalSetup() {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'fleuron-s3rver-'));
   const server = await startLocalS3({ directory });
   globalThis.__fleuronS3 = server;
-  // Removed by global-teardown.js: a full run leaves 300-500 MB of objects here (hundreds of runs had filled /tmp).
-  globalThis.__fleuronS3Directory = directory;
   Object.assign(process.env, {
     FLEURON_TEST_S3_ENDPOINT: server.endpoint,
     FLEURON_TEST_S3_REGION: 'garage',

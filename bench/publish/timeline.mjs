@@ -55,7 +55,7 @@ for (const entry of proxy.counts.timeline.sort((a, b) => a.start - b.start)) {
 console.log(`${at(ended)}  exit ${code}; ${proxy.counts.total} requests, ${proxy.counts.bytesOut} B down, ${proxy.counts.bytesIn} B up`);
 try {
   const summary = JSON.parse(stdout.slice(stdout.indexOf('{')));
-  console.log(`fleuron: ${summary.durationMs} ms in publish(), uploaded ${summary.uploaded}, deleted ${summary.deleted}`);
+  console.log(`fleuron: ${summary.durationMs} ms in publish(), uploaded ${summary.uploaded}, deleted ${summary.deleted}, hashes from the cache ${summary.hashesFromCache}, from git ${summary.hashesFromGit}`);
   const puts = proxy.counts.timeline.filter((entry) => entry.operation === 'PutObject' && !entry.key.includes('.fleuron/'));
   if (puts.length > 0) {
     const first = Math.min(...puts.map((entry) => entry.start));
