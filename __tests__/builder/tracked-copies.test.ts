@@ -1,14 +1,10 @@
 /** Which of a build's copies hold their source's git blob (for the publish that follows the build). */
-import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TrackedCopies } from '../../lib/builder/write/tracked-copies.js';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: cwd } });
-}
+import { git, settle } from '../support/git.js';
 
 /** A committed source folder whose index was written a tick after its files (not racily clean), and an output folder. */
 async function project() {
@@ -21,8 +17,7 @@ async function project() {
   git(root, 'init', '--quiet');
   git(root, 'add', '.');
   git(root, 'commit', '--quiet', '-m', 'x');
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  git(root, 'status', '--porcelain');
+  await settle(root);
   await mkdir(path.join(root, 'out/img'), { recursive: true });
   return { root, src: path.join(root, 'src'), out: path.join(root, 'out') };
 }

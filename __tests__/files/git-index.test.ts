@@ -1,14 +1,10 @@
 /** git's index read directly, checked against what git itself says of the same repository. */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { configChangesBytes, readIndex, trackedFiles } from '../../lib/files/git-index.js';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8' });
-}
+import { git, settle } from '../support/git.js';
 
 /** A repository of a few files, committed, with an index written a clock tick after them (see settle). */
 const SITE = { 'site/index.html': '<p>a</p>', 'site/a/b.css': 'b{}', 'site/é.txt': 'accent', 'top.txt': 'top' };
@@ -25,12 +21,6 @@ async function repository(files: Record<string, string> = SITE) {
   git(root, 'commit', '--quiet', '-m', 'x');
   await settle(root);
   return root;
-}
-
-/** Files written within the tick of the index are racily clean: `git status` a tick later writes the index again. */
-async function settle(root: string) {
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  git(root, 'status', '--porcelain');
 }
 
 const blobOf = (root: string, relative: string) => git(root, 'hash-object', relative).trim();

@@ -2,13 +2,13 @@
  * A publish from a fresh git clone (as CI runs it): the files git's index vouches for, whose blob the manifest records,
  * are not read (clone-hashes.ts); everything else is, and the bucket still ends equal to the folder.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { cliEnv, createTestBucket, listBucket } from '../support/test-s3.js';
 import { jsonSummary, makeFolder, runCli } from '../support/run-cli.js';
+import { git, settle } from '../support/git.js';
 
 const SITE = {
   'site/index.html': '<p>accueil</p>',
@@ -20,10 +20,6 @@ const SITE = {
 };
 const SITE_FILES = 5;
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: cwd } });
-}
-
 /**
  * A fresh clone. These few files are checked out within the clock tick that writes git's index, so git (and fleuron)
  * takes them for "racily clean" and trusts none of their stamps; `settled`: `git status`, a tick later, checks them
@@ -32,10 +28,7 @@ function git(cwd: string, ...args: string[]): string {
 async function cloneOf(origin: string, { settled = true } = {}): Promise<string> {
   const clone = path.join(await mkdtemp(path.join(os.tmpdir(), 'fleuron-clone-')), 'repo');
   git(path.dirname(clone), 'clone', '--quiet', '--no-hardlinks', origin, clone);
-  if (settled) {
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    git(clone, 'status', '--porcelain');
-  }
+  if (settled) await settle(clone);
   return clone;
 }
 

@@ -11,9 +11,9 @@
  * starts, milliseconds before its scan; only another program writing into the output folder within the same clock
  * tick, keeping the size, could change it unseen.
  */
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { stampOf, type FileStamp } from '../../files/file-stamp.js';
+import { fileStats, stampOf, type FileStamp } from '../../files/file-stamp.js';
 import { GitIndex, trackedFiles, type TrackedFile } from '../../files/git-index.js';
 
 export class TrackedCopies {
@@ -45,7 +45,7 @@ export class TrackedCopies {
     if (this.index.size === 0) return undefined;
     const relative = path.relative(this.sourceDir, source);
     // The theme's files are outside the sources.
-    if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return undefined;
     const entry = this.index.get(relative.split(path.sep).join('/'));
     return entry && hasStamp(source, entry.stamp) ? entry : undefined;
   }
@@ -53,21 +53,12 @@ export class TrackedCopies {
   /** After `source` was copied to `target` (absolute), given what `before` returned for it. */
   after(outputPath: string, source: string, target: string, entry: TrackedFile | undefined): void {
     if (!entry || !hasStamp(source, entry.stamp)) return;
-    const copy = statOf(target);
-    if (copy?.isFile() && copy.size === entry.stamp.size) this.#copies.set(outputPath, { blob: entry.blob, stamp: { size: copy.size, mtimeMs: copy.mtimeMs, ctimeMs: copy.ctimeMs, ino: copy.ino } });
+    const copy = fileStats(target);
+    if (copy && copy.size === entry.stamp.size) this.#copies.set(outputPath, { blob: entry.blob, stamp: { size: copy.size, mtimeMs: copy.mtimeMs, ctimeMs: copy.ctimeMs, ino: copy.ino } });
   }
 }
 
 function hasStamp(file: string, stamp: FileStamp): boolean {
-  const stats = statOf(file);
-  return stats !== undefined && stats.isFile() && stampOf(stats) === stampOf(stamp);
-}
-
-/** A file's stats; undefined when they cannot be had (the copy itself reports what is wrong). */
-function statOf(file: string): Stats | undefined {
-  try {
-    return statSync(file, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
+  const stats = fileStats(file);
+  return stats !== undefined && stampOf(stats) === stampOf(stamp);
 }
