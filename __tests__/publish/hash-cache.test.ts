@@ -1,13 +1,18 @@
 import { mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { cachedHash, cacheEntry, HashCache, matchCacheEntry } from '../../lib/publish/hash-cache.js';
+import { cachedHash, cacheEntry, entryMatches, HashCache, isWholeEntry } from '../../lib/publish/hash-cache.js';
 import type { FileStamp } from '../../lib/publish/body-hash.js';
+
+/** The hash in a cache entry, if the entry was recorded for exactly this stamp and gzip setting. */
+function matchCacheEntry(entry: string | undefined, stamp: FileStamp, gzip: boolean) {
+  return entry !== undefined && isWholeEntry(entry) && entryMatches(entry, stamp, gzip) ? cachedHash(entry) : undefined;
+}
 
 /** What a scan does with the cache: match the recorded entry (in a hashing thread), then keep a hit for the next scan. */
 function lookup(cache: HashCache, relative: string, fileStamp: FileStamp, gzip: boolean) {
   const found = matchCacheEntry(cache.entry(relative), fileStamp, gzip);
-  if (found) cache.remember(relative, fileStamp, gzip, found, true);
+  if (found) cache.reuse(relative);
   return found;
 }
 
@@ -22,7 +27,7 @@ test('a hash recorded in one scan is found by the next for the same stamp and gz
   const file = await cacheFile();
   const first = HashCache.open('/site', { file });
   expect(lookup(first, 'a.html', stamp, false)).toBeUndefined();
-  first.remember('a.html', stamp, false, hash);
+  first.rememberEntry('a.html', cacheEntry(stamp, false, hash));
   first.save('/site');
 
   const second = HashCache.open('/site', { file });
@@ -38,7 +43,7 @@ test('files changed just before the scan are not remembered (a same-tick rewrite
   const file = await cacheFile();
   const cache = HashCache.open('/site', { file, startedAt: 10_000 });
   const cases = { 'old.html': [7_000, 9_899], 'racy.html': [7_000, 9_950], 'seconds.html': [7_000, 7_000], 'racy-seconds.html': [7_000, 9_000] } as const;
-  for (const [name, [mtimeMs, ctimeMs]] of Object.entries(cases)) cache.remember(name, { ...stamp, mtimeMs, ctimeMs }, false, hash);
+  for (const [name, [mtimeMs, ctimeMs]] of Object.entries(cases)) cache.rememberEntry(name, cacheEntry({ ...stamp, mtimeMs, ctimeMs }, false, hash));
   cache.save('/site');
   const next = HashCache.open('/site', { file });
   const kept = Object.entries(cases).filter(([name, [mtimeMs, ctimeMs]]) => lookup(next, name, { ...stamp, mtimeMs, ctimeMs }, false) !== undefined);
@@ -63,8 +68,8 @@ test('entries sent whole by a hashing thread follow the same rule; their hash re
 test('only what the last scan saw is kept: removed files drop out', async () => {
   const file = await cacheFile();
   const first = HashCache.open('/site', { file });
-  first.remember('a.html', stamp, false, hash);
-  first.remember('b.html', stamp, false, hash);
+  first.rememberEntry('a.html', cacheEntry(stamp, false, hash));
+  first.rememberEntry('b.html', cacheEntry(stamp, false, hash));
   first.save('/site');
   const second = HashCache.open('/site', { file });
   lookup(second, 'a.html', stamp, false);
@@ -77,8 +82,8 @@ test('only what the last scan saw is kept: removed files drop out', async () => 
 test('a scan that saw exactly what the cache holds only touches its file; one that re-hashed a file writes it again', async () => {
   const file = await cacheFile();
   const first = HashCache.open('/site', { file });
-  first.remember('a.html', stamp, false, hash);
-  first.remember('b.html', stamp, false, hash);
+  first.rememberEntry('a.html', cacheEntry(stamp, false, hash));
+  first.rememberEntry('b.html', cacheEntry(stamp, false, hash));
   first.save('/site');
   const longAgo = new Date(Date.now() - 20 * 24 * 3600 * 1000);
   await utimes(file, longAgo, longAgo);
@@ -99,7 +104,7 @@ test('a scan that saw exactly what the cache holds only touches its file; one th
   lookup(rehashed, 'a.html', stamp, false);
   const newer = { ...stamp, mtimeMs: 2_000 };
   expect(lookup(rehashed, 'b.html', newer, false)).toBeUndefined();
-  rehashed.remember('b.html', newer, false, { ...hash, md5: 'f'.repeat(32) });
+  rehashed.rememberEntry('b.html', cacheEntry(newer, false, { ...hash, md5: 'f'.repeat(32) }));
   rehashed.lookupsDone();
   expect(rehashed.unchanged).toBe(false);
   rehashed.save('/site');
@@ -109,7 +114,7 @@ test('a scan that saw exactly what the cache holds only touches its file; one th
 test('a cache of another folder, of another format, or corrupt is ignored', async () => {
   const file = await cacheFile();
   const cache = HashCache.open('/site', { file });
-  cache.remember('a.html', stamp, false, hash);
+  cache.rememberEntry('a.html', cacheEntry(stamp, false, hash));
   cache.save('/site');
   expect(lookup(HashCache.open('/elsewhere', { file }), 'a.html', stamp, false)).toBeUndefined();
   const [header, line] = (await readFile(file, 'utf8')).split('\n');
@@ -128,8 +133,8 @@ test('paths with tabs, newlines and accents survive the text format; multipart E
   const odd = 'dir/a\tb\nc Réunion.html';
   const large = { size: 40_000_000, md5: 'f'.repeat(32), multipartEtag: `${'e'.repeat(32)}-5` };
   const cache = HashCache.open('/site', { file });
-  cache.remember(odd, stamp, true, hash);
-  cache.remember('big.bin', stamp, false, large);
+  cache.rememberEntry(odd, cacheEntry(stamp, true, hash));
+  cache.rememberEntry('big.bin', cacheEntry(stamp, false, large));
   cache.save('/site');
   const next = HashCache.open('/site', { file });
   expect(lookup(next, odd, stamp, true)).toEqual(hash);
@@ -138,7 +143,7 @@ test('paths with tabs, newlines and accents survive the text format; multipart E
 
 test('a disabled cache neither finds nor writes anything', () => {
   const cache = HashCache.disabled();
-  cache.remember('a.html', stamp, false, hash);
+  cache.rememberEntry('a.html', cacheEntry(stamp, false, hash));
   expect(lookup(cache, 'a.html', stamp, false)).toBeUndefined();
   expect(() => cache.save('/site')).not.toThrow();
 });
@@ -154,7 +159,7 @@ test('saving a cache removes the caches of folders not published for 30 days, an
   const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
   for (const old of [stale, staleTemporary, notOurs]) await utimes(old, longAgo, longAgo);
   const cache = HashCache.open('/site', { file });
-  cache.remember('a.html', stamp, false, hash);
+  cache.rememberEntry('a.html', cacheEntry(stamp, false, hash));
   cache.save('/site');
   expect((await readdir(dir)).sort()).toEqual(['hashes-current', 'hashes-of-another-site', 'something-else']);
 });

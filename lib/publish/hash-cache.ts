@@ -63,7 +63,7 @@ export class HashCache {
     return [...this.#previous.keys()];
   }
 
-  /** What the last scan recorded for a file, as opaque text for matchCacheEntry (which may run in a worker). */
+  /** What the last scan recorded for a file, as opaque text for entryMatches (which a hashing thread runs). */
   entry(relative: string): string | undefined {
     return this.#previous.get(relative);
   }
@@ -77,18 +77,13 @@ export class HashCache {
     this.#previous = new Map();
   }
 
-  /** Keeps a file's hash for the next scan: `fromCache` when it came from this cache's entry. */
-  remember(relative: string, stamp: FileStamp, gzip: boolean, hash: BodyHash, fromCache = false): void {
-    if (fromCache) return this.reuse(relative);
-    if (this.#file === undefined) return;
-    // A file changed just before the scan may change again within the same timestamp tick: its hash is not kept.
-    if (changedJustBefore(stamp, this.#startedAt)) return;
-    this.#next.push(relative, cacheEntry(stamp, gzip, hash));
-  }
-
-  /** remember(), for a file hashed into a whole entry (cacheEntry's text, as a hashing thread sends it). */
+  /**
+   * Keeps the hash of a file read now for the next scan, as a whole entry (cacheEntry's text, as a hashing thread
+   * sends it); a hash from this cache's own entry is `reuse`d instead.
+   */
   rememberEntry(relative: string, entry: string): void {
     if (this.#file === undefined) return;
+    // A file changed just before the scan may change again within the same timestamp tick: its hash is not kept.
     if (changedJustBefore(stampTimes(entry), this.#startedAt)) return;
     this.#next.push(relative, entry);
   }
@@ -164,11 +159,6 @@ export function removeUnusedCaches(dir: string, before: number): void {
       // Removed meanwhile by another publish, or not ours to remove: left alone.
     }
   }
-}
-
-/** The hash in a cache entry, if the entry was recorded for exactly this stamp and gzip setting. */
-export function matchCacheEntry(entry: string | undefined, stamp: FileStamp, gzip: boolean): BodyHash | undefined {
-  return entry !== undefined && isWholeEntry(entry) && entryMatches(entry, stamp, gzip) ? cachedHash(entry) : undefined;
 }
 
 /** Whether an entry was recorded for this stamp and gzip setting (a hashing thread asks, with the file's stamp). */
