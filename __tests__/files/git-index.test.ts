@@ -116,6 +116,32 @@ describe('git index', () => {
     expect(readIndex(Buffer.from('not an index at all, not at all'), '', Date.now())).toBeUndefined();
   });
 
+  test('an included config file is read as git reads it: a checkout\'s credentials (actions/checkout 6) keep the index trusted, an include that sets autocrlf does not', async () => {
+    const root = await repository();
+    const gitDir = path.join(root, '.git');
+    // As actions/checkout writes it since version 6: the token in a file of the runner's, included for this repository.
+    const credentials = path.join(root, '..', `${path.basename(root)}-credentials.config`);
+    await writeFile(credentials, '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n');
+    git(root, 'config', '--local', `includeIf.gitdir:${gitDir}.path`, credentials);
+    expect([...trackedFiles(root).paths()].sort()).toEqual(['site/a/b.css', 'site/index.html', 'site/é.txt', 'top.txt']);
+
+    // The same include, now setting autocrlf (git itself reads it through the include): nothing is trusted.
+    await writeFile(credentials, '[core]\n\tautocrlf = true\n');
+    expect(git(root, 'config', 'core.autocrlf').trim()).toBe('true');
+    expect(trackedFiles(root).size).toBe(0);
+
+    // A relative path, from the including file's folder, one include deeper: still found.
+    await writeFile(credentials, '[include]\n\tpath = "nested dir/more.config"\n');
+    await mkdir(path.join(path.dirname(credentials), 'nested dir'), { recursive: true });
+    await writeFile(path.join(path.dirname(credentials), 'nested dir/more.config'), '[core] autocrlf = input\n');
+    expect(git(root, 'config', 'core.autocrlf').trim()).toBe('input');
+    expect(trackedFiles(root).size).toBe(0);
+
+    // A missing included file is ignored, as git ignores it.
+    await writeFile(credentials, '[include]\n\tpath = missing.config\n');
+    expect(trackedFiles(root).size).toBe(4);
+  });
+
   test('config lines that change checked-out bytes or where the index is: includes, autocrlf unless false, attributes file, object format, work tree', () => {
     expect(configChangesBytes('[core]\n\tautocrlf = true\n')).toBe(true);
     expect(configChangesBytes('[core]\n\tautocrlf = input ; comment\n')).toBe(true);
@@ -127,5 +153,17 @@ describe('git index', () => {
     expect(configChangesBytes('[extensions]\n\tobjectFormat = sha256\n')).toBe(true);
     expect(configChangesBytes('[core]\n\tworktree = /elsewhere\n')).toBe(true);
     expect(configChangesBytes('[extensions]\n\tworktreeConfig = true\n[user]\n\tname = A\n# autocrlf = true\n')).toBe(false);
+    // A key on the section's own line, as git reads it.
+    expect(configChangesBytes('[core] autocrlf = true\n')).toBe(true);
+    expect(configChangesBytes('[core]\n\tautocrlf ; a comment\n')).toBe(true);
+    expect(configChangesBytes('[includeIf "gitdir:/a]b/"] path = x\n', [])).toBe(false);
+    expect(configChangesBytes('[include]\n\tpath = a.config ; a comment\n', [])).toBe(true);
+    // Given a list, includes are not refused but listed, their paths as written (unquoted), for the caller to read.
+    const included: string[] = [];
+    expect(configChangesBytes('[includeIf "gitdir:/w/"]\n\tpath = /t/Creds.config\n[include]\n\tPath = "a b.config"\n[http]\n\tpath = x\n', included)).toBe(false);
+    expect(included).toEqual(['/t/Creds.config', 'a b.config']);
+    // A path git would expand or unescape in ways this reader does not follow: refused.
+    expect(configChangesBytes('[include]\n\tpath = %(prefix)/etc/x\n', [])).toBe(true);
+    expect(configChangesBytes('[include]\n\tpath = "a\\\\b"\n', [])).toBe(true);
   });
 });

@@ -8,8 +8,8 @@
  * Only the plain case is trusted; anything that could make a file's bytes differ from its blob's, or the index not
  * be the whole truth, gives no entries (the files are then read, as without git):
  * attributes (`.gitattributes` anywhere, info/attributes, global or system attributes: eol conversion, LFS and other
- * filters), `core.autocrlf`, config includes, a SHA-256 repository, a split or sparse index, git's environment
- * variables, Windows. Per entry: a regular file (not a symlink or submodule), stage 0, neither skip-worktree nor
+ * filters), `core.autocrlf` (in the config files or any file they include, read whatever the include's condition), a
+ * SHA-256 repository, a split or sparse index, git's environment variables, Windows. Per entry: a regular file (not a symlink or submodule), stage 0, neither skip-worktree nor
  * intent-to-add, and not "racily clean" (changed in the same instant the index was written, git's own rule).
  */
 import { createHash } from 'node:crypto';
@@ -112,25 +112,84 @@ function filtersPossible({ gitDir, commonDir }: Repository): boolean {
   const attributes = [path.join(commonDir, 'info', 'attributes'), path.join(xdg, 'git', 'attributes'), '/etc/gitattributes', '/usr/local/etc/gitattributes'];
   if (attributes.some((file) => existsSync(file))) return true;
   const configs = [path.join(commonDir, 'config'), path.join(gitDir, 'config.worktree'), path.join(homedir(), '.gitconfig'), path.join(xdg, 'git', 'config'), '/etc/gitconfig', '/usr/local/etc/gitconfig'];
-  return configs.some((file) => existsSync(file) && configChangesBytes(readFileSync(file, 'utf8')));
+  return configs.some((file) => configFileChangesBytes(file, 0));
+}
+
+/** git's own limit on nested includes. */
+const MAX_INCLUDE_DEPTH = 10;
+
+/**
+ * Whether a config file, or a file it includes, sets what configChangesBytes looks for. Every include is read,
+ * whatever its condition (`includeIf`): conservative, and a CI checkout's include is its credentials (actions/checkout
+ * writes its token into a file included for the repository since version 6; refusing every include turned git's
+ * index off in the most common CI). A missing file changes nothing, as git ignores it.
+ */
+function configFileChangesBytes(file: string, depth: number): boolean {
+  if (!existsSync(file)) return false;
+  if (depth > MAX_INCLUDE_DEPTH) return true;
+  const includes: string[] = [];
+  if (configChangesBytes(readFileSync(file, 'utf8'), includes)) return true;
+  return includes.some((included) => configFileChangesBytes(includedFile(included, file), depth + 1));
+}
+
+/** Where an include's path (includePath) points, as git resolves it: `~/`, else relative to the including file. */
+function includedFile(value: string, from: string): string {
+  return value.startsWith('~/') ? path.join(homedir(), value.slice(2)) : path.resolve(path.dirname(from), value);
 }
 
 /**
  * Whether a config file's text sets something that can make checked-out bytes differ from blobs, or points elsewhere:
- * `core.autocrlf` (unless false), an attributes file, includes, another object format or work tree. Read line by line,
- * conservatively: a key of that name in any section counts.
+ * `core.autocrlf` (unless false), an attributes file, another object format or work tree; includes too, unless
+ * `includes` is given, which gets their paths (as written, unquoted) for the caller to read. Read line by line,
+ * conservatively: a key of that name in any section counts; an include's path with escapes or comments is refused.
  */
-export function configChangesBytes(text: string): boolean {
+export function configChangesBytes(text: string, includes?: string[]): boolean {
+  let inInclude = false;
   for (const raw of text.split('\n')) {
-    const line = raw.trim().toLowerCase();
-    if (/^\[\s*include/.test(line)) return true;
-    const setting = /^([a-z0-9-]+)\s*(?:=\s*(.*))?$/.exec(line.replace(/\s[;#].*$/, ''));
+    let rest = raw.trim();
+    if (rest.startsWith('[')) {
+      const end = headerEnd(rest);
+      if (end < 0) return true;
+      inInclude = /^\[\s*include(if)?\b/i.test(rest);
+      if (inInclude && includes === undefined) return true;
+      rest = rest.slice(end + 1).trim(); // a key may follow on the header's line
+    }
+    // Comments (`;`, `#`) cut wherever they are, quoted or not: conservative for the values looked at here.
+    const setting = /^([a-z0-9-]+)\s*(?:=\s*(.*))?$/i.exec(rest.replace(/[;#].*$/, '').trim());
     if (!setting) continue;
-    const [, name, value = 'true'] = setting;
-    if (name === 'autocrlf' && !/^(false|no|off|0)$/.test(value.replace(/"/g, ''))) return true;
+    const name = setting[1]!.toLowerCase();
+    if (inInclude && name === 'path') {
+      // From the line as written: a path with a comment or an escape in it is refused, not cut.
+      const included = includePath(rest.slice(rest.indexOf('=') + 1));
+      if (included === undefined) return true;
+      includes!.push(included);
+      continue;
+    }
+    const value = (setting[2] ?? 'true').toLowerCase().replace(/"/g, '').trim();
+    if (name === 'autocrlf' && !/^(false|no|off|0)$/.test(value)) return true;
     if (name === 'attributesfile' || name === 'objectformat' || name === 'worktree') return true;
   }
   return false;
+}
+
+/** Where a section header (`[core]`, `[includeIf "gitdir:…"]`) ends: its `]`, not one inside the quotes; -1 if none. */
+function headerEnd(line: string): number {
+  const quote = line.indexOf('"');
+  const bracket = line.indexOf(']');
+  if (quote < 0 || bracket < quote) return bracket;
+  const closing = line.indexOf('"', quote + 1);
+  return closing < 0 ? -1 : line.indexOf(']', closing + 1);
+}
+
+/**
+ * An include's path as written, or undefined when it holds what git would unescape, cut or expand otherwise than
+ * includedFile does: quotes inside, `\\`, `;`, `#`, `~user/`, `%(prefix)/`.
+ */
+function includePath(value: string): string | undefined {
+  const quoted = /^"([^"]*)"$/.exec(value.trim());
+  const unquoted = quoted ? quoted[1]! : value.trim();
+  if (unquoted === '' || /["\\;#]/.test(unquoted) || unquoted.startsWith('%(') || (unquoted.startsWith('~') && !unquoted.startsWith('~/'))) return undefined;
+  return unquoted;
 }
 
 /**
