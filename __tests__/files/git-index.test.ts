@@ -116,6 +116,40 @@ describe('git index', () => {
     expect(readIndex(Buffer.from('not an index at all, not at all'), '', Date.now())).toBeUndefined();
   });
 
+  test('attributes that leave a Linux checkout\'s bytes as the blob\'s (text=auto, binary, linguist-…) keep the index trusted; filters, eol=crlf, an edited attributes file do not', async () => {
+    const commit = async (root: string, attributes: string) => {
+      await writeFile(path.join(root, '.gitattributes'), attributes);
+      git(root, 'add', '.gitattributes');
+      git(root, 'commit', '--quiet', '-m', 'attributes');
+      await settle(root);
+    };
+    const plain = await repository();
+    await commit(plain, '# as many repositories have it\n* text=auto\n*.png binary\n"*.jpg" -text -diff\ndocs/** linguist-documentation export-ignore\n*.svg -crlf\n*.css text eol=lf\n');
+    expect([...trackedFiles(path.join(plain, 'site')).paths()].sort()).toEqual(['a/b.css', 'index.html', 'é.txt']);
+    // text with core.eol=crlf converts line endings on checkout.
+    git(plain, 'config', 'core.eol', 'crlf');
+    expect(trackedFiles(plain).size).toBe(0);
+    git(plain, 'config', 'core.eol', 'lf');
+    expect(trackedFiles(plain).size).toBe(5);
+
+    for (const changing of ['*.css filter=lfs diff=lfs merge=lfs -text\n', '*.html eol=crlf\n', '*.txt ident\n', '*.txt working-tree-encoding=UTF-16\n', '[attr]mine filter=x\n*.txt mine\n', '*.txt unknown-attribute\n', '*.txt eol\n']) {
+      const root = await repository();
+      await commit(root, changing);
+      expect([changing, trackedFiles(root).size]).toEqual([changing, 0]);
+    }
+
+    // Edited after the checkout: not what the checkout used, whatever it now says.
+    const edited = await repository();
+    await commit(edited, '* text=auto\n');
+    await writeFile(path.join(edited, '.gitattributes'), '* text=auto \n');
+    expect(trackedFiles(edited).size).toBe(0);
+
+    // The repository's own attributes file (info/attributes) is read by the same rules.
+    const info = await repository();
+    await writeFile(path.join(info, '.git/info/attributes'), '* -text\n');
+    expect(trackedFiles(info).size).toBe(4);
+  });
+
   test('an included config file is read as git reads it: a checkout\'s credentials (actions/checkout 6) keep the index trusted, an include that sets autocrlf does not', async () => {
     const root = await repository();
     const gitDir = path.join(root, '.git');

@@ -7,16 +7,17 @@
  *
  * Only the plain case is trusted; anything that could make a file's bytes differ from its blob's, or the index not
  * be the whole truth, gives no entries (the files are then read, as without git):
- * attributes (`.gitattributes` anywhere, info/attributes, global or system attributes: eol conversion, LFS and other
- * filters), `core.autocrlf` (in the config files or any file they include, read whatever the include's condition), a
- * SHA-256 repository, a split or sparse index, git's environment variables, Windows. Per entry: a regular file (not a symlink or submodule), stage 0, neither skip-worktree nor
+ * attributes that can (in `.gitattributes` anywhere, info/attributes, global or system attributes: LFS and other
+ * filters, `eol=crlf`, `ident`, encodings, macros; `text=auto`, `binary` and the like are read and pass), `core.autocrlf`
+ * or `core.eol=crlf` (in the config files or any file they include, read whatever the include's condition), a SHA-256
+ * repository, a split or sparse index, git's environment variables, Windows. Per entry: a regular file (not a symlink or submodule), stage 0, neither skip-worktree nor
  * intent-to-add, and not "racily clean" (changed in the same instant the index was written, git's own rule).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { FileStamp } from './file-stamp.js';
+import { stampOf, type FileStamp } from './file-stamp.js';
 
 /** A tracked file of the folder, as the index recorded it. */
 export interface TrackedFile {
@@ -80,7 +81,8 @@ export function trackedFiles(realRoot: string): GitIndex {
     if (!indexStats || indexStats.size > MAX_INDEX_BYTES) return GitIndex.EMPTY;
     const under = path.relative(repository.workTree, realRoot).split(path.sep).join('/');
     if (under.startsWith('..')) return GitIndex.EMPTY;
-    return readIndex(readFileSync(indexFile), under === '' ? '' : `${under}/`, indexStats.mtimeMs) ?? GitIndex.EMPTY;
+    const checkedOut = (name: string, stamp: FileStamp) => checkedOutAttributesKeepBytes(path.join(repository.workTree, name), stamp);
+    return readIndex(readFileSync(indexFile), under === '' ? '' : `${under}/`, indexStats.mtimeMs, checkedOut) ?? GitIndex.EMPTY;
   } catch {
     return GitIndex.EMPTY;
   }
@@ -110,7 +112,7 @@ function findRepository(dir: string): Repository | undefined {
 function filtersPossible({ gitDir, commonDir }: Repository): boolean {
   const xdg = process.env.XDG_CONFIG_HOME || path.join(homedir(), '.config');
   const attributes = [path.join(commonDir, 'info', 'attributes'), path.join(xdg, 'git', 'attributes'), '/etc/gitattributes', '/usr/local/etc/gitattributes'];
-  if (attributes.some((file) => existsSync(file))) return true;
+  if (attributes.some((file) => existsSync(file) && attributesChangeBytes(readFileSync(file, 'utf8')))) return true;
   const configs = [path.join(commonDir, 'config'), path.join(gitDir, 'config.worktree'), path.join(homedir(), '.gitconfig'), path.join(xdg, 'git', 'config'), '/etc/gitconfig', '/usr/local/etc/gitconfig'];
   return configs.some((file) => configFileChangesBytes(file, 0));
 }
@@ -167,6 +169,8 @@ export function configChangesBytes(text: string, includes?: string[]): boolean {
     }
     const value = (setting[2] ?? 'true').toLowerCase().replace(/"/g, '').trim();
     if (name === 'autocrlf' && !/^(false|no|off|0)$/.test(value)) return true;
+    // What `text` files get on checkout (attributes below): LF, as in the blob, unless crlf.
+    if (name === 'eol' && value !== 'lf' && value !== 'native') return true;
     if (name === 'attributesfile' || name === 'objectformat' || name === 'worktree') return true;
   }
   return false;
@@ -193,11 +197,46 @@ function includePath(value: string): string | undefined {
 }
 
 /**
+ * Whether a checked-out `.gitattributes` (its path in the work tree, the stamp the index recorded) is the one committed,
+ * still as git checked it out, and says nothing that changes a checkout's bytes: read only when its stamp is git's.
+ */
+function checkedOutAttributesKeepBytes(file: string, stamp: FileStamp): boolean {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats !== undefined && stats.isFile() && stampOf(stats) === stampOf(stamp) && !attributesChangeBytes(readFileSync(file, 'utf8'));
+}
+
+/**
+ * Attributes that leave a checkout's bytes as the blob's on Linux, with autocrlf false and core.eol lf or native (the
+ * config checks): `text` in any form (line endings converted only on commit, or to LF), `eol=lf`, `binary`, and
+ * those that only concern diffs, merges, archives, locks and forges. `crlf` is `text`'s old name.
+ */
+const HARMLESS_ATTRIBUTE = /^(?:[-!]?(?:text|crlf|binary|diff|merge|delta|export-ignore|export-subst|whitespace|lockable)|[-!]eol|(?:text|crlf)=(?:auto|input)|eol=lf|(?:diff|merge|whitespace|conflict-marker-size)=\S+|[-!]?(?:linguist|gitlab)-[a-z-]+(?:=\S*)?)$/i;
+
+/**
+ * Whether a gitattributes file's text gives any path an attribute not known to leave a checkout's bytes as the blob's
+ * (HARMLESS_ATTRIBUTE): a filter (LFS), `eol=crlf`, `ident`, `working-tree-encoding`, macros (`[attr]`), anything else.
+ */
+export function attributesChangeBytes(text: string): boolean {
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('[attr]')) return true;
+    // The pattern, quoted (C-style, with escapes) or up to the first blank; the attributes after it.
+    const quoted = /^"(?:[^"\\]|\\.)*"/.exec(line);
+    const afterPattern = quoted ? quoted[0].length : line.search(/\s|$/);
+    const attributes = line.slice(afterPattern).trim().split(/\s+/).filter((token) => token !== '');
+    if (attributes.some((token) => !HARMLESS_ATTRIBUTE.test(token))) return true;
+  }
+  return false;
+}
+
+/**
  * The entries of an index file under `prefix` (`''` or `a/b/`), keyed by their path relative to it; undefined when
  * the index is not one this reader trusts (see the module's comment). `indexMtimeMs`: when the index was written, for
- * the racy rule.
+ * the racy rule. `attributesTrusted` is asked about each `.gitattributes` the index tracks, anywhere (without it, any
+ * makes the index untrusted).
  */
-export function readIndex(bytes: Buffer, prefix: string, indexMtimeMs: number): GitIndex | undefined {
+export function readIndex(bytes: Buffer, prefix: string, indexMtimeMs: number, attributesTrusted: (name: string, stamp: FileStamp) => boolean = () => false): GitIndex | undefined {
   if (bytes.length < 12 + 20 || bytes.toString('latin1', 0, 4) !== 'DIRC') return undefined;
   const version = bytes.readUInt32BE(4);
   if (version < 2 || version > 4) return undefined;
@@ -222,14 +261,15 @@ export function readIndex(bytes: Buffer, prefix: string, indexMtimeMs: number): 
     if (at > body.length) return undefined;
     previousPath = parsed.name;
     const name = NOT_ASCII.test(parsed.name) ? Buffer.from(parsed.name, 'latin1').toString('utf8') : parsed.name;
-    if (name === '.gitattributes' || name.endsWith('/.gitattributes')) return undefined;
+    const racy = timeAt(bytes, start + 8) >= indexMtimeMs || timeAt(bytes, start) >= indexMtimeMs;
+    if ((name === '.gitattributes' || name.endsWith('/.gitattributes')) && (racy || !attributesTrusted(name, stampAt(bytes, start)))) return undefined;
     const mode = bytes.readUInt32BE(start + 24);
     const stage = (flags >> 12) & 3;
     const skipWorktree = (extended & 0x4000) !== 0;
     const intentToAdd = (extended & 0x2000) !== 0;
     if (!name.startsWith(prefix) || stage !== 0 || skipWorktree || intentToAdd || (mode & 0o170000) !== 0o100000) continue;
     // Racily clean (git's rule): changed no earlier than the index was written, a second change could keep the stamp.
-    if (timeAt(bytes, start + 8) >= indexMtimeMs || timeAt(bytes, start) >= indexMtimeMs) continue;
+    if (racy) continue;
     offsets.set(name.slice(prefix.length), start);
   }
   return hidesEntries(body, at) ? undefined : new GitIndex(bytes, offsets);
