@@ -133,7 +133,7 @@ describe('publish: a fresh git clone', () => {
     await bucketMatches(bucket, path.join(back, 'public'), copies);
   }, 120_000);
 
-  test('--no-hash-cache reads every file of a clone; a .gitattributes (line endings, LFS) turns git off', async () => {
+  test('--no-hash-cache reads every file of a clone; a .gitattributes that changes line endings turns git off, one with text=auto does not', async () => {
     const bucket = await createTestBucket('fresh-clone-off');
     const origin = await makeFolder({ ...SITE, 'site/big.bin': 'small now' });
     git(origin, 'init', '--quiet');
@@ -153,5 +153,15 @@ describe('publish: a fresh git clone', () => {
     // The checkout wrote the style sheet with CRLF line endings: read, found different, uploaded.
     expect(result.summary).toMatchObject({ hashesFromGit: 0 });
     await bucketMatches(bucket, path.join(clone, 'site'), ['index.html', 'style.css']);
+
+    // `* text=auto`, as many repositories have it: a Linux checkout keeps each blob's bytes, so git is trusted again.
+    await writeFile(path.join(origin, '.gitattributes'), '* text=auto\n*.svg binary\n');
+    await writeFile(path.join(origin, 'site/notes.txt'), 'une ligne\r\nune autre\r\n');
+    git(origin, 'add', '.');
+    git(origin, 'commit', '--quiet', '-m', 'text=auto');
+    expect((await publish(path.join(await cloneOf(origin), 'site'), bucket)).code).toBe(0);
+    const again = await cloneOf(origin);
+    expect((await publish(path.join(again, 'site'), bucket)).summary).toMatchObject({ uploaded: 0, hashesFromGit: SITE_FILES + 1 });
+    await bucketMatches(bucket, path.join(again, 'site'), ['index.html', 'style.css', 'notes.txt']);
   }, 120_000);
 });
