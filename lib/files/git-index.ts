@@ -8,10 +8,11 @@
  * Only the plain case is trusted; anything that could make a file's bytes differ from its blob's, or the index not
  * be the whole truth, gives no entries (the files are then read, as without git):
  * attributes that can (in `.gitattributes` anywhere, info/attributes, global or system attributes: LFS and other
- * filters, `eol=crlf`, `ident`, encodings, macros; `text=auto`, `binary` and the like are read and pass), `core.autocrlf`
- * or `core.eol=crlf` (in the config files or any file they include, read whatever the include's condition), a SHA-256
- * repository, a split or sparse index, git's environment variables, Windows. Per entry: a regular file (not a symlink or submodule), stage 0, neither skip-worktree nor
- * intent-to-add, and not "racily clean" (changed in the same instant the index was written, git's own rule).
+ * filters, `eol=crlf`, `ident`, encodings, macros; `text=auto`, `binary` and the like are read and pass),
+ * `core.autocrlf` or `core.eol=crlf` (in the config files or any file they include, read whatever the include's
+ * condition), a SHA-256 repository, a split or sparse index, git's environment variables, Windows. Per entry: a
+ * regular file (not a symlink or submodule), stage 0, neither skip-worktree nor intent-to-add, and not "racily clean"
+ * (changed in the same instant the index was written, git's own rule).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
