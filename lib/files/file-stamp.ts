@@ -30,6 +30,17 @@ export function stampTimes(key: string): Pick<FileStamp, 'mtimeMs' | 'ctimeMs'> 
   return { mtimeMs: Number(key.slice(afterSize, afterMtime - 1)), ctimeMs: Number(key.slice(afterMtime, key.indexOf(':', afterMtime))) };
 }
 
+/** A stamp's four numbers alone, from a `Stats` (a record kept per file, not the whole Stats). */
+export function stampFrom(stats: FileStamp): FileStamp {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
+}
+
+/** Whether `file` is a regular file that still has this stamp (false when it is missing or cannot be stat'ed). */
+export function hasStamp(file: string, stamp: FileStamp): boolean {
+  const stats = fileStats(file);
+  return stats !== undefined && stampOf(stats) === stampOf(stamp);
+}
+
 /** The stats of a regular file, or undefined when it is missing or something else. */
 export function fileStats(file: string): Stats | undefined {
   try {

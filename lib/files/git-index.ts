@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { stampOf, type FileStamp } from './file-stamp.js';
+import { hasStamp, type FileStamp } from './file-stamp.js';
 
 /** A tracked file of the folder, as the index recorded it. */
 export interface TrackedFile {
@@ -202,8 +202,7 @@ function includePath(value: string): string | undefined {
  * still as git checked it out, and says nothing that changes a checkout's bytes: read only when its stamp is git's.
  */
 function checkedOutAttributesKeepBytes(file: string, stamp: FileStamp): boolean {
-  const stats = statSync(file, { throwIfNoEntry: false });
-  return stats !== undefined && stats.isFile() && stampOf(stats) === stampOf(stamp) && !attributesChangeBytes(readFileSync(file, 'utf8'));
+  return hasStamp(file, stamp) && !attributesChangeBytes(readFileSync(file, 'utf8'));
 }
 
 /**

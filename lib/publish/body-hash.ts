@@ -3,7 +3,7 @@ import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import type { FileStamp } from '../files/file-stamp.js';
+import { stampFrom, type FileStamp } from '../files/file-stamp.js';
 
 /** Bodies above this size are uploaded in parts (and never gzipped). */
 export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
@@ -77,7 +77,7 @@ export function hashFile(path: string, gzip: boolean): HashedFile {
   const fd = openSync(path, 'r');
   try {
     const info = fstatSync(fd);
-    const stamp = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
+    const stamp = stampFrom(info);
     const hash = stamp.size > MULTIPART_THRESHOLD ? hashLargeFile(fd) : hashSmallBody(readWhole(fd, stamp.size), gzip);
     return { stamp, hash };
   } finally {

@@ -13,7 +13,7 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { fileStats, stampOf, type FileStamp } from '../../files/file-stamp.js';
+import { fileStats, hasStamp, stampFrom } from '../../files/file-stamp.js';
 import { GitIndex, trackedFiles, type TrackedFile } from '../../files/git-index.js';
 
 export class TrackedCopies {
@@ -54,11 +54,6 @@ export class TrackedCopies {
   after(outputPath: string, source: string, target: string, entry: TrackedFile | undefined): void {
     if (!entry || !hasStamp(source, entry.stamp)) return;
     const copy = fileStats(target);
-    if (copy && copy.size === entry.stamp.size) this.#copies.set(outputPath, { blob: entry.blob, stamp: { size: copy.size, mtimeMs: copy.mtimeMs, ctimeMs: copy.ctimeMs, ino: copy.ino } });
+    if (copy && copy.size === entry.stamp.size) this.#copies.set(outputPath, { blob: entry.blob, stamp: stampFrom(copy) });
   }
-}
-
-function hasStamp(file: string, stamp: FileStamp): boolean {
-  const stats = fileStats(file);
-  return stats !== undefined && stampOf(stats) === stampOf(stamp);
 }
