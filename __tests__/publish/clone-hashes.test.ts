@@ -1,5 +1,5 @@
 /** Which tracked files a fresh clone's scan takes the manifest's hashes for, and in what form. */
-import { CloneHashes } from '../../lib/publish/clone-hashes.js';
+import { CloneHashes, OTHER_BLOB } from '../../lib/publish/clone-hashes.js';
 import { cachedHash, cacheEntry } from '../../lib/publish/hash-cache.js';
 import { manifestKey } from '../../lib/publish/manifest.js';
 import type { Manifest } from '../../lib/publish/types.js';
@@ -31,8 +31,12 @@ test('a tracked file whose blob the manifest records gets a hash cache entry for
     [manifestKey('site/small-with-md5.txt')]: { etag: `${md5('2')}-1`, md5: md5('2'), headers: 'h', git: blob('2') },
   };
   const hashes = new CloneHashes({ version: 2, objects }, (relative) => `site/${relative}`, (relative) => relative.endsWith('.css'));
-  const entries = new Map([...tracked].flatMap(([relative, file]) => (hashes.entry(relative, file) === undefined ? [] : [[relative, hashes.entry(relative, file)!]])));
+  const answers = new Map([...tracked].map(([relative, file]) => [relative, hashes.entry(relative, file)]));
+  const entries = new Map([...answers].flatMap(([relative, answer]) => (typeof answer === 'string' ? [[relative, answer]] : [])));
   expect([...entries.keys()].sort()).toEqual(['a.html', 'big.bin']);
+  // Another blob than the one recorded: a change known before reading (for the early lock); a compressed body never.
+  expect([...answers].filter(([, answer]) => answer === OTHER_BLOB).map(([relative]) => relative)).toEqual(['other-blob.html']);
+  expect(hashes.entry('packed.css', { blob: blob('7'), stamp: stamp(10) })).toBeUndefined();
   expect(entries.get('a.html')).toBe(cacheEntry(stamp(10), false, { size: 10, md5: md5('a') }));
   expect(cachedHash(entries.get('big.bin')!)).toEqual({ size: 20 * MiB, md5: md5('4'), multipartEtag: `${md5('e')}-3` });
 });

@@ -1,5 +1,6 @@
 /** When a publish takes its lock before the scan ends (early-lock.ts): only once sure, never when refused. */
-import { EarlyLock, judgeKeys } from '../../lib/publish/early-lock.js';
+import { EarlyLock, judgeKeys, otherBlobDiffers } from '../../lib/publish/early-lock.js';
+import { manifestKey } from '../../lib/publish/manifest.js';
 import { FileFeed } from '../../lib/publish/file-feed.js';
 import type { PublishLock } from '../../lib/publish/publish-lock.js';
 import type { RemoteScan } from '../../lib/publish/scan-remote.js';
@@ -128,6 +129,92 @@ test('once the publish ended (given back unclaimed) no lock is taken any more, e
   });
   await early.releaseUnclaimed();
   answer({ listing: listingOf(object('a')), manifest });
+  await settle();
+  expect(taken).toEqual([]);
+});
+
+test('otherBlobDiffers: sure only when the manifest\'s record is the listed object\'s (same ETag), or nothing is listed', () => {
+  const recorded: Manifest = { version: 2, objects: { [manifestKey('a')]: { etag: 'e'.repeat(32), headers: 'h', git: '1'.repeat(40) } } };
+  expect(otherBlobDiffers('a', listingOf(object('a')).objects, recorded)).toBe(true);
+  // The object was written since by other means: the record says nothing of its bytes.
+  expect(otherBlobDiffers('a', listingOf(object('a', 'f'.repeat(32))).objects, recorded)).toBe(false);
+  expect(otherBlobDiffers('a', listingOf(object('a')).objects, manifest)).toBe(false);
+  expect(otherBlobDiffers('new', listingOf(object('a')).objects, recorded)).toBe(true);
+});
+
+test('a fresh clone\'s file of another blob takes the lock before the walk ends; uploads may start only once the walk passes the safety rules', async () => {
+  const recorded: Manifest = { version: 2, objects: { [manifestKey('a')]: { etag: 'e'.repeat(32), headers: 'h', git: '1'.repeat(40) } } };
+  const run = (walkedKeys: readonly string[] | undefined, maxDeletes: number) => {
+    const reads = new FileFeed();
+    let walk: (keys: readonly string[] | undefined) => void = () => {};
+    const taken: string[] = [];
+    const judged: string[] = [];
+    new EarlyLock({
+      walked: new Promise((resolve) => (walk = resolve)),
+      files: reads,
+      remote: Promise.resolve({ listing: listingOf(object('a'), object('b')), manifest: recorded }),
+      lockKey: '.fleuron/lock.json',
+      isOurs: ours,
+      maxDeletes,
+      take: async () => {
+        taken.push('taken');
+        return {} as PublishLock;
+      },
+      onTake: (_lock, mayUpload) => void mayUpload.then(() => judged.push('may upload'), () => judged.push('no upload')),
+    });
+    return { reads, taken, judged, walk: () => walk(walkedKeys) };
+  };
+  const passing = run(['a', 'b'], 0);
+  passing.reads.pushOtherBlob('a'); // held until the listing is in
+  await settle();
+  expect([passing.taken, passing.judged]).toEqual([['taken'], []]);
+  passing.walk();
+  await settle();
+  expect([passing.taken, passing.judged]).toEqual([['taken'], ['may upload']]);
+
+  const refused = run(['a'], 0); // b would be deleted: over the cap
+  await settle();
+  refused.reads.pushOtherBlob('a');
+  await settle();
+  refused.walk();
+  await settle();
+  expect([refused.taken, refused.judged]).toEqual([['taken'], ['no upload']]);
+
+  const failed = run(undefined, -1); // the scan failed before the walk ended
+  failed.reads.pushOtherBlob('a');
+  failed.walk();
+  await settle();
+  expect([failed.taken, failed.judged]).toEqual([['taken'], ['no upload']]);
+
+  // A record of an object written since by other means: not sure, so not taken until the walk or a file says so.
+  const unsure = run(['a', 'b'], 0);
+  unsure.reads.pushOtherBlob('b');
+  await settle();
+  unsure.walk();
+  await settle();
+  expect(unsure.taken).toEqual([]);
+});
+
+test('a file of another blob takes no lock while another publish\'s lock is listed', async () => {
+  const recorded: Manifest = { version: 2, objects: { [manifestKey('a')]: { etag: 'e'.repeat(32), headers: 'h', git: '1'.repeat(40) } } };
+  const locked = listingOf(object('a'));
+  locked.state.set('.fleuron/lock.json', object('.fleuron/lock.json'));
+  const reads = new FileFeed();
+  const taken: string[] = [];
+  new EarlyLock({
+    walked: new Promise(() => {}),
+    files: reads,
+    remote: Promise.resolve({ listing: locked, manifest: recorded }),
+    lockKey: '.fleuron/lock.json',
+    isOurs: ours,
+    maxDeletes: -1,
+    take: async () => {
+      taken.push('taken');
+      return {} as PublishLock;
+    },
+  });
+  await settle();
+  reads.pushOtherBlob('a');
   await settle();
   expect(taken).toEqual([]);
 });

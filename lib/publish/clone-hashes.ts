@@ -16,6 +16,9 @@ import { manifestKey } from './manifest.js';
 import type { TrackedFile } from '../files/git-index.js';
 import type { Manifest } from './types.js';
 
+/** CloneHashes.entry's answer for a file whose blob is not the one the manifest records for its key. */
+export const OTHER_BLOB = Symbol('other blob');
+
 /**
  * Hash cache entries (hash-cache.ts's format, uncompressed bodies) for the tracked files whose blob the manifest
  * records: the scan's hashing threads take them as they take the cache's, stat the file, and read it only if its
@@ -33,10 +36,14 @@ export class CloneHashes {
     private readonly gzipFor: (relative: string) => boolean,
   ) {}
 
-  /** The entry for a tracked file (what git's index says of it), when the manifest records its blob. */
-  entry(relative: string, file: TrackedFile): string | undefined {
+  /**
+   * The entry for a tracked file (what git's index says of it), when the manifest records its blob; OTHER_BLOB when it
+   * records another one (the file changed since that publish, unless edited back since the checkout); else undefined.
+   */
+  entry(relative: string, file: TrackedFile): string | typeof OTHER_BLOB | undefined {
     const recorded = this.manifest.objects[manifestKey(this.keyOf(relative))];
-    if (recorded?.git !== file.blob || this.gzipFor(relative)) return undefined;
+    if (recorded?.git === undefined || this.gzipFor(relative)) return undefined;
+    if (recorded.git !== file.blob) return OTHER_BLOB;
     const hash = bodyHashOf(recorded.etag, recorded.md5, file.stamp.size);
     return hash && cacheEntry(file.stamp, false, hash);
   }

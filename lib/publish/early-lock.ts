@@ -3,9 +3,11 @@
  * instead of after the plan: its two round trips (the PUT and the read-back GET) then overlap the scan's end and the
  * plan (measured on Ceph with 15-25 ms per request, 10,000 files, 6 runs each alternated with the build before: 1 %
  * deleted 1.37 -> 1.33 s median, 1 % changed with every mtime new 2.05 -> 2.01 s). Sure means: the listing is in and
- * shows no lock, the walked folder passes the safety rules (not empty, deletes within the cap), and either it differs
- * from the listing in a key (an upload or a delete) or a file read from disk differs from its listed object. When the
- * plan does not change the bucket after all, the lock is given back unused.
+ * shows no lock, and either the walked folder differs from the listing in a key (an upload or a delete) and passes the
+ * safety rules (not empty, deletes within the cap), or a file differs from its listed object: read from disk, or (in a
+ * fresh clone, before the walk ends) named by git's index as another blob than the one the manifest records for the
+ * listed object. When the plan does not change the bucket after all, the lock is given back unused; when the walk then
+ * turns out refused, no upload starts under it (mayUpload) and the publish gives it back as it fails.
  * Not for a dry run, an archive (its bucket is checked before the lock), or redirects (their objects are not in the
  * folder, so the listing's keys cannot be judged from the walk).
  */
@@ -45,6 +47,16 @@ export function fileDiffers(file: LocalFile, remote: RemoteScan['objects'], mani
   return !sameContent(file, listed, manifest.objects[manifestKey(file.key)]);
 }
 
+/**
+ * Pure: whether a file git says is another blob than the manifest records for its key (scan-local.ts) will be
+ * uploaded: when the record is the listed object's (same ETag), the listed bytes are the recorded blob's, not the
+ * file's; when nothing is listed, it is new. A record of an object written since by other means proves nothing.
+ */
+export function otherBlobDiffers(key: string, remote: RemoteScan['objects'], manifest: Manifest): boolean {
+  const listed = remote.get(key);
+  return listed === undefined || manifest.objects[manifestKey(key)]?.etag === listed.etag;
+}
+
 export interface EarlyLockInputs {
   walked: Promise<readonly string[] | undefined>;
   files: FileFeed;
@@ -54,8 +66,11 @@ export interface EarlyLockInputs {
   isOurs: (key: string) => boolean;
   maxDeletes: number;
   take: () => Promise<PublishLock>;
-  /** Told the lock as it is being taken (the early uploads start with it, from the files hashed so far). */
-  onTake?: (lock: Promise<PublishLock>) => void;
+  /**
+   * Told the lock as it is being taken (the early uploads start with it, from the files hashed so far), and when
+   * uploads may start: once the walked folder passed the safety rules (rejected when it does not).
+   */
+  onTake?: (lock: Promise<PublishLock>, mayUpload: Promise<void>) => void;
 }
 
 /** The lock, taken once sure (see above). */
@@ -65,30 +80,46 @@ export class EarlyLock {
 
   constructor(inputs: EarlyLockInputs) {
     let stopListening: (() => void) | undefined;
+    let stopListeningToBlobs: (() => void) | undefined;
     let listening = true;
+    let judgeWalk: (passed: boolean) => void = () => {};
+    const mayUpload = new Promise<void>((resolve, reject) => (judgeWalk = (passed) => (passed ? resolve() : reject(new Error('the walked folder is refused')))));
+    mayUpload.catch(() => {}); // the early uploads stop on it
     const takeOnce = () => {
       if (this.#taken || this.#claimed) return;
       this.#taken = inputs.take();
       this.#taken.catch(() => {}); // reported by the publish that uses it
-      inputs.onTake?.(this.#taken);
+      inputs.onTake?.(this.#taken, mayUpload);
       stop();
     };
     // Until judged, the feed holds the files hashed: listening then hands them over first.
     const stop = () => {
       listening = false; // taken while the feed hands over the files held: stopListening is not set yet
       stopListening?.();
+      stopListeningToBlobs?.();
       inputs.files.stopHolding();
     };
-    Promise.all([inputs.remote, inputs.walked]).then(([{ listing, manifest }, keys]) => {
-      if (keys === undefined || listing.state.has(inputs.lockKey)) return stop();
-      const judged = judgeKeys(keys, listing.objects, inputs.isOurs, inputs.maxDeletes);
+    const remote = inputs.remote.then(({ listing, manifest }) => {
+      if (listing.state.has(inputs.lockKey)) return undefined;
+      // A fresh clone's changed files are known from git before the walk ends (see otherBlobDiffers).
+      if (listening) stopListeningToBlobs = inputs.files.listenOtherBlobs((key) => otherBlobDiffers(key, listing.objects, manifest) && takeOnce());
+      if (!listening) stopListeningToBlobs?.();
+      return { listing, manifest };
+    });
+    Promise.all([remote, inputs.walked]).then(([read, keys]) => {
+      const judged = read === undefined || keys === undefined ? 'refused' : judgeKeys(keys, read.listing.objects, inputs.isOurs, inputs.maxDeletes);
+      judgeWalk(judged !== 'refused');
       if (judged === 'refused') return stop();
       if (judged === 'differ') return takeOnce();
-      stopListening = inputs.files.listen((file, read) => {
-        if (read && !this.#taken && fileDiffers(file, listing.objects, manifest)) takeOnce();
+      if (!listening) return;
+      stopListening = inputs.files.listen((file, isRead) => {
+        if (isRead && !this.#taken && fileDiffers(file, read!.listing.objects, read!.manifest)) takeOnce();
       });
       if (!listening) stopListening();
-    }, stop);
+    }, () => {
+      judgeWalk(false);
+      stop();
+    });
   }
 
   /** The lock, if the publish was sure early enough to take it (or is taking it): the caller now gives it back. */

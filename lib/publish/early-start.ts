@@ -83,6 +83,7 @@ export function startLocalScan(options: ScanOptions, manifest?: Promise<Manifest
     onKeys: (keys) => announceEnds(rangeBounds([...keys, stateKey(options.prefix, MANIFEST_NAME)])),
     onWalked: announceWalked,
     onFile: (file, read) => files.push(file, read),
+    onOtherBlob: (key) => files.pushOtherBlob(key),
     onAssetsHashed: () => files.markAssetsHashed(),
     manifest,
   }).finally(() => {

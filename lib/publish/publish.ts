@@ -270,8 +270,10 @@ function earlyLockFor(run: PublishRun, started: StartedLocalScan, remote: Promis
     isOurs: run.isOurs,
     maxDeletes: options.maxDeletes,
     take: () => acquirePublishLock({ requests: run.requests, bucket: options.bucket, prefix: options.prefix, label: options.lockLabel }),
-    onTake: (lock) => {
-      run.earlyUploads = new EarlyUploads({ files: started.files, lock, remote, upload: (file) => uploadObject(file, target), concurrency: options.concurrency });
+    // Taken before the walk ended (a fresh clone's change known from git), the lock lets nothing up until it did.
+    onTake: (lock, mayUpload) => {
+      const held = Promise.all([lock, mayUpload]);
+      run.earlyUploads = new EarlyUploads({ files: started.files, lock: held, remote, upload: (file) => uploadObject(file, target), concurrency: options.concurrency });
     },
   });
 }

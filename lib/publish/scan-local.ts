@@ -10,7 +10,7 @@ import { FileHasher, MIN_JOBS_FOR_WORKERS } from './file-hasher.js';
 import { badNameError, nameProblem } from '../files/file-names.js';
 import { cachedHash, entryMatches, HashCache, isWholeEntry } from './hash-cache.js';
 import { GitIndex, trackedFiles, type TrackedFile } from '../files/git-index.js';
-import { CloneHashes } from './clone-hashes.js';
+import { CloneHashes, OTHER_BLOB } from './clone-hashes.js';
 import { emptyManifest } from './manifest.js';
 import { isPage } from './page-keys.js';
 import type { BodyHash } from './body-hash.js';
@@ -44,6 +44,12 @@ export interface LocalScanOptions {
   onWalked?: (keys: readonly string[]) => void;
   /** Told each file as soon as it is hashed; `read` when its bytes were read (not vouched for by the hash cache). */
   onFile?: (file: LocalFile, read: boolean) => void;
+  /**
+   * Told the key of each file git's index names as another blob than the manifest records for it (a fresh clone: see
+   * clone-hashes.ts), as soon as the manifest and the walk meet it, before it is hashed: a change the publish can be
+   * sure of before the walk ends (early-lock.ts).
+   */
+  onOtherBlob?: (key: string) => void;
   /**
    * Told once every file but the pages is hashed (and handed to onFile). Pages to read are hashed after the others
    * (see scanFiles), so that the pages of a fresh clone can be uploaded while they are hashed, their assets up.
@@ -320,12 +326,16 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
   };
   const admit = (target: Target) => {
     const entry = hashCache.entry(target.relative);
-    const vouched = target.tracked && fromClone?.entry(target.relative, target.tracked);
+    const fromManifest = target.tracked && fromClone?.entry(target.relative, target.tracked);
+    const vouched = typeof fromManifest === 'string' ? fromManifest : undefined;
     target.cached = vouched ?? (entry === undefined || probe.allMissed || !isWholeEntry(entry) ? undefined : entry);
     if (vouched !== undefined) target.fromClone = true;
+    if (fromManifest === OTHER_BLOB) options.onOtherBlob?.(target.key);
     // The threads start once enough files are found (they take a while to boot), not at the end.
     if (++seen === MIN_JOBS_FOR_WORKERS) hasher.startThreads();
-    if ((target.cached === undefined || (probe.missedEarly && vouched === undefined)) && isPage(target.key)) pagesLater.push(target);
+    // A page git says changed is hashed at once, not last: with the lock taken early it goes up as soon as the assets are.
+    const later = target.cached === undefined || (probe.missedEarly && vouched === undefined);
+    if (later && isPage(target.key) && fromManifest !== OTHER_BLOB) pagesLater.push(target);
     else queue(target);
   };
   // A fresh clone (no cache, or a stale one) waits for the manifest, whose recorded blobs spare reading the files:
