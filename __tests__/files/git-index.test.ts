@@ -3,7 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { configChangesBytes, readIndex, trackedFiles } from '../../lib/files/git-index.js';
+import { execFileSync } from 'node:child_process';
+import { configChangesBytes, environmentConfigChangesBytes, readIndex, trackedFiles } from '../../lib/files/git-index.js';
 import { git, settle } from '../support/git.js';
 
 /** A repository of a few files, committed, with an index written a clock tick after them (see settle). */
@@ -174,6 +175,49 @@ describe('git index', () => {
     // A missing included file is ignored, as git ignores it.
     await writeFile(credentials, '[include]\n\tpath = missing.config\n');
     expect(trackedFiles(root).size).toBe(4);
+  });
+
+  test('config from the environment is read as git reads it: GIT_CONFIG_COUNT\'s keys, the files GIT_CONFIG_GLOBAL and GIT_CONFIG_SYSTEM name', async () => {
+    const root = await repository();
+    const saved = { ...process.env };
+    const withEnv = (variables: Record<string, string>) => {
+      for (const name of Object.keys(process.env)) if (name.startsWith('GIT_CONFIG')) delete process.env[name];
+      Object.assign(process.env, variables);
+      // What git itself reads with the same variables.
+      const autocrlf = (() => {
+        try {
+          return execFileSync('git', ['config', 'core.autocrlf'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: root, ...variables } }).trim();
+        } catch {
+          return 'unset';
+        }
+      })();
+      return { autocrlf, tracked: trackedFiles(root).size };
+    };
+    try {
+      // Credentials passed as config (a header): the index stays trusted.
+      expect(withEnv({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.https://example.org/.extraheader', GIT_CONFIG_VALUE_0: 'AUTHORIZATION: basic c2VjcmV0' })).toEqual({ autocrlf: 'unset', tracked: 4 });
+      expect(withEnv({ GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'user.name', GIT_CONFIG_VALUE_0: 'CI', GIT_CONFIG_KEY_1: 'core.autocrlf', GIT_CONFIG_VALUE_1: 'input' })).toEqual({ autocrlf: 'input', tracked: 0 });
+      const global = path.join(root, 'global.config');
+      await writeFile(global, '[core]\n\tautocrlf = true\n');
+      expect(withEnv({ GIT_CONFIG_GLOBAL: global })).toEqual({ autocrlf: 'true', tracked: 0 });
+      expect(withEnv({ GIT_CONFIG_SYSTEM: global })).toEqual({ autocrlf: 'true', tracked: 0 });
+      expect(withEnv({ GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_SYSTEM: '/dev/null' })).toEqual({ autocrlf: 'unset', tracked: 4 });
+      // GIT_CONFIG_PARAMETERS (shell-quoted, git's own) is not read: git's index is not used.
+      expect(withEnv({ GIT_CONFIG_PARAMETERS: "'user.name'='CI'" }).tracked).toBe(0);
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+    // What git would refuse, and includes, turn it off; a count of 0 is no config.
+    expect(environmentConfigChangesBytes({ GIT_CONFIG_COUNT: 'two' })).toBe(true);
+    expect(environmentConfigChangesBytes({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.autocrlf' })).toBe(true);
+    expect(environmentConfigChangesBytes({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'nodot', GIT_CONFIG_VALUE_0: 'x' })).toBe(true);
+    expect(environmentConfigChangesBytes({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'include.path', GIT_CONFIG_VALUE_0: '/x' })).toBe(true);
+    expect(environmentConfigChangesBytes({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'includeIf.gitdir:/w/.path', GIT_CONFIG_VALUE_0: '/x' })).toBe(true);
+    expect(environmentConfigChangesBytes({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.autocrlf', GIT_CONFIG_VALUE_0: 'false' })).toBe(false);
+    expect(environmentConfigChangesBytes({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.eol', GIT_CONFIG_VALUE_0: 'crlf' })).toBe(true);
+    expect(environmentConfigChangesBytes({ GIT_CONFIG_COUNT: '0' })).toBe(false);
+    expect(environmentConfigChangesBytes({})).toBe(false);
   });
 
   test('config lines that change checked-out bytes or where the index is: includes, autocrlf unless false, attributes file, object format, work tree', () => {

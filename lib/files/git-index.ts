@@ -10,7 +10,9 @@
  * attributes that can (in `.gitattributes` anywhere, info/attributes, global or system attributes: LFS and other
  * filters, `eol=crlf`, `ident`, encodings, macros; `text=auto`, `binary` and the like are read and pass),
  * `core.autocrlf` or `core.eol=crlf` (in the config files or any file they include, read whatever the include's
- * condition), a SHA-256 repository, a split or sparse index, git's environment variables, Windows. Per entry: a
+ * condition; config in the environment, GIT_CONFIG_COUNT's and the files of GIT_CONFIG_GLOBAL and GIT_CONFIG_SYSTEM,
+ * read alike), a SHA-256 repository, a split or sparse index, git's variables that move the index, the work tree or
+ * give config otherwise (GIT_DIR, GIT_INDEX_FILE, GIT_CONFIG_PARAMETERS…), Windows. Per entry: a
  * regular file (not a symlink or submodule), stage 0, neither skip-worktree nor intent-to-add, and not "racily clean"
  * (changed in the same instant the index was written, git's own rule).
  */
@@ -65,7 +67,13 @@ interface Repository {
 /** 64 MiB: some 500,000 entries. */
 const MAX_INDEX_BYTES = 64 * 2 ** 20;
 
-const GIT_ENVIRONMENT = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_CONFIG', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_PARAMETERS', 'GIT_ATTR_SOURCE'];
+/**
+ * Variables that move the index or the work tree, or give config this module does not read (GIT_CONFIG_PARAMETERS is
+ * shell-quoted, and set by git for the commands it runs, not for fleuron). GIT_CONFIG_COUNT's config and the files
+ * GIT_CONFIG_GLOBAL and GIT_CONFIG_SYSTEM name are read as the config files are (environmentConfigChangesBytes,
+ * configFiles).
+ */
+const GIT_ENVIRONMENT = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_CONFIG', 'GIT_CONFIG_PARAMETERS', 'GIT_ATTR_SOURCE'];
 
 /**
  * The tracked files under `realRoot` (a resolved folder), by `/`-separated path relative to it; empty when the folder
@@ -74,6 +82,7 @@ const GIT_ENVIRONMENT = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMM
 export function trackedFiles(realRoot: string): GitIndex {
   try {
     if (process.platform === 'win32' || GIT_ENVIRONMENT.some((name) => process.env[name] !== undefined)) return GitIndex.EMPTY;
+    if (environmentConfigChangesBytes(process.env)) return GitIndex.EMPTY;
     const repository = findRepository(realRoot);
     if (!repository || filtersPossible(repository)) return GitIndex.EMPTY;
     const indexFile = path.join(repository.gitDir, 'index');
@@ -114,8 +123,34 @@ function filtersPossible({ gitDir, commonDir }: Repository): boolean {
   const xdg = process.env.XDG_CONFIG_HOME || path.join(homedir(), '.config');
   const attributes = [path.join(commonDir, 'info', 'attributes'), path.join(xdg, 'git', 'attributes'), '/etc/gitattributes', '/usr/local/etc/gitattributes'];
   if (attributes.some((file) => existsSync(file) && attributesChangeBytes(readFileSync(file, 'utf8')))) return true;
-  const configs = [path.join(commonDir, 'config'), path.join(gitDir, 'config.worktree'), path.join(homedir(), '.gitconfig'), path.join(xdg, 'git', 'config'), '/etc/gitconfig', '/usr/local/etc/gitconfig'];
-  return configs.some((file) => configFileChangesBytes(file, 0));
+  return configFiles(gitDir, commonDir, xdg, process.env).some((file) => configFileChangesBytes(file, 0));
+}
+
+/** The config files git reads for a repository: its own, then the user's (or GIT_CONFIG_GLOBAL's), then the system's (or GIT_CONFIG_SYSTEM's). */
+function configFiles(gitDir: string, commonDir: string, xdg: string, env: NodeJS.ProcessEnv): string[] {
+  const global = env.GIT_CONFIG_GLOBAL !== undefined ? [env.GIT_CONFIG_GLOBAL] : [path.join(homedir(), '.gitconfig'), path.join(xdg, 'git', 'config')];
+  // GIT_CONFIG_NOSYSTEM is not looked at: the system's files are read anyway (conservative).
+  const system = env.GIT_CONFIG_SYSTEM !== undefined ? [env.GIT_CONFIG_SYSTEM] : ['/etc/gitconfig', '/usr/local/etc/gitconfig'];
+  return [path.join(commonDir, 'config'), path.join(gitDir, 'config.worktree'), ...global, ...system];
+}
+
+/**
+ * Whether config given in the environment (GIT_CONFIG_COUNT, with GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n>, as
+ * some CI runners pass credentials) sets what configChangesBytes looks for. Anything git itself would refuse (a count
+ * that is not a number, a missing key or value), and any include, turns git's index off.
+ */
+export function environmentConfigChangesBytes(env: NodeJS.ProcessEnv): boolean {
+  const count = env.GIT_CONFIG_COUNT;
+  if (count === undefined || count === '') return false;
+  if (!/^\d{1,4}$/.test(count)) return true;
+  for (let n = 0; n < Number(count); n++) {
+    const key = env[`GIT_CONFIG_KEY_${n}`];
+    const value = env[`GIT_CONFIG_VALUE_${n}`];
+    if (key === undefined || value === undefined || !key.includes('.')) return true;
+    if (/^include(if)?$/i.test(key.slice(0, key.indexOf('.')))) return true;
+    if (configChangesBytes(`${key.slice(key.lastIndexOf('.') + 1)} = ${value}`)) return true;
+  }
+  return false;
 }
 
 /** git's own limit on nested includes. */
