@@ -1,5 +1,5 @@
 /** When a publish takes its lock before the scan ends (early-lock.ts): only once sure, never when refused. */
-import { EarlyLock, judgeKeys, otherBlobDiffers } from '../../lib/publish/early-lock.js';
+import { EarlyLock, judgeKeys, otherBlobDiffers, type EarlyLockInputs } from '../../lib/publish/early-lock.js';
 import { manifestKey } from '../../lib/publish/manifest.js';
 import { FileFeed } from '../../lib/publish/file-feed.js';
 import type { PublishLock } from '../../lib/publish/publish-lock.js';
@@ -46,24 +46,32 @@ test('judgeKeys counts the deletes as a set of the walked keys would, kept keys 
   }
 });
 
-function earlyLock(listing: RemoteScan, keys: readonly string[] | undefined, maxDeletes = -1) {
+/** An EarlyLock with these inputs, the others a plain publish's: what it took, let upload and gave back. */
+function startLock(inputs: Partial<EarlyLockInputs>) {
   const reads = new FileFeed();
   const taken: string[] = [];
+  const judged: string[] = [];
   const released: string[] = [];
   const lock = { release: async () => void released.push('released') } as unknown as PublishLock;
   const early = new EarlyLock({
-    walked: Promise.resolve(keys),
+    walked: Promise.resolve([]),
     files: reads,
-    remote: Promise.resolve({ listing, manifest }),
+    remote: Promise.resolve({ listing: listingOf(), manifest }),
     lockKey: '.fleuron/lock.json',
     isOurs: ours,
-    maxDeletes,
+    maxDeletes: -1,
     take: async () => {
       taken.push('taken');
       return lock;
     },
+    onTake: (_lock, mayUpload) => void mayUpload.then(() => judged.push('may upload'), () => judged.push('no upload')),
+    ...inputs,
   });
-  return { early, reads, taken, released };
+  return { early, reads, taken, judged, released };
+}
+
+function earlyLock(listing: RemoteScan, keys: readonly string[] | undefined, maxDeletes = -1) {
+  return startLock({ walked: Promise.resolve(keys), remote: Promise.resolve({ listing, manifest }), maxDeletes });
 }
 
 test('taken once when the keys differ; a file that differs later does not take it again', async () => {
@@ -112,21 +120,8 @@ test('a lock taken and not claimed is given back; a claimed one is the claimer\'
 });
 
 test('once the publish ended (given back unclaimed) no lock is taken any more, even if the listing comes back later', async () => {
-  const reads = new FileFeed();
   let answer: (value: { listing: RemoteScan; manifest: Manifest }) => void = () => {};
-  const taken: string[] = [];
-  const early = new EarlyLock({
-    walked: Promise.resolve(['a', 'new']),
-    files: reads,
-    remote: new Promise((resolve) => (answer = resolve)),
-    lockKey: '.fleuron/lock.json',
-    isOurs: ours,
-    maxDeletes: -1,
-    take: async () => {
-      taken.push('taken');
-      return {} as PublishLock;
-    },
-  });
+  const { early, taken } = startLock({ walked: Promise.resolve(['a', 'new']), remote: new Promise((resolve) => (answer = resolve)) });
   await early.releaseUnclaimed();
   answer({ listing: listingOf(object('a')), manifest });
   await settle();
@@ -145,24 +140,10 @@ test('otherBlobDiffers: sure only when the manifest\'s record is the listed obje
 test('a fresh clone\'s file of another blob takes the lock before the walk ends; uploads may start only once the walk passes the safety rules', async () => {
   const recorded: Manifest = { version: 2, objects: { [manifestKey('a')]: { etag: 'e'.repeat(32), headers: 'h', git: '1'.repeat(40) } } };
   const run = (walkedKeys: readonly string[] | undefined, maxDeletes: number) => {
-    const reads = new FileFeed();
     let walk: (keys: readonly string[] | undefined) => void = () => {};
-    const taken: string[] = [];
-    const judged: string[] = [];
-    new EarlyLock({
-      walked: new Promise((resolve) => (walk = resolve)),
-      files: reads,
-      remote: Promise.resolve({ listing: listingOf(object('a'), object('b')), manifest: recorded }),
-      lockKey: '.fleuron/lock.json',
-      isOurs: ours,
-      maxDeletes,
-      take: async () => {
-        taken.push('taken');
-        return {} as PublishLock;
-      },
-      onTake: (_lock, mayUpload) => void mayUpload.then(() => judged.push('may upload'), () => judged.push('no upload')),
-    });
-    return { reads, taken, judged, walk: () => walk(walkedKeys) };
+    const walked = new Promise<readonly string[] | undefined>((resolve) => (walk = resolve));
+    const started = startLock({ walked, remote: Promise.resolve({ listing: listingOf(object('a'), object('b')), manifest: recorded }), maxDeletes });
+    return { ...started, walk: () => walk(walkedKeys) };
   };
   const passing = run(['a', 'b'], 0);
   passing.reads.pushOtherBlob('a'); // held until the listing is in
@@ -199,20 +180,7 @@ test('a file of another blob takes no lock while another publish\'s lock is list
   const recorded: Manifest = { version: 2, objects: { [manifestKey('a')]: { etag: 'e'.repeat(32), headers: 'h', git: '1'.repeat(40) } } };
   const locked = listingOf(object('a'));
   locked.state.set('.fleuron/lock.json', object('.fleuron/lock.json'));
-  const reads = new FileFeed();
-  const taken: string[] = [];
-  new EarlyLock({
-    walked: new Promise(() => {}),
-    files: reads,
-    remote: Promise.resolve({ listing: locked, manifest: recorded }),
-    lockKey: '.fleuron/lock.json',
-    isOurs: ours,
-    maxDeletes: -1,
-    take: async () => {
-      taken.push('taken');
-      return {} as PublishLock;
-    },
-  });
+  const { reads, taken } = startLock({ walked: new Promise(() => {}), remote: Promise.resolve({ listing: locked, manifest: recorded }) });
   await settle();
   reads.pushOtherBlob('a');
   await settle();
