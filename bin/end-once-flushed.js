@@ -3,7 +3,7 @@
 // After the last request of a publish of 10,000 files, Node took another 80-160 ms to end the process (freeing a heap
 // of 150 MB or so, with nothing left to do); process.exit() ends it in 50-70 ms (a script that prints one line: 25 ms;
 // measured from the child's last line to its 'close' in the parent, 4 runs each). Everything a publish writes is done
-// by then: requests awaited, the lock released, the hash cache written with synchronous calls, the S3 client's
+// by then: requests awaited, the lock released, the hash cache written (publish() awaits it), the S3 client's
 // sockets closed. What is still buffered in stdout or stderr is flushed first, and the exit code is kept.
 
 import { commandOf } from './command.js';

@@ -189,6 +189,15 @@ describe('publish: hash cache with hashing threads', () => {
     expect(third.summary.hashesFromCache).toBe(count - 1);
     expect((await headObject(bucket, 'd3/p300.html')).ETag).toBe(`"${createHash('md5').update('<p>page 999</p>').digest('hex')}"`);
 
+    // Every stamp new, no byte changed (a fresh copy): a no-op that ends right after its scan still leaves the cache
+    // written (the process waits for it), so the next publish reads nothing.
+    const now = new Date();
+    for (const name of Object.keys(files)) await utimes(path.join(dir, name), now, now);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const touched = await publishJson(dir, bucket);
+    expect([touched.summary.uploaded, touched.summary.hashesFromCache]).toEqual([0, 0]);
+    expect((await publishJson(dir, bucket, ['--dry-run'])).summary.hashesFromCache).toBe(count);
+
     // Every file rewritten: the scan starts one thread for a cache that looked warm, then grows the pool as reads add up.
     for (const name of Object.keys(files)) await writeFile(path.join(dir, name), files[name]!.replace('page', 'Page'));
     const fourth = await publishJson(dir, bucket);

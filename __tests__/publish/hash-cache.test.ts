@@ -28,7 +28,7 @@ test('a hash recorded in one scan is found by the next for the same stamp and gz
   const first = HashCache.open('/site', { file });
   expect(lookup(first, 'a.html', stamp, false)).toBeUndefined();
   first.rememberEntry('a.html', cacheEntry(stamp, false, hash));
-  first.save('/site');
+  await first.save('/site');
 
   const second = HashCache.open('/site', { file });
   expect(lookup(second, 'a.html', stamp, true)).toBeUndefined();
@@ -44,7 +44,7 @@ test('files changed just before the scan are not remembered (a same-tick rewrite
   const cache = HashCache.open('/site', { file, startedAt: 10_000 });
   const cases = { 'old.html': [7_000, 9_899], 'racy.html': [7_000, 9_950], 'seconds.html': [7_000, 7_000], 'racy-seconds.html': [7_000, 9_000] } as const;
   for (const [name, [mtimeMs, ctimeMs]] of Object.entries(cases)) cache.rememberEntry(name, cacheEntry({ ...stamp, mtimeMs, ctimeMs }, false, hash));
-  cache.save('/site');
+  await cache.save('/site');
   const next = HashCache.open('/site', { file });
   const kept = Object.entries(cases).filter(([name, [mtimeMs, ctimeMs]]) => lookup(next, name, { ...stamp, mtimeMs, ctimeMs }, false) !== undefined);
   expect(kept.map(([name]) => name)).toEqual(['old.html', 'seconds.html']);
@@ -55,7 +55,7 @@ test('entries sent whole by a hashing thread follow the same rule; their hash re
   const cache = HashCache.open('/site', { file, startedAt: 10_000 });
   const cases = { 'old.html': [7_000, 9_899], 'racy.html': [7_000, 9_950], 'seconds.html': [7_000, 7_000], 'racy-seconds.html': [7_000, 9_000], 'racy-mtime.html': [9_990.5, 9_000] } as const;
   for (const [name, [mtimeMs, ctimeMs]] of Object.entries(cases)) cache.rememberEntry(name, cacheEntry({ ...stamp, mtimeMs, ctimeMs }, false, hash));
-  cache.save('/site');
+  await cache.save('/site');
   const next = HashCache.open('/site', { file });
   const kept = Object.entries(cases).filter(([name, [mtimeMs, ctimeMs]]) => lookup(next, name, { ...stamp, mtimeMs, ctimeMs }, false) !== undefined);
   expect(kept.map(([name]) => name)).toEqual(['old.html', 'seconds.html']);
@@ -70,10 +70,10 @@ test('only what the last scan saw is kept: removed files drop out', async () => 
   const first = HashCache.open('/site', { file });
   first.rememberEntry('a.html', cacheEntry(stamp, false, hash));
   first.rememberEntry('b.html', cacheEntry(stamp, false, hash));
-  first.save('/site');
+  await first.save('/site');
   const second = HashCache.open('/site', { file });
   lookup(second, 'a.html', stamp, false);
-  second.save('/site');
+  await second.save('/site');
   const third = HashCache.open('/site', { file });
   expect(lookup(third, 'b.html', stamp, false)).toBeUndefined();
   expect(lookup(third, 'a.html', stamp, false)).toEqual(hash);
@@ -84,7 +84,7 @@ test('a scan that saw exactly what the cache holds only touches its file; one th
   const first = HashCache.open('/site', { file });
   first.rememberEntry('a.html', cacheEntry(stamp, false, hash));
   first.rememberEntry('b.html', cacheEntry(stamp, false, hash));
-  first.save('/site');
+  await first.save('/site');
   const longAgo = new Date(Date.now() - 20 * 24 * 3600 * 1000);
   await utimes(file, longAgo, longAgo);
   const written = await stat(file);
@@ -95,7 +95,7 @@ test('a scan that saw exactly what the cache holds only touches its file; one th
   noop.lookupsDone(); // as a scan does once every file is queued: the last scan's map goes, its count stays
   expect(noop.entry('a.html')).toBeUndefined();
   expect(noop.unchanged).toBe(true);
-  noop.save('/site');
+  await noop.save('/site');
   const touched = await stat(file);
   expect(touched.ino).toBe(written.ino); // not rewritten (a rewrite renames a new file into place)
   expect(touched.mtimeMs).toBeGreaterThan(Date.now() - 60_000); // but not taken for unused either
@@ -107,7 +107,7 @@ test('a scan that saw exactly what the cache holds only touches its file; one th
   rehashed.rememberEntry('b.html', cacheEntry(newer, false, { ...hash, md5: 'f'.repeat(32) }));
   rehashed.lookupsDone();
   expect(rehashed.unchanged).toBe(false);
-  rehashed.save('/site');
+  await rehashed.save('/site');
   expect(lookup(HashCache.open('/site', { file }), 'b.html', newer, false)).toEqual({ ...hash, md5: 'f'.repeat(32) });
 });
 
@@ -115,7 +115,7 @@ test('a cache of another folder, of another format, or corrupt is ignored', asyn
   const file = await cacheFile();
   const cache = HashCache.open('/site', { file });
   cache.rememberEntry('a.html', cacheEntry(stamp, false, hash));
-  cache.save('/site');
+  await cache.save('/site');
   expect(lookup(HashCache.open('/elsewhere', { file }), 'a.html', stamp, false)).toBeUndefined();
   const [header, line] = (await readFile(file, 'utf8')).split('\n');
   await writeFile(file, `${header}\n${line!.replace(/[0-9a-f]{32}/, 'not-a-hash')}\n`);
@@ -135,17 +135,17 @@ test('paths with tabs, newlines and accents survive the text format; multipart E
   const cache = HashCache.open('/site', { file });
   cache.rememberEntry(odd, cacheEntry(stamp, true, hash));
   cache.rememberEntry('big.bin', cacheEntry(stamp, false, large));
-  cache.save('/site');
+  await cache.save('/site');
   const next = HashCache.open('/site', { file });
   expect(lookup(next, odd, stamp, true)).toEqual(hash);
   expect(lookup(next, 'big.bin', stamp, false)).toEqual(large);
 });
 
-test('a disabled cache neither finds nor writes anything', () => {
+test('a disabled cache neither finds nor writes anything', async () => {
   const cache = HashCache.disabled();
   cache.rememberEntry('a.html', cacheEntry(stamp, false, hash));
   expect(lookup(cache, 'a.html', stamp, false)).toBeUndefined();
-  expect(() => cache.save('/site')).not.toThrow();
+  await expect(cache.save('/site')).resolves.toBeUndefined();
 });
 
 test('saving a cache removes the caches of folders not published for 30 days, and only those', async () => {
@@ -160,6 +160,6 @@ test('saving a cache removes the caches of folders not published for 30 days, an
   for (const old of [stale, staleTemporary, notOurs]) await utimes(old, longAgo, longAgo);
   const cache = HashCache.open('/site', { file });
   cache.rememberEntry('a.html', cacheEntry(stamp, false, hash));
-  cache.save('/site');
+  await cache.save('/site');
   expect((await readdir(dir)).sort()).toEqual(['hashes-current', 'hashes-of-another-site', 'something-else']);
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { compileHeaderPolicy } from '../../lib/headers/header-rules.js';
 import { MULTIPART_THRESHOLD } from '../../lib/publish/body-hash.js';
-import { scanLocal } from '../../lib/publish/scan-local.js';
+import { scanLocal, type LocalScanOptions } from '../../lib/publish/scan-local.js';
 import { manifestKey } from '../../lib/publish/manifest.js';
 import type { Manifest } from '../../lib/publish/types.js';
 
@@ -47,13 +47,19 @@ describe('with the hash cache', () => {
   });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 250)); // past the "just changed" window
   const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  // A scan writes its cache while the publish goes on: the next scan reads it once written.
+  const scanned = async (options: LocalScanOptions) => {
+    const scan = await scanLocal(options);
+    await scan.hashCacheSaved;
+    return scan;
+  };
 
   test('the listing is told the keys to split on once: the walk\'s without a cache, the last scan\'s (before any walk) with one', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
     for (const name of ['a.html', 'b.html']) await writeFile(path.join(dir, name), name);
     await settle();
     const told: string[][] = [];
-    const scan = () => scanLocal({ dir, prefix: 'site/', policy: compileHeaderPolicy(), onKeys: (keys) => told.push([...keys].sort()) });
+    const scan = () => scanned({ dir, prefix: 'site/', policy: compileHeaderPolicy(), onKeys: (keys) => told.push([...keys].sort()) });
     await scan();
     expect(told).toEqual([['site/a.html', 'site/b.html']]);
     // A file added since: the cache's keys are told (the walk's would name it), and only once.
@@ -67,7 +73,7 @@ describe('with the hash cache', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
     for (const name of ['a.html', 'b.html', 'c.css']) await writeFile(path.join(dir, name), `${name} version 1`);
     await settle();
-    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    const scan = () => scanned({ dir, prefix: '', policy: compileHeaderPolicy() });
     const first = await scan();
     expect(first.hashesFromCache).toBe(0);
     const second = await scan();
@@ -91,7 +97,7 @@ describe('with the hash cache', () => {
     for (const name of ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']) await mkdir(path.join(dir, name));
     for (const name of names) await writeFile(path.join(dir, name), `${name} version 1`);
     await settle();
-    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    const scan = () => scanned({ dir, prefix: '', policy: compileHeaderPolicy() });
     expect((await scan()).hashesFromCache).toBe(0);
     // Every tenth file keeps its stamp; the others get new times, and one in ten of those new bytes of the same size.
     const kept = names.filter((_, i) => i % 10 === 0);
@@ -113,7 +119,7 @@ describe('with the hash cache', () => {
     const names = Array.from({ length: 150 }, (_, i) => `p${String(i).padStart(3, '0')}.html`);
     for (const name of names) await writeFile(path.join(dir, name), `${name} version 1`);
     await settle();
-    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    const scan = () => scanned({ dir, prefix: '', policy: compileHeaderPolicy() });
     await scan();
     const later = new Date(Date.now() + 60_000);
     for (const [i, name] of names.entries()) {
@@ -135,7 +141,7 @@ describe('with the hash cache', () => {
     await settle();
     const order = async () => {
       const told: string[] = [];
-      await scanLocal({ dir, prefix: '', policy: compileHeaderPolicy(), onFile: (file) => told.push(file.key), onAssetsHashed: () => told.push('|') });
+      await scanned({ dir, prefix: '', policy: compileHeaderPolicy(), onFile: (file) => told.push(file.key), onAssetsHashed: () => told.push('|') });
       return told;
     };
     const expected = (told: string[]) => ({ assets: told.slice(0, told.indexOf('|')).sort(), pages: told.slice(told.indexOf('|') + 1).sort() });
@@ -163,7 +169,7 @@ describe('with the hash cache', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
     await writeFile(path.join(dir, 'a.html'), 'version 1');
     await settle();
-    const scan = () => scanLocal({ dir, prefix: '', policy: compileHeaderPolicy() });
+    const scan = () => scanned({ dir, prefix: '', policy: compileHeaderPolicy() });
     await scan();
     const { mtime } = await stat(path.join(dir, 'a.html'));
     await writeFile(path.join(dir, 'next.html'), 'version 2');

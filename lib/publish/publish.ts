@@ -153,6 +153,8 @@ interface PublishRun {
   earlyUploads?: EarlyUploads;
   /** The upload cap, shared by the early uploads and apply. */
   bandwidth?: BandwidthLimit;
+  /** The folder's hash cache, written while the publish goes on (scan-local.ts): awaited before publish() returns. */
+  hashCacheSaved?: Promise<void>;
 }
 
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
@@ -204,6 +206,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
   } finally {
     await run.earlyLock?.releaseUnclaimed();
     requests.destroy();
+    await run.hashCacheSaved;
   }
 }
 
@@ -229,6 +232,7 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   compared.catch(() => {}); // reported below
   run.earlyLock = earlyLockFor(run, started, compared);
   const local = await started.local;
+  run.hashCacheSaved = local.hashCacheSaved;
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
   const remote = await remoteScan.catch((error) => {
     throw describeS3Error(error, run.context('listing the bucket'));

@@ -74,6 +74,11 @@ export interface LocalScan {
   hashesFromCache: number;
   /** Files whose hash came from git's index and the manifest instead of being read (clone-hashes.ts). */
   hashesFromGit: number;
+  /**
+   * The hash cache being written meanwhile (hash-cache.ts's save; never rejects): whoever ends the process awaits it,
+   * the others need not.
+   */
+  hashCacheSaved: Promise<void>;
 }
 
 /** A symlink the walk found, to be resolved. */
@@ -102,8 +107,8 @@ export async function scanLocal(options: LocalScanOptions): Promise<LocalScan> {
   files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   checkDistinctKeys(files);
   warnings.sort();
-  hashCache.save(realRoot);
-  return { files, warnings, hashesFromCache: hashCache.hits, hashesFromGit: counts.fromGit };
+  const hashCacheSaved = hashCache.save(realRoot);
+  return { files, warnings, hashesFromCache: hashCache.hits, hashesFromGit: counts.fromGit, hashCacheSaved };
 }
 
 /** What the scan knows of the folder's files before reading any: the hash cache's and git's. */
