@@ -1,9 +1,9 @@
 /** The Content-Type of every published file: one table, one place (the publisher and the preview server both read it). */
-import mime from 'mime-types';
 import path from 'node:path';
+import { MEDIA_TYPES } from './media-types.js';
 
 /**
- * Where `mime-types` is wrong or silent for the web. Garage never guesses a type, so a file without
+ * Where `mime-types` (media-types.ts, its table) is wrong or silent for the web. Garage never guesses a type, so a file without
  * one would be downloaded instead of shown.
  */
 const OVERRIDES: Readonly<Record<string, string>> = {
@@ -49,7 +49,7 @@ function isTextual(type: string): boolean {
 /** The bare media type for a path, without parameters. */
 export function mediaTypeFor(filePath: string): string {
   const extension = path.extname(filePath).toLowerCase();
-  return OVERRIDES[extension] ?? (mime.lookup(extension) || UNKNOWN_CONTENT_TYPE);
+  return OVERRIDES[extension] ?? MEDIA_TYPES.get(extension.slice(1)) ?? UNKNOWN_CONTENT_TYPE;
 }
 
 /** The Content-Type header for a path: the media type, with `charset=utf-8` on textual types. */

@@ -7,7 +7,7 @@ import { contentTypeFor, isCompressible } from './content-type.js';
 import type { ObjectHeaders } from './object-headers.js';
 import type { HeaderRule } from './rule-shape.js';
 
-// The rule's shape lives apart, so that reading the settings does not load the Content-Type table (mime-db).
+// The rule's shape lives apart, so that reading the settings does not load the Content-Type table (media-types.ts).
 export { HEADER_RULE_KEYS, type HeaderRule } from './rule-shape.js';
 
 export const CACHE_REVALIDATE = 'public, max-age=0, must-revalidate';
