@@ -109,11 +109,12 @@ export class EarlyLock {
     Promise.all([remote, inputs.walked]).then(([read, keys]) => {
       const judged = read === undefined || keys === undefined ? 'refused' : judgeKeys(keys, read.listing.objects, inputs.isOurs, inputs.maxDeletes);
       judgeWalk(judged !== 'refused');
-      if (judged === 'refused') return stop();
+      if (judged === 'refused' || read === undefined) return stop();
       if (judged === 'differ') return takeOnce();
       if (!listening) return;
+      const { listing, manifest } = read;
       stopListening = inputs.files.listen((file, isRead) => {
-        if (isRead && !this.#taken && fileDiffers(file, read!.listing.objects, read!.manifest)) takeOnce();
+        if (isRead && !this.#taken && fileDiffers(file, listing.objects, manifest)) takeOnce();
       });
       if (!listening) stopListening();
     }, () => {
