@@ -14,24 +14,33 @@ test('only files named as pages, style sheets, scripts or SVG are taken for smal
   }
 });
 
-test('a job with the stamp the cache recorded is answered unchanged while the file keeps it, and hashed once it does not', async () => {
+// openFirst: the stamp compared from the open descriptor (a cache that looked stale), not from a stat before the open.
+test.each([false, true])('a job with the stamp the cache recorded is answered unchanged while the file keeps it, and hashed once it does not (openFirst %s)', async (openFirst) => {
   const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'hasher-')), 'a.html');
   await writeFile(file, 'version 1');
   const cachedEntry = `${cacheStampText(await stat(file), false)}\t${HASH}`;
-  expect(await hashJob({ path: file, gzip: false, cachedEntry })).toEqual({ ok: 'unchanged' });
+  expect(await hashJob({ path: file, gzip: false, cachedEntry, openFirst })).toEqual({ ok: 'unchanged' });
   // Recorded without gzip: with gzip on, the file is read.
-  expect(await hashJob({ path: file, gzip: true, cachedEntry })).toMatchObject({ ok: true });
+  const gzipped = await hashJob({ path: file, gzip: true, cachedEntry, openFirst });
+  expect(gzipped).toEqual({ ok: true, entry: expect.stringMatching(/^\S+:z\t[0-9a-f]{32}:\d+:$/) });
   const { mtime } = await stat(file);
   await writeFile(file, 'version 2'); // same size, old mtime restored: the ctime moved
   await utimes(file, mtime, mtime);
-  const result = await hashJob({ path: file, gzip: false, cachedEntry });
+  const result = await hashJob({ path: file, gzip: false, cachedEntry, openFirst });
   expect(result).toEqual({ ok: true, entry: cacheEntry(await stat(file), false, { md5: createHash('md5').update('version 2').digest('hex'), size: 9 }) });
   expect(cachedHash((result as { entry: string }).entry)).toEqual({ md5: createHash('md5').update('version 2').digest('hex'), size: 9 });
-  expect(await hashJob({ path: `${file}.gone`, gzip: false, cachedEntry })).toMatchObject({ ok: false, code: 'ENOENT' });
+  expect(await hashJob({ path: `${file}.gone`, gzip: false, cachedEntry, openFirst })).toMatchObject({ ok: false, code: 'ENOENT' });
 });
 
 test('jobs and results survive their trip as text: paths with tabs, cached stamps, unchanged answers, errors', () => {
-  for (const job of [{ path: '/site/a\tb.html', gzip: true }, { path: '/site/x.css', gzip: false, cachedEntry: `12:1700000000123.5:1700000000123.5:42:-\t${HASH}` }]) {
+  const cachedEntry = `12:1700000000123.5:1700000000123.5:42:-\t${HASH}`;
+  const jobs = [
+    { path: '/site/a\tb.html', gzip: true },
+    { path: '/site/x.css', gzip: false, cachedEntry },
+    { path: '/site/y\t.css', gzip: false, cachedEntry, openFirst: true },
+    { path: '/site/z.svg', gzip: true, cachedEntry, openFirst: true },
+  ];
+  for (const job of jobs) {
     expect(parseJobText(jobText(job))).toEqual(job);
   }
   const results: HashResult[] = [

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rename, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { compileHeaderPolicy } from '../../lib/headers/header-rules.js';
 import { MULTIPART_THRESHOLD } from '../../lib/publish/body-hash.js';
 import { scanLocal, type LocalScanOptions } from '../../lib/publish/scan-local.js';
 import { manifestKey } from '../../lib/publish/manifest.js';
+import { HashCache } from '../../lib/publish/hash-cache.js';
 import type { Manifest } from '../../lib/publish/types.js';
 
 test('with gzip on, a text body above the multipart threshold is stored as is, without Content-Encoding', async () => {
@@ -104,6 +105,31 @@ describe('with the hash cache', () => {
     const rewritten = names.filter((_, i) => i % 10 === 5);
     const later = new Date(Date.now() + 60_000);
     for (const name of names.filter((_, i) => i % 10 !== 0)) {
+      if (rewritten.includes(name)) await writeFile(path.join(dir, name), `${name} version 2`);
+      await utimes(path.join(dir, name), later, later);
+    }
+    await settle();
+    const again = await scan();
+    expect(again.hashesFromCache).toBe(kept.length);
+    const byKey = new Map(again.files.map((file) => [file.key, file.md5]));
+    for (const name of names) expect([name, byKey.get(name)]).toEqual([name, md5(`${name} version ${rewritten.includes(name) ? 2 : 1}`)]);
+  });
+
+  test('a cache whose sampled stamps are all new still vouches for the files that kept theirs (their stamps compared once each file is open)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+    const names = Array.from({ length: 200 }, (_, i) => `p${String(i).padStart(3, '0')}.html`);
+    for (const name of names) await writeFile(path.join(dir, name), `${name} version 1`);
+    await settle();
+    const scan = () => scanned({ dir, prefix: '', policy: compileHeaderPolicy() });
+    await scan();
+    // The eight files the scan samples before its walk (spread over the cache's paths) all get new stamps: the cache
+    // looks stale. Of the others, one in ten keeps its stamp, and one in ten gets new bytes of the same size.
+    const paths = HashCache.open(await realpath(dir)).paths();
+    const sampled = new Set(Array.from({ length: 8 }, (_, at) => paths[Math.floor((at * paths.length) / 8)]));
+    const kept = paths.filter((name, i) => i % 10 === 3 && !sampled.has(name));
+    const rewritten = paths.filter((name, i) => i % 10 === 6 && !sampled.has(name));
+    const later = new Date(Date.now() + 60_000);
+    for (const name of paths.filter((name) => !kept.includes(name))) {
       if (rewritten.includes(name)) await writeFile(path.join(dir, name), `${name} version 2`);
       await utimes(path.join(dir, name), later, later);
     }

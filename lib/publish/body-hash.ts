@@ -1,7 +1,7 @@
 /** Hashes of an object body: the MD5 a single PUT gets as ETag, and the ETag of a multipart upload. */
 import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { stampFrom, type FileStamp } from '../files/file-stamp.js';
 
@@ -74,9 +74,18 @@ export async function hashFileBody(path: string, gzip: boolean): Promise<BodyHas
  * garbage collector; large ones in one pass of reused chunks.
  */
 export function hashFile(path: string, gzip: boolean): HashedFile {
+  return hashFileUnless(path, gzip, () => false)!;
+}
+
+/**
+ * As hashFile, but undefined, the file not read, when `unchanged` says its stamp (from the open descriptor) is one
+ * already hashed: for a file that likely changed, one open and fstat instead of a stat, then an open and fstat.
+ */
+export function hashFileUnless(path: string, gzip: boolean, unchanged: (info: Stats) => boolean): HashedFile | undefined {
   const fd = openSync(path, 'r');
   try {
     const info = fstatSync(fd);
+    if (unchanged(info)) return undefined;
     const stamp = stampFrom(info);
     const hash = stamp.size > MULTIPART_THRESHOLD ? hashLargeFile(fd) : hashSmallBody(readWhole(fd, stamp.size), gzip);
     return { stamp, hash };

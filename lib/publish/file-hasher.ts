@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { BatchPool, compiledWorker, type BatchQueue } from '../workers/batch-pool.js';
-import { hashFile, MULTIPART_THRESHOLD } from './body-hash.js';
+import { hashFile, hashFileUnless, MULTIPART_THRESHOLD } from './body-hash.js';
 import { cacheEntry, entryMatches } from './hash-cache.js';
 
 export interface HashJob {
@@ -23,6 +23,12 @@ export interface HashJob {
    * scan's main thread).
    */
   cachedEntry?: string;
+  /**
+   * The cached stamp has likely moved (the cache looked stale: see scan-local.ts's StaleCacheProbe): the file is
+   * opened at once and its stamp compared from the descriptor, then read from it if it moved. A stat, then an open
+   * and an fstat, was a stat too many per file of a folder whose every mtime is new (~4 µs each, 10,000 files).
+   */
+  openFirst?: boolean;
 }
 
 /**
@@ -58,26 +64,37 @@ function weightOf(job: HashJob): number {
 }
 
 /**
- * A job as sent to a thread: `z` (gzip) or `-`, the cached entry if any (a stamp, a tab, a hash), a tab, then the
- * path (which may hold tabs).
+ * A job as sent to a thread: one letter for gzip and openFirst (`-`, `z`, `o`, `O`: see JOB_FLAGS), the cached entry
+ * if any (a stamp, a tab, a hash), a tab, then the path (which may hold tabs).
  */
 export function jobText(job: HashJob): string {
-  return `${job.gzip ? 'z' : '-'}${job.cachedEntry ?? ''}\t${job.path}`;
+  return `${JOB_FLAGS[(job.gzip ? 1 : 0) + (job.openFirst ? 2 : 0)]}${job.cachedEntry ?? ''}\t${job.path}`;
 }
 
+/** The flag letter by gzip (1) + openFirst (2). */
+const JOB_FLAGS = '-zoO';
+
 export function parseJobText(text: string): HashJob {
-  const gzip = text.startsWith('z');
+  const flags = JOB_FLAGS.indexOf(text[0]!);
+  const gzip = (flags & 1) === 1;
   if (text.charCodeAt(1) === 9) return { gzip, path: text.slice(2) };
   const end = text.indexOf('\t', text.indexOf('\t') + 1);
-  return { gzip, path: text.slice(end + 1), cachedEntry: text.slice(1, end) };
+  const job: HashJob = { gzip, path: text.slice(end + 1), cachedEntry: text.slice(1, end) };
+  if (flags & 2) job.openFirst = true;
+  return job;
 }
 
 /** One file, in this thread (synchronously: no promise per file). Errors come back as values: they must cross from a worker. */
 export function hashJob(job: HashJob): HashResult {
   try {
-    if (job.cachedEntry !== undefined && entryMatches(job.cachedEntry, statSync(job.path), job.gzip)) return UNCHANGED;
-    const { stamp, hash } = hashFile(job.path, job.gzip);
-    return { ok: true, entry: cacheEntry(stamp, job.gzip, hash) };
+    const { cachedEntry, gzip } = job;
+    if (cachedEntry !== undefined && job.openFirst) {
+      const hashed = hashFileUnless(job.path, gzip, (info) => entryMatches(cachedEntry, info, gzip));
+      return hashed === undefined ? UNCHANGED : { ok: true, entry: cacheEntry(hashed.stamp, gzip, hashed.hash) };
+    }
+    if (cachedEntry !== undefined && entryMatches(cachedEntry, statSync(job.path), gzip)) return UNCHANGED;
+    const { stamp, hash } = hashFile(job.path, gzip);
+    return { ok: true, entry: cacheEntry(stamp, gzip, hash) };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     return { ok: false, ...(code === undefined ? {} : { code }), message };

@@ -319,7 +319,8 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
     if (!isPage(target.key)) assets.queued();
     if (target.cached === undefined) hasher.add({ path: target.path, gzip: target.gzip });
     // An entry starts with the size the file had: a large one is hashed first if it changed (parseInt stops at the `:`).
-    else hasher.add({ path: target.path, gzip: target.gzip, cachedEntry: target.cached, size: parseInt(target.cached, 10) });
+    // A cache that looked stale is likely wrong about this file too: opened first (file-hasher.ts); git's are likely right.
+    else hasher.add({ path: target.path, gzip: target.gzip, cachedEntry: target.cached, size: parseInt(target.cached, 10), openFirst: probe.missedEarly && !target.fromClone });
   };
   // Pages to read found by the walk, queued once it is over (see above).
   const pagesLater: Target[] = [];
