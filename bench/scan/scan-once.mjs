@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
 
-// As `fleuron publish` does (lib/cli/run-publish.ts), so that the peak RSS is the CLI's.
-setFlagsFromString('--heap-growing-percent=20');
+// As `fleuron publish` does (lib/cli/run-publish.ts), so that the peak RSS and the times are the CLI's.
+const { setPublishV8Flags } = await import('../../dist/cli/publish-v8-flags.js');
+setPublishV8Flags();
 
 const dir = process.argv[2];
 const { compileHeaderPolicy } = await import('../../dist/headers/header-rules.js');

@@ -1,6 +1,5 @@
 /** Runs `fleuron publish`: builds a source folder if needed, resolves the target, publishes, reports. */
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { PublishFlags, PublishSettings } from '../config/publish-settings.js';
 import { FleuronError, isFleuronError } from '../errors/fleuron-error.js';
@@ -17,6 +16,7 @@ import { checkLockLabel } from '../publish/publish-lock.js';
 import type { EarlyStart } from '../publish/early-start.js';
 import { settingsOptions } from '../publish/settings-options.js';
 import { printErr, printOut } from './output.js';
+import { setPublishV8Flags } from './publish-v8-flags.js';
 import { lockLabelFrom } from './target-options.js';
 import { buildIfSource } from './site-source.js';
 
@@ -25,10 +25,7 @@ export const LOCAL_DATA_DIR = '.fleuron/local-s3';
 
 /** `early`: the scans startPublishScans started while this module loaded (publish() uses them if they fit). */
 export async function runPublish(args: ArgumentsCamelCase<PublishArgs>, early?: EarlyStart): Promise<void> {
-  // V8 lets the heap grow to several times its live size before a full collection; a publish of 100,000 files
-  // allocates fast and would peak above 500 MB for ~150 MB of live data. A 20 % growth step keeps the peak near the
-  // live size, for a few more (short) collections. Not for `fleuron build`: it would pay for them with nothing to gain.
-  setFlagsFromString('--heap-growing-percent=20');
+  setPublishV8Flags();
   const writeErr = printErr;
   const tty = Boolean(process.stderr.isTTY) && !process.env.CI;
   const quiet = Boolean(args.quiet || args.json);
