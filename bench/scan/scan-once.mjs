@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 // As `fleuron publish` does (lib/cli/run-publish.ts), so that the peak RSS and the times are the CLI's.
-const { setPublishV8Flags } = await import('../../dist/cli/publish-v8-flags.js');
-setPublishV8Flags();
+const { limitHeapGrowth, optimiseOnlyWhatStaysHot } = await import('../../dist/cli/publish-v8-flags.js');
+limitHeapGrowth();
+optimiseOnlyWhatStaysHot();
 
 const dir = process.argv[2];
 const { compileHeaderPolicy } = await import('../../dist/headers/header-rules.js');

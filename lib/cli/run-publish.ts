@@ -16,7 +16,7 @@ import { checkLockLabel } from '../publish/publish-lock.js';
 import type { EarlyStart } from '../publish/early-start.js';
 import { settingsOptions } from '../publish/settings-options.js';
 import { printErr, printOut } from './output.js';
-import { setPublishV8Flags } from './publish-v8-flags.js';
+import { limitHeapGrowth, optimiseOnlyWhatStaysHot } from './publish-v8-flags.js';
 import { lockLabelFrom } from './target-options.js';
 import { buildIfSource } from './site-source.js';
 
@@ -25,7 +25,7 @@ export const LOCAL_DATA_DIR = '.fleuron/local-s3';
 
 /** `early`: the scans startPublishScans started while this module loaded (publish() uses them if they fit). */
 export async function runPublish(args: ArgumentsCamelCase<PublishArgs>, early?: EarlyStart): Promise<void> {
-  setPublishV8Flags();
+  limitHeapGrowth();
   const writeErr = printErr;
   const tty = Boolean(process.stderr.isTTY) && !process.env.CI;
   const quiet = Boolean(args.quiet || args.json);
@@ -37,6 +37,7 @@ export async function runPublish(args: ArgumentsCamelCase<PublishArgs>, early?: 
     // Checked before a source folder is built: a missing key or bucket should not cost a build first.
     if (!args.local) checkTarget(settings);
     const built = await buildIfSource(dir, { out: args.out, drafts: args.drafts, offline: args.offline ?? false, gzip: settings.gzip, log: quiet ? () => {} : writeErr });
+    optimiseOnlyWhatStaysHot();
 
     let target: PublishSettings = settings;
     if (args.local) {
