@@ -92,6 +92,23 @@ describe('with the hash cache', () => {
     expect(third.files.find((file) => file.key === 'a.html')?.md5).toBe(md5('a.html version 1'));
   });
 
+  /**
+   * Gives every file but `kept` new times (`rewritten` new bytes of the same size too), scans again, and checks that
+   * the cache vouched for the kept files only and that every hash is right.
+   */
+  async function expectRescanAfterTouching(dir: string, names: readonly string[], scan: () => ReturnType<typeof scanned>, kept: readonly string[], rewritten: readonly string[]): Promise<void> {
+    const later = new Date(Date.now() + 60_000);
+    for (const name of names.filter((name) => !kept.includes(name))) {
+      if (rewritten.includes(name)) await writeFile(path.join(dir, name), `${name} version 2`);
+      await utimes(path.join(dir, name), later, later);
+    }
+    await settle();
+    const again = await scan();
+    expect(again.hashesFromCache).toBe(kept.length);
+    const byKey = new Map(again.files.map((file) => [file.key, file.md5]));
+    for (const name of names) expect([name, byKey.get(name)]).toEqual([name, md5(`${name} version ${rewritten.includes(name) ? 2 : 1}`)]);
+  }
+
   test('a cache that looks stale (most stamps new, as in a fresh clone) still vouches for the files whose stamps match', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
     const names = Array.from({ length: 300 }, (_, i) => `d${i % 7}/p${String(i).padStart(3, '0')}.html`);
@@ -101,18 +118,7 @@ describe('with the hash cache', () => {
     const scan = () => scanned({ dir, prefix: '', policy: compileHeaderPolicy() });
     expect((await scan()).hashesFromCache).toBe(0);
     // Every tenth file keeps its stamp; the others get new times, and one in ten of those new bytes of the same size.
-    const kept = names.filter((_, i) => i % 10 === 0);
-    const rewritten = names.filter((_, i) => i % 10 === 5);
-    const later = new Date(Date.now() + 60_000);
-    for (const name of names.filter((_, i) => i % 10 !== 0)) {
-      if (rewritten.includes(name)) await writeFile(path.join(dir, name), `${name} version 2`);
-      await utimes(path.join(dir, name), later, later);
-    }
-    await settle();
-    const again = await scan();
-    expect(again.hashesFromCache).toBe(kept.length);
-    const byKey = new Map(again.files.map((file) => [file.key, file.md5]));
-    for (const name of names) expect([name, byKey.get(name)]).toEqual([name, md5(`${name} version ${rewritten.includes(name) ? 2 : 1}`)]);
+    await expectRescanAfterTouching(dir, names, scan, names.filter((_, i) => i % 10 === 0), names.filter((_, i) => i % 10 === 5));
   });
 
   test('a cache whose sampled stamps are all new still vouches for the files that kept theirs (their stamps compared once each file is open)', async () => {
@@ -128,16 +134,7 @@ describe('with the hash cache', () => {
     const sampled = new Set(Array.from({ length: 8 }, (_, at) => paths[Math.floor((at * paths.length) / 8)]));
     const kept = paths.filter((name, i) => i % 10 === 3 && !sampled.has(name));
     const rewritten = paths.filter((name, i) => i % 10 === 6 && !sampled.has(name));
-    const later = new Date(Date.now() + 60_000);
-    for (const name of paths.filter((name) => !kept.includes(name))) {
-      if (rewritten.includes(name)) await writeFile(path.join(dir, name), `${name} version 2`);
-      await utimes(path.join(dir, name), later, later);
-    }
-    await settle();
-    const again = await scan();
-    expect(again.hashesFromCache).toBe(kept.length);
-    const byKey = new Map(again.files.map((file) => [file.key, file.md5]));
-    for (const name of names) expect([name, byKey.get(name)]).toEqual([name, md5(`${name} version ${rewritten.includes(name) ? 2 : 1}`)]);
+    await expectRescanAfterTouching(dir, names, scan, kept, rewritten);
   });
 
   test('a wholly stale cache (every stamp new) is read past: every file hashed again, changed bytes seen', async () => {
