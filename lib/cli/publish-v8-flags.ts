@@ -15,17 +15,18 @@ export const HEAP_GROWTH_FLAG = '--heap-growing-percent=20';
 const V8_11_INTERRUPT_BUDGET = 67_584;
 
 /**
- * On V8 11 (Node 20), 16 times the interrupt budget for the first seconds (FIRST_SECONDS). That V8 has no middle tier (Maglev came with V8 12, Node 22): a
- * function hot for a moment, as most of a publish's are (the walk, the listing's pages, the hashing loop), is compiled
- * by TurboFan, and on a 2-core machine that compiling took the cores the publish needed (--trace-opt: 122 functions,
- * ~0.6 s of compiling in a publish of 1.7 s). With the larger budget only functions that stay hot are. Node 20, Ceph +
- * 15–25 ms, the 10,000-file benchmark, alternated runs, medians of CPU (all threads) and wall: fresh git clone 1.52 →
- * 1.28 s CPU (1.67 → 1.52 s wall, 8 runs each), 1 % changed and every mtime touched 2.01 → 1.80 s (1.80 → 1.71 s, 8),
- * no-op 1.16 → 1.01 s (1.00 → 0.96 s, 6), 1 % deleted 1.26 → 1.15 s (1.25 → 1.20 s, 6); the 30-second initial upload
- * no slower (two runs each); 8 or 32 times the budget gained less. Not for a build: a cold build of 4,000 pages took
- * less CPU with it but longer (7.7–9.7 → 10.3–11.1 s wall, three runs each), so a publish of sources sets it after
- * its build. Node 24 (Maglev) gained nothing from the like (--invocation-count-for-turbofan four times higher), and
- * V8 12+ knows no such flag: an unknown one is printed as an error.
+ * On V8 11 (Node 20), 16 times the interrupt budget for a publish's first seconds (FIRST_SECONDS), then the default
+ * again. That V8 has no middle tier (Maglev came with V8 12, Node 22): a function hot for a moment, as most of a
+ * publish's are (the walk, the listing's pages, the hashing loop), is compiled by TurboFan, and on a 2-core machine
+ * that compiling took the cores the publish needed (--trace-opt: 122 functions, ~0.6 s of compiling in a publish of
+ * 1.7 s). With the larger budget only functions that stay hot are. Node 20, Ceph + 15–25 ms, the 10,000-file
+ * benchmark, alternated runs, medians of CPU (all threads) and wall: fresh git clone 1.52 → 1.28 s CPU (1.67 → 1.52 s
+ * wall, 8 runs each), 1 % changed and every mtime touched 2.01 → 1.80 s (1.80 → 1.71 s, 8), no-op 1.16 → 1.01 s
+ * (1.00 → 0.96 s, 6), 1 % deleted 1.26 → 1.15 s (1.25 → 1.20 s, 6); 8 or 32 times the budget gained less. Not for a
+ * build: a cold build of 4,000 pages took less CPU with it but longer (7.7–9.7 → 10.3–11.1 s wall, three runs each),
+ * so a publish of sources sets it after its build. Node 24 (Maglev) gained nothing from the like
+ * (--invocation-count-for-turbofan four times higher), and V8 12+ knows no such flag: an unknown one is printed as an
+ * error.
  */
 export function tieringFlags(v8Version: string): { first: string[]; then: string[] } {
   if (Number(v8Version.split('.')[0]) >= 12) return { first: [], then: [] };
