@@ -186,3 +186,56 @@ test('a file of another blob takes no lock while another publish\'s lock is list
   await settle();
   expect(taken).toEqual([]);
 });
+
+describe('before the rest of the listing (its state folder listed)', () => {
+  /** The listing never comes back, nor the walk: only the state folder's listing can let the lock be taken. */
+  const startEarly = (stateListed: EarlyLockInputs['stateListed']) => startLock({ walked: new Promise(() => {}), remote: new Promise(() => {}), stateListed });
+
+  test("a fresh clone's other blob takes the lock once the state folder shows none, other blobs told before it counted", async () => {
+    let tell: (state: RemoteScan['state']) => void = () => {};
+    const clone = startEarly(new Promise((resolve) => (tell = resolve)));
+    clone.reads.pushOtherBlob('a');
+    await settle();
+    expect(clone.taken).toEqual([]);
+    tell(new Map());
+    await settle();
+    expect(clone.taken).toEqual(['taken']);
+    expect(clone.early.claim()).toBeDefined();
+  });
+
+  test('a file read from disk does not take it before the listing is in (a publish the safety rules refuse writes no lock)', async () => {
+    const { reads, taken } = startEarly(Promise.resolve(new Map()));
+    reads.push(file('a', 'f'.repeat(32)), true);
+    await settle();
+    expect(taken).toEqual([]);
+  });
+
+  test("never while another publish's lock is listed, nor after the publish ended", async () => {
+    const locked = startEarly(Promise.resolve(new Map([['.fleuron/lock.json', object('.fleuron/lock.json')]])));
+    locked.reads.pushOtherBlob('a');
+
+    let tell: (state: RemoteScan['state']) => void = () => {};
+    const ended = startEarly(new Promise((resolve) => (tell = resolve)));
+    ended.reads.pushOtherBlob('a');
+    await ended.early.releaseUnclaimed();
+    tell(new Map());
+    await settle();
+    expect([locked.taken, ended.taken]).toEqual([[], []]);
+  });
+
+  test('taken early, the lock lets no upload start before the walk passes the safety rules', async () => {
+    let walk: (keys: readonly string[] | undefined) => void = () => {};
+    const started = startLock({
+      walked: new Promise((resolve) => (walk = resolve)),
+      remote: Promise.resolve({ listing: listingOf(object('a'), object('b')), manifest }),
+      stateListed: Promise.resolve(new Map()),
+      maxDeletes: 0,
+    });
+    started.reads.pushOtherBlob('a');
+    await settle();
+    expect([started.taken, started.judged]).toEqual([['taken'], []]);
+    walk(['a']); // b would be deleted: over the cap
+    await settle();
+    expect([started.taken, started.judged]).toEqual([['taken'], ['no upload']]);
+  });
+});
