@@ -2,19 +2,12 @@
  * The publish lock taken while the folder's scan still runs, as soon as the publish is sure to change the bucket,
  * instead of after the plan: its two round trips (the PUT and the read-back GET) then overlap the scan's end and the
  * plan (measured on Ceph with 15-25 ms per request, 10,000 files, 6 runs each alternated with the build before: 1 %
- * deleted 1.37 -> 1.33 s median, 1 % changed with every mtime new 2.05 -> 2.01 s). Sure means: the listing shows no
- * lock, and either the walked folder differs from the listing in a key (an upload or a delete) and passes the
+ * deleted 1.37 -> 1.33 s median, 1 % changed with every mtime new 2.05 -> 2.01 s). Sure means: the listing is in and
+ * shows no lock, and either the walked folder differs from the listing in a key (an upload or a delete) and passes the
  * safety rules (not empty, deletes within the cap), or a file differs from its listed object: read from disk, or (in a
  * fresh clone, before the walk ends) named by git's index as another blob than the one the manifest records for the
- * listed object. A fresh clone's other blob counts even before the rest of the listing is in, once its first page
- * has shown the lock's state (other blobs come from the manifest: clone-hashes.ts): git's blob is not the one fleuron last published there. The
- * lock's two round trips then overlap the listing instead of following it (Ceph, 15-25 ms, 10,000 files, ten
- * alternated runs: 1.27 -> 1.19 s). That is wrong only when the object was written since by other means with the
- * file's bytes: the lock is then taken for nothing (three requests). When the plan does not change the bucket after
- * all, the lock is given back unused; when the walk then turns out refused, no upload starts under it (mayUpload) and
- * the publish gives it back as it fails: a fresh clone's publish that the safety rules refuse may write the lock
- * (and remove it), no other. (A file read from disk that differs from its record would do as well, but would let a
- * refused publish write the lock, and gained nothing measurable: the touched 1 % waits for its hashing, not the lock.)
+ * listed object. When the plan does not change the bucket after all, the lock is given back unused; when the walk then
+ * turns out refused, no upload starts under it (mayUpload) and the publish gives it back as it fails.
  * Not for a dry run, an archive (its bucket is checked before the lock), or redirects (their objects are not in the
  * folder, so the listing's keys cannot be judged from the walk).
  */
@@ -69,8 +62,6 @@ export interface EarlyLockInputs {
   files: FileFeed;
   /** The listing and the manifest; the lock's key, to see that no lock is there. */
   remote: Promise<{ listing: RemoteScan; manifest: Manifest }>;
-  /** fleuron's own listed objects (the lock's state), before the rest of the listing (scanRemote's onStateListed). */
-  stateListed?: Promise<RemoteScan['state']>;
   lockKey: string;
   isOurs: (key: string) => boolean;
   maxDeletes: number;
@@ -88,10 +79,9 @@ export class EarlyLock {
   #claimed = false;
 
   constructor(inputs: EarlyLockInputs) {
-    const stoppers: (() => void)[] = [];
+    let stopListening: (() => void) | undefined;
+    let stopListeningToBlobs: (() => void) | undefined;
     let listening = true;
-    // A listener may take the lock as it is added (the feed hands over what it held): stop() has then run already.
-    const keep = (stopListening: () => void) => (listening ? stoppers.push(stopListening) : stopListening());
     let judgeWalk: (passed: boolean) => void = () => {};
     const mayUpload = new Promise<void>((resolve, reject) => (judgeWalk = (passed) => (passed ? resolve() : reject(new Error('the walked folder is refused')))));
     mayUpload.catch(() => {}); // the early uploads stop on it
@@ -104,18 +94,16 @@ export class EarlyLock {
     };
     // Until judged, the feed holds the files hashed: listening then hands them over first.
     const stop = () => {
-      listening = false;
-      for (const stopListening of stoppers.splice(0)) stopListening();
+      listening = false; // taken while the feed hands over the files held: stopListening is not set yet
+      stopListening?.();
+      stopListeningToBlobs?.();
       inputs.files.stopHolding();
     };
-    inputs.stateListed?.then((state) => {
-      // An other blob's key has a record (clone-hashes.ts), whose blob is not the file's: another body.
-      if (listening && !state.has(inputs.lockKey)) keep(inputs.files.listenOtherBlobs(() => takeOnce()));
-    });
     const remote = inputs.remote.then(({ listing, manifest }) => {
       if (listing.state.has(inputs.lockKey)) return undefined;
       // A fresh clone's changed files are known from git before the walk ends (see otherBlobDiffers).
-      if (listening) keep(inputs.files.listenOtherBlobs((key) => otherBlobDiffers(key, listing.objects, manifest) && takeOnce()));
+      if (listening) stopListeningToBlobs = inputs.files.listenOtherBlobs((key) => otherBlobDiffers(key, listing.objects, manifest) && takeOnce());
+      if (!listening) stopListeningToBlobs?.();
       return { listing, manifest };
     });
     Promise.all([remote, inputs.walked]).then(([read, keys]) => {
@@ -125,7 +113,10 @@ export class EarlyLock {
       if (judged === 'differ') return takeOnce();
       if (!listening) return;
       const { listing, manifest } = read;
-      keep(inputs.files.listen((file, isRead) => isRead && !this.#taken && fileDiffers(file, listing.objects, manifest) && takeOnce()));
+      stopListening = inputs.files.listen((file, isRead) => {
+        if (isRead && !this.#taken && fileDiffers(file, listing.objects, manifest)) takeOnce();
+      });
+      if (!listening) stopListening();
     }, () => {
       judgeWalk(false);
       stop();

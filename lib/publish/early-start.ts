@@ -10,7 +10,7 @@ import { rangeBounds } from './listing-ranges.js';
 import type { PublishOptions } from './publish.js';
 import { FileFeed } from './file-feed.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
-import { startListing, type StartedListing } from './scan-remote.js';
+import { scanRemote, type RemoteScan } from './scan-remote.js';
 import { MANIFEST_NAME, stateKey } from './state-keys.js';
 import { readManifest } from './manifest.js';
 import type { Manifest } from './types.js';
@@ -34,8 +34,8 @@ export interface EarlyStart {
   key: string;
   local: StartedLocalScan;
   remote?: EarlyReads;
-  /** The listing, through early GETs (see startEarlyListing), when `remote` was started. */
-  listing?: StartedListing;
+  /** The whole listing, through early GETs (see startEarlyListing), when `remote` was started. */
+  listing?: Promise<RemoteScan>;
   /** The manifest read by `remote`, parsed; undefined when that read failed (read it again). */
   manifest?: Promise<Manifest | undefined>;
 }
@@ -105,6 +105,8 @@ export function earlyManifest(reads: EarlyReads): Promise<Manifest | undefined> 
  * The whole listing without the S3 client: its first page is the early one, the other ranges start as soon as the
  * folder's walk gives their ends (scanRemote), so that they do not wait for the SDK to load.
  */
-export function startEarlyListing(reads: EarlyReads, options: Pick<ScanOptions, 'bucket' | 'prefix'>, rangeEnds: Promise<readonly string[]>): StartedListing {
-  return startListing(reads.pages, options.bucket, options.prefix, { rangeEnds, firstPage: reads.firstPage });
+export function startEarlyListing(reads: EarlyReads, options: Pick<ScanOptions, 'bucket' | 'prefix'>, rangeEnds: Promise<readonly string[]>): Promise<RemoteScan> {
+  const listing = scanRemote(reads.pages, options.bucket, options.prefix, { rangeEnds, firstPage: reads.firstPage });
+  listing.catch(() => {}); // reported by the publish that awaits it
+  return listing;
 }

@@ -21,12 +21,12 @@ import { BandwidthLimit } from './bandwidth-limit.js';
 import { scanOptionsKey, startLocalScan, type EarlyStart, type StartedLocalScan } from './early-start.js';
 import { prepareManifestBody, readManifest } from './manifest.js';
 import { plan as makePlan, planChangesBucket } from './plan.js';
-import { EarlyLock, type EarlyLockInputs } from './early-lock.js';
+import { EarlyLock } from './early-lock.js';
 import { EarlyUploads, withEarlyUploadsSaid } from './early-uploads.js';
 import { abortLeftoverUploads, acquirePublishLock, describeHolder, holdingLock, lockedError, lockLostError, readLockState, type LockState, type PublishLock } from './publish-lock.js';
 import { checkSafety } from './safety.js';
 import { scanLocal, type LocalScan } from './scan-local.js';
-import { rangeBounds, startListing, type RemoteScan } from './scan-remote.js';
+import { rangeBounds, scanRemote, type RemoteScan } from './scan-remote.js';
 import { LOCK_NAME, MANIFEST_NAME, stateKey } from './state-keys.js';
 import type { Manifest, Plan } from './types.js';
 import { decideWebsite, type RedirectMode, type WebsiteDecision, type WebsiteOverride } from './website-decision.js';
@@ -226,11 +226,11 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
   website.catch(() => {}); // reported below, in order
   // The listing is split on the folder's keys (see scanRemote), told by the folder's scan.
   const started = early?.local ?? startLocalScan(options, manifestRead);
-  const listing = early?.listing ?? startListing(sdkPages(client), options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
-  const remoteScan = listing.whole; // reported below, after the local scan's own errors
-  const compared = remoteScan.then(async (listed) => ({ listing: listed, manifest: listed.state.has(manifestKey) ? await manifestRead : readManifest(undefined) }));
+  const remoteScan = early?.listing ?? scanRemote(sdkPages(client), options.bucket, options.prefix, { rangeEnds: started.rangeEnds, firstPage: early?.remote?.firstPage });
+  remoteScan.catch(() => {}); // reported below, after the local scan's own errors
+  const compared = remoteScan.then(async (listing) => ({ listing, manifest: listing.state.has(manifestKey) ? await manifestRead : readManifest(undefined) }));
   compared.catch(() => {}); // reported below
-  run.earlyLock = earlyLockFor(run, started, compared, listing.state);
+  run.earlyLock = earlyLockFor(run, started, compared);
   const local = await started.local;
   run.hashCacheSaved = local.hashCacheSaved;
   run.emit({ type: 'scanned-local', files: local.files.length, bytes: local.files.reduce((sum, file) => sum + file.size, 0) });
@@ -259,7 +259,7 @@ async function scanBothSides(run: PublishRun, early: EarlyStart | undefined): Pr
  * The lock taken during the scan once a change is sure (see early-lock.ts for when it applies), and the uploads that
  * start with it (early-uploads.ts).
  */
-function earlyLockFor(run: PublishRun, started: StartedLocalScan, remote: EarlyLockInputs['remote'], stateListed: EarlyLockInputs['stateListed']): EarlyLock | undefined {
+function earlyLockFor(run: PublishRun, started: StartedLocalScan, remote: Promise<{ listing: RemoteScan; manifest: Manifest }>): EarlyLock | undefined {
   const { options } = run;
   if (options.dryRun || options.archive || (options.redirects?.length ?? 0) > 0) {
     started.files.stopHolding();
@@ -270,7 +270,6 @@ function earlyLockFor(run: PublishRun, started: StartedLocalScan, remote: EarlyL
     walked: started.walked,
     files: started.files,
     remote,
-    stateListed,
     lockKey: stateKey(options.prefix, LOCK_NAME),
     isOurs: run.isOurs,
     maxDeletes: options.maxDeletes,

@@ -373,9 +373,6 @@ async function scanFiles(root: string, realRoot: string, known: KnownHashes, opt
     await manifestTaken;
     checkWalkedKeys(keys);
     options.onWalked?.(keys);
-    // Those told of the walk act first (the early lock judges it, and lets uploads start): queueing a stale cache's
-    // 9,000 pages held the main thread ~60 ms before they could (Ceph, 10,000 files, every mtime new).
-    await new Promise((resolve) => setImmediate(resolve));
     for (const target of pagesLater.splice(0)) queue(target);
     assets.allQueued();
     hashCache.lookupsDone();

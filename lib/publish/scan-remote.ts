@@ -34,28 +34,6 @@ export interface RemoteScanOptions {
   concurrency?: number;
   /** The listing's first page, already requested (undefined when it must be requested again). */
   firstPage?: Promise<ListPage | undefined>;
-  /**
-   * Told fleuron's own objects (`state`) once all of them are listed: when the first range has listed past the state
-   * folder (its first page, most often: `.` sorts before letters and digits), else when the whole listing is in. The
-   * publish lock's state is then known, before the rest of the listing (early-lock.ts). Not told if the listing fails.
-   */
-  onStateListed?: (state: RemoteScan['state']) => void;
-}
-
-/** A listing under way: the whole of it, and fleuron's own objects as soon as they are all listed (onStateListed). */
-export interface StartedListing {
-  whole: Promise<RemoteScan>;
-  /** Never rejects; stays pending when the listing fails first (the whole listing's promise reports that). */
-  state: Promise<RemoteScan['state']>;
-}
-
-/** scanRemote, started, with its state folder told apart. */
-export function startListing(listPage: PageLister, bucket: string, prefix: string, options: Omit<RemoteScanOptions, 'onStateListed'> = {}): StartedListing {
-  let tell: (state: RemoteScan['state']) => void = () => {};
-  const state = new Promise<RemoteScan['state']>((resolve) => (tell = resolve));
-  const whole = scanRemote(listPage, bucket, prefix, { ...options, onStateListed: tell });
-  whole.catch(() => {}); // reported by whoever awaits it
-  return { whole, state };
 }
 
 /**
@@ -89,33 +67,18 @@ export async function scanRemote(listPage: PageLister, bucket: string, prefix: s
       token = page.isTruncated && !(end !== undefined && last !== undefined && compareKeys(last, end) >= 0) ? page.nextContinuationToken : undefined;
     } while (token);
   };
-  let stateTold = false;
-  const tellState = () => {
-    if (stateTold) return;
-    stateTold = true;
-    options.onStateListed?.(state);
-  };
-  // The first range lists from the bucket's start: once it shows a key past the state folder, all of it is listed.
-  const pastState = (page: ListPage) => {
-    const last = page.objects.at(-1)?.key;
-    if (!page.isTruncated || (last !== undefined && compareKeys(last, stateFolder) > 0 && !last.startsWith(stateFolder))) tellState();
-  };
   const split = new RangeSplit();
   (options.rangeEnds ?? Promise.resolve([])).then(
     (ends) => split.endsKnown(ends),
     () => split.endsKnown([]),
   );
-  const first = listRange(undefined, () => split.firstEnd(), (page) => {
-    split.firstRangePage(page);
-    pastState(page);
-  }).finally(() => split.firstRangeDone());
+  const first = listRange(undefined, () => split.firstEnd(), (page) => split.firstRangePage(page)).finally(() => split.firstRangeDone());
   const others = split.otherRanges.then((ranges) => {
     const limit = pLimit(Math.max(1, (options.concurrency ?? LIST_CONCURRENCY) - 1));
     return Promise.all(ranges.map((after, index) => limit(() => listRange(after, () => ranges[index + 1]))));
   });
   // Both awaited together: a failing first range is never an unhandled rejection while the others run.
   await Promise.all([first, others]);
-  tellState();
   return { objects, state };
 }
 
