@@ -21,12 +21,12 @@ const V8_11_INTERRUPT_BUDGET = 67_584;
  * that compiling took the cores the publish needed (--trace-opt: 122 functions, ~0.6 s of compiling in a publish of
  * 1.7 s). With the larger budget only functions that stay hot are. Node 20, Ceph + 15–25 ms, the 10,000-file
  * benchmark, alternated runs, medians of CPU (all threads) and wall: fresh git clone 1.45 → 1.37 s CPU (1.46 → 1.37 s
- * wall, 10 runs each, each with a hash cache of its own), 1 % changed and every mtime touched 2.01 → 1.80 s (1.80 → 1.71 s, 8), no-op 1.16 → 1.01 s
- * (1.00 → 0.96 s, 6), 1 % deleted 1.26 → 1.15 s (1.25 → 1.20 s, 6); 8 or 32 times the budget gained less. Not for a
- * build: a cold build of 4,000 pages took less CPU with it but longer (7.7–9.7 → 10.3–11.1 s wall, three runs each),
- * so a publish of sources sets it after its build. Node 24 (Maglev) gained nothing from the like
- * (--invocation-count-for-turbofan four times higher), and V8 12+ knows no such flag: an unknown one is printed as an
- * error.
+ * wall, 10 runs each, each with a hash cache of its own), 1 % changed and every mtime touched 2.01 → 1.80 s (1.80 →
+ * 1.71 s, 8), no-op 1.16 → 1.01 s (1.00 → 0.96 s, 6), 1 % deleted 1.26 → 1.15 s (1.25 → 1.20 s, 6); 8 or 32 times the
+ * budget gained less. Not for a build: a cold build of 4,000 pages took less CPU with it but longer (7.7–9.7 →
+ * 10.3–11.1 s wall, three runs each), so a publish of sources sets it after its build. Node 24 (Maglev) gained nothing
+ * from the like (--invocation-count-for-turbofan four times higher), and V8 12+ knows no such flag: an unknown one is
+ * printed as an error.
  */
 export function tieringFlags(v8Version: string): { first: string[]; then: string[] } {
   if (Number(v8Version.split('.')[0]) >= 12) return { first: [], then: [] };
