@@ -25,7 +25,7 @@ function which(command) {
 }
 
 /** Environment with our credentials and nothing that could redirect a tool elsewhere. */
-function baseEnv(extra = {}) {
+export function baseEnv(extra = {}) {
   const env = { ...process.env, ...CREDENTIALS, AWS_REGION: REGION, AWS_DEFAULT_REGION: REGION, AWS_EC2_METADATA_DISABLED: 'true' };
   for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'FLEURON_BUCKET', 'FLEURON_CONCURRENCY', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[name];
   env.NO_PROXY = env.no_proxy = '127.0.0.1,localhost';
