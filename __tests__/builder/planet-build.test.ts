@@ -74,7 +74,8 @@ describe('the planet in a build', () => {
   });
 
   it('stops reading a feed past the size cap instead of downloading all of it', async () => {
-    expect((await server.state()).bigBytesSent).toBeLessThan(BIG_FEED_BYTES / 4);
+    // What the server wrote includes what the kernel buffers on loopback (up to several MiB): half the feed is far above it.
+    expect((await server.state()).bigBytesSent).toBeLessThan(BIG_FEED_BYTES / 2);
   });
 
   it('asks each feed once, with a User-Agent naming fleuron and the planet', async () => {

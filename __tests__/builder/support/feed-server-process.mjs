@@ -2,7 +2,7 @@
  * A local HTTP server of fixture feeds for the planet tests, run as its own process (so the build under test
  * cannot slow it down, nor it the build), on 127.0.0.1 only. Good feeds of each format carry an ETag and a
  * Last-Modified and answer 304 to matching conditional requests; there is also a malformed feed, a slow one,
- * a 404, a 30 MB one and a hostile one. Control paths under /_test/ report the requests seen and how much of
+ * a 404, a 64 MiB one and a hostile one. Control paths under /_test/ report the requests seen and how much of
  * the big feed was sent, and make a feed fail. Prints its origin on the first line of stdout.
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/planet');
 const LAST_MODIFIED = 'Wed, 05 Mar 2025 08:00:00 GMT';
-const BIG_FEED_BYTES = 30 * 1024 * 1024;
+const BIG_FEED_BYTES = 64 * 1024 * 1024; // as feed-server.ts
 
 const STATIC = {
   '/ann.atom': { file: 'ann.atom.xml', type: 'application/atom+xml' },
@@ -64,7 +64,7 @@ const server = http.createServer((request, response) => {
   }
   if (url === '/big.xml') {
     record(200);
-    // 30 MB, chunked (no Content-Length), so that only the size cap on the body can stop it.
+    // 64 MiB, chunked (no Content-Length), so that only the size cap on the body can stop it.
     response.writeHead(200, { 'content-type': 'application/rss+xml' });
     response.write('<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>');
     const chunk = Buffer.from(`<item><title>x</title><link>https://big.example/</link><description>${'y'.repeat(64 * 1024 - 100)}</description></item>`);
